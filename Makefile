@@ -1,0 +1,100 @@
+# cunwu - one binary, server and command line. `make` builds build/cunwu; `make test` runs
+# every test suite (see scripts/test) and ends with one line: N passed, N failed, N skipped.
+
+CC      ?= cc
+PKGS    := libmicrohttpd jansson sqlite3 libsodium
+CFLAGS  ?= -O2 -g
+CFLAGS  += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
+           -Wno-missing-field-initializers -Isrc -Ibuild/gen $(shell pkg-config --cflags $(PKGS))
+LDLIBS  += $(shell pkg-config --libs $(PKGS)) -lpthread -lm
+SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+
+SRC     := $(sort $(wildcard src/core/*.c) $(filter-out src/main.c,$(wildcard src/*/*.c)))
+GEN     := build/gen/schema.c build/gen/version.h
+OBJ     := $(SRC:%.c=build/obj/%.o) build/obj/gen/schema.o build/obj/gen/data.o
+SAN_OBJ := $(SRC:%.c=build/asan/%.o) build/asan/gen/schema.o build/asan/gen/data.o
+SQL     := $(sort $(wildcard schema/*/*.sql))
+UNIT    := $(sort $(wildcard tests/unit/*.c))
+VERSION := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
+
+.PHONY: all test asan unit-bins fuzz format format-check clean demo bench
+
+all: build/cunwu build/tests/api-runner unit-bins
+
+build/gen/schema.c: scripts/gen-schema schema/modules $(SQL)
+	@mkdir -p $(@D)
+	scripts/gen-schema schema > $@.tmp && mv $@.tmp $@
+
+build/gen/version.h: FORCE
+	@mkdir -p $(@D)
+	@echo '#define CUNWU_VERSION "$(VERSION)"' > $@.tmp
+	@cmp -s $@.tmp $@ && rm $@.tmp || mv $@.tmp $@
+FORCE:
+
+build/obj/%.o: %.c $(GEN) $(wildcard src/core/*.h src/*/*.h)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+build/asan/%.o: %.c $(GEN) $(wildcard src/core/*.h src/*/*.h)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -O1 $(SAN) -c -o $@ $<
+
+build/obj/gen/schema.o: build/gen/schema.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -c -o $@ $<
+build/asan/gen/schema.o: build/gen/schema.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(SAN) -c -o $@ $<
+build/obj/gen/data.o build/asan/gen/data.o: src/data.S data/admin-divisions-shanxi.csv
+	@mkdir -p $(@D)
+	$(CC) -c -o $@ src/data.S
+
+build/cunwu: $(OBJ) build/obj/src/main.o
+	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+
+build/asan/cunwu: $(SAN_OBJ) build/asan/src/main.o
+	$(CC) $(CFLAGS) $(SAN) -o $@ $^ $(LDLIBS)
+
+# unit tests: one binary per file, linked against everything but main
+UNIT_BIN := $(UNIT:tests/unit/%.c=build/tests/unit-%)
+UNIT_SAN := $(UNIT:tests/unit/%.c=build/asan/tests/unit-%)
+unit-bins: $(UNIT_BIN)
+build/tests/unit-%: tests/unit/%.c $(OBJ)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS) -lcmocka
+build/asan/tests/unit-%: tests/unit/%.c $(SAN_OBJ)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -O1 $(SAN) -o $@ $^ $(LDLIBS) -lcmocka
+
+build/tests/api-runner: tests/api/runner.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -o $@ $< $(shell pkg-config --cflags --libs libcurl jansson)
+
+asan: build/asan/cunwu $(UNIT_SAN)
+
+# libFuzzer targets (clang); `make fuzz` builds them, scripts/test runs each briefly
+FUZZ := $(sort $(wildcard tests/fuzz/*.c))
+FUZZ_BIN := $(FUZZ:tests/fuzz/%.c=build/fuzz/%)
+FUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE -g -O1 -Isrc -Ibuild/gen -fsanitize=fuzzer,address,undefined \
+	$(shell pkg-config --cflags $(PKGS))
+fuzz: $(FUZZ_BIN)
+build/fuzz/%: tests/fuzz/%.c $(SRC) build/gen/schema.c src/data.S
+	@mkdir -p $(@D)
+	clang $(FUZZ_CFLAGS) -o $@ $< $(SRC) build/gen/schema.c src/data.S $(LDLIBS)
+
+test: all asan
+	scripts/test
+
+format:
+	clang-format -i $$(git ls-files '*.c' '*.h')
+format-check:
+	@clang-format --dry-run -Werror $$(git ls-files '*.c' '*.h') && echo "format: clean"
+
+demo: build/cunwu
+	scripts/demo
+
+bench: build/cunwu
+	bench/run
+
+clean:
+	rm -rf build

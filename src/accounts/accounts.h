@@ -1,0 +1,59 @@
+/*
+ * accounts.h - users, grants, roles, sessions and API tokens.
+ *
+ * Three system roles are kept apart (三员分立): 系统管理员 (sysadmin) creates accounts,
+ * 安全管理员 (secadmin) grants roles, 审计管理员 (auditor) reads the audit log; no
+ * account may hold two of them. Every change is audited; password hashes and token
+ * secrets never reach the audit log or any answer.
+ */
+#ifndef CUNWU_ACCOUNTS_H
+#define CUNWU_ACCOUNTS_H
+
+#include <stdint.h>
+
+#include "core/audit.h"
+#include "core/cli.h"
+#include "core/db.h"
+#include "core/err.h"
+#include "core/http.h"
+
+struct user {
+	const char *id, *region, *place_id, *login, *name;
+	int disabled;
+	int64_t version;
+	const char *created_at, *updated_at, *place_name;
+};
+
+/* Pure rules. */
+/* 3..64 of [a-z0-9._-], starting with a letter or digit */
+int accounts_login_check(const char *login, struct err *e);
+/* 1 if a user holding role `have` may not also get role `add` (separation of duties) */
+int accounts_roles_conflict(const char *have, const char *add);
+
+int accounts_user_create(struct db *db, const struct actor *who, const char *login,
+			 const char *name, const char *place_id, const char *password,
+			 const char **id_out, struct err *e);
+/* 1 found, 0 not, -1 error; by id or by login */
+int accounts_user_get(struct db *db, const char *id, struct user *u, struct err *e);
+int accounts_user_by_login(struct db *db, const char *login, struct user *u, const char **hash,
+			   struct err *e);
+int accounts_set_password(struct db *db, const struct actor *who, const struct user *u,
+			  const char *password, const char *keep_session, struct err *e);
+int accounts_grant(struct db *db, const struct actor *who, const char *user_id,
+		   const char *role_id, const char *place_id, const char **grant_id,
+		   struct err *e);
+/* Token "cw_<id>_<secret>", shown once. */
+int accounts_token_create(struct db *db, const struct actor *who, const struct user *u,
+			  const char *name, const char **token, const char **id_out,
+			  struct err *e);
+int accounts_token_revoke(struct db *db, const struct actor *who, const char *token_id,
+			  const char *only_user, struct err *e);
+
+/* The audit identity of the caller of a request. */
+void accounts_actor(struct req *r, struct actor *a);
+
+extern const struct route_table accounts_routes;
+extern const struct command_table accounts_commands;
+void accounts_register(void);
+
+#endif

@@ -1,0 +1,512 @@
+/* auth.c - identification, authorization, passwords, sessions, throttling; see auth.h. */
+#include "auth.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <microhttpd.h>
+#include <sodium.h>
+
+#include "config.h"
+#include "http.h"
+#include "log.h"
+#include "util.h"
+#include "banned.h"
+
+/* ---- hashing ---- */
+
+void auth_sha256_hex(const char *s, size_t n, char out[65])
+{
+	unsigned char h[crypto_hash_sha256_BYTES];
+	crypto_hash_sha256(h, (const unsigned char *)s, n);
+	hex_encode(h, sizeof(h), out);
+}
+
+void auth_random_token(char *out, size_t outlen, size_t nbytes)
+{
+	unsigned char buf[64];
+	if (nbytes > sizeof(buf))
+		nbytes = sizeof(buf);
+	randombytes_buf(buf, nbytes);
+	sodium_bin2base64(out, outlen, buf, nbytes, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+}
+
+void auth_random_password(char out[17])
+{
+	/* no 0/O, 1/l/I: people read these aloud and type them on phones */
+	static const char alphabet[] = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+	for (int i = 0; i < 16; i++)
+		out[i] = alphabet[randombytes_uniform(sizeof(alphabet) - 1)];
+	out[16] = '\0';
+}
+
+/* At most auth.hash_concurrency Argon2id computations at once. */
+static pthread_mutex_t hash_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t hash_cond = PTHREAD_COND_INITIALIZER;
+static int hash_running;
+
+static void hash_enter(void)
+{
+	int limit = (int)config_int("auth.hash_concurrency");
+	pthread_mutex_lock(&hash_lock);
+	while (hash_running >= limit)
+		pthread_cond_wait(&hash_cond, &hash_lock);
+	hash_running++;
+	pthread_mutex_unlock(&hash_lock);
+}
+
+static void hash_leave(void)
+{
+	pthread_mutex_lock(&hash_lock);
+	hash_running--;
+	pthread_cond_signal(&hash_cond);
+	pthread_mutex_unlock(&hash_lock);
+}
+
+int auth_hash_password(const char *password, char *out, size_t outlen, struct err *e)
+{
+	if (outlen < crypto_pwhash_STRBYTES)
+		return err_internal(e, "hash buffer too small");
+	hash_enter();
+	int rc = crypto_pwhash_str(out, password, strlen(password),
+				   (unsigned long long)config_int("auth.argon2_ops"),
+				   (size_t)config_int("auth.argon2_memory_kib") * 1024);
+	hash_leave();
+	if (rc)
+		return err_internal(e, "out of memory hashing a password");
+	return 0;
+}
+
+int auth_verify_password(const char *hash, const char *password)
+{
+	hash_enter();
+	int rc = crypto_pwhash_str_verify(hash, password, strlen(password));
+	hash_leave();
+	return rc == 0;
+}
+
+int auth_password_policy(const char *password, struct err *e)
+{
+	int64_t min = config_int("auth.password_min");
+	long n = utf8_len(password, strlen(password));
+	if (n < 0)
+		return err_invalid(e, "accounts.password_invalid", "password",
+				   "password must be valid UTF-8");
+	if (n < min)
+		return err_invalid(e, "accounts.password_too_short", "password",
+				   "password must be at least %lld characters", (long long)min);
+	if (n > 128)
+		return err_invalid(e, "accounts.password_too_long", "password",
+				   "password must be at most 128 characters");
+	int classes = 0, lower = 0, upper = 0, digit = 0, other = 0;
+	for (const char *p = password; *p; p++) {
+		if (*p >= 'a' && *p <= 'z')
+			lower = 1;
+		else if (*p >= 'A' && *p <= 'Z')
+			upper = 1;
+		else if (*p >= '0' && *p <= '9')
+			digit = 1;
+		else
+			other = 1;
+	}
+	classes = lower + upper + digit + other;
+	if (classes < 2)
+		return err_invalid(e, "accounts.password_too_simple", "password",
+				   "password must mix letters with digits or symbols");
+	return 0;
+}
+
+/* ---- throttling ---- */
+
+#define THROTTLE_SLOTS 4096
+
+struct throttle_slot {
+	char key[136];
+	int count;
+	int64_t since_ms;
+};
+
+static pthread_mutex_t throttle_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct throttle_slot throttle[THROTTLE_SLOTS];
+
+static uint64_t fnv(const char *s)
+{
+	uint64_t h = 1469598103934665603ull;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ull;
+	return h;
+}
+
+/* The slot for key (created if create); caller holds the lock. */
+static struct throttle_slot *slot_for(const char *key, int create, int64_t now, int64_t window)
+{
+	size_t i = (size_t)(fnv(key) % THROTTLE_SLOTS);
+	struct throttle_slot *free_slot = NULL;
+	for (size_t probe = 0; probe < 16; probe++, i = (i + 1) % THROTTLE_SLOTS) {
+		struct throttle_slot *s = &throttle[i];
+		int expired = !s->key[0] || now - s->since_ms > window;
+		if (s->key[0] && !strcmp(s->key, key)) {
+			if (expired) {
+				s->count = 0;
+				s->since_ms = now;
+			}
+			return s;
+		}
+		if (expired && !free_slot)
+			free_slot = s;
+	}
+	if (!create)
+		return NULL;
+	if (!free_slot) /* table under attack: reuse the home slot */
+		free_slot = &throttle[fnv(key) % THROTTLE_SLOTS];
+	snprintf(free_slot->key, sizeof(free_slot->key), "%s", key);
+	free_slot->count = 0;
+	free_slot->since_ms = now;
+	return free_slot;
+}
+
+int auth_throttle_check(const char *login, const char *addr, struct err *e)
+{
+	int64_t now = time_now_ms(), window = config_int("auth.login_window_seconds") * 1000;
+	char k1[136], k2[136];
+	snprintf(k1, sizeof(k1), "u:%s", login);
+	snprintf(k2, sizeof(k2), "a:%s", addr);
+	pthread_mutex_lock(&throttle_lock);
+	struct throttle_slot *u = slot_for(k1, 0, now, window), *a = slot_for(k2, 0, now, window);
+	int64_t wait = 0;
+	if (u && u->count >= config_int("auth.login_failures"))
+		wait = u->since_ms + window - now;
+	if (a && a->count >= config_int("auth.login_failures_per_address")) {
+		int64_t w2 = a->since_ms + window - now;
+		if (w2 > wait)
+			wait = w2;
+	}
+	pthread_mutex_unlock(&throttle_lock);
+	if (wait <= 0)
+		return 0;
+	static _Thread_local char retry[24];
+	snprintf(retry, sizeof(retry), "%lld", (long long)(wait + 999) / 1000);
+	err_set(e, 429, "auth.throttled", NULL, "too many failed logins; try again in %s seconds",
+		retry);
+	e->retry_after = retry;
+	return -1;
+}
+
+void auth_throttle_fail(const char *login, const char *addr)
+{
+	int64_t now = time_now_ms(), window = config_int("auth.login_window_seconds") * 1000;
+	char k1[136], k2[136];
+	snprintf(k1, sizeof(k1), "u:%s", login);
+	snprintf(k2, sizeof(k2), "a:%s", addr);
+	pthread_mutex_lock(&throttle_lock);
+	slot_for(k1, 1, now, window)->count++;
+	slot_for(k2, 1, now, window)->count++;
+	pthread_mutex_unlock(&throttle_lock);
+}
+
+void auth_throttle_ok(const char *login)
+{
+	char k1[136];
+	snprintf(k1, sizeof(k1), "u:%s", login);
+	pthread_mutex_lock(&throttle_lock);
+	struct throttle_slot *u = slot_for(k1, 0, time_now_ms(), INT64_MAX / 2);
+	if (u)
+		u->key[0] = '\0';
+	pthread_mutex_unlock(&throttle_lock);
+}
+
+void auth_throttle_reset(void)
+{
+	pthread_mutex_lock(&throttle_lock);
+	memset(throttle, 0, sizeof(throttle));
+	pthread_mutex_unlock(&throttle_lock);
+}
+
+void auth_init(void)
+{
+	auth_throttle_reset();
+}
+
+void auth_shutdown(void)
+{
+}
+
+/* ---- sessions ---- */
+
+int auth_session_create(struct db *db, struct arena *a, const char *user_id, const char *addr,
+			const char **cookie, const char **csrf, struct err *e)
+{
+	char tok[64], c[48], hash[65], now_s[32], exp_s[32];
+	int64_t now = time_now_ms();
+	auth_random_token(tok, sizeof(tok), 32);
+	auth_random_token(c, sizeof(c), 24);
+	auth_sha256_hex(tok, strlen(tok), hash);
+	time_iso(now, now_s);
+	time_iso(now + config_int("session.absolute_hours") * 3600 * 1000, exp_s);
+	if (db_exec(db, e,
+		    "INSERT INTO sessions (id_hash, user_id, csrf, created_at, seen_at, expires_at, "
+		    "address) VALUES (?, ?, ?, ?, ?, ?, ?)",
+		    DB_T(hash), DB_T(user_id), DB_T(c), DB_T(now_s), DB_T(now_s), DB_T(exp_s),
+		    DB_T(addr)) < 0)
+		return -1;
+	*cookie = arena_strdup(a, tok);
+	*csrf = arena_strdup(a, c);
+	return 0;
+}
+
+int auth_session_delete(struct db *db, const char *session_hash, struct err *e)
+{
+	return db_exec(db, e, "DELETE FROM sessions WHERE id_hash = ?", DB_T(session_hash)) < 0
+		       ? -1
+		       : 0;
+}
+
+static int load_grants(struct req *r, struct principal *p, struct err *e)
+{
+	struct db_stmt *st = db_query(
+		r->db, e,
+		"SELECT g.id, g.role_id, ro.name, g.place_id, pl.path, pl.name, rp.perm "
+		"FROM grants g JOIN roles ro ON ro.id = g.role_id "
+		"JOIN places pl ON pl.id = g.place_id "
+		"LEFT JOIN role_perms rp ON rp.role_id = g.role_id "
+		"WHERE g.user_id = ? ORDER BY g.id, rp.perm",
+		DB_T(p->user_id));
+	if (!st)
+		return -1;
+	size_t cap = 0, pcap = 0;
+	struct grant *g = NULL;
+	int rc;
+	while ((rc = db_step(st, e)) == 1) {
+		const char *gid = db_text(st, 0);
+		if (!g || strcmp(g->id, gid)) {
+			if (p->ngrants == cap) {
+				size_t ncap = cap ? cap * 2 : 4;
+				p->grants = arena_realloc(&r->arena, p->grants,
+							  cap * sizeof(*p->grants),
+							  ncap * sizeof(*p->grants));
+				cap = ncap;
+			}
+			g = &p->grants[p->ngrants++];
+			memset(g, 0, sizeof(*g));
+			g->id = gid;
+			g->role_id = db_text(st, 1);
+			g->role_name = db_text(st, 2);
+			g->place_id = db_text(st, 3);
+			g->place_path = db_text(st, 4);
+			g->place_name = db_text(st, 5);
+			pcap = 0;
+		}
+		const char *perm = db_text(st, 6);
+		if (!perm)
+			continue;
+		if (g->nperms == pcap) {
+			size_t ncap = pcap ? pcap * 2 : 16;
+			g->perms = arena_realloc(&r->arena, g->perms, pcap * sizeof(*g->perms),
+						 ncap * sizeof(*g->perms));
+			pcap = ncap;
+		}
+		g->perms[g->nperms++] = perm;
+	}
+	return rc < 0 ? -1 : 0;
+}
+
+static int identify_session(struct req *r, const char *cookie, struct err *e)
+{
+	char hash[65];
+	auth_sha256_hex(cookie, strlen(cookie), hash);
+	struct db_stmt *st = db_query(
+		r->db, e,
+		"SELECT s.user_id, s.csrf, s.seen_at, s.expires_at, u.login, u.name, u.place_id, "
+		"u.disabled FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id_hash = ?",
+		DB_T(hash));
+	if (!st)
+		return -1;
+	int rc = db_step(st, e);
+	if (rc <= 0)
+		return rc < 0 ? -1
+			      : err_set(e, 401, "auth.session_invalid", NULL,
+					"session is not valid; sign in again");
+	struct principal *p = arena_zalloc(&r->arena, sizeof(*p));
+	p->user_id = db_text(st, 0);
+	p->csrf = db_text(st, 1);
+	const char *seen = db_text(st, 2), *expires = db_text(st, 3);
+	p->login = db_text(st, 4);
+	p->name = db_text(st, 5);
+	p->place_id = db_text(st, 6);
+	int disabled = (int)db_int(st, 7);
+	db_done(st);
+	p->kind = "session";
+	p->session_hash = arena_strdup(&r->arena, hash);
+
+	int64_t now = time_now_ms(), seen_ms = 0, exp_ms = 0;
+	time_parse_iso(seen, &seen_ms);
+	time_parse_iso(expires, &exp_ms);
+	int64_t idle = config_int("session.idle_minutes") * 60 * 1000;
+	if (disabled || now >= exp_ms || now - seen_ms >= idle) {
+		struct err ignore;
+		auth_session_delete(r->db, hash, &ignore);
+		if (disabled)
+			return err_set(e, 401, "auth.account_disabled", NULL,
+				       "this account is disabled");
+		return err_set(e, 401, "auth.session_expired", NULL,
+			       "session expired; sign in again");
+	}
+	if (now - seen_ms >= 60 * 1000) { /* idle-touch at most once a minute */
+		char now_s[32];
+		time_iso(now, now_s);
+		if (db_exec(r->db, e, "UPDATE sessions SET seen_at = ? WHERE id_hash = ?",
+			    DB_T(now_s), DB_T(hash)) < 0)
+			return -1;
+	}
+	if (load_grants(r, p, e))
+		return -1;
+	r->who = p;
+	return 0;
+}
+
+static int identify_token(struct req *r, const char *tok, struct err *e)
+{
+	/* cw_<id>_<secret> */
+	if (strncmp(tok, "cw_", 3) || strlen(tok) < 3 + ID_LEN + 2 || tok[3 + ID_LEN] != '_')
+		return err_set(e, 401, "auth.token_invalid", NULL, "API token is not valid");
+	char id[ID_LEN + 1], hash[65];
+	memcpy(id, tok + 3, ID_LEN);
+	id[ID_LEN] = '\0';
+	const char *secret = tok + 3 + ID_LEN + 1;
+	auth_sha256_hex(secret, strlen(secret), hash);
+	struct db_stmt *st = db_query(
+		r->db, e,
+		"SELECT t.user_id, t.secret_hash, t.revoked_at, u.login, u.name, u.place_id, "
+		"u.disabled, t.last_used_at FROM tokens t JOIN users u ON u.id = t.user_id "
+		"WHERE t.id = ?",
+		DB_T(id));
+	if (!st)
+		return -1;
+	int rc = db_step(st, e);
+	if (rc <= 0)
+		return rc < 0 ? -1
+			      : err_set(e, 401, "auth.token_invalid", NULL,
+					"API token is not valid");
+	struct principal *p = arena_zalloc(&r->arena, sizeof(*p));
+	p->user_id = db_text(st, 0);
+	const char *want = db_text(st, 1);
+	int revoked = !db_isnull(st, 2);
+	p->login = db_text(st, 3);
+	p->name = db_text(st, 4);
+	p->place_id = db_text(st, 5);
+	int disabled = (int)db_int(st, 6);
+	const char *last = db_text(st, 7);
+	db_done(st);
+	if (!str_eq_ct(want, hash) || revoked)
+		return err_set(e, 401, "auth.token_invalid", NULL, "API token is not valid");
+	if (disabled)
+		return err_set(e, 401, "auth.account_disabled", NULL, "this account is disabled");
+	p->kind = "token";
+	p->token_id = arena_strdup(&r->arena, id);
+	int64_t now = time_now_ms(), last_ms = 0;
+	if (!last || time_parse_iso(last, &last_ms) || now - last_ms >= 60 * 1000) {
+		char now_s[32];
+		time_iso(now, now_s);
+		if (db_exec(r->db, e, "UPDATE tokens SET last_used_at = ? WHERE id = ?",
+			    DB_T(now_s), DB_T(id)) < 0)
+			return -1;
+	}
+	if (load_grants(r, p, e))
+		return -1;
+	r->who = p;
+	return 0;
+}
+
+int auth_identify(struct req *r, struct err *e)
+{
+	r->who = NULL;
+	const char *authz_h = req_header(r, "Authorization");
+	if (authz_h) {
+		if (strncmp(authz_h, "Bearer ", 7))
+			return err_set(e, 401, "auth.scheme", "Authorization",
+				       "use 'Authorization: Bearer <token>'");
+		return identify_token(r, authz_h + 7, e);
+	}
+	const char *cookie = MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, "cunwu_session");
+	if (cookie && *cookie)
+		return identify_session(r, cookie, e);
+	return 0;
+}
+
+/* ---- authorization ---- */
+
+static int grant_has(const struct grant *g, const char *perm)
+{
+	for (size_t i = 0; i < g->nperms; i++)
+		if (!strcmp(g->perms[i], perm))
+			return 1;
+	return 0;
+}
+
+int authz(struct req *r, const char *perm, const char *path, struct err *e)
+{
+	if (!r->who)
+		return err_set(e, 401, "auth.required", NULL, "sign in first");
+	for (size_t i = 0; i < r->who->ngrants; i++) {
+		const struct grant *g = &r->who->grants[i];
+		if (grant_has(g, perm) && path &&
+		    !strncmp(path, g->place_path, strlen(g->place_path)))
+			return 0;
+	}
+	return err_forbidden(e, "you do not have '%s' over this place", perm);
+}
+
+int authz_any(struct req *r, const char *perm)
+{
+	if (!r->who)
+		return 0;
+	for (size_t i = 0; i < r->who->ngrants; i++)
+		if (grant_has(&r->who->grants[i], perm))
+			return 1;
+	return 0;
+}
+
+const char **authz_scope(struct req *r, const char *perm)
+{
+	size_t n = r->who ? r->who->ngrants : 0, k = 0;
+	const char **out = arena_zalloc(&r->arena, (n + 1) * sizeof(*out));
+	for (size_t i = 0; i < n; i++) {
+		const struct grant *g = &r->who->grants[i];
+		if (!grant_has(g, perm))
+			continue;
+		/* skip a prefix already covered by a shorter one */
+		int covered = 0;
+		for (size_t j = 0; j < n && !covered; j++) {
+			const struct grant *o = &r->who->grants[j];
+			size_t ol = strlen(o->place_path);
+			if (j != i && grant_has(o, perm) && strlen(g->place_path) > ol &&
+			    !strncmp(g->place_path, o->place_path, ol))
+				covered = 1;
+		}
+		for (size_t j = 0; j < k && !covered; j++)
+			if (!strcmp(out[j], g->place_path))
+				covered = 1;
+		if (!covered)
+			out[k++] = g->place_path;
+	}
+	return out;
+}
+
+const char *authz_sql(struct req *r, const char *perm, const char *col, struct db_arg *args,
+		      size_t *nargs, size_t max_args)
+{
+	const char **scope = authz_scope(r, perm);
+	struct strbuf sb;
+	strbuf_init(&sb, &r->arena, 8192);
+	strbuf_addch(&sb, '(');
+	for (size_t i = 0; scope[i] && *nargs + 2 < max_args; i++) {
+		strbuf_addf(&sb, "%s(%s >= ? AND %s < ?)", i ? " OR " : "", col, col);
+		args[(*nargs)++] = DB_T(scope[i]);
+		args[(*nargs)++] = DB_T(arena_printf(&r->arena, "%s~", scope[i]));
+	}
+	if (sb.len == 1)
+		strbuf_adds(&sb, "0 = 1");
+	strbuf_addch(&sb, ')');
+	return sb.buf;
+}

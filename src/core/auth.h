@@ -1,0 +1,85 @@
+/*
+ * auth.h - who is calling and what they may do.
+ *
+ * A principal is a signed-in user (by session cookie or API token) with their grants:
+ * each grant is a role over a place subtree, and a role is a set of permissions. A grant
+ * over a place covers every place whose materialized path starts with that place's path.
+ *
+ *   authz(r, perm, path)   may the caller use perm on something at path? 0 or -1 (403)
+ *   authz_scope(r, perm)   the path prefixes a list query must filter by
+ *
+ * Passwords are Argon2id (libsodium crypto_pwhash_str); at most auth.hash_concurrency
+ * hashes run at once so that memory stays bounded however many logins arrive. Session
+ * cookies and API token secrets are random and stored only as SHA-256 hashes.
+ */
+#ifndef CUNWU_AUTH_H
+#define CUNWU_AUTH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "db.h"
+#include "err.h"
+
+struct req;
+
+struct grant {
+	const char *id, *role_id, *role_name, *place_id, *place_path, *place_name;
+	const char **perms;
+	size_t nperms;
+};
+
+struct principal {
+	const char *user_id, *login, *name, *place_id;
+	const char *kind; /* "session" or "token" */
+	const char *session_hash, *csrf, *token_id;
+	struct grant *grants;
+	size_t ngrants;
+};
+
+/* Read the Authorization header or session cookie; sets r->who (NULL if anonymous). A bad
+ * or expired credential is 401. */
+int auth_identify(struct req *r, struct err *e);
+
+int authz(struct req *r, const char *perm, const char *path, struct err *e);
+/* 1 if the caller holds perm over any place */
+int authz_any(struct req *r, const char *perm);
+/* NULL-terminated array of path prefixes (possibly empty: the caller sees nothing). */
+const char **authz_scope(struct req *r, const char *perm);
+/*
+ * SQL for "column is inside the caller's scope": "(col >= ? AND col < ?) OR ..." and the
+ * arguments to bind, appended to args (which must have room for 2 per prefix + 1).
+ * With no prefixes the text is "0 = 1".
+ */
+const char *authz_sql(struct req *r, const char *perm, const char *col, struct db_arg *args,
+		      size_t *nargs, size_t max_args);
+
+/* Argon2id hash of password into out (crypto_pwhash_STRBYTES). */
+int auth_hash_password(const char *password, char *out, size_t outlen, struct err *e);
+/* 1 if it matches, 0 if not, -1 on error (out of memory). */
+int auth_verify_password(const char *hash, const char *password);
+/* Check a new password against the policy (auth.password_min; accounts.password_*). */
+int auth_password_policy(const char *password, struct err *e);
+/* Random password of 16 characters, for `user add` and the demo. */
+void auth_random_password(char out[17]);
+
+/* Login throttling, in memory: 0 if allowed, else -1 with 429 and Retry-After. */
+int auth_throttle_check(const char *login, const char *addr, struct err *e);
+void auth_throttle_fail(const char *login, const char *addr);
+void auth_throttle_ok(const char *login);
+void auth_throttle_reset(void);
+
+/* SHA-256 of s as "hex" (65 bytes) */
+void auth_sha256_hex(const char *s, size_t n, char out[65]);
+/* n random bytes as URL-safe base64 (no padding) into out */
+void auth_random_token(char *out, size_t outlen, size_t nbytes);
+
+/* Create a session for user_id; returns the cookie value and csrf token in the arena. */
+int auth_session_create(struct db *db, struct arena *a, const char *user_id, const char *addr,
+			const char **cookie, const char **csrf, struct err *e);
+int auth_session_delete(struct db *db, const char *session_hash, struct err *e);
+
+void auth_init(void);
+void auth_shutdown(void);
+
+#endif

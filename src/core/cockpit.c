@@ -1,0 +1,26 @@
+/* cockpit.c - the registry of cockpit tiles; see cockpit.h. */
+#include "cockpit.h"
+
+#include <string.h>
+
+#include "banned.h"
+
+#define MAX_TILES 128
+
+static const struct cockpit_tile *tiles[MAX_TILES];
+static int ntiles;
+
+void cockpit_register(const struct cockpit_tile *t)
+{
+	for (int i = 0; i < ntiles; i++)
+		if (!strcmp(tiles[i]->key, t->key))
+			return;
+	if (ntiles < MAX_TILES)
+		tiles[ntiles++] = t;
+}
+
+const struct cockpit_tile *const *cockpit_tiles(int *n)
+{
+	*n = ntiles;
+	return tiles;
+}

@@ -1,0 +1,29 @@
+/*
+ * cockpit.h - the extension point through which modules put figures on the town cockpit.
+ *
+ * A module registers tiles. GET /api/v1/cockpit?place=ID asks every tile the caller may see
+ * for its figure over that place, and for the same figure for each child place (the
+ * drill-down), so the console can draw the town and click into a village. A tile writes
+ * one JSON object: {"value": N, "unit": "...", ...}; the figure must come from the place
+ * subtree given (path prefix), which the caller is already authorized for.
+ */
+#ifndef CUNWU_COCKPIT_H
+#define CUNWU_COCKPIT_H
+
+#include <stdint.h>
+
+#include "db.h"
+#include "err.h"
+
+struct cockpit_tile {
+	const char *key;   /* "accounts.users" - also the console's i18n key for the title */
+	const char *perm;  /* the permission a caller needs to see it */
+	const char *unit;  /* "人", "户", "件", "fen", ... */
+	/* the figure for the subtree at path; -1 with e set on failure */
+	int (*value)(struct db *db, const char *path, int64_t *out, struct err *e);
+};
+
+void cockpit_register(const struct cockpit_tile *t);
+const struct cockpit_tile *const *cockpit_tiles(int *n);
+
+#endif

@@ -1,0 +1,399 @@
+/* db.c - the backend-neutral half of the database interface; see db.h. */
+#include "db_backend.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "util.h"
+#include "banned.h"
+
+int db_open(struct db **out, const char *url, int create, struct err *e)
+{
+	const struct db_ops *ops = &db_sqlite_ops;
+	if (!strncmp(url, "postgresql://", 13) || !strncmp(url, "postgres://", 11))
+		return err_invalid(e, "db.backend", "db",
+				   "the PostgreSQL backend is not built into this cunwu yet");
+	if (!strncmp(url, "sqlite:", 7))
+		url += 7;
+	struct db *db = calloc(1, sizeof(*db));
+	if (!db)
+		return err_internal(e, "out of memory");
+	db->ops = ops;
+	arena_init(&db->own, 0);
+	db->arena = &db->own;
+	if (ops->open(db, url, create, e)) {
+		free(db);
+		return -1;
+	}
+	*out = db;
+	return 0;
+}
+
+void db_close(struct db *db)
+{
+	if (!db)
+		return;
+	for (size_t i = 0; i < db->ncache; i++) {
+		db->ops->finalize(db->cache[i].stmt);
+		free((void *)db->cache[i].sql);
+		free(db->cache[i].handle);
+	}
+	if (db->in_tx)
+		db_rollback(db);
+	db->ops->close(db);
+	arena_release(&db->own);
+	free(db);
+}
+
+void db_set_arena(struct db *db, struct arena *a)
+{
+	db->arena = a ? a : &db->own;
+}
+
+struct arena *db_arena(struct db *db)
+{
+	return db->arena;
+}
+
+const char *db_backend(struct db *db)
+{
+	return db->ops->name;
+}
+
+int db_begin(struct db *db, int write, struct err *e)
+{
+	if (db->in_tx)
+		return err_internal(e, "transaction already open");
+	if (db->ops->script(db, write ? db->ops->begin_write : "BEGIN", e))
+		return -1;
+	db->in_tx = 1;
+	return 0;
+}
+
+int db_commit(struct db *db, struct err *e)
+{
+	if (!db->in_tx)
+		return err_internal(e, "no transaction to commit");
+	if (db->ops->script(db, "COMMIT", e)) {
+		db_rollback(db);
+		return -1;
+	}
+	db->in_tx = 0;
+	return 0;
+}
+
+void db_rollback(struct db *db)
+{
+	if (!db->in_tx)
+		return;
+	db_reset_all(db);
+	struct err e;
+	if (db->ops->script(db, "ROLLBACK", &e))
+		log_warn("rollback failed: %s", e.msg);
+	db->in_tx = 0;
+}
+
+int db_in_tx(struct db *db)
+{
+	return db->in_tx;
+}
+
+static uint64_t fnv1a(const char *s)
+{
+	uint64_t h = 1469598103934665603ull;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ull;
+	return h;
+}
+
+static struct db_stmt *one_off(struct db *db, const char *sql, struct err *e)
+{
+	void *s = db->ops->prepare(db, sql, e);
+	if (!s)
+		return NULL;
+	struct db_stmt *st = calloc(1, sizeof(*st));
+	if (!st) {
+		db->ops->finalize(s);
+		err_internal(e, "out of memory");
+		return NULL;
+	}
+	st->db = db;
+	st->stmt = s;
+	return st;
+}
+
+static struct db_stmt *lookup(struct db *db, const char *sql, struct err *e)
+{
+	uint64_t h = fnv1a(sql);
+	for (size_t i = 0; i < db->ncache; i++) {
+		struct db_cached *c = &db->cache[i];
+		if (c->hash == h && !strcmp(c->sql, sql)) {
+			if (c->in_use) /* re-entered while iterating: use a fresh one */
+				return one_off(db, sql, e);
+			c->in_use = 1;
+			return c->handle;
+		}
+	}
+	void *s = db->ops->prepare(db, sql, e);
+	if (!s)
+		return NULL;
+	struct db_cached *c;
+	if (db->ncache < DB_CACHE_SIZE) {
+		c = &db->cache[db->ncache++];
+	} else {
+		/* evict round-robin, skipping statements in use */
+		size_t tries = 0;
+		do {
+			c = &db->cache[db->next_evict];
+			db->next_evict = (db->next_evict + 1) % DB_CACHE_SIZE;
+		} while (c->in_use && ++tries < DB_CACHE_SIZE);
+		if (c->in_use) {
+			db->ops->finalize(s);
+			return one_off(db, sql, e);
+		}
+		db->ops->finalize(c->stmt);
+		free((void *)c->sql);
+		free(c->handle);
+	}
+	c->sql = strdup(sql);
+	c->handle = calloc(1, sizeof(*c->handle));
+	if (!c->sql || !c->handle) {
+		fprintf(stderr, "fatal: out of memory\n");
+		abort();
+	}
+	c->hash = h;
+	c->stmt = s;
+	c->in_use = 1;
+	c->handle->db = db;
+	c->handle->stmt = s;
+	c->handle->cached = c;
+	return c->handle;
+}
+
+void db_done(struct db_stmt *st)
+{
+	if (!st)
+		return;
+	st->db->ops->reset(st->stmt);
+	st->active = 0;
+	if (st->cached) {
+		st->cached->in_use = 0;
+	} else {
+		st->db->ops->finalize(st->stmt);
+		free(st);
+	}
+}
+
+struct db_stmt *db_query_(struct db *db, struct err *e, const char *sql, const struct db_arg *args)
+{
+	struct db_stmt *st = lookup(db, sql, e);
+	if (!st)
+		return NULL;
+	if (db->ops->bind(db, st->stmt, args, e)) {
+		db_done(st);
+		return NULL;
+	}
+	st->active = 1;
+	return st;
+}
+
+int db_step(struct db_stmt *st, struct err *e)
+{
+	int rc = st->db->ops->step(st->db, st->stmt, e);
+	if (rc != 1)
+		db_done(st);
+	return rc;
+}
+
+int64_t db_exec_(struct db *db, struct err *e, const char *sql, const struct db_arg *args)
+{
+	struct db_stmt *st = db_query_(db, e, sql, args);
+	if (!st)
+		return -1;
+	int rc;
+	while ((rc = db_step(st, e)) == 1)
+		;
+	return rc < 0 ? -1 : db->ops->changes(db);
+}
+
+int db_exec_script(struct db *db, const char *sql, struct err *e)
+{
+	return db->ops->script(db, sql, e);
+}
+
+int db_cols(struct db_stmt *st)
+{
+	return st->db->ops->cols(st->stmt);
+}
+
+int db_isnull(struct db_stmt *st, int col)
+{
+	return st->db->ops->isnull(st->stmt, col);
+}
+
+const char *db_text(struct db_stmt *st, int col)
+{
+	size_t n;
+	if (st->db->ops->isnull(st->stmt, col))
+		return NULL;
+	const char *s = st->db->ops->text(st->stmt, col, &n);
+	return arena_strndup(st->db->arena, s ? s : "", s ? n : 0);
+}
+
+int64_t db_int(struct db_stmt *st, int col)
+{
+	return st->db->ops->integer(st->stmt, col);
+}
+
+const void *db_blob(struct db_stmt *st, int col, size_t *n)
+{
+	const void *p = st->db->ops->blob(st->stmt, col, n);
+	void *q = arena_alloc(st->db->arena, *n ? *n : 1);
+	if (*n)
+		memcpy(q, p, *n);
+	return q;
+}
+
+int db_get_int(struct db *db, struct err *e, int64_t *out, const char *sql, const struct db_arg *args)
+{
+	struct db_stmt *st = db_query_(db, e, sql, args);
+	if (!st)
+		return -1;
+	int rc = db_step(st, e);
+	if (rc == 1) {
+		*out = db_int(st, 0);
+		db_done(st);
+	}
+	return rc;
+}
+
+int db_get_text(struct db *db, struct err *e, const char **out, const char *sql,
+		const struct db_arg *args)
+{
+	struct db_stmt *st = db_query_(db, e, sql, args);
+	if (!st)
+		return -1;
+	int rc = db_step(st, e);
+	if (rc == 1) {
+		*out = db_text(st, 0);
+		db_done(st);
+	}
+	return rc;
+}
+
+void db_reset_all(struct db *db)
+{
+	for (size_t i = 0; i < db->ncache; i++)
+		if (db->cache[i].in_use)
+			db_done(db->cache[i].handle);
+}
+
+int db_backup_to(struct db *db, const char *path, struct err *e)
+{
+	if (!db->ops->backup)
+		return err_invalid(e, "db.backup_unsupported", NULL,
+				   "backup is not supported on the %s backend", db->ops->name);
+	return db->ops->backup(db, path, e);
+}
+
+/* ---- migrations ---- */
+
+static int max_known(const char *module)
+{
+	int v = -1;
+	for (size_t i = 0; i < schema_migrations_count; i++)
+		if (!strcmp(schema_migrations_list[i].module, module) &&
+		    schema_migrations_list[i].version > v)
+			v = schema_migrations_list[i].version;
+	return v;
+}
+
+static const char migrations_table[] =
+	"CREATE TABLE IF NOT EXISTS schema_migrations ("
+	" module TEXT NOT NULL, version INTEGER NOT NULL, name TEXT NOT NULL,"
+	" applied_at TEXT NOT NULL, PRIMARY KEY (module, version))";
+
+/* -1 error; else sets *pending */
+static int check(struct db *db, int *pending, struct err *e)
+{
+	struct db_stmt *st =
+		db_query(db, e, "SELECT module, version, name FROM schema_migrations", DB_NOARGS);
+	if (!st)
+		return -1;
+	int rc, napplied = 0;
+	while ((rc = db_step(st, e)) == 1) {
+		const char *mod = db_text(st, 0);
+		int64_t ver = db_int(st, 1);
+		if (ver > max_known(mod)) {
+			const char *name = db_text(st, 2);
+			db_done(st);
+			return err_set(e, 409, "db.too_new", "db",
+				       "database has migration %s/%04lld-%s, newer than this cunwu "
+				       "knows; upgrade cunwu",
+				       mod, (long long)ver, name);
+		}
+		napplied++;
+	}
+	if (rc < 0)
+		return -1;
+	*pending = (int)schema_migrations_count - napplied;
+	return 0;
+}
+
+int db_schema_check(struct db *db, struct err *e)
+{
+	int pending;
+	if (db_exec_script(db, migrations_table, e) || check(db, &pending, e))
+		return -1;
+	if (pending > 0)
+		return err_set(e, 409, "db.needs_migration", "db",
+			       "database needs %d migration%s; run 'cunwu migrate'", pending,
+			       pending == 1 ? "" : "s");
+	return 0;
+}
+
+int db_migrate(struct db *db, int *applied, struct err *e)
+{
+	int pending, n = 0;
+	if (applied)
+		*applied = 0;
+	if (db_begin(db, DB_WRITE, e))
+		return -1;
+	if (db_exec_script(db, migrations_table, e) || check(db, &pending, e))
+		goto fail;
+	for (size_t i = 0; i < schema_migrations_count && pending > 0; i++) {
+		const struct migration *m = &schema_migrations_list[i];
+		int64_t have = 0;
+		if (db_get_int(db, e, &have,
+			       "SELECT count(*) FROM schema_migrations WHERE module = ? AND version = ?",
+			       DB_ARGS(DB_T(m->module), DB_I(m->version))) < 0)
+			goto fail;
+		if (have)
+			continue;
+		if (db_exec_script(db, m->sql, e)) {
+			char msg[sizeof(e->msg)];
+			snprintf(msg, sizeof(msg), "%s", e->msg);
+			err_set(e, 500, "db.migration_failed", NULL, "migration %s/%04d-%s: %s",
+				m->module, m->version, m->name, msg);
+			goto fail;
+		}
+		char ts[32];
+		time_iso(time_now_ms(), ts);
+		if (db_exec(db, e,
+			    "INSERT INTO schema_migrations (module, version, name, applied_at) "
+			    "VALUES (?, ?, ?, ?)",
+			    DB_T(m->module), DB_I(m->version), DB_T(m->name), DB_T(ts)) < 0)
+			goto fail;
+		n++;
+	}
+	if (db_commit(db, e))
+		return -1;
+	if (applied)
+		*applied = n;
+	return 0;
+fail:
+	db_rollback(db);
+	return -1;
+}

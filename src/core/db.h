@@ -1,0 +1,116 @@
+/*
+ * db.h - the database interface every module uses; backends live behind it.
+ *
+ * One connection per thread (a worker, the job scheduler, a CLI command). Statements are
+ * cached per connection by their SQL text and reset, not re-prepared. Parameters are '?'
+ * in the portable SQL subset (docs/internals/sql.md); a backend rewrites them if it must.
+ * Column values are copied into the connection's current arena (db_set_arena), so they
+ * live as long as the request, not the statement.
+ *
+ * Writes happen inside db_begin(db, DB_WRITE, ...), which on SQLite is BEGIN IMMEDIATE: the
+ * write lock is taken at the start, so a transaction never fails half-way on a lock.
+ *
+ * Errors: -1 with e set. A lock wait that runs out is 503 db.busy (Retry-After: 1); a
+ * constraint violation is 409 db.conflict; anything else is 500 db.error, logged with
+ * its SQL.
+ */
+#ifndef CUNWU_DB_H
+#define CUNWU_DB_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "arena.h"
+#include "err.h"
+
+struct db;
+struct db_stmt;
+
+enum db_arg_type { DB_ARG_END = 0, DB_ARG_NULL, DB_ARG_TEXT, DB_ARG_I64, DB_ARG_BLOB };
+
+struct db_arg {
+	enum db_arg_type type;
+	const char *s; /* TEXT (NULL binds NULL), BLOB bytes */
+	int64_t i;     /* I64, BLOB length */
+};
+
+#define DB_T(x)      ((struct db_arg){ .type = DB_ARG_TEXT, .s = (x) })
+#define DB_I(x)      ((struct db_arg){ .type = DB_ARG_I64, .i = (x) })
+#define DB_B(p, n)   ((struct db_arg){ .type = DB_ARG_BLOB, .s = (const char *)(p), .i = (int64_t)(n) })
+#define DB_NULL      ((struct db_arg){ .type = DB_ARG_NULL })
+#define DB_NOARGS    ((struct db_arg){ .type = DB_ARG_END })
+
+enum { DB_READ = 0, DB_WRITE = 1 };
+
+/*
+ * Open a connection. url is a SQLite path (or "sqlite:PATH"); "postgresql://" URLs go to
+ * the PostgreSQL backend. With create 0 a missing SQLite file is an error.
+ */
+int db_open(struct db **out, const char *url, int create, struct err *e);
+void db_close(struct db *db);
+/* Copy column values into a from now on. */
+void db_set_arena(struct db *db, struct arena *a);
+struct arena *db_arena(struct db *db);
+const char *db_backend(struct db *db); /* "sqlite" or "postgresql" */
+
+int db_begin(struct db *db, int write, struct err *e);
+int db_commit(struct db *db, struct err *e);
+void db_rollback(struct db *db);
+int db_in_tx(struct db *db);
+
+/* Prepare (or take from the cache), bind, and return a statement ready to step. */
+struct db_stmt *db_query_(struct db *db, struct err *e, const char *sql, const struct db_arg *args);
+#define db_query(db, e, sql, ...) \
+	db_query_((db), (e), (sql), (const struct db_arg[]){ __VA_ARGS__, DB_NOARGS })
+/* 1 with a row, 0 when done (the statement is then reset), -1 on error (reset too). */
+int db_step(struct db_stmt *st, struct err *e);
+/* Reset a statement left before its last row. Harmless after 0 or -1 from db_step. */
+void db_done(struct db_stmt *st);
+/* Run a statement to the end; the number of rows it changed, or -1. */
+int64_t db_exec_(struct db *db, struct err *e, const char *sql, const struct db_arg *args);
+#define db_exec(db, e, sql, ...) \
+	db_exec_((db), (e), (sql), (const struct db_arg[]){ __VA_ARGS__, DB_NOARGS })
+/* Run several ;-separated statements without parameters (migrations). */
+int db_exec_script(struct db *db, const char *sql, struct err *e);
+
+int db_cols(struct db_stmt *st);
+int db_isnull(struct db_stmt *st, int col);
+/* Text in the arena; NULL for SQL NULL. */
+const char *db_text(struct db_stmt *st, int col);
+int64_t db_int(struct db_stmt *st, int col);
+/* Bytes in the arena; *n gets the length. */
+const void *db_blob(struct db_stmt *st, int col, size_t *n);
+
+/* One value from a one-row query: 1 found, 0 no row, -1 error. */
+int db_get_int(struct db *db, struct err *e, int64_t *out, const char *sql, const struct db_arg *args);
+int db_get_text(struct db *db, struct err *e, const char **out, const char *sql,
+		const struct db_arg *args);
+#define DB_ARGS(...) ((const struct db_arg[]){ __VA_ARGS__, DB_NOARGS })
+
+/* Reset statements a request left open; called by the HTTP layer after each request. */
+void db_reset_all(struct db *db);
+
+/*
+ * Migrations: schema/<module>/NNNN-name.sql, compiled in (build/gen/schema.c) in module
+ * order. db_migrate applies what is missing in one transaction and records each in
+ * schema_migrations. A database that holds a migration this binary does not know is
+ * refused (db.too_new) before anything is touched.
+ */
+struct migration {
+	const char *module;
+	int version;
+	const char *name;
+	const char *sql;
+};
+extern const struct migration schema_migrations_list[];
+extern const size_t schema_migrations_count;
+
+/* applied: how many were applied now (may be NULL) */
+int db_migrate(struct db *db, int *applied, struct err *e);
+/* 0 if the schema is current, else -1 with db.needs_migration or db.too_new */
+int db_schema_check(struct db *db, struct err *e);
+
+/* Backup a live database into a new SQLite file at path (consistent snapshot). */
+int db_backup_to(struct db *db, const char *path, struct err *e);
+
+#endif

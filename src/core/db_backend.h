@@ -1,0 +1,60 @@
+/*
+ * db_backend.h - what a database backend provides to db.c. Only db.c and the backends
+ * include this; modules see db.h alone.
+ */
+#ifndef CUNWU_DB_BACKEND_H
+#define CUNWU_DB_BACKEND_H
+
+#include "db.h"
+
+struct db_ops {
+	const char *name;
+	int (*open)(struct db *db, const char *url, int create, struct err *e);
+	void (*close)(struct db *db);
+	/* prepare an uncached statement; the generic layer caches it */
+	void *(*prepare)(struct db *db, const char *sql, struct err *e);
+	void (*finalize)(void *stmt);
+	int (*bind)(struct db *db, void *stmt, const struct db_arg *args, struct err *e);
+	int (*step)(struct db *db, void *stmt, struct err *e);
+	void (*reset)(void *stmt);
+	int (*cols)(void *stmt);
+	int (*isnull)(void *stmt, int col);
+	const char *(*text)(void *stmt, int col, size_t *n);
+	int64_t (*integer)(void *stmt, int col);
+	const void *(*blob)(void *stmt, int col, size_t *n);
+	int64_t (*changes)(struct db *db);
+	int (*script)(struct db *db, const char *sql, struct err *e);
+	const char *begin_write; /* SQL to start a write transaction */
+	int (*backup)(struct db *db, const char *path, struct err *e);
+};
+
+#define DB_CACHE_SIZE 128
+
+struct db_cached {
+	const char *sql; /* owned copy */
+	uint64_t hash;
+	void *stmt;
+	int in_use;
+	struct db_stmt *handle;
+};
+
+struct db_stmt {
+	struct db *db;
+	void *stmt;
+	struct db_cached *cached; /* NULL for a one-off statement */
+	int active;
+};
+
+struct db {
+	const struct db_ops *ops;
+	void *conn;
+	struct arena *arena;
+	struct arena own; /* used when no arena was set */
+	int in_tx;
+	struct db_cached cache[DB_CACHE_SIZE];
+	size_t ncache, next_evict;
+};
+
+extern const struct db_ops db_sqlite_ops;
+
+#endif

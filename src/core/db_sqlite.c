@@ -1,0 +1,243 @@
+/*
+ * db_sqlite.c - the SQLite backend.
+ *
+ * Durability: WAL with synchronous=FULL. In WAL mode NORMAL syncs only at checkpoints, so
+ * a power loss may drop the last acknowledged transactions; FULL syncs the WAL at every
+ * commit, so a write that was answered survives a process crash and a power loss. The cost
+ * is one fsync per write transaction, which a township's write rate never notices.
+ */
+#include "db_backend.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "log.h"
+#include "banned.h"
+
+#define CONN(db) ((sqlite3 *)(db)->conn)
+
+static int sq_err(sqlite3 *h, int rc, const char *what, struct err *e)
+{
+	int prim = rc & 0xff;
+	if (prim == SQLITE_BUSY || prim == SQLITE_LOCKED) {
+		err_set(e, 503, "db.busy", NULL, "database is busy; try again");
+		if (e)
+			e->retry_after = "1";
+		return -1;
+	}
+	if (prim == SQLITE_CONSTRAINT)
+		return err_set(e, 409, "db.conflict", NULL, "conflicts with existing data: %s",
+			       sqlite3_errmsg(h));
+	log_error("sqlite: %s: %s (in: %.200s)", sqlite3_errstr(rc), sqlite3_errmsg(h), what);
+	return err_set(e, 500, "db.error", NULL, "database error: %s", sqlite3_errmsg(h));
+}
+
+static int sq_open(struct db *db, const char *path, int create, struct err *e)
+{
+	struct stat stb;
+	if (!create && stat(path, &stb))
+		return err_invalid(e, "db.not_found", "db",
+				   "no database at '%s'; run 'cunwu init' first", path);
+	sqlite3 *h = NULL;
+	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
+	int rc = sqlite3_open_v2(path, &h, flags, NULL);
+	if (rc != SQLITE_OK) {
+		err_invalid(e, "db.open", "db", "unable to open '%s': %s", path,
+			    h ? sqlite3_errmsg(h) : sqlite3_errstr(rc));
+		sqlite3_close(h);
+		return -1;
+	}
+	sqlite3_busy_timeout(h, 5000);
+	sqlite3_extended_result_codes(h, 1);
+	char *msg = NULL;
+	rc = sqlite3_exec(h,
+			  "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;"
+			  "PRAGMA foreign_keys = ON; PRAGMA temp_store = MEMORY;"
+			  "PRAGMA cache_size = -16000;",
+			  NULL, NULL, &msg);
+	if (rc != SQLITE_OK) {
+		err_invalid(e, "db.open", "db", "unable to set up '%s': %s", path,
+			    msg ? msg : sqlite3_errstr(rc));
+		sqlite3_free(msg);
+		sqlite3_close(h);
+		return -1;
+	}
+	db->conn = h;
+	return 0;
+}
+
+static void sq_close(struct db *db)
+{
+	sqlite3_close(CONN(db));
+}
+
+static void *sq_prepare(struct db *db, const char *sql, struct err *e)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = sqlite3_prepare_v3(CONN(db), sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL);
+	if (rc != SQLITE_OK) {
+		sq_err(CONN(db), rc, sql, e);
+		return NULL;
+	}
+	return st;
+}
+
+static void sq_finalize(void *st)
+{
+	sqlite3_finalize(st);
+}
+
+static int sq_bind(struct db *db, void *stmt, const struct db_arg *a, struct err *e)
+{
+	sqlite3_stmt *st = stmt;
+	int n = sqlite3_bind_parameter_count(st), i;
+	for (i = 0; a[i].type != DB_ARG_END; i++) {
+		int rc, col = i + 1;
+		if (col > n)
+			return err_internal(e, "too many parameters for: %.80s", sqlite3_sql(st));
+		switch (a[i].type) {
+		case DB_ARG_TEXT:
+			rc = a[i].s ? sqlite3_bind_text(st, col, a[i].s, -1, SQLITE_TRANSIENT)
+				    : sqlite3_bind_null(st, col);
+			break;
+		case DB_ARG_I64:
+			rc = sqlite3_bind_int64(st, col, a[i].i);
+			break;
+		case DB_ARG_BLOB:
+			rc = sqlite3_bind_blob64(st, col, a[i].s, (sqlite3_uint64)a[i].i,
+						 SQLITE_TRANSIENT);
+			break;
+		default:
+			rc = sqlite3_bind_null(st, col);
+		}
+		if (rc != SQLITE_OK)
+			return sq_err(CONN(db), rc, sqlite3_sql(st), e);
+	}
+	if (i != n)
+		return err_internal(e, "%d parameters for %d placeholders in: %.80s", i, n,
+				    sqlite3_sql(st));
+	return 0;
+}
+
+static int sq_step(struct db *db, void *stmt, struct err *e)
+{
+	int rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW)
+		return 1;
+	if (rc == SQLITE_DONE)
+		return 0;
+	return sq_err(CONN(db), rc, sqlite3_sql(stmt), e);
+}
+
+static void sq_reset(void *stmt)
+{
+	sqlite3_reset(stmt);
+	sqlite3_clear_bindings(stmt);
+}
+
+static int sq_cols(void *stmt)
+{
+	return sqlite3_column_count(stmt);
+}
+
+static int sq_isnull(void *stmt, int col)
+{
+	return sqlite3_column_type(stmt, col) == SQLITE_NULL;
+}
+
+static const char *sq_text(void *stmt, int col, size_t *n)
+{
+	const char *s = (const char *)sqlite3_column_text(stmt, col);
+	*n = (size_t)sqlite3_column_bytes(stmt, col);
+	return s;
+}
+
+static int64_t sq_int(void *stmt, int col)
+{
+	return sqlite3_column_int64(stmt, col);
+}
+
+static const void *sq_blob(void *stmt, int col, size_t *n)
+{
+	const void *p = sqlite3_column_blob(stmt, col);
+	*n = (size_t)sqlite3_column_bytes(stmt, col);
+	return p;
+}
+
+static int64_t sq_changes(struct db *db)
+{
+	return sqlite3_changes64(CONN(db));
+}
+
+static int sq_script(struct db *db, const char *sql, struct err *e)
+{
+	char *msg = NULL;
+	int rc = sqlite3_exec(CONN(db), sql, NULL, NULL, &msg);
+	if (rc != SQLITE_OK) {
+		sqlite3_free(msg);
+		return sq_err(CONN(db), rc, sql, e);
+	}
+	return 0;
+}
+
+static int sq_backup(struct db *db, const char *path, struct err *e)
+{
+	sqlite3 *dst = NULL;
+	if (access(path, F_OK) == 0)
+		return err_invalid(e, "backup.exists", "file", "'%s' already exists", path);
+	int rc = sqlite3_open_v2(path, &dst, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+	if (rc != SQLITE_OK) {
+		err_invalid(e, "backup.open", "file", "unable to create '%s': %s", path,
+			    sqlite3_errstr(rc));
+		sqlite3_close(dst);
+		return -1;
+	}
+	/* one step copies every page under one read transaction: a consistent snapshot */
+	sqlite3_backup *b = sqlite3_backup_init(dst, "main", CONN(db), "main");
+	if (!b) {
+		err_internal(e, "backup: %s", sqlite3_errmsg(dst));
+		sqlite3_close(dst);
+		unlink(path);
+		return -1;
+	}
+	do {
+		rc = sqlite3_backup_step(b, -1);
+		if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
+			sqlite3_sleep(50);
+	} while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
+	sqlite3_backup_finish(b);
+	if (rc != SQLITE_DONE) {
+		err_internal(e, "backup: %s", sqlite3_errstr(rc));
+		sqlite3_close(dst);
+		unlink(path);
+		return -1;
+	}
+	rc = sqlite3_exec(dst, "PRAGMA journal_mode = DELETE", NULL, NULL, NULL);
+	sqlite3_close(dst);
+	return rc == SQLITE_OK ? 0 : err_internal(e, "backup: unable to finish '%s'", path);
+}
+
+const struct db_ops db_sqlite_ops = {
+	.name = "sqlite",
+	.open = sq_open,
+	.close = sq_close,
+	.prepare = sq_prepare,
+	.finalize = sq_finalize,
+	.bind = sq_bind,
+	.step = sq_step,
+	.reset = sq_reset,
+	.cols = sq_cols,
+	.isnull = sq_isnull,
+	.text = sq_text,
+	.integer = sq_int,
+	.blob = sq_blob,
+	.changes = sq_changes,
+	.script = sq_script,
+	.begin_write = "BEGIN IMMEDIATE",
+	.backup = sq_backup,
+};

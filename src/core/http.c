@@ -1,0 +1,976 @@
+/*
+ * http.c - libmicrohttpd server, router, request lifecycle; see http.h.
+ *
+ * Lifecycle of one request, in MHD's access-handler calls:
+ *   1st call   make struct req (malloc'd, with its arena), match the route, check the
+ *              declared Content-Length against the cap; answer nothing yet (answering on
+ *              the first call makes MHD 0.9.75 close keep-alive connections).
+ *   body calls JSON bodies append to r->body up to http.body_max (then 413, rest
+ *              discarded); multipart uploads stream through MHD's post processor to
+ *              temporary files, capped per route.
+ *   last call  dispatch: authenticate, check permission over the target's place, run the
+ *              handler in a transaction for unsafe methods, queue the response.
+ *   completed  the access-log line; temp files removed; the arena released.
+ */
+#include "http.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <microhttpd.h>
+
+#include "audit.h"
+#include "auth.h"
+#include "config.h"
+#include "log.h"
+#include "media.h"
+#include "util.h"
+#include "banned.h"
+
+#define MAX_TABLES 64
+
+static const struct route_table *tables[MAX_TABLES];
+static size_t ntables;
+static const struct server_opts *opts;
+static atomic_int inflight;
+
+/* ---- per-thread database connections ---- */
+
+static pthread_mutex_t conns_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct db *conns[1024];
+static size_t nconns;
+static _Thread_local struct db *thread_db;
+
+struct db *http_thread_db(struct err *e)
+{
+	if (thread_db)
+		return thread_db;
+	struct db *db;
+	if (db_open(&db, opts->db_url, 0, e))
+		return NULL;
+	pthread_mutex_lock(&conns_lock);
+	if (nconns < sizeof(conns) / sizeof(conns[0]))
+		conns[nconns++] = db;
+	pthread_mutex_unlock(&conns_lock);
+	thread_db = db;
+	return db;
+}
+
+static void close_conns(void)
+{
+	pthread_mutex_lock(&conns_lock);
+	for (size_t i = 0; i < nconns; i++)
+		db_close(conns[i]);
+	nconns = 0;
+	pthread_mutex_unlock(&conns_lock);
+}
+
+/* ---- routes ---- */
+
+void http_add_routes(const struct route_table *t)
+{
+	if (ntables < MAX_TABLES)
+		tables[ntables++] = t;
+}
+
+void http_each_route(void (*fn)(const struct route *rt, const char *module, void *arg), void *arg)
+{
+	for (size_t i = 0; i < ntables; i++)
+		for (size_t j = 0; j < tables[i]->n; j++)
+			fn(&tables[i]->routes[j], tables[i]->module, arg);
+}
+
+/* Match path against pattern; on success fill params. */
+static int path_match(const char *pat, const char *path, struct req *r)
+{
+	int n = 0;
+	while (*pat && *path) {
+		if (*pat == ':') {
+			const char *name = ++pat;
+			while (*pat && *pat != '/')
+				pat++;
+			const char *v = path;
+			while (*path && *path != '/')
+				path++;
+			if (path == v || n >= 8)
+				return 0;
+			if (r) {
+				r->param_names[n] = arena_strndup(&r->arena, name, (size_t)(pat - name));
+				r->param_values[n] = arena_strndup(&r->arena, v, (size_t)(path - v));
+			}
+			n++;
+			continue;
+		}
+		if (*pat != *path)
+			return 0;
+		pat++;
+		path++;
+	}
+	if (*pat || *path)
+		return 0;
+	if (r)
+		r->nparams = n;
+	return 1;
+}
+
+/* 0 found; 404 no path; 405 with allow filled */
+static int route_find(struct req *r, char *allow, size_t allow_len)
+{
+	int path_seen = 0;
+	allow[0] = '\0';
+	for (size_t i = 0; i < ntables; i++)
+		for (size_t j = 0; j < tables[i]->n; j++) {
+			const struct route *rt = &tables[i]->routes[j];
+			if (!path_match(rt->path, r->path, NULL))
+				continue;
+			if (!strcmp(rt->method, r->method)) {
+				path_match(rt->path, r->path, r);
+				r->route = rt;
+				return 0;
+			}
+			if (!strstr(allow, rt->method)) {
+				size_t l = strlen(allow);
+				snprintf(allow + l, allow_len - l, "%s%s", l ? ", " : "",
+					 rt->method);
+			}
+			path_seen = 1;
+		}
+	return path_seen ? 405 : 404;
+}
+
+/* ---- request accessors ---- */
+
+const char *req_param(struct req *r, const char *name)
+{
+	for (int i = 0; i < r->nparams; i++)
+		if (!strcmp(r->param_names[i], name))
+			return r->param_values[i];
+	return NULL;
+}
+
+const char *req_query(struct req *r, const char *name)
+{
+	return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
+}
+
+const char *req_header(struct req *r, const char *name)
+{
+	return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
+}
+
+json_t *req_json(struct req *r, struct err *e)
+{
+	if (r->json)
+		return r->json;
+	if (!r->body.len) {
+		err_invalid(e, "http.body_required", NULL, "a JSON body is required");
+		return NULL;
+	}
+	r->json = json_parse(&r->arena, r->body.buf, r->body.len, e);
+	return r->json;
+}
+
+struct upload *req_upload(struct req *r, const char *field)
+{
+	for (struct upload *u = r->uploads; u; u = u->next)
+		if (!strcmp(u->field, field))
+			return u;
+	return NULL;
+}
+
+const char *req_form(struct req *r, const char *name)
+{
+	for (struct form_field *f = r->fields; f; f = f->next)
+		if (!strcmp(f->name, name))
+			return f->value.buf;
+	return NULL;
+}
+
+struct jw *req_jw(struct req *r)
+{
+	if (!r->content_type) {
+		r->content_type = "application/json; charset=utf-8";
+		jw_init(&r->jw, &r->out);
+	}
+	return &r->jw;
+}
+
+void req_set_header(struct req *r, const char *name, const char *value)
+{
+	struct header *h = arena_alloc(&r->arena, sizeof(*h));
+	h->name = name;
+	h->value = arena_strdup(&r->arena, value);
+	h->next = r->headers;
+	r->headers = h;
+}
+
+int req_page(struct req *r, const char *const *allowed, const char *default_sort, struct page *pg,
+	     struct err *e)
+{
+	const char *p = req_query(r, "page"), *ps = req_query(r, "page_size");
+	const char *sort = req_query(r, "sort");
+	pg->page = 1;
+	pg->size = 50;
+	if (p && parse_i64(p, 1, 1000000, &pg->page))
+		return err_invalid(e, "http.page", "page", "'page' must be a whole number from 1");
+	if (ps && parse_i64(ps, 1, 500, &pg->size))
+		return err_invalid(e, "http.page_size", "page_size",
+				   "'page_size' must be a whole number from 1 to 500");
+	pg->offset = (pg->page - 1) * pg->size;
+	if (!sort || !*sort)
+		sort = default_sort;
+	struct strbuf sb;
+	strbuf_init(&sb, &r->arena, 1024);
+	const char *s = sort;
+	while (*s) {
+		const char *end = strchr(s, ',');
+		size_t n = end ? (size_t)(end - s) : strlen(s);
+		int desc = n && *s == '-';
+		const char *key = s + desc;
+		size_t kn = n - (size_t)desc;
+		const char *expr = NULL;
+		for (size_t i = 0; allowed[i]; i++) {
+			const char *eq = strchr(allowed[i], '=');
+			if (eq && (size_t)(eq - allowed[i]) == kn && !strncmp(allowed[i], key, kn)) {
+				expr = eq + 1;
+				break;
+			}
+		}
+		if (!expr || !kn)
+			return err_invalid(e, "http.sort", "sort", "cannot sort by '%.*s'", (int)kn,
+					   key);
+		strbuf_addf(&sb, "%s%s%s", sb.len ? ", " : "", expr, desc ? " DESC" : "");
+		s += n;
+		if (*s == ',')
+			s++;
+	}
+	pg->order = sb.buf;
+	return 0;
+}
+
+void page_begin(struct req *r)
+{
+	struct jw *w = req_jw(r);
+	jw_obj(w);
+	jw_key(w, "items");
+	jw_arr(w);
+}
+
+void page_end(struct req *r, const struct page *pg, int64_t total)
+{
+	struct jw *w = req_jw(r);
+	jw_arr_end(w);
+	jw_ki64(w, "page", pg->page);
+	jw_ki64(w, "page_size", pg->size);
+	jw_ki64(w, "total", total);
+	jw_obj_end(w);
+}
+
+void req_etag(struct req *r, int64_t version)
+{
+	req_set_header(r, "ETag", arena_printf(&r->arena, "\"%lld\"", (long long)version));
+}
+
+int req_if_match(struct req *r, int64_t version, struct err *e)
+{
+	const char *im = req_header(r, "If-Match");
+	if (!im)
+		return 0;
+	if (!strncmp(im, "W/", 2))
+		im += 2;
+	char want[32];
+	snprintf(want, sizeof(want), "\"%lld\"", (long long)version);
+	int64_t bare;
+	if (!strcmp(im, want) || !strcmp(im, "*") ||
+	    (!parse_i64(im, 0, INT64_MAX, &bare) && bare == version))
+		return 0;
+	return err_set(e, 412, "http.precondition_failed", "If-Match",
+		       "the row has changed (now version %lld); reload and try again",
+		       (long long)version);
+}
+
+void req_accepted_job(struct req *r, const char *job_id)
+{
+	r->status = 202;
+	req_set_header(r, "Location", arena_printf(&r->arena, "/api/v1/jobs/%s", job_id));
+	struct jw *w = req_jw(r);
+	jw_obj(w);
+	jw_key(w, "job");
+	jw_obj(w);
+	jw_kstr(w, "id", job_id);
+	jw_kstr(w, "state", "queued");
+	jw_ki64(w, "progress", 0);
+	jw_obj_end(w);
+	jw_obj_end(w);
+}
+
+/* ---- place rules ---- */
+
+static int place_path_of(struct req *r, const char *id, const char **path, struct err *e)
+{
+	if (!id || !id_valid(id))
+		return err_notfound(e, "places.not_found", "no place '%s'", id ? id : "");
+	int rc = db_get_text(r->db, e, path, "SELECT path FROM places WHERE id = ?",
+			     DB_ARGS(DB_T(id)));
+	if (rc == 0)
+		return err_notfound(e, "places.not_found", "no place '%s'", id);
+	return rc < 0 ? -1 : 0;
+}
+
+static int find_param_id(struct req *r, const char **path, struct err *e)
+{
+	return place_path_of(r, req_param(r, "id"), path, e);
+}
+
+static int find_query(struct req *r, const char **path, struct err *e)
+{
+	const char *id = req_query(r, "place");
+	if (!id)
+		return err_invalid(e, "http.place_required", "place", "'place' is required");
+	return place_path_of(r, id, path, e);
+}
+
+static int find_body(struct req *r, const char **path, struct err *e)
+{
+	json_t *j = req_json(r, e);
+	if (!j)
+		return -1;
+	json_t *v = json_object_get(j, "place_id");
+	if (!json_is_string(v))
+		return err_invalid(e, "json.required", "place_id", "'place_id' is required");
+	return place_path_of(r, json_string_value(v), path, e);
+}
+
+const struct place_rule PLACE_NONE = { "none", NULL };
+const struct place_rule PLACE_SCOPE = { "scope: the list is filtered by the caller's grants",
+					NULL };
+const struct place_rule PLACE_PARAM_ID = { "param :id is a place", find_param_id };
+const struct place_rule PLACE_QUERY = { "query place=ID", find_query };
+const struct place_rule PLACE_BODY = { "body place_id", find_body };
+
+/* ---- answering ---- */
+
+static void render_error(struct req *r, const struct err *e)
+{
+	r->status = e->status ? e->status : 500;
+	strbuf_reset(&r->out);
+	r->content_type = NULL;
+	r->headers = NULL;
+	if (r->file_fd >= 0) {
+		close(r->file_fd);
+		r->file_fd = -1;
+	}
+	struct jw *w = req_jw(r);
+	jw_obj(w);
+	jw_key(w, "error");
+	jw_obj(w);
+	jw_kstr(w, "code", e->code[0] ? e->code : "internal");
+	jw_kstr(w, "message", e->msg[0] ? e->msg : "internal error");
+	jw_kstr(w, "field", e->field[0] ? e->field : NULL);
+	jw_obj_end(w);
+	jw_obj_end(w);
+	if (e->retry_after)
+		req_set_header(r, "Retry-After", e->retry_after);
+	if (r->status >= 500)
+		log_error("%s %s %s: %s: %s", r->request_id, r->method, r->path, e->code, e->msg);
+}
+
+static enum MHD_Result queue(struct req *r)
+{
+	struct MHD_Response *resp;
+	if (r->file_fd >= 0) {
+		resp = MHD_create_response_from_fd64((uint64_t)r->file_size, r->file_fd);
+		r->file_fd = -1; /* MHD closes it */
+	} else {
+		if (r->out.err) {
+			struct err e;
+			err_set(&e, 500, "http.response_too_large", NULL, "response too large");
+			render_error(r, &e);
+		}
+		resp = MHD_create_response_from_buffer(r->out.len, r->out.buf,
+						       MHD_RESPMEM_PERSISTENT);
+	}
+	if (!resp)
+		return MHD_NO;
+	if (r->content_type)
+		MHD_add_response_header(resp, "Content-Type", r->content_type);
+	MHD_add_response_header(resp, "X-Request-Id", r->request_id);
+	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(resp, "Cache-Control", "no-store");
+	for (struct header *h = r->headers; h; h = h->next)
+		MHD_add_response_header(resp, h->name, h->value);
+	enum MHD_Result ret = MHD_queue_response(r->conn, (unsigned)r->status, resp);
+	MHD_destroy_response(resp);
+	r->answered = 1;
+	return ret;
+}
+
+/* ---- idempotency ---- */
+
+/* 1 replayed, 0 go on, -1 error */
+static int idem_lookup(struct req *r, const char *key, const char *body_hash, struct err *e)
+{
+	struct db_stmt *st = db_query(
+		r->db, e,
+		"SELECT method, path, body_hash, status, response FROM idempotency "
+		"WHERE user_id = ? AND key = ?",
+		DB_T(r->who->user_id), DB_T(key));
+	if (!st)
+		return -1;
+	int rc = db_step(st, e);
+	if (rc <= 0)
+		return rc;
+	const char *m = db_text(st, 0), *p = db_text(st, 1), *bh = db_text(st, 2);
+	int64_t status = db_int(st, 3);
+	const char *resp = db_text(st, 4);
+	db_done(st);
+	if (strcmp(m, r->method) || strcmp(p, r->path) || strcmp(bh, body_hash))
+		return err_set(e, 422, "http.idempotency_mismatch", "Idempotency-Key",
+			       "Idempotency-Key was used for a different request");
+	r->status = (int)status;
+	struct jw *w = req_jw(r);
+	jw_raw(w, resp, strlen(resp));
+	req_set_header(r, "Idempotent-Replayed", "true");
+	return 1;
+}
+
+static int idem_store(struct req *r, const char *key, const char *body_hash, struct err *e)
+{
+	char ts[32];
+	time_iso(time_now_ms(), ts);
+	return db_exec(r->db, e,
+		       "INSERT INTO idempotency (user_id, key, method, path, body_hash, status, "
+		       "response, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+		       DB_T(r->who->user_id), DB_T(key), DB_T(r->method), DB_T(r->path),
+		       DB_T(body_hash), DB_I(r->status), DB_T(r->out.len ? r->out.buf : "null"),
+		       DB_T(ts)) < 0
+		       ? -1
+		       : 0;
+}
+
+/* ---- dispatch ---- */
+
+static int unsafe(const char *m)
+{
+	return strcmp(m, "GET") && strcmp(m, "HEAD") && strcmp(m, "OPTIONS");
+}
+
+/* Permission and CSRF, once the caller is known. */
+static int check_access(struct req *r, struct err *e)
+{
+	const struct route *rt = r->route;
+	if (rt->perm == PERM_PUBLIC)
+		return 0;
+	if (!r->who)
+		return err_set(e, 401, "auth.required", NULL, "sign in first");
+	if (unsafe(r->method) && !(rt->flags & ROUTE_NO_CSRF) && !strcmp(r->who->kind, "session")) {
+		const char *t = req_header(r, "X-CSRF-Token");
+		if (!t || !str_eq_ct(t, r->who->csrf))
+			return err_set(e, 403, "auth.csrf", "X-CSRF-Token",
+				       "missing or wrong X-CSRF-Token");
+	}
+	if (!strcmp(rt->perm, PERM_LOGIN))
+		return 0;
+	if (rt->place && rt->place->find) {
+		const char *path;
+		if (rt->place->find(r, &path, e))
+			return -1;
+		return authz(r, rt->perm, path, e);
+	}
+	if (!authz_any(r, rt->perm))
+		return err_forbidden(e, "you do not have '%s'", rt->perm);
+	return 0;
+}
+
+/*
+ * Unsafe methods run in a write transaction (BEGIN IMMEDIATE), reads in a read
+ * transaction so that a list and its total see one snapshot. The caller is identified
+ * first, outside both, because that may touch the session row.
+ */
+static int run_handler(struct req *r, struct err *e)
+{
+	const struct route *rt = r->route;
+	int write = unsafe(r->method);
+	int tx = !(rt->flags & ROUTE_NO_TX);
+	const char *key = NULL;
+	char body_hash[65] = "";
+
+	if (auth_identify(r, e))
+		return -1;
+	if (r->who && !strcmp(r->method, "POST"))
+		key = req_header(r, "Idempotency-Key");
+	if (key && (strlen(key) < 8 || strlen(key) > 128))
+		return err_invalid(e, "http.idempotency_key", "Idempotency-Key",
+				   "Idempotency-Key must be 8 to 128 characters");
+	if (tx && db_begin(r->db, write ? DB_WRITE : DB_READ, e))
+		return -1;
+	if (check_access(r, e))
+		goto fail;
+	if (key && tx) {
+		auth_sha256_hex(r->body.buf, r->body.len, body_hash);
+		int rc = idem_lookup(r, key, body_hash, e);
+		if (rc < 0)
+			goto fail;
+		if (rc > 0) {
+			db_rollback(r->db);
+			return 0;
+		}
+	}
+	if (rt->fn(r, e))
+		goto fail;
+	if (!r->status)
+		r->status = 200;
+	if (!tx)
+		return 0;
+	if (r->status >= 400) {
+		db_rollback(r->db);
+		return 0;
+	}
+	if (key && idem_store(r, key, body_hash, e))
+		goto fail;
+	return db_commit(r->db, e);
+fail:
+	if (tx)
+		db_rollback(r->db);
+	return -1;
+}
+
+static void dispatch(struct req *r)
+{
+	struct err e;
+	err_clear(&e);
+	char allow[128];
+
+	if (r->body_state == 1) {
+		err_set(&e, 413, "http.body_too_large", NULL, "request body is over %zu bytes",
+			opts->body_max);
+		goto fail;
+	}
+	if (r->body_state == 2) {
+		e = r->upload_err;
+		goto fail;
+	}
+	if (!r->route) {
+		int st = route_find(r, allow, sizeof(allow));
+		if (st == 404) {
+			err_set(&e, 404, "http.not_found", NULL, "no route for %s", r->path);
+			goto fail;
+		}
+		if (st == 405) {
+			err_set(&e, 405, "http.method_not_allowed", NULL, "%s is not allowed here",
+				r->method);
+			render_error(r, &e);
+			req_set_header(r, "Allow", allow);
+			return;
+		}
+	}
+	r->db = http_thread_db(&e);
+	if (!r->db)
+		goto fail;
+	db_set_arena(r->db, &r->arena);
+	if (run_handler(r, &e))
+		goto fail;
+	db_reset_all(r->db);
+	return;
+fail:
+	if (r->db)
+		db_reset_all(r->db);
+	render_error(r, &e);
+}
+
+/* ---- MHD callbacks ---- */
+
+static int valid_request_id(const char *s)
+{
+	size_t n = s ? strlen(s) : 0;
+	if (n < 1 || n > 36)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+		if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		      c == '-' || c == '_' || c == '.'))
+			return 0;
+	}
+	return 1;
+}
+
+static int addr_trusted(const char *addr)
+{
+	const char *list = config_str("http.trusted_proxies");
+	size_t n = strlen(addr);
+	while (*list) {
+		while (*list == ' ' || *list == ',')
+			list++;
+		const char *end = list;
+		while (*end && *end != ',' && *end != ' ')
+			end++;
+		if ((size_t)(end - list) == n && !strncmp(list, addr, n))
+			return 1;
+		list = end;
+	}
+	return 0;
+}
+
+static void client_addr(struct req *r)
+{
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	snprintf(r->addr, sizeof(r->addr), "-");
+	if (ci && ci->client_addr) {
+		const struct sockaddr *sa = ci->client_addr;
+		if (sa->sa_family == AF_INET)
+			inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, r->addr,
+				  sizeof(r->addr));
+		else if (sa->sa_family == AF_INET6)
+			inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, r->addr,
+				  sizeof(r->addr));
+	}
+	if (!addr_trusted(r->addr))
+		return;
+	/* walk X-Forwarded-For from the right, past our own proxies */
+	const char *xff = req_header(r, "X-Forwarded-For");
+	if (!xff)
+		return;
+	char *copy = arena_strdup(&r->arena, xff);
+	for (;;) {
+		char *comma = strrchr(copy, ',');
+		char *item = comma ? comma + 1 : copy;
+		while (*item == ' ')
+			item++;
+		char *end = item + strlen(item);
+		while (end > item && end[-1] == ' ')
+			*--end = '\0';
+		if (*item)
+			snprintf(r->addr, sizeof(r->addr), "%s", item);
+		if (!comma || !addr_trusted(r->addr))
+			return;
+		*comma = '\0';
+	}
+}
+
+static int64_t mono_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+static enum MHD_Result post_iter(void *cls, enum MHD_ValueKind kind, const char *key,
+				 const char *filename, const char *content_type,
+				 const char *transfer_encoding, const char *data, uint64_t off,
+				 size_t size)
+{
+	struct req *r = cls;
+	(void)kind;
+	(void)transfer_encoding;
+	if (r->body_state)
+		return MHD_NO;
+	if (filename) {
+		struct upload *u = r->uploads;
+		if (!u || strcmp(u->field, key) || off == 0) {
+			u = arena_zalloc(&r->arena, sizeof(*u));
+			u->field = arena_strdup(&r->arena, key);
+			u->filename = arena_strdup(&r->arena, filename);
+			u->content_type = arena_strdup(&r->arena, content_type ? content_type : "");
+			u->tmp_path = arena_printf(&r->arena, "%s/tmp/upload-XXXXXX", media_dir());
+			u->fd = mkstemp(u->tmp_path);
+			if (u->fd < 0) {
+				err_internal(&r->upload_err, "unable to store upload: %s",
+					     strerror(errno));
+				r->body_state = 2;
+				return MHD_NO;
+			}
+			u->next = r->uploads;
+			r->uploads = u;
+		}
+		if ((uint64_t)u->size + size > r->upload_max) {
+			err_set(&r->upload_err, 413, "media.too_large", key,
+				"file '%s' is over %zu bytes", filename, r->upload_max);
+			r->body_state = 2;
+			return MHD_NO;
+		}
+		if (size && write(u->fd, data, size) != (ssize_t)size) {
+			err_internal(&r->upload_err, "unable to store upload: %s", strerror(errno));
+			r->body_state = 2;
+			return MHD_NO;
+		}
+		u->size += (int64_t)size;
+		return MHD_YES;
+	}
+	struct form_field *f = r->fields;
+	if (!f || strcmp(f->name, key) || off == 0) {
+		f = arena_zalloc(&r->arena, sizeof(*f));
+		f->name = arena_strdup(&r->arena, key);
+		strbuf_init(&f->value, &r->arena, 4096);
+		strbuf_add(&f->value, "", 0);
+		f->next = r->fields;
+		r->fields = f;
+	}
+	strbuf_add(&f->value, data, size);
+	if (f->value.err) {
+		err_set(&r->upload_err, 413, "http.field_too_large", key, "form field '%s' is too long",
+			key);
+		r->body_state = 2;
+		return MHD_NO;
+	}
+	return MHD_YES;
+}
+
+static int begin_body(struct req *r, struct err *e)
+{
+	const char *cl = req_header(r, "Content-Length");
+	int64_t len = 0;
+	if (cl && parse_i64(cl, 0, INT64_MAX, &len))
+		return err_invalid(e, "http.content_length", NULL, "bad Content-Length");
+	if (r->route && (r->route->flags & ROUTE_UPLOAD)) {
+		r->upload_max = r->route->upload_max ? r->route->upload_max
+						     : (size_t)config_int("media.max_bytes");
+		if (len > (int64_t)r->upload_max + 65536)
+			return err_set(e, 413, "media.too_large", "file", "upload is over %zu bytes",
+				       r->upload_max);
+		const char *ct = req_header(r, "Content-Type");
+		if (!ct || strncmp(ct, "multipart/form-data", 19))
+			return err_set(e, 415, "http.unsupported_media_type", NULL,
+				       "send the file as multipart/form-data");
+		r->post = MHD_create_post_processor(r->conn, 65536, post_iter, r);
+		if (!r->post)
+			return err_set(e, 415, "http.unsupported_media_type", NULL,
+				       "unreadable multipart/form-data");
+		return 0;
+	}
+	if (len > (int64_t)opts->body_max)
+		r->body_state = 1;
+	if (len > 0) {
+		const char *ct = req_header(r, "Content-Type");
+		if (!r->body_state && (!ct || strncmp(ct, "application/json", 16)))
+			return err_set(e, 415, "http.unsupported_media_type", NULL,
+				       "send the body as application/json");
+	}
+	return 0;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
+				  const char *method, const char *version, const char *upload_data,
+				  size_t *upload_size, void **con_cls)
+{
+	(void)cls;
+	(void)version;
+	struct req *r = *con_cls;
+
+	if (!r) {
+		r = calloc(1, sizeof(*r));
+		if (!r)
+			return MHD_NO;
+		atomic_fetch_add(&inflight, 1);
+		*con_cls = r;
+		arena_init(&r->arena, 16384);
+		r->t0_ns = mono_ns();
+		r->conn = conn;
+		r->file_fd = -1;
+		r->method = arena_strdup(&r->arena, method);
+		r->path = arena_strdup(&r->arena, url);
+		strbuf_init(&r->body, &r->arena, opts->body_max);
+		strbuf_init(&r->out, &r->arena, 0);
+		const char *rid = req_header(r, "X-Request-Id");
+		if (valid_request_id(rid))
+			snprintf(r->request_id, sizeof(r->request_id), "%s", rid);
+		else
+			id_new(r->request_id);
+		client_addr(r);
+		char allow[128];
+		route_find(r, allow, sizeof(allow)); /* sets r->route when one matches */
+		struct err e;
+		err_clear(&e);
+		if (begin_body(r, &e)) {
+			r->upload_err = e;
+			r->body_state = 2;
+		}
+		return MHD_YES;
+	}
+
+	if (*upload_size) {
+		if (r->body_state == 0) {
+			if (r->post) {
+				if (MHD_post_process(r->post, upload_data, *upload_size) != MHD_YES &&
+				    !r->body_state) {
+					err_invalid(&r->upload_err, "http.multipart", NULL,
+						    "malformed multipart/form-data");
+					r->body_state = 2;
+				}
+			} else {
+				strbuf_add(&r->body, upload_data, *upload_size);
+				if (r->body.err)
+					r->body_state = 1;
+			}
+		}
+		*upload_size = 0;
+		return MHD_YES;
+	}
+	if (r->answered)
+		return MHD_YES;
+	for (struct upload *u = r->uploads; u; u = u->next)
+		if (u->fd >= 0) {
+			close(u->fd);
+			u->fd = -1;
+		}
+	dispatch(r);
+	return queue(r);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+			 enum MHD_RequestTerminationCode toe)
+{
+	(void)cls;
+	(void)conn;
+	struct req *r = *con_cls;
+	if (!r)
+		return;
+	*con_cls = NULL;
+	if (opts->access_log && log_enabled(LOG_INFO)) {
+		int64_t us = (mono_ns() - r->t0_ns) / 1000;
+		log_info("access %s %s %s %s %d %zu %lld.%03lldms %s%s", r->request_id, r->addr,
+			 r->method, r->path, r->status, r->out.len, (long long)(us / 1000),
+			 (long long)(us % 1000), r->who ? r->who->login : "-",
+			 toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " (aborted)");
+	}
+	if (r->post)
+		MHD_destroy_post_processor(r->post);
+	for (struct upload *u = r->uploads; u; u = u->next) {
+		if (u->fd >= 0)
+			close(u->fd);
+		if (u->tmp_path)
+			unlink(u->tmp_path);
+	}
+	if (r->file_fd >= 0)
+		close(r->file_fd);
+	arena_release(&r->arena);
+	free(r);
+	atomic_fetch_sub(&inflight, 1);
+}
+
+/* ---- serving ---- */
+
+static int bind_listen(const char *listen_on, struct sockaddr_in *sa, struct err *e)
+{
+	char host[64];
+	const char *colon = strrchr(listen_on, ':');
+	int64_t port;
+	if (!colon || (size_t)(colon - listen_on) >= sizeof(host) ||
+	    parse_i64(colon + 1, 0, 65535, &port))
+		return err_invalid(e, "config.listen", "listen",
+				   "listen must be address:port, not '%s'", listen_on);
+	memcpy(host, listen_on, (size_t)(colon - listen_on));
+	host[colon - listen_on] = '\0';
+	memset(sa, 0, sizeof(*sa));
+	sa->sin_family = AF_INET;
+	sa->sin_port = htons((uint16_t)port);
+	if (inet_pton(AF_INET, host, &sa->sin_addr) != 1)
+		return err_invalid(e, "config.listen", "listen", "listen address '%s' is not IPv4",
+				   host);
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	int one = 1;
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (fd < 0 || bind(fd, (struct sockaddr *)sa, sizeof(*sa)) || listen(fd, 512)) {
+		err_invalid(e, "http.listen", "listen", "unable to listen on %s: %s", listen_on,
+			    strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	socklen_t sl = sizeof(*sa);
+	getsockname(fd, (struct sockaddr *)sa, &sl);
+	return fd;
+}
+
+static int write_ready(const char *path, const char *addr, struct err *e)
+{
+	char tmp[4096];
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	FILE *f = fopen(tmp, "w");
+	if (!f || fprintf(f, "%s\n", addr) < 0 || fclose(f))
+		return err_invalid(e, "http.ready_file", "ready_file", "unable to write '%s'", path);
+	if (rename(tmp, path))
+		return err_invalid(e, "http.ready_file", "ready_file", "unable to write '%s'", path);
+	return 0;
+}
+
+int http_serve(const struct server_opts *o, struct err *e)
+{
+	opts = o;
+	struct sockaddr_in sa;
+	int fd = bind_listen(o->listen, &sa, e);
+	if (fd < 0)
+		return -1;
+	char tmpdir[4096];
+	snprintf(tmpdir, sizeof(tmpdir), "%s/tmp", media_dir());
+	mkdir(media_dir(), 0750);
+	mkdir(tmpdir, 0750);
+
+	/* signals go to this thread only: block them before MHD starts its threads */
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	struct MHD_Daemon *d = MHD_start_daemon(
+		MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_TURBO | MHD_USE_ITC,
+		0, NULL, NULL, on_request, NULL, MHD_OPTION_LISTEN_SOCKET, fd,
+		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)o->threads, MHD_OPTION_CONNECTION_LIMIT,
+		(unsigned)o->connection_limit, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60,
+		MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL, MHD_OPTION_END);
+	if (!d) {
+		close(fd);
+		return err_internal(e, "unable to start the HTTP server");
+	}
+	char addr[64], ip[32];
+	inet_ntop(AF_INET, &sa.sin_addr, ip, sizeof(ip));
+	snprintf(addr, sizeof(addr), "%s:%d", ip, ntohs(sa.sin_port));
+	if (o->ready_file && *o->ready_file && write_ready(o->ready_file, addr, e)) {
+		MHD_stop_daemon(d);
+		close(fd);
+		return -1;
+	}
+	log_info("serving http://%s/ with %d threads, database %s", addr, o->threads, o->db_url);
+
+	struct timespec wait = { .tv_sec = 1 };
+	int64_t started = time_now_ms();
+	for (;;) {
+		int sig = sigtimedwait(&set, NULL, &wait);
+		if (sig == SIGTERM || sig == SIGINT) {
+			log_info("signal %d: finishing requests in flight", sig);
+			break;
+		}
+		if (o->stop_after && time_now_ms() - started >= (int64_t)o->stop_after * 1000) {
+			log_info("stop_after %d seconds reached", o->stop_after);
+			break;
+		}
+	}
+	MHD_socket lfd = MHD_quiesce_daemon(d);
+	if (lfd != MHD_INVALID_SOCKET)
+		close(lfd);
+	int64_t deadline = time_now_ms() + (int64_t)o->shutdown_seconds * 1000;
+	while (atomic_load(&inflight) > 0 && time_now_ms() < deadline) {
+		struct timespec ms10 = { .tv_nsec = 10 * 1000 * 1000 };
+		nanosleep(&ms10, NULL);
+	}
+	if (atomic_load(&inflight) > 0)
+		log_warn("%d requests still in flight at shutdown", atomic_load(&inflight));
+	MHD_stop_daemon(d);
+	close_conns();
+	log_info("stopped");
+	return 0;
+}

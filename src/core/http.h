@@ -1,0 +1,204 @@
+/*
+ * http.h - the HTTP server (libmicrohttpd), the router, and what a handler sees.
+ *
+ * A handler is `int fn(struct req *r, struct err *e)`: it reads the request through
+ * req_*(), writes its answer with req_jw() (status 200 unless it sets r->status) and
+ * returns 0, or returns -1 with e set and the router renders {"error":{...}} once.
+ * Everything a handler allocates comes from r->arena, released when the response has
+ * been sent; handlers never call free.
+ *
+ * Routes are tables each module exports (see struct route). The router matches method
+ * and path (with :params), answers 404 and 405 (with Allow) itself, authenticates the
+ * caller, checks the route's permission over the place its target belongs to, opens the
+ * write transaction for unsafe methods, replays Idempotency-Key answers, and commits
+ * only if the handler succeeded: nothing is half-written.
+ */
+#ifndef CUNWU_HTTP_H
+#define CUNWU_HTTP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "arena.h"
+#include "db.h"
+#include "err.h"
+#include "json.h"
+#include "strbuf.h"
+
+struct req;
+struct principal;
+
+/*
+ * How a route finds the place its target belongs to, so that permission is checked over
+ * that place. Returns 0 with *path set to the place's materialized path; -1 with e set
+ * (404 if the target does not exist). The `how` text is what `cunwu routes` prints and
+ * what the route-coverage test reads.
+ */
+struct place_rule {
+	const char *how;
+	int (*find)(struct req *r, const char **path, struct err *e);
+};
+
+/* No place: the route is about the caller (or public). Permission is checked alone. */
+extern const struct place_rule PLACE_NONE;
+/* A list: the handler filters by authz_scope(); the caller needs the permission somewhere. */
+extern const struct place_rule PLACE_SCOPE;
+/* The :id parameter is a place id. */
+extern const struct place_rule PLACE_PARAM_ID;
+/* The `place` query parameter names a place (required). */
+extern const struct place_rule PLACE_QUERY;
+/* The `place_id` field of the JSON body names a place (required). */
+extern const struct place_rule PLACE_BODY;
+
+enum {
+	ROUTE_NO_TX = 1,  /* an unsafe method that manages its own transactions (login) */
+	ROUTE_UPLOAD = 2, /* multipart/form-data, files streamed to disk */
+	ROUTE_NO_CSRF = 4 /* an unsafe method exempt from the CSRF check (login itself) */
+};
+
+/* Permissions every route may name besides module permissions. */
+#define PERM_PUBLIC NULL    /* no login needed */
+#define PERM_LOGIN  "login" /* any signed-in caller */
+
+struct route {
+	const char *method;
+	const char *path; /* "/api/v1/places/:id" */
+	int (*fn)(struct req *r, struct err *e);
+	const char *perm;
+	const struct place_rule *place;
+	unsigned flags;
+	size_t upload_max; /* ROUTE_UPLOAD: bytes per file (0: media.max_bytes) */
+};
+
+struct route_table {
+	const char *module;
+	const struct route *routes;
+	size_t n;
+};
+
+struct upload {
+	struct upload *next;
+	const char *field, *filename, *content_type;
+	char *tmp_path; /* removed when the request ends unless the handler renamed it */
+	int64_t size;
+	int fd;
+};
+
+struct form_field {
+	struct form_field *next;
+	const char *name;
+	struct strbuf value;
+};
+
+struct header {
+	struct header *next;
+	const char *name, *value;
+};
+
+struct req {
+	struct arena arena;
+	struct db *db;
+	void *conn; /* struct MHD_Connection */
+	const char *method, *path;
+	const struct route *route;
+	const char *param_names[8], *param_values[8];
+	int nparams;
+	char request_id[40];
+	char addr[64];
+	int64_t t0_ns;
+
+	/* body */
+	struct strbuf body;
+	json_t *json;
+	int body_state; /* 0 reading, 1 too large, 2 upload error (err set) */
+	void *post;     /* struct MHD_PostProcessor */
+	struct upload *uploads;
+	struct form_field *fields;
+	size_t upload_max;
+	struct err upload_err;
+
+	/* caller */
+	struct principal *who;
+
+	/* answer */
+	int status;
+	struct strbuf out;
+	struct jw jw;
+	const char *content_type;
+	struct header *headers;
+	int file_fd; /* >= 0: send this file as the body */
+	int64_t file_size;
+	int answered;
+};
+
+/* A parameter from the route path; NULL if absent. */
+const char *req_param(struct req *r, const char *name);
+/* A query-string value (decoded); NULL if absent. */
+const char *req_query(struct req *r, const char *name);
+/* A request header; NULL if absent. */
+const char *req_header(struct req *r, const char *name);
+/* The JSON body parsed (once); NULL with 400 if absent or malformed. */
+json_t *req_json(struct req *r, struct err *e);
+/* The upload in form field `field`, or NULL. */
+struct upload *req_upload(struct req *r, const char *field);
+/* A plain multipart form field, or NULL. */
+const char *req_form(struct req *r, const char *name);
+
+/* The writer for a JSON answer (content type set on first use). */
+struct jw *req_jw(struct req *r);
+void req_set_header(struct req *r, const char *name, const char *value);
+
+/*
+ * Paging and sorting, as docs/api.md sets them out: page (from 1), page_size (1..500,
+ * default 50), sort = comma-separated keys from `allowed` (each "key" or "-key"). The
+ * allowed list is "key=sql_expr" pairs; order gets the ORDER BY text, built only from
+ * those expressions, so it is safe to paste into SQL.
+ */
+struct page {
+	int64_t page, size, offset;
+	const char *order;
+};
+int req_page(struct req *r, const char *const *allowed, const char *default_sort, struct page *pg,
+	     struct err *e);
+/* Begin {"items":[ ... the caller writes rows ... */
+void page_begin(struct req *r);
+/* ... ],"page":..,"page_size":..,"total":..} */
+void page_end(struct req *r, const struct page *pg, int64_t total);
+
+/*
+ * Optimistic concurrency: if the request carries If-Match, it must equal the row's
+ * version (as "N" or W/"N"); otherwise 412 http.precondition_failed. ETag is set.
+ */
+int req_if_match(struct req *r, int64_t version, struct err *e);
+void req_etag(struct req *r, int64_t version);
+
+/* 202 Accepted for a long operation: {"job":{"id","state","progress"}} and Location. */
+void req_accepted_job(struct req *r, const char *job_id);
+
+/* ---- server ---- */
+
+struct server_opts {
+	const char *db_url;
+	const char *listen;
+	const char *ready_file;
+	int threads;
+	size_t body_max;
+	int connection_limit;
+	int shutdown_seconds;
+	int stop_after;
+	int access_log;
+};
+
+/* Register a module's routes (before http_serve). */
+void http_add_routes(const struct route_table *t);
+/* Every registered route, for `cunwu routes` and the coverage test. */
+void http_each_route(void (*fn)(const struct route *rt, const char *module, void *arg), void *arg);
+/* Serve until SIGTERM/SIGINT (or stop_after); 0 on a clean stop. */
+int http_serve(const struct server_opts *o, struct err *e);
+
+/* The connection of the calling worker thread (opened on first use). */
+struct db *http_thread_db(struct err *e);
+
+#endif

@@ -1,0 +1,128 @@
+/* http.c - routes of the place tree; see places.h. */
+#include "places.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "core/auth.h"
+#include "core/cockpit.h"
+#include "core/json.h"
+#include "core/banned.h"
+
+static void write_place(struct jw *w, const struct place *p)
+{
+	jw_obj(w);
+	jw_kstr(w, "id", p->id);
+	jw_kstr(w, "code", p->code);
+	jw_kstr(w, "name", p->name);
+	jw_kstr(w, "kind", p->kind);
+	jw_kstr(w, "parent_id", p->parent_id);
+	jw_kstr(w, "region", p->region);
+	jw_kstr(w, "path", p->path);
+	jw_ki64(w, "depth", p->depth);
+	jw_ki64(w, "version", p->version);
+	jw_obj_end(w);
+}
+
+/* GET /api/v1/places/:id */
+static int get_place(struct req *r, struct err *e)
+{
+	struct place p;
+	int rc = places_get(r->db, req_param(r, "id"), &p, e);
+	if (rc <= 0)
+		return rc < 0 ? -1 : err_notfound(e, "places.not_found", "no such place");
+	req_etag(r, p.version);
+	write_place(req_jw(r), &p);
+	return 0;
+}
+
+static const char *const place_sorts[] = { "name=name", "code=code", "kind=kind",
+					   "depth=depth", NULL };
+
+/* GET /api/v1/places?parent=ID&kind=village&q=text */
+static int list_places(struct req *r, struct err *e)
+{
+	struct page pg;
+	if (req_page(r, place_sorts, "depth,code", &pg, e))
+		return -1;
+	struct db_arg args[64];
+	size_t n = 0;
+	const char *scope = authz_sql(r, "places.read", "path", args, &n, 40);
+	struct strbuf where;
+	strbuf_init(&where, &r->arena, 16384);
+	strbuf_adds(&where, scope);
+	const char *parent = req_query(r, "parent"), *kind = req_query(r, "kind");
+	const char *q = req_query(r, "q");
+	if (parent) {
+		strbuf_adds(&where, " AND parent_id = ?");
+		args[n++] = DB_T(parent);
+	}
+	if (kind) {
+		strbuf_adds(&where, " AND kind = ?");
+		args[n++] = DB_T(kind);
+	}
+	if (q) {
+		if (strlen(q) > 100)
+			return err_invalid(e, "places.q_too_long", "q", "'q' is over 100 bytes");
+		strbuf_adds(&where, " AND name LIKE ?");
+		args[n++] = DB_T(arena_printf(&r->arena, "%%%s%%", q));
+	}
+	args[n] = DB_NOARGS;
+	int64_t total = 0;
+	if (db_get_int(r->db, e, &total,
+		       arena_printf(&r->arena, "SELECT count(*) FROM places WHERE %s", where.buf),
+		       args) < 0)
+		return -1;
+	args[n++] = DB_I(pg.size);
+	args[n++] = DB_I(pg.offset);
+	args[n] = DB_NOARGS;
+	struct db_stmt *st = db_query_(
+		r->db, e,
+		arena_printf(&r->arena,
+			     "SELECT id, region, code, name, kind, parent_id, path, depth, version, "
+			     "created_at, updated_at FROM places WHERE %s ORDER BY %s "
+			     "LIMIT ? OFFSET ?",
+			     where.buf, pg.order),
+		args);
+	if (!st)
+		return -1;
+	page_begin(r);
+	int rc;
+	while ((rc = db_step(st, e)) == 1) {
+		struct place p = { db_text(st, 0), db_text(st, 1), db_text(st, 2), db_text(st, 3),
+				   db_text(st, 4), db_text(st, 5), db_text(st, 6), db_int(st, 7),
+				   db_int(st, 8), NULL, NULL };
+		write_place(req_jw(r), &p);
+	}
+	if (rc < 0)
+		return -1;
+	page_end(r, &pg, total);
+	return 0;
+}
+
+static const struct route routes[] = {
+	{ "GET", "/api/v1/places", list_places, "places.read", &PLACE_SCOPE, 0, 0 },
+	{ "GET", "/api/v1/places/:id", get_place, "places.read", &PLACE_PARAM_ID, 0, 0 },
+};
+
+const struct route_table places_routes = { "places", routes, sizeof(routes) / sizeof(routes[0]) };
+
+static int tile_villages(struct db *db, const char *path, int64_t *out, struct err *e)
+{
+	char hi[512];
+	snprintf(hi, sizeof(hi), "%s~", path);
+	return db_get_int(db, e, out,
+			  "SELECT count(*) FROM places WHERE path >= ? AND path < ? "
+			  "AND kind IN ('village', 'community')",
+			  DB_ARGS(DB_T(path), DB_T(hi))) < 0
+		       ? -1
+		       : 0;
+}
+
+static const struct cockpit_tile villages_tile = { "places.villages", "places.read", "个",
+						   tile_villages };
+
+void places_register(void)
+{
+	cockpit_register(&villages_tile);
+}

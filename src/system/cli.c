@@ -1,0 +1,407 @@
+/* cli.c - commands of the foundation: init, serve, migrate, backup, restore, audit, ... */
+#include "system.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core/audit.h"
+#include "core/auth.h"
+#include "core/config.h"
+#include "core/crypt.h"
+#include "core/jobs.h"
+#include "core/log.h"
+#include "core/media.h"
+#include "core/tar.h"
+#include "core/util.h"
+#include "places/places.h"
+#include "version.h"
+#include "core/banned.h"
+
+static int is_pg(const char *url)
+{
+	return !strncmp(url, "postgresql://", 13) || !strncmp(url, "postgres://", 11);
+}
+
+static const char *sqlite_path(const char *url)
+{
+	return !strncmp(url, "sqlite:", 7) ? url + 7 : url;
+}
+
+const char *system_key_path(struct arena *a, const char *db_url)
+{
+	const char *k = config_str("key_file");
+	if (*k)
+		return k;
+	return is_pg(db_url) ? "cunwu.key" : arena_printf(a, "%s.key", sqlite_path(db_url));
+}
+
+const char *system_media_path(struct arena *a, const char *db_url)
+{
+	const char *m = config_str("media.dir");
+	if (*m)
+		return m;
+	return is_pg(db_url) ? "media" : arena_printf(a, "%s.media", sqlite_path(db_url));
+}
+
+int system_init_db(struct cli *c, struct err *e)
+{
+	int applied;
+	if (db_migrate(c->db, &applied, e))
+		return -1;
+	const char *key = system_key_path(&c->arena, c->db_url);
+	if (access(key, F_OK) != 0 && crypt_keygen(key, e))
+		return -1;
+	const char *media = system_media_path(&c->arena, c->db_url);
+	if (mkdir(media, 0750) && errno != EEXIST)
+		return err_invalid(e, "media.dir", "media.dir", "unable to create '%s': %s", media,
+				   strerror(errno));
+	return applied;
+}
+
+/* cunwu init [--town CODE]: create the database, key and media folder */
+static int cmd_init(struct cli *c, struct err *e)
+{
+	const char *town = cli_opt(c, "--town");
+	if (cli_end(c, e))
+		return -1;
+	int applied = system_init_db(c, e);
+	if (applied < 0)
+		return -1;
+	printf("database %s ready (%d migrations applied)\nkey file %s (keep it safe, outside "
+	       "backups of the database disk)\n",
+	       c->db_url, applied, system_key_path(&c->arena, c->db_url));
+	if (town) {
+		size_t len;
+		const char *text = places_nbs_shanxi(&len);
+		struct nbs_row *rows;
+		size_t n;
+		int64_t added;
+		if (places_nbs_parse(&c->arena, text, len, town, &rows, &n, e))
+			return -1;
+		if (!n)
+			return cli_usage(e, "no town '%s' in the built-in Shanxi codes", town);
+		if (db_begin(c->db, DB_WRITE, e) ||
+		    cli_commit(c, places_load(c->db, &c->actor, rows, n, &added, e), e))
+			return -1;
+		printf("places: %lld loaded for %s\n", (long long)added, town);
+	}
+	return 0;
+}
+
+/* cunwu migrate */
+static int cmd_migrate(struct cli *c, struct err *e)
+{
+	if (cli_end(c, e))
+		return -1;
+	int applied;
+	if (db_migrate(c->db, &applied, e))
+		return -1;
+	printf("%d migration%s applied\n", applied, applied == 1 ? "" : "s");
+	return 0;
+}
+
+/* cunwu serve [--listen ADDR:PORT] [--ready-file F] [--threads N] */
+static int cmd_serve(struct cli *c, struct err *e)
+{
+	const char *listen_on = cli_opt(c, "--listen"), *ready = cli_opt(c, "--ready-file");
+	const char *threads = cli_opt(c, "--threads");
+	if (cli_end(c, e))
+		return -1;
+	if (listen_on && config_set("listen", listen_on, "flag", e))
+		return -1;
+	if (ready && config_set("ready_file", ready, "flag", e))
+		return -1;
+	if (threads && config_set("http.threads", threads, "flag", e))
+		return -1;
+	if (crypt_load(system_key_path(&c->arena, c->db_url), e))
+		return -1;
+	media_set_dir(system_media_path(&c->arena, c->db_url));
+	struct server_opts o = {
+		.db_url = c->db_url,
+		.listen = config_str("listen"),
+		.ready_file = config_str("ready_file"),
+		.threads = (int)config_int("http.threads"),
+		.body_max = (size_t)config_int("http.body_max"),
+		.connection_limit = (int)config_int("http.connection_limit"),
+		.shutdown_seconds = (int)config_int("http.shutdown_seconds"),
+		.stop_after = (int)config_int("http.stop_after"),
+		.access_log = config_bool("log.access"),
+	};
+	/* the serving threads open their own connections */
+	db_close(c->db);
+	c->db = NULL;
+	if (jobs_start(c->db_url, e))
+		return -1;
+	int rc = http_serve(&o, e);
+	jobs_stop();
+	return rc;
+}
+
+/* ---- backup and restore ---- */
+
+static int add_media(FILE *out, const char *dir, const char *rel, struct err *e)
+{
+	char path[4096], name[600];
+	snprintf(path, sizeof(path), "%s%s%s", dir, *rel ? "/" : "", rel);
+	DIR *d = opendir(path);
+	if (!d)
+		return errno == ENOENT ? 0 : err_internal(e, "unable to read '%s'", path);
+	struct dirent *de;
+	int rc = 0;
+	while (!rc && (de = readdir(d))) {
+		if (de->d_name[0] == '.' || !strcmp(de->d_name, "tmp"))
+			continue;
+		char sub[512], full[4400];
+		snprintf(sub, sizeof(sub), "%s%s%s", rel, *rel ? "/" : "", de->d_name);
+		snprintf(full, sizeof(full), "%s/%s", dir, sub);
+		struct stat st;
+		if (stat(full, &st))
+			continue;
+		if (S_ISDIR(st.st_mode)) {
+			rc = add_media(out, dir, sub, e);
+		} else if (S_ISREG(st.st_mode) && strlen(de->d_name) == 64) {
+			snprintf(name, sizeof(name), "media/%s", sub);
+			rc = tar_add_file(out, name, full, e);
+		}
+	}
+	closedir(d);
+	return rc;
+}
+
+/* cunwu backup FILE: a consistent snapshot of the database, and the media, as one tar */
+static int cmd_backup(struct cli *c, struct err *e)
+{
+	const char *file = cli_arg(c, "FILE", 1, e);
+	if (!file || cli_end(c, e))
+		return -1;
+	if (access(file, F_OK) == 0)
+		return err_invalid(e, "backup.exists", "file", "'%s' already exists", file);
+	char snap[4200];
+	snprintf(snap, sizeof(snap), "%s.db-snapshot", file);
+	unlink(snap);
+	if (db_backup_to(c->db, snap, e))
+		return -1;
+	FILE *out = fopen(file, "wbx");
+	if (!out) {
+		unlink(snap);
+		return err_invalid(e, "backup.open", "file", "unable to create '%s': %s", file,
+				   strerror(errno));
+	}
+	int rc = tar_add_file(out, "cunwu.db", snap, e) ||
+		 add_media(out, system_media_path(&c->arena, c->db_url), "", e) ||
+		 tar_finish(out, e);
+	unlink(snap);
+	if (fclose(out) || rc) {
+		unlink(file);
+		return rc ? -1 : err_internal(e, "unable to write '%s'", file);
+	}
+	printf("backup written to %s (database and media; the key file is not included)\n", file);
+	return 0;
+}
+
+/* cunwu restore FILE: unpack a backup into --db (which must not exist) and its media */
+static int cmd_restore(struct cli *c, struct err *e)
+{
+	const char *file = cli_arg(c, "FILE", 1, e);
+	if (!file || cli_end(c, e))
+		return -1;
+	if (is_pg(c->db_url))
+		return err_invalid(e, "backup.backend", "db", "restore writes a SQLite file");
+	const char *dbpath = sqlite_path(c->db_url);
+	if (access(dbpath, F_OK) == 0)
+		return err_invalid(e, "restore.exists", "db",
+				   "'%s' already exists; restore into a new path", dbpath);
+	FILE *in = fopen(file, "rb");
+	if (!in)
+		return err_invalid(e, "restore.open", "file", "unable to open '%s': %s", file,
+				   strerror(errno));
+	const char *media = system_media_path(&c->arena, c->db_url);
+	mkdir(media, 0750);
+	struct tar_entry ent;
+	int rc, have_db = 0;
+	while ((rc = tar_next(in, &ent, e)) == 1) {
+		char dst[4400];
+		if (!strcmp(ent.name, "cunwu.db")) {
+			snprintf(dst, sizeof(dst), "%s", dbpath);
+			have_db = 1;
+		} else if (!strncmp(ent.name, "media/", 6) && strlen(ent.name) == 6 + 6 + 64) {
+			snprintf(dst, sizeof(dst), "%s/%.2s", media, ent.name + 6);
+			mkdir(dst, 0750);
+			snprintf(dst, sizeof(dst), "%s/%.5s", media, ent.name + 6);
+			mkdir(dst, 0750);
+			snprintf(dst, sizeof(dst), "%s/%s", media, ent.name + 6);
+		} else {
+			rc = err_invalid(e, "restore.unexpected", "file",
+					 "'%s' holds an unexpected entry '%s'", file, ent.name);
+			break;
+		}
+		FILE *out = fopen(dst, "wbx");
+		if (!out) {
+			rc = err_internal(e, "unable to create '%s': %s", dst, strerror(errno));
+			break;
+		}
+		rc = tar_read_data(in, &ent, out, e);
+		if (fclose(out) && !rc)
+			rc = err_internal(e, "unable to write '%s'", dst);
+		if (rc)
+			break;
+	}
+	fclose(in);
+	if (rc == 0 && !have_db)
+		rc = err_invalid(e, "restore.no_db", "file", "'%s' holds no database", file);
+	if (rc) {
+		unlink(dbpath);
+		return -1;
+	}
+	printf("restored %s and its media into %s; put the key file beside it as %s\n", file,
+	       dbpath, system_key_path(&c->arena, c->db_url));
+	return 0;
+}
+
+/* ---- audit ---- */
+
+static char *read_text(struct arena *a, const char *path, struct err *e)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f) {
+		err_invalid(e, "audit.head_open", "head", "unable to open '%s': %s", path,
+			    strerror(errno));
+		return NULL;
+	}
+	struct strbuf sb;
+	strbuf_init(&sb, a, 16 << 20);
+	char buf[65536];
+	size_t r;
+	while ((r = fread(buf, 1, sizeof(buf), f)) > 0)
+		strbuf_add(&sb, buf, r);
+	fclose(f);
+	return sb.buf;
+}
+
+/* cunwu audit verify [--head FILE] */
+static int cmd_audit_verify(struct cli *c, struct err *e)
+{
+	const char *head = cli_opt(c, "--head");
+	if (cli_end(c, e))
+		return -1;
+	const char *text = head ? read_text(&c->arena, head, e) : NULL;
+	if (head && !text)
+		return -1;
+	struct audit_report rep;
+	if (audit_verify(c->db, text, &rep, NULL, NULL, e))
+		return -1;
+	if (!rep.ok) {
+		fprintf(stderr, "audit: FAILED after %lld rows: %s\n", (long long)rep.rows,
+			rep.first_bad);
+		return err_set(e, 1, "audit.broken", NULL, "audit log does not verify");
+	}
+	printf("audit: ok, %lld rows in %lld chain%s%s\n", (long long)rep.rows,
+	       (long long)rep.chains, rep.chains == 1 ? "" : "s",
+	       head ? ", exported heads present" : "");
+	return 0;
+}
+
+/* cunwu audit head [--sign KEYFILE] [--out FILE] */
+static int cmd_audit_head(struct cli *c, struct err *e)
+{
+	const char *key = cli_opt(c, "--sign"), *out = cli_opt(c, "--out");
+	if (cli_end(c, e))
+		return -1;
+	if (!key && *config_str("audit.sign_key"))
+		key = config_str("audit.sign_key");
+	struct strbuf sb;
+	strbuf_init(&sb, &c->arena, 0);
+	if (audit_heads_export(c->db, key, &sb, e))
+		return -1;
+	if (!out) {
+		fputs(sb.buf, stdout);
+		return 0;
+	}
+	FILE *f = fopen(out, "w");
+	if (!f || fputs(sb.buf, f) < 0 || fclose(f))
+		return err_invalid(e, "audit.head_write", "out", "unable to write '%s'", out);
+	printf("audit heads written to %s\n", out);
+	return 0;
+}
+
+/* cunwu audit keygen FILE */
+static int cmd_audit_keygen(struct cli *c, struct err *e)
+{
+	const char *file = cli_arg(c, "FILE", 1, e);
+	if (!file || cli_end(c, e))
+		return -1;
+	if (audit_keygen(file, e))
+		return -1;
+	printf("signing key %s (secret; keep it off the database machine) and %s.pub\n", file,
+	       file);
+	return 0;
+}
+
+/* cunwu jobs run: run every due job now */
+static int cmd_jobs_run(struct cli *c, struct err *e)
+{
+	if (cli_end(c, e))
+		return -1;
+	int n = jobs_run_due(c->db, e);
+	if (n < 0)
+		return -1;
+	printf("%d job%s run\n", n, n == 1 ? "" : "s");
+	return 0;
+}
+
+static void print_route(const struct route *rt, const char *module, void *arg)
+{
+	(void)arg;
+	printf("%-7s %-34s %-10s %-22s %s\n", rt->method, rt->path, module,
+	       rt->perm ? rt->perm : "public", rt->place ? rt->place->how : "none");
+}
+
+/* cunwu routes */
+static int cmd_routes(struct cli *c, struct err *e)
+{
+	if (cli_end(c, e))
+		return -1;
+	printf("%-7s %-34s %-10s %-22s %s\n", "METHOD", "PATH", "MODULE", "PERMISSION", "PLACE");
+	http_each_route(print_route, NULL);
+	return 0;
+}
+
+/* cunwu version */
+static int cmd_version(struct cli *c, struct err *e)
+{
+	if (cli_end(c, e))
+		return -1;
+	printf("cunwu %s (schema: %zu migrations)\n", CUNWU_VERSION, schema_migrations_count);
+	return 0;
+}
+
+static const struct command cmds[] = {
+	{ "init", cmd_init, NEED_DB | OPEN_ONLY, "init [--town CODE]",
+	  "create the database, its key file and media folder; optionally load a town" },
+	{ "migrate", cmd_migrate, NEED_DB | OPEN_ONLY, "migrate", "apply pending migrations" },
+	{ "serve", cmd_serve, NEED_DB,
+	  "serve [--listen ADDR:PORT] [--ready-file FILE] [--threads N]",
+	  "serve the API and console until SIGTERM" },
+	{ "backup", cmd_backup, NEED_DB, "backup FILE",
+	  "write a consistent backup (database and media) while serving" },
+	{ "restore", cmd_restore, 0, "restore FILE", "unpack a backup into a new --db path" },
+	{ "audit verify", cmd_audit_verify, NEED_DB, "audit verify [--head FILE]",
+	  "recompute every audit chain; name the first bad row" },
+	{ "audit head", cmd_audit_head, NEED_DB, "audit head [--sign KEYFILE] [--out FILE]",
+	  "export the chain heads (signed) so a cut-off tail is caught later" },
+	{ "audit keygen", cmd_audit_keygen, 0, "audit keygen FILE",
+	  "make an Ed25519 key pair for signing audit heads" },
+	{ "jobs run", cmd_jobs_run, NEED_DB, "jobs run", "run every due background job now" },
+	{ "routes", cmd_routes, 0, "routes",
+	  "list every HTTP route with its permission and how its place is found" },
+	{ "demo", system_demo, 0, "demo [--force]",
+	  "create the demo database (微子镇, its villages, accounts)" },
+	{ "version", cmd_version, 0, "version", "print the version" },
+};
+
+const struct command_table system_commands = { "system", cmds, sizeof(cmds) / sizeof(cmds[0]) };

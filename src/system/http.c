@@ -1,0 +1,450 @@
+/* http.c - routes of the foundation: health, version, jobs, audit, cockpit, media. */
+#include "system.h"
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "accounts/accounts.h"
+#include "core/audit.h"
+#include "core/auth.h"
+#include "core/cockpit.h"
+#include "core/config.h"
+#include "core/jobs.h"
+#include "core/media.h"
+#include "core/util.h"
+#include "version.h"
+#include "core/banned.h"
+
+/* GET /healthz */
+static int get_healthz(struct req *r, struct err *e)
+{
+	int64_t one = 0;
+	if (db_get_int(r->db, e, &one, "SELECT 1", DB_ARGS(DB_NOARGS)) < 0)
+		return err_set(e, 503, "db.unavailable", NULL, "database unavailable");
+	struct jw *w = req_jw(r);
+	jw_obj(w);
+	jw_kstr(w, "status", "ok");
+	jw_obj_end(w);
+	return 0;
+}
+
+/* GET /api/v1/version */
+static int get_version(struct req *r, struct err *e)
+{
+	struct db_stmt *st = db_query(r->db, e,
+				      "SELECT module, max(version) FROM schema_migrations "
+				      "GROUP BY module ORDER BY module",
+				      DB_NOARGS);
+	if (!st)
+		return -1;
+	struct jw *w = req_jw(r);
+	jw_obj(w);
+	jw_kstr(w, "name", "cunwu");
+	jw_kstr(w, "version", CUNWU_VERSION);
+	jw_kstr(w, "backend", db_backend(r->db));
+	jw_key(w, "schema");
+	jw_obj(w);
+	int rc;
+	while ((rc = db_step(st, e)) == 1)
+		jw_ki64(w, db_text(st, 0), db_int(st, 1));
+	jw_obj_end(w);
+	jw_obj_end(w);
+	return rc < 0 ? -1 : 0;
+}
+
+/* ---- jobs ---- */
+
+/* GET /api/v1/jobs/:id: the creator, or jobs.read over the job's county */
+static int get_job(struct req *r, struct err *e)
+{
+	struct db_stmt *st = db_query(
+		r->db, e,
+		"SELECT j.id, j.kind, j.state, j.progress, j.attempts, j.result, j.error, "
+		"j.created_by, j.created_at, j.started_at, j.finished_at, p.path FROM jobs j "
+		"LEFT JOIN places p ON p.id = j.region || '000000' WHERE j.id = ?",
+		DB_T(req_param(r, "id")));
+	if (!st)
+		return -1;
+	int rc = db_step(st, e);
+	if (rc <= 0)
+		return rc < 0 ? -1 : err_notfound(e, "jobs.not_found", "no such job");
+	const char *creator = db_text(st, 7), *path = db_text(st, 11);
+	if ((!creator || strcmp(creator, r->who->user_id)) &&
+	    authz(r, "jobs.read", path ? path : "", e)) {
+		db_done(st);
+		return -1;
+	}
+	struct jw *w = req_jw(r);
+	jw_obj(w);
+	jw_key(w, "job");
+	jw_obj(w);
+	jw_kstr(w, "id", db_text(st, 0));
+	jw_kstr(w, "kind", db_text(st, 1));
+	jw_kstr(w, "state", db_text(st, 2));
+	jw_ki64(w, "progress", db_int(st, 3));
+	jw_ki64(w, "attempts", db_int(st, 4));
+	jw_key(w, "result");
+	const char *res = db_text(st, 5);
+	if (res)
+		jw_raw(w, res, strlen(res));
+	else
+		jw_null(w);
+	jw_kstr(w, "error", db_text(st, 6));
+	jw_kstr(w, "created_at", db_text(st, 8));
+	jw_kstr(w, "started_at", db_text(st, 9));
+	jw_kstr(w, "finished_at", db_text(st, 10));
+	jw_obj_end(w);
+	jw_obj_end(w);
+	db_done(st);
+	return 0;
+}
+
+/* ---- audit ---- */
+
+static const char *const audit_sorts[] = { "at=a.at", "seq=a.seq", "entity=a.entity", NULL };
+
+/*
+ * The audit rows the caller may read: those of every county (region) that has a place
+ * inside the caller's audit.read scope. A town auditor thus reads the county chain
+ * their town writes into.
+ */
+static const char *audit_where(struct req *r, struct db_arg *args, size_t *n)
+{
+	const char *scope = authz_sql(r, "audit.read", "sp.path", args, n, 40);
+	return arena_printf(&r->arena,
+			    "a.region IN (SELECT DISTINCT sp.region FROM places sp WHERE %s)",
+			    scope);
+}
+
+/* GET /api/v1/audit?entity=&entity_id= */
+static int list_audit(struct req *r, struct err *e)
+{
+	struct page pg;
+	if (req_page(r, audit_sorts, "-at", &pg, e))
+		return -1;
+	struct db_arg args[64];
+	size_t n = 0;
+	struct strbuf where;
+	strbuf_init(&where, &r->arena, 16384);
+	strbuf_adds(&where, audit_where(r, args, &n));
+	const char *entity = req_query(r, "entity"), *eid = req_query(r, "entity_id");
+	if (entity) {
+		strbuf_adds(&where, " AND a.entity = ?");
+		args[n++] = DB_T(entity);
+	}
+	if (eid) {
+		strbuf_adds(&where, " AND a.entity_id = ?");
+		args[n++] = DB_T(eid);
+	}
+	args[n] = DB_NOARGS;
+	int64_t total = 0;
+	if (db_get_int(r->db, e, &total,
+		       arena_printf(&r->arena, "SELECT count(*) FROM audit_log a WHERE %s",
+				    where.buf),
+		       args) < 0)
+		return -1;
+	args[n++] = DB_I(pg.size);
+	args[n++] = DB_I(pg.offset);
+	args[n] = DB_NOARGS;
+	struct db_stmt *st = db_query_(
+		r->db, e,
+		arena_printf(&r->arena,
+			     "SELECT a.region, a.seq, a.id, a.at, a.actor_kind, a.actor_id, "
+			     "a.actor_name, a.request_id, a.entity, a.entity_id, a.action, "
+			     "a.changes, a.hash FROM audit_log a WHERE %s ORDER BY %s "
+			     "LIMIT ? OFFSET ?",
+			     where.buf, pg.order),
+		args);
+	if (!st)
+		return -1;
+	page_begin(r);
+	struct jw *w = req_jw(r);
+	int rc;
+	while ((rc = db_step(st, e)) == 1) {
+		jw_obj(w);
+		jw_kstr(w, "region", db_text(st, 0));
+		jw_ki64(w, "seq", db_int(st, 1));
+		jw_kstr(w, "id", db_text(st, 2));
+		jw_kstr(w, "at", db_text(st, 3));
+		jw_kstr(w, "actor_kind", db_text(st, 4));
+		jw_kstr(w, "actor_id", db_text(st, 5));
+		jw_kstr(w, "actor_name", db_text(st, 6));
+		jw_kstr(w, "request_id", db_text(st, 7));
+		jw_kstr(w, "entity", db_text(st, 8));
+		jw_kstr(w, "entity_id", db_text(st, 9));
+		jw_kstr(w, "action", db_text(st, 10));
+		jw_key(w, "changes");
+		const char *ch = db_text(st, 11);
+		jw_raw(w, ch, strlen(ch));
+		jw_kstr(w, "hash", db_text(st, 12));
+		jw_obj_end(w);
+	}
+	if (rc < 0)
+		return -1;
+	page_end(r, &pg, total);
+	return 0;
+}
+
+static void verify_progress(void *arg, int pct)
+{
+	jobs_progress(arg, pct);
+}
+
+static int job_audit_verify(struct job_ctx *j, struct err *e)
+{
+	struct audit_report rep;
+	if (audit_verify(j->db, NULL, &rep, verify_progress, j, e))
+		return -1;
+	struct jw w;
+	jw_init(&w, &j->result);
+	jw_obj(&w);
+	jw_kbool(&w, "ok", rep.ok);
+	jw_ki64(&w, "rows", rep.rows);
+	jw_ki64(&w, "chains", rep.chains);
+	jw_kstr(&w, "first_bad", rep.ok ? NULL : rep.first_bad);
+	jw_obj_end(&w);
+	return 0;
+}
+
+static const struct job_kind audit_verify_kind = { "audit.verify", job_audit_verify };
+
+/* POST /api/v1/audit/verify: 202 and a job */
+static int post_audit_verify(struct req *r, struct err *e)
+{
+	char id[ID_LEN + 1];
+	const char *region = NULL;
+	if (db_get_text(r->db, e, &region, "SELECT region FROM users WHERE id = ?",
+			DB_ARGS(DB_T(r->who->user_id))) != 1)
+		return -1;
+	if (jobs_enqueue(r->db, "audit.verify", region, "{}", 0, 0, r->who->user_id, id, e))
+		return -1;
+	jobs_kick();
+	req_accepted_job(r, id);
+	return 0;
+}
+
+/* GET /api/v1/audit/heads */
+static int get_audit_heads(struct req *r, struct err *e)
+{
+	struct strbuf sb;
+	strbuf_init(&sb, &r->arena, 0);
+	if (audit_heads_export(r->db, config_str("audit.sign_key"), &sb, e))
+		return -1;
+	struct jw *w = req_jw(r);
+	jw_raw(w, sb.buf, sb.len);
+	return 0;
+}
+
+/* ---- cockpit ---- */
+
+/* the place asked for, or the first place the caller may see the cockpit of */
+static int cockpit_place(struct req *r, const char **path, struct err *e)
+{
+	const char *id = req_query(r, "place");
+	if (!id) {
+		if (!r->who)
+			return err_set(e, 401, "auth.required", NULL, "sign in first");
+		for (size_t i = 0; i < r->who->ngrants; i++)
+			for (size_t k = 0; k < r->who->grants[i].nperms; k++)
+				if (!strcmp(r->who->grants[i].perms[k], "cockpit.read")) {
+					*path = r->who->grants[i].place_path;
+					return 0;
+				}
+		return err_forbidden(e, "you do not have 'cockpit.read'");
+	}
+	if (!id_valid(id))
+		return err_notfound(e, "places.not_found", "no place '%s'", id);
+	int rc = db_get_text(r->db, e, path, "SELECT path FROM places WHERE id = ?",
+			     DB_ARGS(DB_T(id)));
+	if (rc == 0)
+		return err_notfound(e, "places.not_found", "no place '%s'", id);
+	return rc < 0 ? -1 : 0;
+}
+static const struct place_rule PLACE_COCKPIT = {
+	"query place=ID, else the caller's first cockpit place", cockpit_place
+};
+
+/* GET /api/v1/cockpit?place=ID: every tile over the place and each child place */
+static int get_cockpit(struct req *r, struct err *e)
+{
+	const char *path;
+	if (cockpit_place(r, &path, e))
+		return -1;
+	struct db_stmt *st = db_query(r->db, e, "SELECT id, name, kind FROM places WHERE path = ?",
+				      DB_T(path));
+	if (!st || db_step(st, e) != 1)
+		return -1;
+	const char *pid = db_text(st, 0), *pname = db_text(st, 1), *pkind = db_text(st, 2);
+	db_done(st);
+	/* children, for the drill-down */
+	const char *cid[256], *cname[256], *cpath[256];
+	int nc = 0, rc;
+	st = db_query(r->db, e, "SELECT id, name, path FROM places WHERE parent_id = ? ORDER BY code, name",
+		      DB_T(pid));
+	if (!st)
+		return -1;
+	while ((rc = db_step(st, e)) == 1) {
+		if (nc == 256) {
+			db_done(st);
+			break;
+		}
+		cid[nc] = db_text(st, 0);
+		cname[nc] = db_text(st, 1);
+		cpath[nc++] = db_text(st, 2);
+	}
+	if (rc < 0)
+		return -1;
+	struct jw *w = req_jw(r);
+	jw_obj(w);
+	jw_key(w, "place");
+	jw_obj(w);
+	jw_kstr(w, "id", pid);
+	jw_kstr(w, "name", pname);
+	jw_kstr(w, "kind", pkind);
+	jw_obj_end(w);
+	jw_key(w, "tiles");
+	jw_arr(w);
+	int nt;
+	const struct cockpit_tile *const *tiles = cockpit_tiles(&nt);
+	for (int i = 0; i < nt; i++) {
+		struct err ignore;
+		if (authz(r, tiles[i]->perm, path, &ignore))
+			continue;
+		int64_t v;
+		if (tiles[i]->value(r->db, path, &v, e))
+			return -1;
+		jw_obj(w);
+		jw_kstr(w, "key", tiles[i]->key);
+		jw_kstr(w, "unit", tiles[i]->unit);
+		jw_ki64(w, "value", v);
+		jw_key(w, "children");
+		jw_arr(w);
+		for (int c = 0; c < nc; c++) {
+			if (tiles[i]->value(r->db, cpath[c], &v, e))
+				return -1;
+			jw_obj(w);
+			jw_kstr(w, "place_id", cid[c]);
+			jw_kstr(w, "name", cname[c]);
+			jw_ki64(w, "value", v);
+			jw_obj_end(w);
+		}
+		jw_arr_end(w);
+		jw_obj_end(w);
+	}
+	jw_arr_end(w);
+	jw_obj_end(w);
+	return 0;
+}
+
+/* ---- media ---- */
+
+/* POST /api/v1/media (multipart: file, keep_position=1 to keep a photo's position) */
+static int post_media(struct req *r, struct err *e)
+{
+	struct upload *u = req_upload(r, "file");
+	if (!u)
+		return err_invalid(e, "media.file_required", "file",
+				   "send the file in a form field named 'file'");
+	const char *keep = req_form(r, "keep_position");
+	int keep_pos = keep && !strcmp(keep, "1");
+	char id[65];
+	const char *mime;
+	int64_t size;
+	if (media_store(u->tmp_path, (int64_t)r->upload_max, keep_pos, id, &mime, &size, e))
+		return -1;
+	u->tmp_path = NULL; /* consumed */
+	const char *region = NULL;
+	if (db_get_text(r->db, e, &region, "SELECT region FROM users WHERE id = ?",
+			DB_ARGS(DB_T(r->who->user_id))) != 1)
+		return -1;
+	char now[32];
+	time_iso(time_now_ms(), now);
+	int64_t added = db_exec(r->db, e,
+				"INSERT INTO media (id, region, mime, bytes, original_name, "
+				"kept_position, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, "
+				"?, ?) ON CONFLICT (id) DO NOTHING",
+				DB_T(id), DB_T(region), DB_T(mime), DB_I(size), DB_T(u->filename),
+				DB_I(keep_pos), DB_T(r->who->user_id), DB_T(now));
+	if (added < 0)
+		return -1;
+	if (added) {
+		struct actor a;
+		accounts_actor(r, &a);
+		struct strbuf sb;
+		strbuf_init(&sb, &r->arena, 4096);
+		struct jw cw;
+		jw_init(&cw, &sb);
+		jw_obj(&cw);
+		jw_kstr(&cw, "mime", mime);
+		jw_ki64(&cw, "bytes", size);
+		jw_kbool(&cw, "kept_position", keep_pos);
+		jw_obj_end(&cw);
+		if (audit_write(r->db, &a, region, "media", id, "create", sb.buf, e))
+			return -1;
+	}
+	r->status = added ? 201 : 200;
+	req_set_header(r, "Location", arena_printf(&r->arena, "/api/v1/media/%s", id));
+	struct jw *w = req_jw(r);
+	jw_obj(w);
+	jw_kstr(w, "id", id);
+	jw_kstr(w, "mime", mime);
+	jw_ki64(w, "bytes", size);
+	jw_kbool(w, "kept_position", keep_pos);
+	jw_obj_end(w);
+	return 0;
+}
+
+/* GET /api/v1/media/:id */
+static int get_media(struct req *r, struct err *e)
+{
+	const char *id = req_param(r, "id"), *mime = NULL;
+	char path[4200];
+	if (media_path(id, path, sizeof(path)))
+		return err_notfound(e, "media.not_found", "no such file");
+	int rc = db_get_text(r->db, e, &mime, "SELECT mime FROM media WHERE id = ?",
+			     DB_ARGS(DB_T(id)));
+	if (rc <= 0)
+		return rc < 0 ? -1 : err_notfound(e, "media.not_found", "no such file");
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+	if (fd < 0 || fstat(fd, &st)) {
+		if (fd >= 0)
+			close(fd);
+		return err_set(e, 410, "media.missing", NULL, "the file is gone from the media folder");
+	}
+	r->file_fd = fd;
+	r->file_size = st.st_size;
+	r->content_type = mime;
+	req_set_header(r, "Content-Security-Policy", "default-src 'none'; sandbox");
+	if (!strcmp(mime, "application/pdf"))
+		req_set_header(r, "Content-Disposition",
+			       arena_printf(&r->arena, "attachment; filename=\"%.16s.pdf\"", id));
+	r->status = 200;
+	return 0;
+}
+
+static const struct place_rule PLACE_MEDIA = {
+	"none: files are content-addressed; the record that uses one carries its place", NULL
+};
+
+static const struct route routes[] = {
+	{ "GET", "/healthz", get_healthz, PERM_PUBLIC, &PLACE_NONE, 0, 0 },
+	{ "GET", "/api/v1/version", get_version, PERM_PUBLIC, &PLACE_NONE, 0, 0 },
+	{ "GET", "/api/v1/jobs/:id", get_job, PERM_LOGIN, &PLACE_NONE, 0, 0 },
+	{ "GET", "/api/v1/audit", list_audit, "audit.read", &PLACE_SCOPE, 0, 0 },
+	{ "POST", "/api/v1/audit/verify", post_audit_verify, "audit.read", &PLACE_NONE, 0, 0 },
+	{ "GET", "/api/v1/audit/heads", get_audit_heads, "audit.read", &PLACE_NONE, 0, 0 },
+	{ "GET", "/api/v1/cockpit", get_cockpit, "cockpit.read", &PLACE_COCKPIT, 0, 0 },
+	{ "POST", "/api/v1/media", post_media, "media.write", &PLACE_MEDIA, ROUTE_UPLOAD, 0 },
+	{ "GET", "/api/v1/media/:id", get_media, "media.read", &PLACE_MEDIA, 0, 0 },
+};
+
+const struct route_table system_routes = { "system", routes, sizeof(routes) / sizeof(routes[0]) };
+
+void system_register(void)
+{
+	jobs_register(&audit_verify_kind);
+}
