@@ -33,15 +33,18 @@ FORCE:
 
 build/obj/%.o: %.c $(GEN) $(wildcard src/core/*.h src/*/*.h)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -c -o $@ $<
+	@echo "  CC      $<"
+	@$(CC) $(CFLAGS) -c -o $@ $<
 
 build/asan/%.o: %.c $(GEN) $(wildcard src/core/*.h src/*/*.h)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -O1 $(SAN) -c -o $@ $<
+	@echo "  CC asan $<"
+	@$(CC) $(CFLAGS) -O1 $(SAN) -c -o $@ $<
 
 build/obj/gen/schema.o: build/gen/schema.c
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -c -o $@ $<
+	@echo "  CC      $<"
+	@$(CC) $(CFLAGS) -c -o $@ $<
 build/asan/gen/schema.o: build/gen/schema.c
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(SAN) -c -o $@ $<
@@ -82,7 +85,7 @@ build/fuzz/%: tests/fuzz/%.c $(SRC) build/gen/schema.c src/data.S
 	@mkdir -p $(@D)
 	clang $(FUZZ_CFLAGS) -o $@ $< $(SRC) build/gen/schema.c src/data.S $(LDLIBS)
 
-test: all asan
+test: all asan fuzz
 	scripts/test
 
 format:

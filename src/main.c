@@ -44,7 +44,7 @@ static void (*const registrations[])(void) = {
 static void print_usage(FILE *f)
 {
 	fprintf(f, "usage: cunwu [--db URL] [--config FILE] [--set NAME=VALUE] [--log-level L] "
-		   "COMMAND [ARGS]\n\ncommands:\n");
+	           "COMMAND [ARGS]\n\ncommands:\n");
 	for (size_t t = 0; t < COUNT(command_tables); t++)
 		for (size_t i = 0; i < command_tables[t]->n; i++) {
 			const struct command *c = &command_tables[t]->cmds[i];
@@ -165,9 +165,15 @@ static int take_globals(int *argc, char **argv, struct globals *g, struct err *e
 			v = argv[++i];
 		}
 		switch (which) {
-		case 0: slot = &g->db; break;
-		case 1: slot = &g->config; break;
-		case 2: slot = &g->log_level; break;
+		case 0:
+			slot = &g->db;
+			break;
+		case 1:
+			slot = &g->config;
+			break;
+		case 2:
+			slot = &g->log_level;
+			break;
 		default:
 			if (g->nsets == 32)
 				return cli_usage(e, "too many --set options");
@@ -201,7 +207,7 @@ static int apply_config(const struct globals *g, struct err *e)
 	int level = log_level_parse(config_str("log.level"));
 	if (level < 0)
 		return err_invalid(e, "config.invalid", "log.level",
-				   "log.level must be debug, info, warn, error or off");
+		                   "log.level must be debug, info, warn, error or off");
 	log_set_level((enum log_level)level);
 	return 0;
 }
@@ -281,7 +287,7 @@ int main(int argc, char **argv)
 	if (!cmd) {
 		if (is_group(argv[0])) {
 			fprintf(stderr, "cunwu: '%s' needs a subcommand%s%s\n", argv[0],
-				argc > 1 ? ", not " : "", argc > 1 ? argv[1] : "");
+			        argc > 1 ? ", not " : "", argc > 1 ? argv[1] : "");
 			print_group(argv[0]);
 		} else {
 			fprintf(stderr, "cunwu: no command '%s'\n\n", argv[0]);
@@ -294,10 +300,10 @@ int main(int argc, char **argv)
 	if (rc) {
 		if (e.status == 2) {
 			fprintf(stderr, "cunwu %s: %s\nusage: cunwu %s\n", cmd->name, e.msg,
-				cmd->usage);
+			        cmd->usage);
 		} else if (e.status != 1 || strcmp(e.code, "audit.broken")) {
 			fprintf(stderr, "cunwu %s: %s%s%s%s\n", cmd->name, e.msg,
-				e.field[0] ? " (" : "", e.field, e.field[0] ? ")" : "");
+			        e.field[0] ? " (" : "", e.field, e.field[0] ? ")" : "");
 		}
 		rc = e.status == 2 ? 2 : 1;
 	}

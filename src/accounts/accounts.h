@@ -31,23 +31,21 @@ int accounts_login_check(const char *login, struct err *e);
 int accounts_roles_conflict(const char *have, const char *add);
 
 int accounts_user_create(struct db *db, const struct actor *who, const char *login,
-			 const char *name, const char *place_id, const char *password,
-			 const char **id_out, struct err *e);
+                         const char *name, const char *place_id, const char *password,
+                         const char **id_out, struct err *e);
 /* 1 found, 0 not, -1 error; by id or by login */
 int accounts_user_get(struct db *db, const char *id, struct user *u, struct err *e);
 int accounts_user_by_login(struct db *db, const char *login, struct user *u, const char **hash,
-			   struct err *e);
+                           struct err *e);
 int accounts_set_password(struct db *db, const struct actor *who, const struct user *u,
-			  const char *password, const char *keep_session, struct err *e);
-int accounts_grant(struct db *db, const struct actor *who, const char *user_id,
-		   const char *role_id, const char *place_id, const char **grant_id,
-		   struct err *e);
+                          const char *password, const char *keep_session, struct err *e);
+int accounts_grant(struct db *db, const struct actor *who, const char *user_id, const char *role_id,
+                   const char *place_id, const char **grant_id, struct err *e);
 /* Token "cw_<id>_<secret>", shown once. */
 int accounts_token_create(struct db *db, const struct actor *who, const struct user *u,
-			  const char *name, const char **token, const char **id_out,
-			  struct err *e);
+                          const char *name, const char **token, const char **id_out, struct err *e);
 int accounts_token_revoke(struct db *db, const struct actor *who, const char *token_id,
-			  const char *only_user, struct err *e);
+                          const char *only_user, struct err *e);
 
 /* The audit identity of the caller of a request. */
 void accounts_actor(struct req *r, struct actor *a);

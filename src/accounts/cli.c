@@ -21,7 +21,7 @@ static int resolve_place(struct cli *c, const char *ref, const char **id, struct
 }
 
 static int password_arg(struct cli *c, int from_stdin, const char **pw, int *generated,
-			struct err *e)
+                        struct err *e)
 {
 	*generated = 0;
 	if (from_stdin)
@@ -54,8 +54,8 @@ static int cmd_user_add(struct cli *c, struct err *e)
 	if (db_begin(c->db, DB_WRITE, e))
 		return -1;
 	int rc = resolve_place(c, place, &place_id, e) ||
-		 accounts_user_create(c->db, &c->actor, login, name, place_id, pw, &id, e) ||
-		 (role && accounts_grant(c->db, &c->actor, id, role, place_id, NULL, e));
+	         accounts_user_create(c->db, &c->actor, login, name, place_id, pw, &id, e) ||
+	         (role && accounts_grant(c->db, &c->actor, id, role, place_id, NULL, e));
 	if (cli_commit(c, rc ? -1 : 0, e))
 		return -1;
 	printf("user %s added (id %s)\n", login, id);
@@ -95,12 +95,12 @@ static int cmd_user_list(struct cli *c, struct err *e)
 {
 	if (cli_end(c, e))
 		return -1;
-	struct db_stmt *st = db_query(
-		c->db, e,
-		"SELECT u.login, u.name, p.name, u.disabled, "
-		"(SELECT count(*) FROM grants g WHERE g.user_id = u.id) FROM users u "
-		"JOIN places p ON p.id = u.place_id ORDER BY u.login",
-		DB_NOARGS);
+	struct db_stmt *st =
+	    db_query(c->db, e,
+	             "SELECT u.login, u.name, p.name, u.disabled, "
+	             "(SELECT count(*) FROM grants g WHERE g.user_id = u.id) FROM users u "
+	             "JOIN places p ON p.id = u.place_id ORDER BY u.login",
+	             DB_NOARGS);
 	if (!st)
 		return -1;
 	int rc;
@@ -184,5 +184,4 @@ static const struct command cmds[] = {
 	{ "token revoke", cmd_token_revoke, NEED_DB, "token revoke ID", "revoke an API token" },
 };
 
-const struct command_table accounts_commands = { "accounts", cmds,
-						 sizeof(cmds) / sizeof(cmds[0]) };
+const struct command_table accounts_commands = { "accounts", cmds, sizeof(cmds) / sizeof(cmds[0]) };

@@ -11,8 +11,8 @@
 #include "core/util.h"
 #include "core/banned.h"
 
-#define USER_COLS                                                                           \
-	"u.id, u.region, u.place_id, u.login, u.name, u.disabled, u.version, u.created_at, "  \
+#define USER_COLS                                                                                  \
+	"u.id, u.region, u.place_id, u.login, u.name, u.disabled, u.version, u.created_at, "       \
 	"u.updated_at, p.name"
 
 static void read_user(struct db_stmt *st, struct user *u)
@@ -32,9 +32,9 @@ static void read_user(struct db_stmt *st, struct user *u)
 int accounts_user_get(struct db *db, const char *id, struct user *u, struct err *e)
 {
 	struct db_stmt *st = db_query(db, e,
-				      "SELECT " USER_COLS " FROM users u JOIN places p ON "
-				      "p.id = u.place_id WHERE u.id = ?",
-				      DB_T(id));
+	                              "SELECT " USER_COLS " FROM users u JOIN places p ON "
+	                              "p.id = u.place_id WHERE u.id = ?",
+	                              DB_T(id));
 	if (!st)
 		return -1;
 	int rc = db_step(st, e);
@@ -46,12 +46,13 @@ int accounts_user_get(struct db *db, const char *id, struct user *u, struct err 
 }
 
 int accounts_user_by_login(struct db *db, const char *login, struct user *u, const char **hash,
-			   struct err *e)
+                           struct err *e)
 {
-	struct db_stmt *st = db_query(db, e,
-				      "SELECT " USER_COLS ", u.pw_hash FROM users u JOIN places p ON "
-				      "p.id = u.place_id WHERE u.login = ?",
-				      DB_T(login));
+	struct db_stmt *st =
+	    db_query(db, e,
+	             "SELECT " USER_COLS ", u.pw_hash FROM users u JOIN places p ON "
+	             "p.id = u.place_id WHERE u.login = ?",
+	             DB_T(login));
 	if (!st)
 		return -1;
 	int rc = db_step(st, e);
@@ -68,42 +69,42 @@ static const char *place_region(struct db *db, const char *place_id, struct err 
 {
 	const char *region = NULL;
 	int rc = db_get_text(db, e, &region, "SELECT region FROM places WHERE id = ?",
-			     DB_ARGS(DB_T(place_id)));
+	                     DB_ARGS(DB_T(place_id)));
 	if (rc == 0)
 		err_invalid(e, "places.not_found", "place_id", "no place '%s'", place_id);
 	return rc == 1 ? region : NULL;
 }
 
 int accounts_user_create(struct db *db, const struct actor *who, const char *login,
-			 const char *name, const char *place_id, const char *password,
-			 const char **id_out, struct err *e)
+                         const char *name, const char *place_id, const char *password,
+                         const char **id_out, struct err *e)
 {
 	if (accounts_login_check(login, e) || auth_password_policy(password, e))
 		return -1;
 	long nl = utf8_len(name, strlen(name));
 	if (nl < 1 || nl > 50)
 		return err_invalid(e, "accounts.name_invalid", "name",
-				   "name must be 1 to 50 characters");
+		                   "name must be 1 to 50 characters");
 	const char *region = place_region(db, place_id, e);
 	if (!region)
 		return -1;
 	int64_t taken = 0;
 	if (db_get_int(db, e, &taken, "SELECT count(*) FROM users WHERE login = ?",
-		       DB_ARGS(DB_T(login))) < 0)
+	               DB_ARGS(DB_T(login))) < 0)
 		return -1;
 	if (taken)
 		return err_conflict(e, "accounts.login_taken", "login", "login '%s' is taken",
-				    login);
+		                    login);
 	char hash[crypto_pwhash_STRBYTES], id[ID_LEN + 1], now[32];
 	if (auth_hash_password(password, hash, sizeof(hash), e))
 		return -1;
 	id_new(id);
 	time_iso(time_now_ms(), now);
 	if (db_exec(db, e,
-		    "INSERT INTO users (id, region, place_id, login, name, pw_hash, created_at, "
-		    "updated_at, pw_changed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-		    DB_T(id), DB_T(region), DB_T(place_id), DB_T(login), DB_T(name), DB_T(hash),
-		    DB_T(now), DB_T(now), DB_T(now)) < 0)
+	            "INSERT INTO users (id, region, place_id, login, name, pw_hash, created_at, "
+	            "updated_at, pw_changed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	            DB_T(id), DB_T(region), DB_T(place_id), DB_T(login), DB_T(name), DB_T(hash),
+	            DB_T(now), DB_T(now), DB_T(now)) < 0)
 		return -1;
 	struct arena *a = db_arena(db);
 	struct strbuf sb;
@@ -123,7 +124,7 @@ int accounts_user_create(struct db *db, const struct actor *who, const char *log
 }
 
 int accounts_set_password(struct db *db, const struct actor *who, const struct user *u,
-			  const char *password, const char *keep_session, struct err *e)
+                          const char *password, const char *keep_session, struct err *e)
 {
 	if (auth_password_policy(password, e))
 		return -1;
@@ -132,39 +133,39 @@ int accounts_set_password(struct db *db, const struct actor *who, const struct u
 		return -1;
 	time_iso(time_now_ms(), now);
 	if (db_exec(db, e,
-		    "UPDATE users SET pw_hash = ?, pw_changed_at = ?, updated_at = ?, "
-		    "version = version + 1 WHERE id = ?",
-		    DB_T(hash), DB_T(now), DB_T(now), DB_T(u->id)) < 0)
+	            "UPDATE users SET pw_hash = ?, pw_changed_at = ?, updated_at = ?, "
+	            "version = version + 1 WHERE id = ?",
+	            DB_T(hash), DB_T(now), DB_T(now), DB_T(u->id)) < 0)
 		return -1;
 	/* every other session of the user ends with the old password */
 	if (db_exec(db, e, "DELETE FROM sessions WHERE user_id = ? AND id_hash <> ?", DB_T(u->id),
-		    DB_T(keep_session ? keep_session : "")) < 0)
+	            DB_T(keep_session ? keep_session : "")) < 0)
 		return -1;
 	return audit_write(db, who, u->region, "users", u->id, "password",
-			   "{\"password\":\"(changed)\"}", e);
+	                   "{\"password\":\"(changed)\"}", e);
 }
 
-int accounts_grant(struct db *db, const struct actor *who, const char *user_id,
-		   const char *role_id, const char *place_id, const char **grant_id,
-		   struct err *e)
+int accounts_grant(struct db *db, const struct actor *who, const char *user_id, const char *role_id,
+                   const char *place_id, const char **grant_id, struct err *e)
 {
 	struct user u;
 	int rc = accounts_user_get(db, user_id, &u, e);
 	if (rc <= 0)
 		return rc < 0 ? -1
-			      : err_invalid(e, "accounts.user_not_found", "user_id", "no user '%s'",
-					    user_id);
+		              : err_invalid(e, "accounts.user_not_found", "user_id", "no user '%s'",
+		                            user_id);
 	int64_t role_ok = 0;
 	if (db_get_int(db, e, &role_ok, "SELECT count(*) FROM roles WHERE id = ?",
-		       DB_ARGS(DB_T(role_id))) < 0)
+	               DB_ARGS(DB_T(role_id))) < 0)
 		return -1;
 	if (!role_ok)
-		return err_invalid(e, "accounts.role_not_found", "role_id", "no role '%s'", role_id);
+		return err_invalid(e, "accounts.role_not_found", "role_id", "no role '%s'",
+		                   role_id);
 	const char *region = place_region(db, place_id, e);
 	if (!region)
 		return -1;
-	struct db_stmt *st = db_query(db, e, "SELECT DISTINCT role_id FROM grants WHERE user_id = ?",
-				      DB_T(user_id));
+	struct db_stmt *st =
+	    db_query(db, e, "SELECT DISTINCT role_id FROM grants WHERE user_id = ?", DB_T(user_id));
 	if (!st)
 		return -1;
 	while ((rc = db_step(st, e)) == 1) {
@@ -172,35 +173,36 @@ int accounts_grant(struct db *db, const struct actor *who, const char *user_id,
 		if (accounts_roles_conflict(have, role_id)) {
 			db_done(st);
 			return err_conflict(e, "accounts.separation_of_duties", "role_id",
-					    "'%s' already holds '%s'; the system administrator, "
-					    "security administrator and auditor must be different "
-					    "people",
-					    u.login, have);
+			                    "'%s' already holds '%s'; the system administrator, "
+			                    "security administrator and auditor must be different "
+			                    "people",
+			                    u.login, have);
 		}
 	}
 	if (rc < 0)
 		return -1;
 	int64_t dup = 0;
-	if (db_get_int(db, e, &dup,
-		       "SELECT count(*) FROM grants WHERE user_id = ? AND role_id = ? AND place_id = ?",
-		       DB_ARGS(DB_T(user_id), DB_T(role_id), DB_T(place_id))) < 0)
+	if (db_get_int(
+	        db, e, &dup,
+	        "SELECT count(*) FROM grants WHERE user_id = ? AND role_id = ? AND place_id = ?",
+	        DB_ARGS(DB_T(user_id), DB_T(role_id), DB_T(place_id))) < 0)
 		return -1;
 	if (dup)
 		return err_conflict(e, "accounts.grant_exists", "role_id",
-				    "'%s' already has this role over this place", u.login);
+		                    "'%s' already has this role over this place", u.login);
 	char id[ID_LEN + 1], now[32];
 	id_new(id);
 	time_iso(time_now_ms(), now);
 	if (db_exec(db, e,
-		    "INSERT INTO grants (id, region, user_id, role_id, place_id, created_by, "
-		    "created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-		    DB_T(id), DB_T(region), DB_T(user_id), DB_T(role_id), DB_T(place_id),
-		    DB_T(who->id), DB_T(now)) < 0)
+	            "INSERT INTO grants (id, region, user_id, role_id, place_id, created_by, "
+	            "created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+	            DB_T(id), DB_T(region), DB_T(user_id), DB_T(role_id), DB_T(place_id),
+	            DB_T(who->id), DB_T(now)) < 0)
 		return -1;
 	struct arena *a = db_arena(db);
 	const char *changes =
-		arena_printf(a, "{\"user_id\":\"%s\",\"role_id\":\"%s\",\"place_id\":\"%s\"}",
-			     user_id, role_id, place_id);
+	    arena_printf(a, "{\"user_id\":\"%s\",\"role_id\":\"%s\",\"place_id\":\"%s\"}", user_id,
+	                 role_id, place_id);
 	if (audit_write(db, who, region, "grants", id, "create", changes, e))
 		return -1;
 	if (grant_id)
@@ -209,22 +211,21 @@ int accounts_grant(struct db *db, const struct actor *who, const char *user_id,
 }
 
 int accounts_token_create(struct db *db, const struct actor *who, const struct user *u,
-			  const char *name, const char **token, const char **id_out,
-			  struct err *e)
+                          const char *name, const char **token, const char **id_out, struct err *e)
 {
 	long nl = utf8_len(name, strlen(name));
 	if (nl < 1 || nl > 50)
 		return err_invalid(e, "accounts.token_name", "name",
-				   "token name must be 1 to 50 characters");
+		                   "token name must be 1 to 50 characters");
 	char id[ID_LEN + 1], secret[64], hash[65], now[32];
 	id_new(id);
 	auth_random_token(secret, sizeof(secret), 32);
 	auth_sha256_hex(secret, strlen(secret), hash);
 	time_iso(time_now_ms(), now);
 	if (db_exec(db, e,
-		    "INSERT INTO tokens (id, region, user_id, name, secret_hash, created_at) "
-		    "VALUES (?, ?, ?, ?, ?, ?)",
-		    DB_T(id), DB_T(u->region), DB_T(u->id), DB_T(name), DB_T(hash), DB_T(now)) < 0)
+	            "INSERT INTO tokens (id, region, user_id, name, secret_hash, created_at) "
+	            "VALUES (?, ?, ?, ?, ?, ?)",
+	            DB_T(id), DB_T(u->region), DB_T(u->id), DB_T(name), DB_T(hash), DB_T(now)) < 0)
 		return -1;
 	struct arena *a = db_arena(db);
 	struct strbuf sb;
@@ -245,12 +246,12 @@ int accounts_token_create(struct db *db, const struct actor *who, const struct u
 }
 
 int accounts_token_revoke(struct db *db, const struct actor *who, const char *token_id,
-			  const char *only_user, struct err *e)
+                          const char *only_user, struct err *e)
 {
 	const char *region = NULL, *owner = NULL;
 	struct db_stmt *st = db_query(
-		db, e, "SELECT region, user_id FROM tokens WHERE id = ? AND revoked_at IS NULL",
-		DB_T(token_id));
+	    db, e, "SELECT region, user_id FROM tokens WHERE id = ? AND revoked_at IS NULL",
+	    DB_T(token_id));
 	if (!st)
 		return -1;
 	int rc = db_step(st, e);
@@ -262,11 +263,12 @@ int accounts_token_revoke(struct db *db, const struct actor *who, const char *to
 		db_done(st);
 	}
 	if (!region || (only_user && strcmp(owner, only_user)))
-		return err_notfound(e, "accounts.token_not_found", "no active token '%s'", token_id);
+		return err_notfound(e, "accounts.token_not_found", "no active token '%s'",
+		                    token_id);
 	char now[32];
 	time_iso(time_now_ms(), now);
 	if (db_exec(db, e, "UPDATE tokens SET revoked_at = ? WHERE id = ?", DB_T(now),
-		    DB_T(token_id)) < 0)
+	            DB_T(token_id)) < 0)
 		return -1;
 	return audit_write(db, who, region, "tokens", token_id, "revoke", "{}", e);
 }

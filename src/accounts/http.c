@@ -111,10 +111,11 @@ static int post_session(struct req *r, struct err *e)
 	}
 	if (db_commit(r->db, e))
 		return -1;
-	req_set_header(r, "Set-Cookie",
-		       arena_printf(&r->arena,
-				    "cunwu_session=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%lld",
-				    cookie, (long long)config_int("session.absolute_hours") * 3600));
+	req_set_header(
+	    r, "Set-Cookie",
+	    arena_printf(&r->arena,
+	                 "cunwu_session=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%lld",
+	                 cookie, (long long)config_int("session.absolute_hours") * 3600));
 	struct jw *w = req_jw(r);
 	jw_obj(w);
 	jw_key(w, "user");
@@ -128,7 +129,8 @@ static int post_session(struct req *r, struct err *e)
 static int delete_session(struct req *r, struct err *e)
 {
 	if (!r->who->session_hash)
-		return err_invalid(e, "auth.not_a_session", NULL, "signed in with a token, not a session");
+		return err_invalid(e, "auth.not_a_session", NULL,
+		                   "signed in with a token, not a session");
 	if (auth_session_delete(r->db, r->who->session_hash, e))
 		return -1;
 	struct user u;
@@ -139,7 +141,7 @@ static int delete_session(struct req *r, struct err *e)
 			return -1;
 	}
 	req_set_header(r, "Set-Cookie",
-		       "cunwu_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
+	               "cunwu_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
 	r->status = 204;
 	return 0;
 }
@@ -188,9 +190,9 @@ static int place_of_user(struct req *r, const char **path, struct err *e)
 	if (!id_valid(id))
 		return err_notfound(e, "accounts.user_not_found", "no user '%s'", id);
 	int rc = db_get_text(r->db, e, path,
-			     "SELECT p.path FROM users u JOIN places p ON p.id = u.place_id "
-			     "WHERE u.id = ?",
-			     DB_ARGS(DB_T(id)));
+	                     "SELECT p.path FROM users u JOIN places p ON p.id = u.place_id "
+	                     "WHERE u.id = ?",
+	                     DB_ARGS(DB_T(id)));
 	if (rc == 0)
 		return err_notfound(e, "accounts.user_not_found", "no user '%s'", id);
 	return rc < 0 ? -1 : 0;
@@ -201,17 +203,17 @@ static int place_of_grant(struct req *r, const char **path, struct err *e)
 {
 	const char *id = req_param(r, "id");
 	int rc = db_get_text(r->db, e, path,
-			     "SELECT p.path FROM grants g JOIN places p ON p.id = g.place_id "
-			     "WHERE g.id = ?",
-			     DB_ARGS(DB_T(id)));
+	                     "SELECT p.path FROM grants g JOIN places p ON p.id = g.place_id "
+	                     "WHERE g.id = ?",
+	                     DB_ARGS(DB_T(id)));
 	if (rc == 0)
 		return err_notfound(e, "accounts.grant_not_found", "no grant '%s'", id);
 	return rc < 0 ? -1 : 0;
 }
 static const struct place_rule PLACE_GRANT = { "param :id is a grant; its place", place_of_grant };
 
-static const char *const user_sorts[] = { "login=u.login", "name=u.name",
-					  "created_at=u.created_at", "place=p.path", NULL };
+static const char *const user_sorts[] = { "login=u.login", "name=u.name", "created_at=u.created_at",
+	                                  "place=p.path", NULL };
 
 /* GET /api/v1/users?place=ID&q=text */
 static int list_users(struct req *r, struct err *e)
@@ -235,33 +237,35 @@ static int list_users(struct req *r, struct err *e)
 	}
 	args[n] = DB_NOARGS;
 	int64_t total = 0;
-	if (db_get_int(r->db, e, &total,
-		       arena_printf(&r->arena,
-				    "SELECT count(*) FROM users u JOIN places p ON p.id = u.place_id "
-				    "WHERE %s",
-				    where.buf),
-		       args) < 0)
+	if (db_get_int(
+	        r->db, e, &total,
+	        arena_printf(&r->arena,
+	                     "SELECT count(*) FROM users u JOIN places p ON p.id = u.place_id "
+	                     "WHERE %s",
+	                     where.buf),
+	        args) < 0)
 		return -1;
 	args[n++] = DB_I(pg.size);
 	args[n++] = DB_I(pg.offset);
 	args[n] = DB_NOARGS;
 	struct db_stmt *st = db_query_(
-		r->db, e,
-		arena_printf(&r->arena,
-			     "SELECT u.id, u.region, u.place_id, u.login, u.name, u.disabled, "
-			     "u.version, u.created_at, u.updated_at, p.name FROM users u "
-			     "JOIN places p ON p.id = u.place_id WHERE %s ORDER BY %s "
-			     "LIMIT ? OFFSET ?",
-			     where.buf, pg.order),
-		args);
+	    r->db, e,
+	    arena_printf(&r->arena,
+	                 "SELECT u.id, u.region, u.place_id, u.login, u.name, u.disabled, "
+	                 "u.version, u.created_at, u.updated_at, p.name FROM users u "
+	                 "JOIN places p ON p.id = u.place_id WHERE %s ORDER BY %s "
+	                 "LIMIT ? OFFSET ?",
+	                 where.buf, pg.order),
+	    args);
 	if (!st)
 		return -1;
 	page_begin(r);
 	int rc;
 	while ((rc = db_step(st, e)) == 1) {
-		struct user u = { db_text(st, 0), db_text(st, 1), db_text(st, 2), db_text(st, 3),
-				  db_text(st, 4), (int)db_int(st, 5), db_int(st, 6),
-				  db_text(st, 7), db_text(st, 8), db_text(st, 9) };
+		struct user u = { db_text(st, 0), db_text(st, 1), db_text(st, 2),
+			          db_text(st, 3), db_text(st, 4), (int)db_int(st, 5),
+			          db_int(st, 6),  db_text(st, 7), db_text(st, 8),
+			          db_text(st, 9) };
 		write_user(req_jw(r), &u);
 	}
 	if (rc < 0)
@@ -341,18 +345,19 @@ static int patch_user(struct req *r, struct err *e)
 		return err_invalid(e, "json.empty", NULL, "nothing to change");
 	if ((seen & 2) && b.disabled && !strcmp(u.id, r->who->user_id))
 		return err_invalid(e, "accounts.disable_self", "disabled",
-				   "you cannot disable your own account");
+		                   "you cannot disable your own account");
 	const char *name = (seen & 1) ? b.name : u.name;
 	int disabled = (seen & 2) ? b.disabled : u.disabled;
 	char now[32];
 	time_iso(time_now_ms(), now);
-	if (db_exec(r->db, e,
-		    "UPDATE users SET name = ?, disabled = ?, updated_at = ?, version = version + 1 "
-		    "WHERE id = ? AND version = ?",
-		    DB_T(name), DB_I(disabled), DB_T(now), DB_T(u.id), DB_I(u.version)) != 1)
+	if (db_exec(
+	        r->db, e,
+	        "UPDATE users SET name = ?, disabled = ?, updated_at = ?, version = version + 1 "
+	        "WHERE id = ? AND version = ?",
+	        DB_T(name), DB_I(disabled), DB_T(now), DB_T(u.id), DB_I(u.version)) != 1)
 		return e->status ? -1
-				 : err_set(e, 412, "http.precondition_failed", NULL,
-					   "the user changed meanwhile; reload and try again");
+		                 : err_set(e, 412, "http.precondition_failed", NULL,
+		                           "the user changed meanwhile; reload and try again");
 	if (disabled && db_exec(r->db, e, "DELETE FROM sessions WHERE user_id = ?", DB_T(u.id)) < 0)
 		return -1;
 	struct strbuf sb;
@@ -412,14 +417,15 @@ static int put_my_password(struct req *r, struct err *e)
 	if (!j || json_decode(j, pw_fields, JF_COUNT(pw_fields), &b, NULL, 0, e))
 		return -1;
 	if (!b.old_password)
-		return err_invalid(e, "json.required", "old_password", "'old_password' is required");
+		return err_invalid(e, "json.required", "old_password",
+		                   "'old_password' is required");
 	struct user u;
 	const char *hash;
 	if (accounts_user_by_login(r->db, r->who->login, &u, &hash, e) != 1)
 		return -1;
 	if (!auth_verify_password(hash, b.old_password))
 		return err_invalid(e, "accounts.old_password_wrong", "old_password",
-				   "the current password is wrong");
+		                   "the current password is wrong");
 	struct actor a;
 	accounts_actor(r, &a);
 	if (accounts_set_password(r->db, &a, &u, b.password, r->who->session_hash, e))
@@ -455,11 +461,11 @@ static void write_grants(struct req *r, struct db_stmt *st, struct err *e, int *
 static int list_user_grants(struct req *r, struct err *e)
 {
 	struct db_stmt *st = db_query(
-		r->db, e,
-		"SELECT g.id, g.user_id, g.role_id, ro.name, g.place_id, p.name, g.created_at "
-		"FROM grants g JOIN roles ro ON ro.id = g.role_id JOIN places p ON p.id = g.place_id "
-		"WHERE g.user_id = ? ORDER BY g.created_at",
-		DB_T(req_param(r, "id")));
+	    r->db, e,
+	    "SELECT g.id, g.user_id, g.role_id, ro.name, g.place_id, p.name, g.created_at "
+	    "FROM grants g JOIN roles ro ON ro.id = g.role_id JOIN places p ON p.id = g.place_id "
+	    "WHERE g.user_id = ? ORDER BY g.created_at",
+	    DB_T(req_param(r, "id")));
 	if (!st)
 		return -1;
 	int rc;
@@ -505,7 +511,7 @@ static int delete_grant(struct req *r, struct err *e)
 {
 	const char *id = req_param(r, "id"), *region = NULL;
 	int rc = db_get_text(r->db, e, &region, "SELECT region FROM grants WHERE id = ?",
-			     DB_ARGS(DB_T(id)));
+	                     DB_ARGS(DB_T(id)));
 	if (rc <= 0)
 		return rc < 0 ? -1 : err_notfound(e, "accounts.grant_not_found", "no such grant");
 	if (db_exec(r->db, e, "DELETE FROM grants WHERE id = ?", DB_T(id)) < 0)
@@ -522,10 +528,10 @@ static int delete_grant(struct req *r, struct err *e)
 static int list_roles(struct req *r, struct err *e)
 {
 	struct db_stmt *st = db_query(
-		r->db, e,
-		"SELECT ro.id, ro.name, ro.builtin, ro.description, rp.perm FROM roles ro "
-		"LEFT JOIN role_perms rp ON rp.role_id = ro.id ORDER BY ro.created_at, ro.id, rp.perm",
-		DB_NOARGS);
+	    r->db, e,
+	    "SELECT ro.id, ro.name, ro.builtin, ro.description, rp.perm FROM roles ro "
+	    "LEFT JOIN role_perms rp ON rp.role_id = ro.id ORDER BY ro.created_at, ro.id, rp.perm",
+	    DB_NOARGS);
 	if (!st)
 		return -1;
 	struct jw *w = req_jw(r);
@@ -567,9 +573,9 @@ static int list_roles(struct req *r, struct err *e)
 static int list_tokens(struct req *r, struct err *e)
 {
 	struct db_stmt *st = db_query(r->db, e,
-				      "SELECT id, name, created_at, last_used_at, revoked_at FROM "
-				      "tokens WHERE user_id = ? ORDER BY created_at",
-				      DB_T(r->who->user_id));
+	                              "SELECT id, name, created_at, last_used_at, revoked_at FROM "
+	                              "tokens WHERE user_id = ? ORDER BY created_at",
+	                              DB_T(r->who->user_id));
 	if (!st)
 		return -1;
 	struct jw *w = req_jw(r);
@@ -656,22 +662,22 @@ static const struct route routes[] = {
 };
 
 const struct route_table accounts_routes = { "accounts", routes,
-					     sizeof(routes) / sizeof(routes[0]) };
+	                                     sizeof(routes) / sizeof(routes[0]) };
 
 static int tile_users(struct db *db, const char *path, int64_t *out, struct err *e)
 {
 	char hi[512];
 	snprintf(hi, sizeof(hi), "%s~", path);
 	return db_get_int(db, e, out,
-			  "SELECT count(*) FROM users u JOIN places p ON p.id = u.place_id "
-			  "WHERE p.path >= ? AND p.path < ? AND u.disabled = 0",
-			  DB_ARGS(DB_T(path), DB_T(hi))) < 0
-		       ? -1
-		       : 0;
+	                  "SELECT count(*) FROM users u JOIN places p ON p.id = u.place_id "
+	                  "WHERE p.path >= ? AND p.path < ? AND u.disabled = 0",
+	                  DB_ARGS(DB_T(path), DB_T(hi))) < 0
+	           ? -1
+	           : 0;
 }
 
 static const struct cockpit_tile users_tile = { "accounts.users", "accounts.users.read", "人",
-						tile_users };
+	                                        tile_users };
 
 void accounts_register(void)
 {

@@ -29,9 +29,9 @@ static void feed(crypto_hash_sha256_state *st, const char *s)
 }
 
 void audit_hash(const char *region, int64_t seq, const char *at, const char *actor_kind,
-		const char *actor_id, const char *request_id, const char *entity,
-		const char *entity_id, const char *action, const char *changes,
-		const char *prev_hash, char out[80])
+                const char *actor_id, const char *request_id, const char *entity,
+                const char *entity_id, const char *action, const char *changes,
+                const char *prev_hash, char out[80])
 {
 	crypto_hash_sha256_state st;
 	unsigned char h[crypto_hash_sha256_BYTES];
@@ -56,14 +56,14 @@ void audit_hash(const char *region, int64_t seq, const char *at, const char *act
 }
 
 int audit_write(struct db *db, const struct actor *who, const char *region, const char *entity,
-		const char *entity_id, const char *action, const char *changes, struct err *e)
+                const char *entity_id, const char *action, const char *changes, struct err *e)
 {
 	if (!db_in_tx(db))
 		return err_internal(e, "audit_write outside a transaction");
 	int64_t seq = 0;
 	const char *prev = GENESIS;
 	struct db_stmt *st =
-		db_query(db, e, "SELECT seq, hash FROM audit_heads WHERE region = ?", DB_T(region));
+	    db_query(db, e, "SELECT seq, hash FROM audit_heads WHERE region = ?", DB_T(region));
 	if (!st)
 		return -1;
 	int rc = db_step(st, e);
@@ -81,21 +81,21 @@ int audit_write(struct db *db, const struct actor *who, const char *region, cons
 	if (!changes)
 		changes = "{}";
 	audit_hash(region, seq, at, who->kind, who->id, who->request_id, entity, entity_id, action,
-		   changes, prev, hash);
+	           changes, prev, hash);
 	if (db_exec(db, e,
-		    "INSERT INTO audit_log (region, seq, id, at, actor_kind, actor_id, actor_name, "
-		    "request_id, entity, entity_id, action, changes, prev_hash, hash) "
-		    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-		    DB_T(region), DB_I(seq), DB_T(id), DB_T(at), DB_T(who->kind), DB_T(who->id),
-		    DB_T(who->name), DB_T(who->request_id), DB_T(entity), DB_T(entity_id),
-		    DB_T(action), DB_T(changes), DB_T(prev), DB_T(hash)) < 0)
+	            "INSERT INTO audit_log (region, seq, id, at, actor_kind, actor_id, actor_name, "
+	            "request_id, entity, entity_id, action, changes, prev_hash, hash) "
+	            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	            DB_T(region), DB_I(seq), DB_T(id), DB_T(at), DB_T(who->kind), DB_T(who->id),
+	            DB_T(who->name), DB_T(who->request_id), DB_T(entity), DB_T(entity_id),
+	            DB_T(action), DB_T(changes), DB_T(prev), DB_T(hash)) < 0)
 		return -1;
-	int64_t n = seq == 1 ? db_exec(db, e,
-				       "INSERT INTO audit_heads (region, seq, hash) VALUES (?, ?, ?)",
-				       DB_T(region), DB_I(seq), DB_T(hash))
-			     : db_exec(db, e,
-				       "UPDATE audit_heads SET seq = ?, hash = ? WHERE region = ?",
-				       DB_I(seq), DB_T(hash), DB_T(region));
+	int64_t n =
+	    seq == 1
+	        ? db_exec(db, e, "INSERT INTO audit_heads (region, seq, hash) VALUES (?, ?, ?)",
+	                  DB_T(region), DB_I(seq), DB_T(hash))
+	        : db_exec(db, e, "UPDATE audit_heads SET seq = ?, hash = ? WHERE region = ?",
+	                  DB_I(seq), DB_T(hash), DB_T(region));
 	return n < 0 ? -1 : 0;
 }
 
@@ -104,7 +104,7 @@ static int bad(struct audit_report *rep, const char *region, int64_t seq, const 
 	if (rep->ok) {
 		rep->ok = 0;
 		snprintf(rep->first_bad, sizeof(rep->first_bad), "region %s seq %lld: %s", region,
-			 (long long)seq, what);
+		         (long long)seq, what);
 	}
 	return 0;
 }
@@ -117,14 +117,14 @@ static void heads_payload(struct strbuf *sb, const json_t *heads, const char *ex
 	json_array_foreach(heads, i, h)
 	{
 		strbuf_addf(sb, "%s %lld %s\n", json_string_value(json_object_get(h, "region")),
-			    (long long)json_integer_value(json_object_get(h, "seq")),
-			    json_string_value(json_object_get(h, "hash")));
+		            (long long)json_integer_value(json_object_get(h, "seq")),
+		            json_string_value(json_object_get(h, "hash")));
 	}
 	strbuf_adds(sb, exported_at);
 }
 
 static int check_exported(struct db *db, const char *heads_json, struct audit_report *rep,
-			  struct err *e)
+                          struct err *e)
 {
 	struct arena *a = db_arena(db);
 	json_t *doc = json_parse(a, heads_json, strlen(heads_json), e);
@@ -132,7 +132,8 @@ static int check_exported(struct db *db, const char *heads_json, struct audit_re
 		return -1;
 	json_t *heads = json_object_get(doc, "heads");
 	if (!json_is_array(heads))
-		return err_invalid(e, "audit.head_invalid", "head", "head file has no 'heads' list");
+		return err_invalid(e, "audit.head_invalid", "head",
+		                   "head file has no 'heads' list");
 	const char *sig = json_string_value(json_object_get(doc, "signature"));
 	const char *pub = json_string_value(json_object_get(doc, "public_key"));
 	const char *at = json_string_value(json_object_get(doc, "exported_at"));
@@ -142,11 +143,11 @@ static int check_exported(struct db *db, const char *heads_json, struct audit_re
 		strbuf_init(&sb, a, 0);
 		if (!pub || !at || hex_decode(sig, s, sizeof(s)) || hex_decode(pub, pk, sizeof(pk)))
 			return err_invalid(e, "audit.head_invalid", "head",
-					   "head file signature is malformed");
+			                   "head file signature is malformed");
 		heads_payload(&sb, heads, at);
 		if (crypto_sign_verify_detached(s, (const unsigned char *)sb.buf, sb.len, pk))
 			return err_invalid(e, "audit.head_signature", "head",
-					   "head file signature does not verify");
+			                   "head file signature does not verify");
 	}
 	size_t i;
 	json_t *h;
@@ -157,11 +158,11 @@ static int check_exported(struct db *db, const char *heads_json, struct audit_re
 		json_t *seqv = json_object_get(h, "seq");
 		if (!region || !hash || !json_is_integer(seqv))
 			return err_invalid(e, "audit.head_invalid", "head",
-					   "head %zu lacks region, seq or hash", i);
+			                   "head %zu lacks region, seq or hash", i);
 		const char *have = NULL;
 		int rc = db_get_text(db, e, &have,
-				     "SELECT hash FROM audit_log WHERE region = ? AND seq = ?",
-				     DB_ARGS(DB_T(region), DB_I(json_integer_value(seqv))));
+		                     "SELECT hash FROM audit_log WHERE region = ? AND seq = ?",
+		                     DB_ARGS(DB_T(region), DB_I(json_integer_value(seqv))));
 		if (rc < 0)
 			return -1;
 		if (rc == 0)
@@ -175,18 +176,18 @@ static int check_exported(struct db *db, const char *heads_json, struct audit_re
 }
 
 int audit_verify(struct db *db, const char *heads_json, struct audit_report *rep,
-		 void (*progress)(void *arg, int pct), void *arg, struct err *e)
+                 void (*progress)(void *arg, int pct), void *arg, struct err *e)
 {
 	memset(rep, 0, sizeof(*rep));
 	rep->ok = 1;
 	int64_t total = 0;
 	if (db_get_int(db, e, &total, "SELECT count(*) FROM audit_log", DB_ARGS(DB_NOARGS)) < 0)
 		return -1;
-	struct db_stmt *st = db_query(
-		db, e,
-		"SELECT region, seq, at, actor_kind, actor_id, request_id, entity, entity_id, "
-		"action, changes, prev_hash, hash FROM audit_log ORDER BY region, seq",
-		DB_NOARGS);
+	struct db_stmt *st =
+	    db_query(db, e,
+	             "SELECT region, seq, at, actor_kind, actor_id, request_id, entity, entity_id, "
+	             "action, changes, prev_hash, hash FROM audit_log ORDER BY region, seq",
+	             DB_NOARGS);
 	if (!st)
 		return -1;
 	char region[16] = "", prev[80] = GENESIS, want[80];
@@ -212,8 +213,8 @@ int audit_verify(struct db *db, const char *heads_json, struct audit_report *rep
 		if (strcmp(prev_hash, prev))
 			bad(rep, rg, seq, "previous hash does not match the row before");
 		audit_hash(rg, seq, db_text(st, 2), db_text(st, 3), db_text(st, 4), db_text(st, 5),
-			   db_text(st, 6), db_text(st, 7), db_text(st, 8), db_text(st, 9), prev_hash,
-			   want);
+		           db_text(st, 6), db_text(st, 7), db_text(st, 8), db_text(st, 9),
+		           prev_hash, want);
 		if (strcmp(want, hash))
 			bad(rep, rg, seq, "hash does not match the row's contents");
 		snprintf(prev, sizeof(prev), "%s", hash);
@@ -232,10 +233,10 @@ int audit_verify(struct db *db, const char *heads_json, struct audit_report *rep
 		rep->chains++;
 	/* the heads table must agree with each chain's last row */
 	st = db_query(db, e,
-		      "SELECT h.region, h.seq, h.hash, l.hash FROM audit_heads h "
-		      "LEFT JOIN audit_log l ON l.region = h.region AND l.seq = h.seq "
-		      "ORDER BY h.region",
-		      DB_NOARGS);
+	              "SELECT h.region, h.seq, h.hash, l.hash FROM audit_heads h "
+	              "LEFT JOIN audit_log l ON l.region = h.region AND l.seq = h.seq "
+	              "ORDER BY h.region",
+	              DB_NOARGS);
 	if (!st)
 		return -1;
 	while ((rc = db_step(st, e)) == 1) {
@@ -258,7 +259,7 @@ static int read_key(const char *path, unsigned char *key, size_t n, struct err *
 	FILE *f = fopen(path, "r");
 	if (!f)
 		return err_invalid(e, "audit.key", "key", "unable to open '%s': %s", path,
-				   strerror(errno));
+		                   strerror(errno));
 	size_t r = fread(buf, 1, sizeof(buf) - 1, f);
 	fclose(f);
 	buf[r] = '\0';
@@ -269,14 +270,13 @@ static int read_key(const char *path, unsigned char *key, size_t n, struct err *
 	return 0;
 }
 
-int audit_heads_export(struct db *db, const char *sign_key_path, struct strbuf *out,
-		       struct err *e)
+int audit_heads_export(struct db *db, const char *sign_key_path, struct strbuf *out, struct err *e)
 {
 	struct arena *a = db_arena(db);
 	json_t *heads = json_array();
 	arena_defer(a, (void (*)(void *))json_decref, heads);
 	struct db_stmt *st =
-		db_query(db, e, "SELECT region, seq, hash FROM audit_heads ORDER BY region", DB_NOARGS);
+	    db_query(db, e, "SELECT region, seq, hash FROM audit_heads ORDER BY region", DB_NOARGS);
 	if (!st)
 		return -1;
 	int rc;
@@ -307,7 +307,8 @@ int audit_heads_export(struct db *db, const char *sign_key_path, struct strbuf *
 		struct strbuf payload;
 		strbuf_init(&payload, a, 0);
 		heads_payload(&payload, heads, at);
-		crypto_sign_detached(sig, NULL, (const unsigned char *)payload.buf, payload.len, sk);
+		crypto_sign_detached(sig, NULL, (const unsigned char *)payload.buf, payload.len,
+		                     sk);
 		sodium_memzero(sk, sizeof(sk));
 		jw_kstr(&w, "alg", "ed25519");
 		hex_encode(pk, sizeof(pk), hex);
@@ -329,7 +330,7 @@ int audit_keygen(const char *path, struct err *e)
 	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
 	if (fd < 0)
 		return err_invalid(e, "audit.key", "key", "unable to create '%s': %s", path,
-				   strerror(errno));
+		                   strerror(errno));
 	hex_encode(sk, sizeof(sk), hex);
 	sodium_memzero(sk, sizeof(sk));
 	size_t n = strlen(hex);

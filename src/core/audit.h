@@ -31,13 +31,13 @@ struct actor {
  * (built with jw; "{}" if nothing). region is the 6-digit county code of the entity.
  */
 int audit_write(struct db *db, const struct actor *who, const char *region, const char *entity,
-		const char *entity_id, const char *action, const char *changes, struct err *e);
+                const char *entity_id, const char *action, const char *changes, struct err *e);
 
 /* Hash of one row's canonical form; exposed for tests. out holds 72 bytes. */
 void audit_hash(const char *region, int64_t seq, const char *at, const char *actor_kind,
-		const char *actor_id, const char *request_id, const char *entity,
-		const char *entity_id, const char *action, const char *changes,
-		const char *prev_hash, char out[80]);
+                const char *actor_id, const char *request_id, const char *entity,
+                const char *entity_id, const char *action, const char *changes,
+                const char *prev_hash, char out[80]);
 
 struct audit_report {
 	int64_t rows, chains;
@@ -49,11 +49,10 @@ struct audit_report {
  * each exported head is still present and unchanged. progress (may be NULL) gets 0..100.
  */
 int audit_verify(struct db *db, const char *heads_json, struct audit_report *rep,
-		 void (*progress)(void *arg, int pct), void *arg, struct err *e);
+                 void (*progress)(void *arg, int pct), void *arg, struct err *e);
 
 /* Write the current heads as JSON; signed with the Ed25519 secret key file if given. */
-int audit_heads_export(struct db *db, const char *sign_key_path, struct strbuf *out,
-		       struct err *e);
+int audit_heads_export(struct db *db, const char *sign_key_path, struct strbuf *out, struct err *e);
 /* Create an Ed25519 key pair: secret to path, public to path.pub. */
 int audit_keygen(const char *path, struct err *e);
 

@@ -70,8 +70,8 @@ int auth_hash_password(const char *password, char *out, size_t outlen, struct er
 		return err_internal(e, "hash buffer too small");
 	hash_enter();
 	int rc = crypto_pwhash_str(out, password, strlen(password),
-				   (unsigned long long)config_int("auth.argon2_ops"),
-				   (size_t)config_int("auth.argon2_memory_kib") * 1024);
+	                           (unsigned long long)config_int("auth.argon2_ops"),
+	                           (size_t)config_int("auth.argon2_memory_kib") * 1024);
 	hash_leave();
 	if (rc)
 		return err_internal(e, "out of memory hashing a password");
@@ -92,13 +92,13 @@ int auth_password_policy(const char *password, struct err *e)
 	long n = utf8_len(password, strlen(password));
 	if (n < 0)
 		return err_invalid(e, "accounts.password_invalid", "password",
-				   "password must be valid UTF-8");
+		                   "password must be valid UTF-8");
 	if (n < min)
 		return err_invalid(e, "accounts.password_too_short", "password",
-				   "password must be at least %lld characters", (long long)min);
+		                   "password must be at least %lld characters", (long long)min);
 	if (n > 128)
 		return err_invalid(e, "accounts.password_too_long", "password",
-				   "password must be at most 128 characters");
+		                   "password must be at most 128 characters");
 	int classes = 0, lower = 0, upper = 0, digit = 0, other = 0;
 	for (const char *p = password; *p; p++) {
 		if (*p >= 'a' && *p <= 'z')
@@ -113,7 +113,7 @@ int auth_password_policy(const char *password, struct err *e)
 	classes = lower + upper + digit + other;
 	if (classes < 2)
 		return err_invalid(e, "accounts.password_too_simple", "password",
-				   "password must mix letters with digits or symbols");
+		                   "password must mix letters with digits or symbols");
 	return 0;
 }
 
@@ -188,7 +188,7 @@ int auth_throttle_check(const char *login, const char *addr, struct err *e)
 	static _Thread_local char retry[24];
 	snprintf(retry, sizeof(retry), "%lld", (long long)(wait + 999) / 1000);
 	err_set(e, 429, "auth.throttled", NULL, "too many failed logins; try again in %s seconds",
-		retry);
+	        retry);
 	e->retry_after = retry;
 	return -1;
 }
@@ -235,7 +235,7 @@ void auth_shutdown(void)
 /* ---- sessions ---- */
 
 int auth_session_create(struct db *db, struct arena *a, const char *user_id, const char *addr,
-			const char **cookie, const char **csrf, struct err *e)
+                        const char **cookie, const char **csrf, struct err *e)
 {
 	char tok[64], c[48], hash[65], now_s[32], exp_s[32];
 	int64_t now = time_now_ms();
@@ -244,11 +244,12 @@ int auth_session_create(struct db *db, struct arena *a, const char *user_id, con
 	auth_sha256_hex(tok, strlen(tok), hash);
 	time_iso(now, now_s);
 	time_iso(now + config_int("session.absolute_hours") * 3600 * 1000, exp_s);
-	if (db_exec(db, e,
-		    "INSERT INTO sessions (id_hash, user_id, csrf, created_at, seen_at, expires_at, "
-		    "address) VALUES (?, ?, ?, ?, ?, ?, ?)",
-		    DB_T(hash), DB_T(user_id), DB_T(c), DB_T(now_s), DB_T(now_s), DB_T(exp_s),
-		    DB_T(addr)) < 0)
+	if (db_exec(
+	        db, e,
+	        "INSERT INTO sessions (id_hash, user_id, csrf, created_at, seen_at, expires_at, "
+	        "address) VALUES (?, ?, ?, ?, ?, ?, ?)",
+	        DB_T(hash), DB_T(user_id), DB_T(c), DB_T(now_s), DB_T(now_s), DB_T(exp_s),
+	        DB_T(addr)) < 0)
 		return -1;
 	*cookie = arena_strdup(a, tok);
 	*csrf = arena_strdup(a, c);
@@ -257,21 +258,20 @@ int auth_session_create(struct db *db, struct arena *a, const char *user_id, con
 
 int auth_session_delete(struct db *db, const char *session_hash, struct err *e)
 {
-	return db_exec(db, e, "DELETE FROM sessions WHERE id_hash = ?", DB_T(session_hash)) < 0
-		       ? -1
-		       : 0;
+	return db_exec(db, e, "DELETE FROM sessions WHERE id_hash = ?", DB_T(session_hash)) < 0 ? -1
+	                                                                                        : 0;
 }
 
 static int load_grants(struct req *r, struct principal *p, struct err *e)
 {
-	struct db_stmt *st = db_query(
-		r->db, e,
-		"SELECT g.id, g.role_id, ro.name, g.place_id, pl.path, pl.name, rp.perm "
-		"FROM grants g JOIN roles ro ON ro.id = g.role_id "
-		"JOIN places pl ON pl.id = g.place_id "
-		"LEFT JOIN role_perms rp ON rp.role_id = g.role_id "
-		"WHERE g.user_id = ? ORDER BY g.id, rp.perm",
-		DB_T(p->user_id));
+	struct db_stmt *st =
+	    db_query(r->db, e,
+	             "SELECT g.id, g.role_id, ro.name, g.place_id, pl.path, pl.name, rp.perm "
+	             "FROM grants g JOIN roles ro ON ro.id = g.role_id "
+	             "JOIN places pl ON pl.id = g.place_id "
+	             "LEFT JOIN role_perms rp ON rp.role_id = g.role_id "
+	             "WHERE g.user_id = ? ORDER BY g.id, rp.perm",
+	             DB_T(p->user_id));
 	if (!st)
 		return -1;
 	size_t cap = 0, pcap = 0;
@@ -282,9 +282,9 @@ static int load_grants(struct req *r, struct principal *p, struct err *e)
 		if (!g || strcmp(g->id, gid)) {
 			if (p->ngrants == cap) {
 				size_t ncap = cap ? cap * 2 : 4;
-				p->grants = arena_realloc(&r->arena, p->grants,
-							  cap * sizeof(*p->grants),
-							  ncap * sizeof(*p->grants));
+				p->grants =
+				    arena_realloc(&r->arena, p->grants, cap * sizeof(*p->grants),
+				                  ncap * sizeof(*p->grants));
 				cap = ncap;
 			}
 			g = &p->grants[p->ngrants++];
@@ -303,7 +303,7 @@ static int load_grants(struct req *r, struct principal *p, struct err *e)
 		if (g->nperms == pcap) {
 			size_t ncap = pcap ? pcap * 2 : 16;
 			g->perms = arena_realloc(&r->arena, g->perms, pcap * sizeof(*g->perms),
-						 ncap * sizeof(*g->perms));
+			                         ncap * sizeof(*g->perms));
 			pcap = ncap;
 		}
 		g->perms[g->nperms++] = perm;
@@ -316,17 +316,17 @@ static int identify_session(struct req *r, const char *cookie, struct err *e)
 	char hash[65];
 	auth_sha256_hex(cookie, strlen(cookie), hash);
 	struct db_stmt *st = db_query(
-		r->db, e,
-		"SELECT s.user_id, s.csrf, s.seen_at, s.expires_at, u.login, u.name, u.place_id, "
-		"u.disabled FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id_hash = ?",
-		DB_T(hash));
+	    r->db, e,
+	    "SELECT s.user_id, s.csrf, s.seen_at, s.expires_at, u.login, u.name, u.place_id, "
+	    "u.disabled FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id_hash = ?",
+	    DB_T(hash));
 	if (!st)
 		return -1;
 	int rc = db_step(st, e);
 	if (rc <= 0)
 		return rc < 0 ? -1
-			      : err_set(e, 401, "auth.session_invalid", NULL,
-					"session is not valid; sign in again");
+		              : err_set(e, 401, "auth.session_invalid", NULL,
+		                        "session is not valid; sign in again");
 	struct principal *p = arena_zalloc(&r->arena, sizeof(*p));
 	p->user_id = db_text(st, 0);
 	p->csrf = db_text(st, 1);
@@ -348,15 +348,15 @@ static int identify_session(struct req *r, const char *cookie, struct err *e)
 		auth_session_delete(r->db, hash, &ignore);
 		if (disabled)
 			return err_set(e, 401, "auth.account_disabled", NULL,
-				       "this account is disabled");
+			               "this account is disabled");
 		return err_set(e, 401, "auth.session_expired", NULL,
-			       "session expired; sign in again");
+		               "session expired; sign in again");
 	}
 	if (now - seen_ms >= 60 * 1000) { /* idle-touch at most once a minute */
 		char now_s[32];
 		time_iso(now, now_s);
 		if (db_exec(r->db, e, "UPDATE sessions SET seen_at = ? WHERE id_hash = ?",
-			    DB_T(now_s), DB_T(hash)) < 0)
+		            DB_T(now_s), DB_T(hash)) < 0)
 			return -1;
 	}
 	if (load_grants(r, p, e))
@@ -375,19 +375,19 @@ static int identify_token(struct req *r, const char *tok, struct err *e)
 	id[ID_LEN] = '\0';
 	const char *secret = tok + 3 + ID_LEN + 1;
 	auth_sha256_hex(secret, strlen(secret), hash);
-	struct db_stmt *st = db_query(
-		r->db, e,
-		"SELECT t.user_id, t.secret_hash, t.revoked_at, u.login, u.name, u.place_id, "
-		"u.disabled, t.last_used_at FROM tokens t JOIN users u ON u.id = t.user_id "
-		"WHERE t.id = ?",
-		DB_T(id));
+	struct db_stmt *st =
+	    db_query(r->db, e,
+	             "SELECT t.user_id, t.secret_hash, t.revoked_at, u.login, u.name, u.place_id, "
+	             "u.disabled, t.last_used_at FROM tokens t JOIN users u ON u.id = t.user_id "
+	             "WHERE t.id = ?",
+	             DB_T(id));
 	if (!st)
 		return -1;
 	int rc = db_step(st, e);
 	if (rc <= 0)
-		return rc < 0 ? -1
-			      : err_set(e, 401, "auth.token_invalid", NULL,
-					"API token is not valid");
+		return rc < 0
+		           ? -1
+		           : err_set(e, 401, "auth.token_invalid", NULL, "API token is not valid");
 	struct principal *p = arena_zalloc(&r->arena, sizeof(*p));
 	p->user_id = db_text(st, 0);
 	const char *want = db_text(st, 1);
@@ -409,7 +409,7 @@ static int identify_token(struct req *r, const char *tok, struct err *e)
 		char now_s[32];
 		time_iso(now, now_s);
 		if (db_exec(r->db, e, "UPDATE tokens SET last_used_at = ? WHERE id = ?",
-			    DB_T(now_s), DB_T(id)) < 0)
+		            DB_T(now_s), DB_T(id)) < 0)
 			return -1;
 	}
 	if (load_grants(r, p, e))
@@ -425,7 +425,7 @@ int auth_identify(struct req *r, struct err *e)
 	if (authz_h) {
 		if (strncmp(authz_h, "Bearer ", 7))
 			return err_set(e, 401, "auth.scheme", "Authorization",
-				       "use 'Authorization: Bearer <token>'");
+			               "use 'Authorization: Bearer <token>'");
 		return identify_token(r, authz_h + 7, e);
 	}
 	const char *cookie = MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, "cunwu_session");
@@ -494,7 +494,7 @@ const char **authz_scope(struct req *r, const char *perm)
 }
 
 const char *authz_sql(struct req *r, const char *perm, const char *col, struct db_arg *args,
-		      size_t *nargs, size_t max_args)
+                      size_t *nargs, size_t max_args)
 {
 	const char **scope = authz_scope(r, perm);
 	struct strbuf sb;

@@ -52,7 +52,7 @@ const char **authz_scope(struct req *r, const char *perm);
  * With no prefixes the text is "0 = 1".
  */
 const char *authz_sql(struct req *r, const char *perm, const char *col, struct db_arg *args,
-		      size_t *nargs, size_t max_args);
+                      size_t *nargs, size_t max_args);
 
 /* Argon2id hash of password into out (crypto_pwhash_STRBYTES). */
 int auth_hash_password(const char *password, char *out, size_t outlen, struct err *e);
@@ -76,7 +76,7 @@ void auth_random_token(char *out, size_t outlen, size_t nbytes);
 
 /* Create a session for user_id; returns the cookie value and csrf token in the arena. */
 int auth_session_create(struct db *db, struct arena *a, const char *user_id, const char *addr,
-			const char **cookie, const char **csrf, struct err *e);
+                        const char **cookie, const char **csrf, struct err *e);
 int auth_session_delete(struct db *db, const char *session_hash, struct err *e);
 
 void auth_init(void);

@@ -16,9 +16,9 @@
 #include "err.h"
 
 struct cockpit_tile {
-	const char *key;   /* "accounts.users" - also the console's i18n key for the title */
-	const char *perm;  /* the permission a caller needs to see it */
-	const char *unit;  /* "人", "户", "件", "fen", ... */
+	const char *key;  /* "accounts.users" - also the console's i18n key for the title */
+	const char *perm; /* the permission a caller needs to see it */
+	const char *unit; /* "人", "户", "件", "fen", ... */
 	/* the figure for the subtree at path; -1 with e set on failure */
 	int (*value)(struct db *db, const char *path, int64_t *out, struct err *e);
 };

@@ -29,7 +29,8 @@ static const struct cfg_def defs[] = {
 	  "stop by itself after this many seconds (0: never); tests use it as a safety net" },
 	{ "http.trusted_proxies", CFG_STR, "", "CUNWU_TRUSTED_PROXIES", 0, 0,
 	  "comma-separated addresses whose X-Forwarded-For is believed" },
-	{ "log.level", CFG_STR, "info", "CUNWU_LOG_LEVEL", 0, 0, "debug, info, warn, error or off" },
+	{ "log.level", CFG_STR, "info", "CUNWU_LOG_LEVEL", 0, 0,
+	  "debug, info, warn, error or off" },
 	{ "log.access", CFG_BOOL, "true", "CUNWU_LOG_ACCESS", 0, 0, "one log line per request" },
 	{ "media.dir", CFG_STR, "", "CUNWU_MEDIA_DIR", 0, 0,
 	  "folder for uploaded files (default: <db>.media beside a SQLite file)" },
@@ -111,21 +112,22 @@ int config_set(const char *name, const char *value, const char *source, struct e
 	int i = find(name);
 	if (i < 0)
 		return err_invalid(e, "config.unknown", name, "unknown setting '%s' (%s)", name,
-				   source);
+		                   source);
 	const struct cfg_def *d = &defs[i];
 	if (d->type == CFG_INT) {
 		int64_t v;
 		if (parse_i64(value, d->min, d->max, &v))
 			return err_invalid(e, "config.invalid", name,
-					   "setting '%s' must be an integer from %lld to %lld, not "
-					   "'%s' (%s)",
-					   name, (long long)d->min, (long long)d->max, value, source);
+			                   "setting '%s' must be an integer from %lld to %lld, not "
+			                   "'%s' (%s)",
+			                   name, (long long)d->min, (long long)d->max, value,
+			                   source);
 	} else if (d->type == CFG_BOOL) {
 		int b;
 		if (parse_bool(value, &b))
 			return err_invalid(e, "config.invalid", name,
-					   "setting '%s' must be true or false, not '%s' (%s)", name,
-					   value, source);
+			                   "setting '%s' must be true or false, not '%s' (%s)",
+			                   name, value, source);
 	}
 	char *v = strdup(value), *s = strdup(source);
 	if (!v || !s) {
@@ -177,7 +179,7 @@ int config_parse(const char *text, size_t len, const char *path, struct err *e)
 		char *eq = strchr(s, '=');
 		if (!eq)
 			return err_invalid(e, "config.syntax", NULL, "expected 'name = value' (%s)",
-					   src);
+			                   src);
 		char *name = trim(s, eq);
 		char *value = trim(eq + 1, eq + 1 + strlen(eq + 1));
 		if (config_set(name, value, src, e))
@@ -193,7 +195,7 @@ int config_load_file(const char *path, int required, struct err *e)
 		if (!required && errno == ENOENT)
 			return 0;
 		return err_invalid(e, "config.open", "config", "unable to open '%s': %s", path,
-				   strerror(errno));
+		                   strerror(errno));
 	}
 	char *buf = NULL;
 	size_t len = 0, cap = 0;
@@ -204,7 +206,7 @@ int config_load_file(const char *path, int required, struct err *e)
 				free(buf);
 				fclose(f);
 				return err_invalid(e, "config.too_large", "config",
-						   "config file '%s' is over 1 MiB", path);
+				                   "config file '%s' is over 1 MiB", path);
 			}
 			char *nb = realloc(buf, cap);
 			if (!nb) {

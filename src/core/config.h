@@ -16,7 +16,11 @@
 
 #include "err.h"
 
-enum cfg_type { CFG_STR, CFG_INT, CFG_BOOL };
+enum cfg_type {
+	CFG_STR,
+	CFG_INT,
+	CFG_BOOL
+};
 
 struct cfg_def {
 	const char *name; /* "http.threads" */

@@ -14,7 +14,7 @@ int db_open(struct db **out, const char *url, int create, struct err *e)
 	const struct db_ops *ops = &db_sqlite_ops;
 	if (!strncmp(url, "postgresql://", 13) || !strncmp(url, "postgres://", 11))
 		return err_invalid(e, "db.backend", "db",
-				   "the PostgreSQL backend is not built into this cunwu yet");
+		                   "the PostgreSQL backend is not built into this cunwu yet");
 	if (!strncmp(url, "sqlite:", 7))
 		url += 7;
 	struct db *db = calloc(1, sizeof(*db));
@@ -256,7 +256,8 @@ const void *db_blob(struct db_stmt *st, int col, size_t *n)
 	return q;
 }
 
-int db_get_int(struct db *db, struct err *e, int64_t *out, const char *sql, const struct db_arg *args)
+int db_get_int(struct db *db, struct err *e, int64_t *out, const char *sql,
+               const struct db_arg *args)
 {
 	struct db_stmt *st = db_query_(db, e, sql, args);
 	if (!st)
@@ -270,7 +271,7 @@ int db_get_int(struct db *db, struct err *e, int64_t *out, const char *sql, cons
 }
 
 int db_get_text(struct db *db, struct err *e, const char **out, const char *sql,
-		const struct db_arg *args)
+                const struct db_arg *args)
 {
 	struct db_stmt *st = db_query_(db, e, sql, args);
 	if (!st)
@@ -294,7 +295,7 @@ int db_backup_to(struct db *db, const char *path, struct err *e)
 {
 	if (!db->ops->backup)
 		return err_invalid(e, "db.backup_unsupported", NULL,
-				   "backup is not supported on the %s backend", db->ops->name);
+		                   "backup is not supported on the %s backend", db->ops->name);
 	return db->ops->backup(db, path, e);
 }
 
@@ -311,15 +312,15 @@ static int max_known(const char *module)
 }
 
 static const char migrations_table[] =
-	"CREATE TABLE IF NOT EXISTS schema_migrations ("
-	" module TEXT NOT NULL, version INTEGER NOT NULL, name TEXT NOT NULL,"
-	" applied_at TEXT NOT NULL, PRIMARY KEY (module, version))";
+    "CREATE TABLE IF NOT EXISTS schema_migrations ("
+    " module TEXT NOT NULL, version INTEGER NOT NULL, name TEXT NOT NULL,"
+    " applied_at TEXT NOT NULL, PRIMARY KEY (module, version))";
 
 /* -1 error; else sets *pending */
 static int check(struct db *db, int *pending, struct err *e)
 {
 	struct db_stmt *st =
-		db_query(db, e, "SELECT module, version, name FROM schema_migrations", DB_NOARGS);
+	    db_query(db, e, "SELECT module, version, name FROM schema_migrations", DB_NOARGS);
 	if (!st)
 		return -1;
 	int rc, napplied = 0;
@@ -330,9 +331,9 @@ static int check(struct db *db, int *pending, struct err *e)
 			const char *name = db_text(st, 2);
 			db_done(st);
 			return err_set(e, 409, "db.too_new", "db",
-				       "database has migration %s/%04lld-%s, newer than this cunwu "
-				       "knows; upgrade cunwu",
-				       mod, (long long)ver, name);
+			               "database has migration %s/%04lld-%s, newer than this cunwu "
+			               "knows; upgrade cunwu",
+			               mod, (long long)ver, name);
 		}
 		napplied++;
 	}
@@ -349,8 +350,8 @@ int db_schema_check(struct db *db, struct err *e)
 		return -1;
 	if (pending > 0)
 		return err_set(e, 409, "db.needs_migration", "db",
-			       "database needs %d migration%s; run 'cunwu migrate'", pending,
-			       pending == 1 ? "" : "s");
+		               "database needs %d migration%s; run 'cunwu migrate'", pending,
+		               pending == 1 ? "" : "s");
 	return 0;
 }
 
@@ -366,9 +367,10 @@ int db_migrate(struct db *db, int *applied, struct err *e)
 	for (size_t i = 0; i < schema_migrations_count && pending > 0; i++) {
 		const struct migration *m = &schema_migrations_list[i];
 		int64_t have = 0;
-		if (db_get_int(db, e, &have,
-			       "SELECT count(*) FROM schema_migrations WHERE module = ? AND version = ?",
-			       DB_ARGS(DB_T(m->module), DB_I(m->version))) < 0)
+		if (db_get_int(
+		        db, e, &have,
+		        "SELECT count(*) FROM schema_migrations WHERE module = ? AND version = ?",
+		        DB_ARGS(DB_T(m->module), DB_I(m->version))) < 0)
 			goto fail;
 		if (have)
 			continue;
@@ -376,15 +378,15 @@ int db_migrate(struct db *db, int *applied, struct err *e)
 			char msg[sizeof(e->msg)];
 			snprintf(msg, sizeof(msg), "%s", e->msg);
 			err_set(e, 500, "db.migration_failed", NULL, "migration %s/%04d-%s: %s",
-				m->module, m->version, m->name, msg);
+			        m->module, m->version, m->name, msg);
 			goto fail;
 		}
 		char ts[32];
 		time_iso(time_now_ms(), ts);
 		if (db_exec(db, e,
-			    "INSERT INTO schema_migrations (module, version, name, applied_at) "
-			    "VALUES (?, ?, ?, ?)",
-			    DB_T(m->module), DB_I(m->version), DB_T(m->name), DB_T(ts)) < 0)
+		            "INSERT INTO schema_migrations (module, version, name, applied_at) "
+		            "VALUES (?, ?, ?, ?)",
+		            DB_T(m->module), DB_I(m->version), DB_T(m->name), DB_T(ts)) < 0)
 			goto fail;
 		n++;
 	}

@@ -26,7 +26,13 @@
 struct db;
 struct db_stmt;
 
-enum db_arg_type { DB_ARG_END = 0, DB_ARG_NULL, DB_ARG_TEXT, DB_ARG_I64, DB_ARG_BLOB };
+enum db_arg_type {
+	DB_ARG_END = 0,
+	DB_ARG_NULL,
+	DB_ARG_TEXT,
+	DB_ARG_I64,
+	DB_ARG_BLOB
+};
 
 struct db_arg {
 	enum db_arg_type type;
@@ -34,13 +40,17 @@ struct db_arg {
 	int64_t i;     /* I64, BLOB length */
 };
 
-#define DB_T(x)      ((struct db_arg){ .type = DB_ARG_TEXT, .s = (x) })
-#define DB_I(x)      ((struct db_arg){ .type = DB_ARG_I64, .i = (x) })
-#define DB_B(p, n)   ((struct db_arg){ .type = DB_ARG_BLOB, .s = (const char *)(p), .i = (int64_t)(n) })
-#define DB_NULL      ((struct db_arg){ .type = DB_ARG_NULL })
-#define DB_NOARGS    ((struct db_arg){ .type = DB_ARG_END })
+#define DB_T(x) ((struct db_arg){ .type = DB_ARG_TEXT, .s = (x) })
+#define DB_I(x) ((struct db_arg){ .type = DB_ARG_I64, .i = (x) })
+#define DB_B(p, n)                                                                                 \
+	((struct db_arg){ .type = DB_ARG_BLOB, .s = (const char *)(p), .i = (int64_t)(n) })
+#define DB_NULL   ((struct db_arg){ .type = DB_ARG_NULL })
+#define DB_NOARGS ((struct db_arg){ .type = DB_ARG_END })
 
-enum { DB_READ = 0, DB_WRITE = 1 };
+enum {
+	DB_READ = 0,
+	DB_WRITE = 1
+};
 
 /*
  * Open a connection. url is a SQLite path (or "sqlite:PATH"); "postgresql://" URLs go to
@@ -60,7 +70,7 @@ int db_in_tx(struct db *db);
 
 /* Prepare (or take from the cache), bind, and return a statement ready to step. */
 struct db_stmt *db_query_(struct db *db, struct err *e, const char *sql, const struct db_arg *args);
-#define db_query(db, e, sql, ...) \
+#define db_query(db, e, sql, ...)                                                                  \
 	db_query_((db), (e), (sql), (const struct db_arg[]){ __VA_ARGS__, DB_NOARGS })
 /* 1 with a row, 0 when done (the statement is then reset), -1 on error (reset too). */
 int db_step(struct db_stmt *st, struct err *e);
@@ -68,7 +78,7 @@ int db_step(struct db_stmt *st, struct err *e);
 void db_done(struct db_stmt *st);
 /* Run a statement to the end; the number of rows it changed, or -1. */
 int64_t db_exec_(struct db *db, struct err *e, const char *sql, const struct db_arg *args);
-#define db_exec(db, e, sql, ...) \
+#define db_exec(db, e, sql, ...)                                                                   \
 	db_exec_((db), (e), (sql), (const struct db_arg[]){ __VA_ARGS__, DB_NOARGS })
 /* Run several ;-separated statements without parameters (migrations). */
 int db_exec_script(struct db *db, const char *sql, struct err *e);
@@ -82,9 +92,10 @@ int64_t db_int(struct db_stmt *st, int col);
 const void *db_blob(struct db_stmt *st, int col, size_t *n);
 
 /* One value from a one-row query: 1 found, 0 no row, -1 error. */
-int db_get_int(struct db *db, struct err *e, int64_t *out, const char *sql, const struct db_arg *args);
+int db_get_int(struct db *db, struct err *e, int64_t *out, const char *sql,
+               const struct db_arg *args);
 int db_get_text(struct db *db, struct err *e, const char **out, const char *sql,
-		const struct db_arg *args);
+                const struct db_arg *args);
 #define DB_ARGS(...) ((const struct db_arg[]){ __VA_ARGS__, DB_NOARGS })
 
 /* Reset statements a request left open; called by the HTTP layer after each request. */

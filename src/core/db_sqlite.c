@@ -32,7 +32,7 @@ static int sq_err(sqlite3 *h, int rc, const char *what, struct err *e)
 	}
 	if (prim == SQLITE_CONSTRAINT)
 		return err_set(e, 409, "db.conflict", NULL, "conflicts with existing data: %s",
-			       sqlite3_errmsg(h));
+		               sqlite3_errmsg(h));
 	log_error("sqlite: %s: %s (in: %.200s)", sqlite3_errstr(rc), sqlite3_errmsg(h), what);
 	return err_set(e, 500, "db.error", NULL, "database error: %s", sqlite3_errmsg(h));
 }
@@ -42,13 +42,13 @@ static int sq_open(struct db *db, const char *path, int create, struct err *e)
 	struct stat stb;
 	if (!create && stat(path, &stb))
 		return err_invalid(e, "db.not_found", "db",
-				   "no database at '%s'; run 'cunwu init' first", path);
+		                   "no database at '%s'; run 'cunwu init' first", path);
 	sqlite3 *h = NULL;
 	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
 	int rc = sqlite3_open_v2(path, &h, flags, NULL);
 	if (rc != SQLITE_OK) {
 		err_invalid(e, "db.open", "db", "unable to open '%s': %s", path,
-			    h ? sqlite3_errmsg(h) : sqlite3_errstr(rc));
+		            h ? sqlite3_errmsg(h) : sqlite3_errstr(rc));
 		sqlite3_close(h);
 		return -1;
 	}
@@ -56,13 +56,13 @@ static int sq_open(struct db *db, const char *path, int create, struct err *e)
 	sqlite3_extended_result_codes(h, 1);
 	char *msg = NULL;
 	rc = sqlite3_exec(h,
-			  "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;"
-			  "PRAGMA foreign_keys = ON; PRAGMA temp_store = MEMORY;"
-			  "PRAGMA cache_size = -16000;",
-			  NULL, NULL, &msg);
+	                  "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;"
+	                  "PRAGMA foreign_keys = ON; PRAGMA temp_store = MEMORY;"
+	                  "PRAGMA cache_size = -16000;",
+	                  NULL, NULL, &msg);
 	if (rc != SQLITE_OK) {
 		err_invalid(e, "db.open", "db", "unable to set up '%s': %s", path,
-			    msg ? msg : sqlite3_errstr(rc));
+		            msg ? msg : sqlite3_errstr(rc));
 		sqlite3_free(msg);
 		sqlite3_close(h);
 		return -1;
@@ -103,14 +103,14 @@ static int sq_bind(struct db *db, void *stmt, const struct db_arg *a, struct err
 		switch (a[i].type) {
 		case DB_ARG_TEXT:
 			rc = a[i].s ? sqlite3_bind_text(st, col, a[i].s, -1, SQLITE_TRANSIENT)
-				    : sqlite3_bind_null(st, col);
+			            : sqlite3_bind_null(st, col);
 			break;
 		case DB_ARG_I64:
 			rc = sqlite3_bind_int64(st, col, a[i].i);
 			break;
 		case DB_ARG_BLOB:
 			rc = sqlite3_bind_blob64(st, col, a[i].s, (sqlite3_uint64)a[i].i,
-						 SQLITE_TRANSIENT);
+			                         SQLITE_TRANSIENT);
 			break;
 		default:
 			rc = sqlite3_bind_null(st, col);
@@ -120,7 +120,7 @@ static int sq_bind(struct db *db, void *stmt, const struct db_arg *a, struct err
 	}
 	if (i != n)
 		return err_internal(e, "%d parameters for %d placeholders in: %.80s", i, n,
-				    sqlite3_sql(st));
+		                    sqlite3_sql(st));
 	return 0;
 }
 
@@ -193,7 +193,7 @@ static int sq_backup(struct db *db, const char *path, struct err *e)
 	int rc = sqlite3_open_v2(path, &dst, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
 	if (rc != SQLITE_OK) {
 		err_invalid(e, "backup.open", "file", "unable to create '%s': %s", path,
-			    sqlite3_errstr(rc));
+		            sqlite3_errstr(rc));
 		sqlite3_close(dst);
 		return -1;
 	}

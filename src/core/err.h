@@ -19,14 +19,14 @@ struct err {
 
 /* Set e (if not NULL) and return -1, so that `return err_set(...)` reads naturally. */
 int err_set(struct err *e, int status, const char *code, const char *field, const char *fmt, ...)
-	__attribute__((format(printf, 5, 6)));
+    __attribute__((format(printf, 5, 6)));
 void err_clear(struct err *e);
 
 /* Common shapes. */
-#define err_invalid(e, code, field, ...)   err_set(e, 400, code, field, __VA_ARGS__)
-#define err_notfound(e, code, ...)         err_set(e, 404, code, NULL, __VA_ARGS__)
-#define err_forbidden(e, ...)              err_set(e, 403, "auth.forbidden", NULL, __VA_ARGS__)
-#define err_internal(e, ...)               err_set(e, 500, "internal", NULL, __VA_ARGS__)
-#define err_conflict(e, code, field, ...)  err_set(e, 409, code, field, __VA_ARGS__)
+#define err_invalid(e, code, field, ...)  err_set(e, 400, code, field, __VA_ARGS__)
+#define err_notfound(e, code, ...)        err_set(e, 404, code, NULL, __VA_ARGS__)
+#define err_forbidden(e, ...)             err_set(e, 403, "auth.forbidden", NULL, __VA_ARGS__)
+#define err_internal(e, ...)              err_set(e, 500, "internal", NULL, __VA_ARGS__)
+#define err_conflict(e, code, field, ...) err_set(e, 409, code, field, __VA_ARGS__)
 
 #endif

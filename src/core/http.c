@@ -107,8 +107,10 @@ static int path_match(const char *pat, const char *path, struct req *r)
 			if (path == v || n >= 8)
 				return 0;
 			if (r) {
-				r->param_names[n] = arena_strndup(&r->arena, name, (size_t)(pat - name));
-				r->param_values[n] = arena_strndup(&r->arena, v, (size_t)(path - v));
+				r->param_names[n] =
+				    arena_strndup(&r->arena, name, (size_t)(pat - name));
+				r->param_values[n] =
+				    arena_strndup(&r->arena, v, (size_t)(path - v));
 			}
 			n++;
 			continue;
@@ -143,7 +145,7 @@ static int route_find(struct req *r, char *allow, size_t allow_len)
 			if (!strstr(allow, rt->method)) {
 				size_t l = strlen(allow);
 				snprintf(allow + l, allow_len - l, "%s%s", l ? ", " : "",
-					 rt->method);
+				         rt->method);
 			}
 			path_seen = 1;
 		}
@@ -217,7 +219,7 @@ void req_set_header(struct req *r, const char *name, const char *value)
 }
 
 int req_page(struct req *r, const char *const *allowed, const char *default_sort, struct page *pg,
-	     struct err *e)
+             struct err *e)
 {
 	const char *p = req_query(r, "page"), *ps = req_query(r, "page_size");
 	const char *sort = req_query(r, "sort");
@@ -227,7 +229,7 @@ int req_page(struct req *r, const char *const *allowed, const char *default_sort
 		return err_invalid(e, "http.page", "page", "'page' must be a whole number from 1");
 	if (ps && parse_i64(ps, 1, 500, &pg->size))
 		return err_invalid(e, "http.page_size", "page_size",
-				   "'page_size' must be a whole number from 1 to 500");
+		                   "'page_size' must be a whole number from 1 to 500");
 	pg->offset = (pg->page - 1) * pg->size;
 	if (!sort || !*sort)
 		sort = default_sort;
@@ -243,14 +245,15 @@ int req_page(struct req *r, const char *const *allowed, const char *default_sort
 		const char *expr = NULL;
 		for (size_t i = 0; allowed[i]; i++) {
 			const char *eq = strchr(allowed[i], '=');
-			if (eq && (size_t)(eq - allowed[i]) == kn && !strncmp(allowed[i], key, kn)) {
+			if (eq && (size_t)(eq - allowed[i]) == kn &&
+			    !strncmp(allowed[i], key, kn)) {
 				expr = eq + 1;
 				break;
 			}
 		}
 		if (!expr || !kn)
 			return err_invalid(e, "http.sort", "sort", "cannot sort by '%.*s'", (int)kn,
-					   key);
+			                   key);
 		strbuf_addf(&sb, "%s%s%s", sb.len ? ", " : "", expr, desc ? " DESC" : "");
 		s += n;
 		if (*s == ',')
@@ -297,8 +300,8 @@ int req_if_match(struct req *r, int64_t version, struct err *e)
 	    (!parse_i64(im, 0, INT64_MAX, &bare) && bare == version))
 		return 0;
 	return err_set(e, 412, "http.precondition_failed", "If-Match",
-		       "the row has changed (now version %lld); reload and try again",
-		       (long long)version);
+	               "the row has changed (now version %lld); reload and try again",
+	               (long long)version);
 }
 
 void req_accepted_job(struct req *r, const char *job_id)
@@ -322,8 +325,8 @@ static int place_path_of(struct req *r, const char *id, const char **path, struc
 {
 	if (!id || !id_valid(id))
 		return err_notfound(e, "places.not_found", "no place '%s'", id ? id : "");
-	int rc = db_get_text(r->db, e, path, "SELECT path FROM places WHERE id = ?",
-			     DB_ARGS(DB_T(id)));
+	int rc =
+	    db_get_text(r->db, e, path, "SELECT path FROM places WHERE id = ?", DB_ARGS(DB_T(id)));
 	if (rc == 0)
 		return err_notfound(e, "places.not_found", "no place '%s'", id);
 	return rc < 0 ? -1 : 0;
@@ -355,7 +358,7 @@ static int find_body(struct req *r, const char **path, struct err *e)
 
 const struct place_rule PLACE_NONE = { "none", NULL };
 const struct place_rule PLACE_SCOPE = { "scope: the list is filtered by the caller's grants",
-					NULL };
+	                                NULL };
 const struct place_rule PLACE_PARAM_ID = { "param :id is a place", find_param_id };
 const struct place_rule PLACE_QUERY = { "query place=ID", find_query };
 const struct place_rule PLACE_BODY = { "body place_id", find_body };
@@ -399,8 +402,8 @@ static enum MHD_Result queue(struct req *r)
 			err_set(&e, 500, "http.response_too_large", NULL, "response too large");
 			render_error(r, &e);
 		}
-		resp = MHD_create_response_from_buffer(r->out.len, r->out.buf,
-						       MHD_RESPMEM_PERSISTENT);
+		resp =
+		    MHD_create_response_from_buffer(r->out.len, r->out.buf, MHD_RESPMEM_PERSISTENT);
 	}
 	if (!resp)
 		return MHD_NO;
@@ -422,11 +425,11 @@ static enum MHD_Result queue(struct req *r)
 /* 1 replayed, 0 go on, -1 error */
 static int idem_lookup(struct req *r, const char *key, const char *body_hash, struct err *e)
 {
-	struct db_stmt *st = db_query(
-		r->db, e,
-		"SELECT method, path, body_hash, status, response FROM idempotency "
-		"WHERE user_id = ? AND key = ?",
-		DB_T(r->who->user_id), DB_T(key));
+	struct db_stmt *st =
+	    db_query(r->db, e,
+	             "SELECT method, path, body_hash, status, response FROM idempotency "
+	             "WHERE user_id = ? AND key = ?",
+	             DB_T(r->who->user_id), DB_T(key));
 	if (!st)
 		return -1;
 	int rc = db_step(st, e);
@@ -438,7 +441,7 @@ static int idem_lookup(struct req *r, const char *key, const char *body_hash, st
 	db_done(st);
 	if (strcmp(m, r->method) || strcmp(p, r->path) || strcmp(bh, body_hash))
 		return err_set(e, 422, "http.idempotency_mismatch", "Idempotency-Key",
-			       "Idempotency-Key was used for a different request");
+		               "Idempotency-Key was used for a different request");
 	r->status = (int)status;
 	struct jw *w = req_jw(r);
 	jw_raw(w, resp, strlen(resp));
@@ -451,13 +454,13 @@ static int idem_store(struct req *r, const char *key, const char *body_hash, str
 	char ts[32];
 	time_iso(time_now_ms(), ts);
 	return db_exec(r->db, e,
-		       "INSERT INTO idempotency (user_id, key, method, path, body_hash, status, "
-		       "response, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-		       DB_T(r->who->user_id), DB_T(key), DB_T(r->method), DB_T(r->path),
-		       DB_T(body_hash), DB_I(r->status), DB_T(r->out.len ? r->out.buf : "null"),
-		       DB_T(ts)) < 0
-		       ? -1
-		       : 0;
+	               "INSERT INTO idempotency (user_id, key, method, path, body_hash, status, "
+	               "response, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+	               DB_T(r->who->user_id), DB_T(key), DB_T(r->method), DB_T(r->path),
+	               DB_T(body_hash), DB_I(r->status), DB_T(r->out.len ? r->out.buf : "null"),
+	               DB_T(ts)) < 0
+	           ? -1
+	           : 0;
 }
 
 /* ---- dispatch ---- */
@@ -479,7 +482,7 @@ static int check_access(struct req *r, struct err *e)
 		const char *t = req_header(r, "X-CSRF-Token");
 		if (!t || !str_eq_ct(t, r->who->csrf))
 			return err_set(e, 403, "auth.csrf", "X-CSRF-Token",
-				       "missing or wrong X-CSRF-Token");
+			               "missing or wrong X-CSRF-Token");
 	}
 	if (!strcmp(rt->perm, PERM_LOGIN))
 		return 0;
@@ -513,7 +516,7 @@ static int run_handler(struct req *r, struct err *e)
 		key = req_header(r, "Idempotency-Key");
 	if (key && (strlen(key) < 8 || strlen(key) > 128))
 		return err_invalid(e, "http.idempotency_key", "Idempotency-Key",
-				   "Idempotency-Key must be 8 to 128 characters");
+		                   "Idempotency-Key must be 8 to 128 characters");
 	if (tx && db_begin(r->db, write ? DB_WRITE : DB_READ, e))
 		return -1;
 	if (check_access(r, e))
@@ -555,7 +558,7 @@ static void dispatch(struct req *r)
 
 	if (r->body_state == 1) {
 		err_set(&e, 413, "http.body_too_large", NULL, "request body is over %zu bytes",
-			opts->body_max);
+		        opts->body_max);
 		goto fail;
 	}
 	if (r->body_state == 2) {
@@ -570,7 +573,7 @@ static void dispatch(struct req *r)
 		}
 		if (st == 405) {
 			err_set(&e, 405, "http.method_not_allowed", NULL, "%s is not allowed here",
-				r->method);
+			        r->method);
 			render_error(r, &e);
 			req_set_header(r, "Allow", allow);
 			return;
@@ -626,16 +629,16 @@ static int addr_trusted(const char *addr)
 static void client_addr(struct req *r)
 {
 	const union MHD_ConnectionInfo *ci =
-		MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	    MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
 	snprintf(r->addr, sizeof(r->addr), "-");
 	if (ci && ci->client_addr) {
 		const struct sockaddr *sa = ci->client_addr;
 		if (sa->sa_family == AF_INET)
 			inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, r->addr,
-				  sizeof(r->addr));
+			          sizeof(r->addr));
 		else if (sa->sa_family == AF_INET6)
 			inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, r->addr,
-				  sizeof(r->addr));
+			          sizeof(r->addr));
 	}
 	if (!addr_trusted(r->addr))
 		return;
@@ -668,9 +671,9 @@ static int64_t mono_ns(void)
 }
 
 static enum MHD_Result post_iter(void *cls, enum MHD_ValueKind kind, const char *key,
-				 const char *filename, const char *content_type,
-				 const char *transfer_encoding, const char *data, uint64_t off,
-				 size_t size)
+                                 const char *filename, const char *content_type,
+                                 const char *transfer_encoding, const char *data, uint64_t off,
+                                 size_t size)
 {
 	struct req *r = cls;
 	(void)kind;
@@ -688,7 +691,7 @@ static enum MHD_Result post_iter(void *cls, enum MHD_ValueKind kind, const char 
 			u->fd = mkstemp(u->tmp_path);
 			if (u->fd < 0) {
 				err_internal(&r->upload_err, "unable to store upload: %s",
-					     strerror(errno));
+				             strerror(errno));
 				r->body_state = 2;
 				return MHD_NO;
 			}
@@ -697,7 +700,7 @@ static enum MHD_Result post_iter(void *cls, enum MHD_ValueKind kind, const char 
 		}
 		if ((uint64_t)u->size + size > r->upload_max) {
 			err_set(&r->upload_err, 413, "media.too_large", key,
-				"file '%s' is over %zu bytes", filename, r->upload_max);
+			        "file '%s' is over %zu bytes", filename, r->upload_max);
 			r->body_state = 2;
 			return MHD_NO;
 		}
@@ -720,8 +723,8 @@ static enum MHD_Result post_iter(void *cls, enum MHD_ValueKind kind, const char 
 	}
 	strbuf_add(&f->value, data, size);
 	if (f->value.err) {
-		err_set(&r->upload_err, 413, "http.field_too_large", key, "form field '%s' is too long",
-			key);
+		err_set(&r->upload_err, 413, "http.field_too_large", key,
+		        "form field '%s' is too long", key);
 		r->body_state = 2;
 		return MHD_NO;
 	}
@@ -730,24 +733,28 @@ static enum MHD_Result post_iter(void *cls, enum MHD_ValueKind kind, const char 
 
 static int begin_body(struct req *r, struct err *e)
 {
+	if (!r->route) { /* 404 or 405 follows: read nothing */
+		r->body_state = 3;
+		return 0;
+	}
 	const char *cl = req_header(r, "Content-Length");
 	int64_t len = 0;
 	if (cl && parse_i64(cl, 0, INT64_MAX, &len))
 		return err_invalid(e, "http.content_length", NULL, "bad Content-Length");
 	if (r->route && (r->route->flags & ROUTE_UPLOAD)) {
 		r->upload_max = r->route->upload_max ? r->route->upload_max
-						     : (size_t)config_int("media.max_bytes");
+		                                     : (size_t)config_int("media.max_bytes");
 		if (len > (int64_t)r->upload_max + 65536)
-			return err_set(e, 413, "media.too_large", "file", "upload is over %zu bytes",
-				       r->upload_max);
+			return err_set(e, 413, "media.too_large", "file",
+			               "upload is over %zu bytes", r->upload_max);
 		const char *ct = req_header(r, "Content-Type");
 		if (!ct || strncmp(ct, "multipart/form-data", 19))
 			return err_set(e, 415, "http.unsupported_media_type", NULL,
-				       "send the file as multipart/form-data");
+			               "send the file as multipart/form-data");
 		r->post = MHD_create_post_processor(r->conn, 65536, post_iter, r);
 		if (!r->post)
 			return err_set(e, 415, "http.unsupported_media_type", NULL,
-				       "unreadable multipart/form-data");
+			               "unreadable multipart/form-data");
 		return 0;
 	}
 	if (len > (int64_t)opts->body_max)
@@ -756,14 +763,14 @@ static int begin_body(struct req *r, struct err *e)
 		const char *ct = req_header(r, "Content-Type");
 		if (!r->body_state && (!ct || strncmp(ct, "application/json", 16)))
 			return err_set(e, 415, "http.unsupported_media_type", NULL,
-				       "send the body as application/json");
+			               "send the body as application/json");
 	}
 	return 0;
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
-				  const char *method, const char *version, const char *upload_data,
-				  size_t *upload_size, void **con_cls)
+                                  const char *method, const char *version, const char *upload_data,
+                                  size_t *upload_size, void **con_cls)
 {
 	(void)cls;
 	(void)version;
@@ -803,10 +810,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	if (*upload_size) {
 		if (r->body_state == 0) {
 			if (r->post) {
-				if (MHD_post_process(r->post, upload_data, *upload_size) != MHD_YES &&
+				if (MHD_post_process(r->post, upload_data, *upload_size) !=
+				        MHD_YES &&
 				    !r->body_state) {
 					err_invalid(&r->upload_err, "http.multipart", NULL,
-						    "malformed multipart/form-data");
+					            "malformed multipart/form-data");
 					r->body_state = 2;
 				}
 			} else {
@@ -830,7 +838,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 }
 
 static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
-			 enum MHD_RequestTerminationCode toe)
+                         enum MHD_RequestTerminationCode toe)
 {
 	(void)cls;
 	(void)conn;
@@ -841,9 +849,9 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	if (opts->access_log && log_enabled(LOG_INFO)) {
 		int64_t us = (mono_ns() - r->t0_ns) / 1000;
 		log_info("access %s %s %s %s %d %zu %lld.%03lldms %s%s", r->request_id, r->addr,
-			 r->method, r->path, r->status, r->out.len, (long long)(us / 1000),
-			 (long long)(us % 1000), r->who ? r->who->login : "-",
-			 toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " (aborted)");
+		         r->method, r->path, r->status, r->out.len, (long long)(us / 1000),
+		         (long long)(us % 1000), r->who ? r->who->login : "-",
+		         toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " (aborted)");
 	}
 	if (r->post)
 		MHD_destroy_post_processor(r->post);
@@ -870,7 +878,7 @@ static int bind_listen(const char *listen_on, struct sockaddr_in *sa, struct err
 	if (!colon || (size_t)(colon - listen_on) >= sizeof(host) ||
 	    parse_i64(colon + 1, 0, 65535, &port))
 		return err_invalid(e, "config.listen", "listen",
-				   "listen must be address:port, not '%s'", listen_on);
+		                   "listen must be address:port, not '%s'", listen_on);
 	memcpy(host, listen_on, (size_t)(colon - listen_on));
 	host[colon - listen_on] = '\0';
 	memset(sa, 0, sizeof(*sa));
@@ -878,13 +886,13 @@ static int bind_listen(const char *listen_on, struct sockaddr_in *sa, struct err
 	sa->sin_port = htons((uint16_t)port);
 	if (inet_pton(AF_INET, host, &sa->sin_addr) != 1)
 		return err_invalid(e, "config.listen", "listen", "listen address '%s' is not IPv4",
-				   host);
+		                   host);
 	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	int one = 1;
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 	if (fd < 0 || bind(fd, (struct sockaddr *)sa, sizeof(*sa)) || listen(fd, 512)) {
 		err_invalid(e, "http.listen", "listen", "unable to listen on %s: %s", listen_on,
-			    strerror(errno));
+		            strerror(errno));
 		if (fd >= 0)
 			close(fd);
 		return -1;
@@ -900,9 +908,11 @@ static int write_ready(const char *path, const char *addr, struct err *e)
 	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
 	FILE *f = fopen(tmp, "w");
 	if (!f || fprintf(f, "%s\n", addr) < 0 || fclose(f))
-		return err_invalid(e, "http.ready_file", "ready_file", "unable to write '%s'", path);
+		return err_invalid(e, "http.ready_file", "ready_file", "unable to write '%s'",
+		                   path);
 	if (rename(tmp, path))
-		return err_invalid(e, "http.ready_file", "ready_file", "unable to write '%s'", path);
+		return err_invalid(e, "http.ready_file", "ready_file", "unable to write '%s'",
+		                   path);
 	return 0;
 }
 
@@ -927,11 +937,11 @@ int http_serve(const struct server_opts *o, struct err *e)
 	signal(SIGPIPE, SIG_IGN);
 
 	struct MHD_Daemon *d = MHD_start_daemon(
-		MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_TURBO | MHD_USE_ITC,
-		0, NULL, NULL, on_request, NULL, MHD_OPTION_LISTEN_SOCKET, fd,
-		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)o->threads, MHD_OPTION_CONNECTION_LIMIT,
-		(unsigned)o->connection_limit, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60,
-		MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL, MHD_OPTION_END);
+	    MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_TURBO | MHD_USE_ITC, 0, NULL,
+	    NULL, on_request, NULL, MHD_OPTION_LISTEN_SOCKET, fd, MHD_OPTION_THREAD_POOL_SIZE,
+	    (unsigned)o->threads, MHD_OPTION_CONNECTION_LIMIT, (unsigned)o->connection_limit,
+	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60, MHD_OPTION_NOTIFY_COMPLETED, on_completed,
+	    NULL, MHD_OPTION_END);
 	if (!d) {
 		close(fd);
 		return err_internal(e, "unable to start the HTTP server");

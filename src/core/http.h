@@ -112,7 +112,7 @@ struct req {
 	/* body */
 	struct strbuf body;
 	json_t *json;
-	int body_state; /* 0 reading, 1 too large, 2 upload error (err set) */
+	int body_state; /* 0 reading, 1 too large, 2 upload error (err set), 3 discard */
 	void *post;     /* struct MHD_PostProcessor */
 	struct upload *uploads;
 	struct form_field *fields;
@@ -161,7 +161,7 @@ struct page {
 	const char *order;
 };
 int req_page(struct req *r, const char *const *allowed, const char *default_sort, struct page *pg,
-	     struct err *e);
+             struct err *e);
 /* Begin {"items":[ ... the caller writes rows ... */
 void page_begin(struct req *r);
 /* ... ],"page":..,"page_size":..,"total":..} */

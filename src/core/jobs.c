@@ -41,8 +41,8 @@ static const struct job_kind *kind_find(const char *kind)
 }
 
 int jobs_enqueue(struct db *db, const char *kind, const char *region, const char *args_json,
-		 int64_t delay_ms, int repeat_seconds, const char *created_by, char *id_out,
-		 struct err *e)
+                 int64_t delay_ms, int repeat_seconds, const char *created_by, char *id_out,
+                 struct err *e)
 {
 	char id[ID_LEN + 1], now[32], at[32];
 	int64_t t = time_now_ms();
@@ -50,10 +50,10 @@ int jobs_enqueue(struct db *db, const char *kind, const char *region, const char
 	time_iso(t, now);
 	time_iso(t + delay_ms, at);
 	if (db_exec(db, e,
-		    "INSERT INTO jobs (id, region, kind, args, state, run_at, repeat_seconds, "
-		    "created_by, created_at) VALUES (?, ?, ?, ?, 'queued', ?, ?, ?, ?)",
-		    DB_T(id), DB_T(region), DB_T(kind), DB_T(args_json ? args_json : "{}"),
-		    DB_T(at), DB_I(repeat_seconds), DB_T(created_by), DB_T(now)) < 0)
+	            "INSERT INTO jobs (id, region, kind, args, state, run_at, repeat_seconds, "
+	            "created_by, created_at) VALUES (?, ?, ?, ?, 'queued', ?, ?, ?, ?)",
+	            DB_T(id), DB_T(region), DB_T(kind), DB_T(args_json ? args_json : "{}"),
+	            DB_T(at), DB_I(repeat_seconds), DB_T(created_by), DB_T(now)) < 0)
 		return -1;
 	if (id_out)
 		memcpy(id_out, id, ID_LEN + 1);
@@ -61,13 +61,13 @@ int jobs_enqueue(struct db *db, const char *kind, const char *region, const char
 }
 
 int jobs_ensure_repeating(struct db *db, const char *kind, const char *region, int seconds,
-			  struct err *e)
+                          struct err *e)
 {
 	int64_t n = 0;
 	if (db_get_int(db, e, &n,
-		       "SELECT count(*) FROM jobs WHERE kind = ? AND region = ? "
-		       "AND state IN ('queued', 'running')",
-		       DB_ARGS(DB_T(kind), DB_T(region))) < 0)
+	               "SELECT count(*) FROM jobs WHERE kind = ? AND region = ? "
+	               "AND state IN ('queued', 'running')",
+	               DB_ARGS(DB_T(kind), DB_T(region))) < 0)
 		return -1;
 	return n ? 0 : jobs_enqueue(db, kind, region, "{}", 0, seconds, "system", NULL, e);
 }
@@ -80,23 +80,23 @@ void jobs_progress(struct job_ctx *j, int pct)
 	if (pct > 100)
 		pct = 100;
 	if (db_exec(j->db, &e, "UPDATE jobs SET progress = ? WHERE id = ?", DB_I(pct),
-		    DB_T(j->id)) < 0)
+	            DB_T(j->id)) < 0)
 		log_warn("job %s: progress not recorded: %s", j->id, e.msg);
 }
 
 /* Claim the next due job: 1 claimed, 0 none, -1 error. */
 static int claim(struct db *db, struct arena *a, struct job_ctx *j, int64_t *attempts,
-		 int64_t *max_attempts, int64_t *repeat, const char **args, struct err *e)
+                 int64_t *max_attempts, int64_t *repeat, const char **args, struct err *e)
 {
 	char now[32];
 	time_iso(time_now_ms(), now);
 	if (db_begin(db, DB_WRITE, e))
 		return -1;
 	struct db_stmt *st = db_query(
-		db, e,
-		"SELECT id, kind, region, args, attempts, max_attempts, repeat_seconds FROM jobs "
-		"WHERE state = 'queued' AND run_at <= ? ORDER BY run_at, id LIMIT 1",
-		DB_T(now));
+	    db, e,
+	    "SELECT id, kind, region, args, attempts, max_attempts, repeat_seconds FROM jobs "
+	    "WHERE state = 'queued' AND run_at <= ? ORDER BY run_at, id LIMIT 1",
+	    DB_T(now));
 	if (!st)
 		goto fail;
 	int rc = db_step(st, e);
@@ -115,8 +115,8 @@ static int claim(struct db *db, struct arena *a, struct job_ctx *j, int64_t *att
 	*repeat = db_int(st, 6);
 	db_done(st);
 	if (db_exec(db, e,
-		    "UPDATE jobs SET state = 'running', attempts = ?, started_at = ? WHERE id = ?",
-		    DB_I(*attempts), DB_T(now), DB_T(j->id)) < 0)
+	            "UPDATE jobs SET state = 'running', attempts = ?, started_at = ? WHERE id = ?",
+	            DB_I(*attempts), DB_T(now), DB_T(j->id)) < 0)
 		goto fail;
 	return db_commit(db, e) ? -1 : 1;
 fail:
@@ -125,7 +125,7 @@ fail:
 }
 
 static int finish(struct db *db, struct job_ctx *j, int ok, const char *errmsg, int64_t attempts,
-		  int64_t max_attempts, int64_t repeat, const char *args, struct err *e)
+                  int64_t max_attempts, int64_t repeat, const char *args, struct err *e)
 {
 	char now[32], later[32];
 	int64_t t = time_now_ms();
@@ -136,24 +136,26 @@ static int finish(struct db *db, struct job_ctx *j, int ok, const char *errmsg, 
 		return -1;
 	int64_t n;
 	if (ok) {
-		n = db_exec(db, e,
-			    "UPDATE jobs SET state = 'done', progress = 100, result = ?, error = NULL, "
-			    "finished_at = ? WHERE id = ?",
-			    DB_T(j->result.len ? j->result.buf : "null"), DB_T(now), DB_T(j->id));
+		n = db_exec(
+		    db, e,
+		    "UPDATE jobs SET state = 'done', progress = 100, result = ?, error = NULL, "
+		    "finished_at = ? WHERE id = ?",
+		    DB_T(j->result.len ? j->result.buf : "null"), DB_T(now), DB_T(j->id));
 	} else if (attempts < max_attempts) {
 		int64_t backoff = 10000LL << (attempts < 10 ? attempts : 10);
 		time_iso(t + backoff, later);
 		n = db_exec(db, e,
-			    "UPDATE jobs SET state = 'queued', run_at = ?, error = ? WHERE id = ?",
-			    DB_T(later), DB_T(errmsg), DB_T(j->id));
+		            "UPDATE jobs SET state = 'queued', run_at = ?, error = ? WHERE id = ?",
+		            DB_T(later), DB_T(errmsg), DB_T(j->id));
 	} else {
-		n = db_exec(db, e,
-			    "UPDATE jobs SET state = 'failed', error = ?, finished_at = ? WHERE id = ?",
-			    DB_T(errmsg), DB_T(now), DB_T(j->id));
+		n = db_exec(
+		    db, e,
+		    "UPDATE jobs SET state = 'failed', error = ?, finished_at = ? WHERE id = ?",
+		    DB_T(errmsg), DB_T(now), DB_T(j->id));
 	}
 	if (n >= 0 && repeat > 0 && (ok || attempts >= max_attempts))
 		n = jobs_enqueue(db, j->kind, j->region, args, repeat * 1000, (int)repeat, "system",
-				 NULL, e);
+		                 NULL, e);
 	if (n < 0) {
 		db_rollback(db);
 		return -1;
@@ -177,7 +179,8 @@ static int run_one(struct db *db, struct err *e)
 	j.db = db;
 	j.arena = &a;
 	strbuf_init(&j.result, &a, 1 << 20);
-	j.actor = (struct actor){ .kind = "system", .id = NULL, .name = "jobs", .request_id = j.id };
+	j.actor =
+	    (struct actor){ .kind = "system", .id = NULL, .name = "jobs", .request_id = j.id };
 	const struct job_kind *k = kind_find(j.kind);
 	struct err je;
 	err_clear(&je);
@@ -185,14 +188,14 @@ static int run_one(struct db *db, struct err *e)
 	j.args = json_parse(&a, args, strlen(args), &je);
 	if (!k)
 		err_set(&je, 500, "jobs.unknown_kind", NULL, "no handler for job kind '%s'",
-			j.kind);
+		        j.kind);
 	else if (j.args && k->run(&j, &je) == 0)
 		ok = 1;
 	if (!ok)
 		log_warn("job %s (%s) attempt %lld failed: %s", j.id, j.kind, (long long)attempts,
-			 je.msg);
+		         je.msg);
 	rc = finish(db, &j, ok, ok ? NULL : je.msg, attempts, max_attempts, repeat, args, e) ? -1
-											 : 1;
+	                                                                                     : 1;
 out:
 	db_reset_all(db);
 	db_set_arena(db, saved);
@@ -229,8 +232,8 @@ static void *loop(void *arg)
 		pthread_mutex_unlock(&lock);
 	}
 	/* jobs cut off by a crash or a stop run again */
-	if (db_exec(db, &e, "UPDATE jobs SET state = 'queued' WHERE state = 'running'",
-		    DB_NOARGS) < 0)
+	if (db_exec(db, &e, "UPDATE jobs SET state = 'queued' WHERE state = 'running'", DB_NOARGS) <
+	    0)
 		log_error("jobs: %s", e.msg);
 	int64_t poll = config_int("jobs.poll_ms");
 	for (;;) {

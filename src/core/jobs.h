@@ -44,11 +44,11 @@ void jobs_progress(struct job_ctx *j, int pct);
  * id_out (27 bytes) gets the new id.
  */
 int jobs_enqueue(struct db *db, const char *kind, const char *region, const char *args_json,
-		 int64_t delay_ms, int repeat_seconds, const char *created_by, char *id_out,
-		 struct err *e);
+                 int64_t delay_ms, int repeat_seconds, const char *created_by, char *id_out,
+                 struct err *e);
 /* Make sure one queued job of a repeating kind exists (idempotent). */
 int jobs_ensure_repeating(struct db *db, const char *kind, const char *region, int seconds,
-			  struct err *e);
+                          struct err *e);
 
 /* Start and stop the scheduler thread. */
 int jobs_start(const char *db_url, struct err *e);

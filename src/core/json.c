@@ -66,13 +66,15 @@ void jw_arr_end(struct jw *w)
  * UTF-8 sequence, validated before it is copied.
  */
 static const unsigned char esc_class[256] = {
-	['\b'] = 2, ['\f'] = 2, ['\n'] = 2, ['\r'] = 2, ['\t'] = 2, ['"'] = 2, ['\\'] = 2,
-	[0] = 1, [1] = 1, [2] = 1, [3] = 1, [4] = 1, [5] = 1, [6] = 1, [7] = 1, [11] = 1,
-	[14] = 1, [15] = 1, [16] = 1, [17] = 1, [18] = 1, [19] = 1, [20] = 1, [21] = 1,
-	[22] = 1, [23] = 1, [24] = 1, [25] = 1, [26] = 1, [27] = 1, [28] = 1, [29] = 1,
-	[30] = 1, [31] = 1, ['<'] = 1, ['>'] = 1, ['&'] = 1, [127] = 1,
+	['\b'] = 2,     ['\f'] = 2, ['\n'] = 2, ['\r'] = 2, ['\t'] = 2, ['"'] = 2, ['\\'] = 2,
+	[0] = 1,        [1] = 1,    [2] = 1,    [3] = 1,    [4] = 1,    [5] = 1,   [6] = 1,
+	[7] = 1,        [11] = 1,   [14] = 1,   [15] = 1,   [16] = 1,   [17] = 1,  [18] = 1,
+	[19] = 1,       [20] = 1,   [21] = 1,   [22] = 1,   [23] = 1,   [24] = 1,  [25] = 1,
+	[26] = 1,       [27] = 1,   [28] = 1,   [29] = 1,   [30] = 1,   [31] = 1,  ['<'] = 1,
+	['>'] = 1,      ['&'] = 1,  [127] = 1,
 #define R16(x) x, x, x, x, x, x, x, x, x, x, x, x, x, x, x, x
-	[128] = R16(3), R16(3), R16(3), R16(3), R16(3), R16(3), R16(3), R16(3)
+	[128] = R16(3), R16(3),     R16(3),     R16(3),     R16(3),     R16(3),    R16(3),
+	R16(3)
 #undef R16
 };
 
@@ -146,11 +148,21 @@ void json_escape(struct strbuf *sb, const char *s, size_t n)
 		if (cls == 2) {
 			char e[2] = { '\\', (char)*p };
 			switch (*p) {
-			case '\b': e[1] = 'b'; break;
-			case '\f': e[1] = 'f'; break;
-			case '\n': e[1] = 'n'; break;
-			case '\r': e[1] = 'r'; break;
-			case '\t': e[1] = 't'; break;
+			case '\b':
+				e[1] = 'b';
+				break;
+			case '\f':
+				e[1] = 'f';
+				break;
+			case '\n':
+				e[1] = 'n';
+				break;
+			case '\r':
+				e[1] = 'r';
+				break;
+			case '\t':
+				e[1] = 't';
+				break;
 			}
 			strbuf_add(sb, e, 2);
 		} else if (cls == 1) {
@@ -290,7 +302,7 @@ json_t *json_parse(struct arena *a, const char *buf, size_t len, struct err *e)
 	json_t *v = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &je);
 	if (!v) {
 		err_set(e, 400, "json.malformed", NULL, "malformed JSON at line %d column %d: %s",
-			je.line, je.column, je.text);
+		        je.line, je.column, je.text);
 		return NULL;
 	}
 	arena_defer(a, json_release, v);
@@ -326,8 +338,8 @@ static int decode_one(const json_t *v, const struct jfield *f, void *out, struct
 			int64_t max = f->max ? f->max : 200;
 			if (chars < f->min || chars > max)
 				return err_invalid(e, "json.length", k,
-						   "'%s' must be %lld to %lld characters", k,
-						   (long long)f->min, (long long)max);
+				                   "'%s' must be %lld to %lld characters", k,
+				                   (long long)f->min, (long long)max);
 		}
 		*FIELD(out, f, const char *) = s;
 		return 0;
@@ -339,7 +351,7 @@ static int decode_one(const json_t *v, const struct jfield *f, void *out, struct
 		int64_t x = json_integer_value(v);
 		if ((f->min || f->max) && (x < f->min || x > f->max))
 			return err_invalid(e, "json.range", k, "'%s' must be between %lld and %lld",
-					   k, (long long)f->min, (long long)f->max);
+			                   k, (long long)f->min, (long long)f->max);
 		*FIELD(out, f, int64_t) = x;
 		return 0;
 	}
@@ -352,26 +364,27 @@ static int decode_one(const json_t *v, const struct jfield *f, void *out, struct
 		int64_t ms;
 		if (!json_is_string(v) || time_parse_iso(json_string_value(v), &ms))
 			return err_invalid(e, "json.instant", k,
-					   "'%s' must be an ISO-8601 instant with offset", k);
+			                   "'%s' must be an ISO-8601 instant with offset", k);
 		*FIELD(out, f, int64_t) = ms;
 		return 0;
 	}
 	case JF_STRS: {
 		if (!json_is_array(v))
-			return err_invalid(e, "json.type", k, "'%s' must be an array of strings", k);
+			return err_invalid(e, "json.type", k, "'%s' must be an array of strings",
+			                   k);
 		size_t i;
 		json_t *x;
 		json_array_foreach(v, i, x)
 		{
-			long chars = json_is_string(x) ? utf8_len(json_string_value(x),
-								   json_string_length(x))
-						       : -1;
+			long chars = json_is_string(x)
+			                 ? utf8_len(json_string_value(x), json_string_length(x))
+			                 : -1;
 			int64_t max = f->max ? f->max : 200;
 			if (chars < 0 || chars < f->min || chars > max)
 				return err_invalid(e, "json.type", k,
-						   "'%s' item %zu must be a string of %lld to %lld "
-						   "characters",
-						   k, i, (long long)f->min, (long long)max);
+				                   "'%s' item %zu must be a string of %lld to %lld "
+				                   "characters",
+				                   k, i, (long long)f->min, (long long)max);
 		}
 		*FIELD(out, f, const json_t *) = v;
 		return 0;
@@ -381,7 +394,7 @@ static int decode_one(const json_t *v, const struct jfield *f, void *out, struct
 }
 
 int json_decode(const json_t *obj, const struct jfield *f, size_t n, void *out, uint64_t *seen,
-		int partial, struct err *e)
+                int partial, struct err *e)
 {
 	const char *k;
 	json_t *v;
@@ -407,7 +420,7 @@ int json_decode(const json_t *obj, const struct jfield *f, size_t n, void *out, 
 		for (size_t i = 0; i < n; i++)
 			if ((f[i].flags & JF_REQUIRED) && !(mask & ((uint64_t)1 << (i & 63))))
 				return err_invalid(e, "json.required", f[i].key, "'%s' is required",
-						   f[i].key);
+				                   f[i].key);
 	if (seen)
 		*seen = mask;
 	return 0;

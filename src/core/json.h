@@ -98,7 +98,7 @@ struct jfield {
  * obj, which lives as long as the arena.
  */
 int json_decode(const json_t *obj, const struct jfield *f, size_t n, void *out, uint64_t *seen,
-		int partial, struct err *e);
+                int partial, struct err *e);
 /* Encode every non-secret field of in as keys of the current object. */
 void json_encode(struct jw *w, const struct jfield *f, size_t n, const void *in);
 

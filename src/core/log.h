@@ -5,7 +5,13 @@
 #ifndef CUNWU_LOG_H
 #define CUNWU_LOG_H
 
-enum log_level { LOG_DEBUG, LOG_INFO, LOG_WARN, LOG_ERROR, LOG_OFF };
+enum log_level {
+	LOG_DEBUG,
+	LOG_INFO,
+	LOG_WARN,
+	LOG_ERROR,
+	LOG_OFF
+};
 
 /* level by name ("debug", "info", "warn", "error", "off"); -1 on an unknown name */
 int log_level_parse(const char *name);

@@ -50,7 +50,7 @@ static int rd16(const struct tiff *t, size_t off, unsigned *v)
 	if (off > t->n || t->n - off < 2)
 		return -1;
 	*v = t->be ? (unsigned)(t->p[off] << 8 | t->p[off + 1])
-		   : (unsigned)(t->p[off + 1] << 8 | t->p[off]);
+	           : (unsigned)(t->p[off + 1] << 8 | t->p[off]);
 	return 0;
 }
 
@@ -60,7 +60,7 @@ static int rd32(const struct tiff *t, size_t off, uint32_t *v)
 		return -1;
 	const unsigned char *b = t->p + off;
 	*v = t->be ? (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3]
-		   : (uint32_t)b[3] << 24 | (uint32_t)b[2] << 16 | (uint32_t)b[1] << 8 | b[0];
+	           : (uint32_t)b[3] << 24 | (uint32_t)b[2] << 16 | (uint32_t)b[1] << 8 | b[0];
 	return 0;
 }
 
@@ -157,8 +157,8 @@ static int strip_png(unsigned char *p, size_t *n)
 	while (i < *n) {
 		if (*n - i < 12)
 			return -1;
-		size_t len = (size_t)p[i] << 24 | (size_t)p[i + 1] << 16 | (size_t)p[i + 2] << 8 |
-			     p[i + 3];
+		size_t len =
+		    (size_t)p[i] << 24 | (size_t)p[i + 1] << 16 | (size_t)p[i + 2] << 8 | p[i + 3];
 		if (len > *n - i - 12)
 			return -1;
 		size_t whole = 12 + len;
@@ -207,7 +207,7 @@ static int read_all(const char *path, int64_t max, unsigned char **out, size_t *
 	if (st.st_size > max) {
 		close(fd);
 		return err_set(e, 413, "media.too_large", "file", "file is over %lld bytes",
-			       (long long)max);
+		               (long long)max);
 	}
 	unsigned char *b = malloc((size_t)st.st_size + 1);
 	size_t got = 0;
@@ -251,7 +251,7 @@ static int write_durable(const char *path, const unsigned char *p, size_t n)
 }
 
 int media_store(const char *tmp_path, int64_t max_bytes, int keep_position, char out_id[65],
-		const char **out_mime, int64_t *out_size, struct err *e)
+                const char **out_mime, int64_t *out_size, struct err *e)
 {
 	unsigned char *buf = NULL;
 	size_t n = 0;
@@ -261,7 +261,7 @@ int media_store(const char *tmp_path, int64_t max_bytes, int keep_position, char
 	if (!mime) {
 		free(buf);
 		return err_set(e, 415, "media.type", "file",
-			       "file is not a JPEG, PNG or PDF (judged by its content)");
+		               "file is not a JPEG, PNG or PDF (judged by its content)");
 	}
 	if (!keep_position && media_strip_position(mime, buf, &n) < 0) {
 		free(buf);

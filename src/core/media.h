@@ -34,7 +34,7 @@ void media_set_dir(const char *dir);
  * out_id gets the sha256 hex (65 bytes); out_mime the type. The temp file is consumed.
  */
 int media_store(const char *tmp_path, int64_t max_bytes, int keep_position, char out_id[65],
-		const char **out_mime, int64_t *out_size, struct err *e);
+                const char **out_mime, int64_t *out_size, struct err *e);
 /* Path of a stored file (into buf), or -1 if id is malformed. */
 int media_path(const char *id, char *buf, size_t len);
 

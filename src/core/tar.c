@@ -103,16 +103,18 @@ int tar_parse_header(const unsigned char h[512], struct tar_entry *ent, struct e
 	for (int i = 0; i < 512; i++)
 		calc += (i >= 148 && i < 156) ? ' ' : h[i];
 	if (calc != sum)
-		return err_invalid(e, "backup.malformed", "file", "archive header checksum is wrong");
+		return err_invalid(e, "backup.malformed", "file",
+		                   "archive header checksum is wrong");
 	if (h[156] != '0' && h[156] != '\0')
-		return err_invalid(e, "backup.malformed", "file", "archive holds something not a file");
+		return err_invalid(e, "backup.malformed", "file",
+		                   "archive holds something not a file");
 	if (!memchr(h, '\0', 100))
 		return err_invalid(e, "backup.malformed", "file", "archive name is not terminated");
 	memcpy(ent->name, h, 100);
 	ent->name[100] = '\0';
 	if (!ent->name[0] || ent->name[0] == '/' || strstr(ent->name, ".."))
-		return err_invalid(e, "backup.malformed", "file", "archive name '%s' is not allowed",
-				   ent->name);
+		return err_invalid(e, "backup.malformed", "file",
+		                   "archive name '%s' is not allowed", ent->name);
 	ent->size = size;
 	return 1;
 }

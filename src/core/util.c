@@ -37,8 +37,8 @@ void time_iso(int64_t ms, char buf[32])
 	if (year > 9999)
 		year = 9999;
 	snprintf(buf, 32, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", year % 10000,
-		 (tm.tm_mon + 1) % 100, tm.tm_mday % 100, tm.tm_hour % 100, tm.tm_min % 100,
-		 tm.tm_sec % 100, frac % 1000);
+	         (tm.tm_mon + 1) % 100, tm.tm_mday % 100, tm.tm_hour % 100, tm.tm_min % 100,
+	         tm.tm_sec % 100, frac % 1000);
 }
 
 static int digits(const char *s, int n, int *out)

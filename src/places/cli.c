@@ -21,7 +21,7 @@ static char *slurp(struct arena *a, const char *path, size_t *len, struct err *e
 	FILE *f = fopen(path, "rb");
 	if (!f) {
 		err_invalid(e, "places.file", "file", "unable to open '%s': %s", path,
-			    strerror(errno));
+		            strerror(errno));
 		return NULL;
 	}
 	struct strbuf sb;
@@ -56,7 +56,7 @@ static int cmd_load(struct cli *c, struct err *e)
 		return -1;
 	if (!n)
 		return err_invalid(e, "places.none", "under", "no places under '%s' in the file",
-				   under ? under : "");
+		                   under ? under : "");
 	int64_t added;
 	if (db_begin(c->db, DB_WRITE, e))
 		return -1;

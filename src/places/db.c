@@ -8,7 +8,7 @@
 #include "core/util.h"
 #include "core/banned.h"
 
-#define PLACE_COLS                                                                          \
+#define PLACE_COLS                                                                                 \
 	"id, region, code, name, kind, parent_id, path, depth, version, created_at, updated_at"
 
 static void read_place(struct db_stmt *st, struct place *p)
@@ -28,8 +28,8 @@ static void read_place(struct db_stmt *st, struct place *p)
 
 int places_get(struct db *db, const char *id, struct place *p, struct err *e)
 {
-	struct db_stmt *st = db_query(db, e, "SELECT " PLACE_COLS " FROM places WHERE id = ?",
-				      DB_T(id));
+	struct db_stmt *st =
+	    db_query(db, e, "SELECT " PLACE_COLS " FROM places WHERE id = ?", DB_T(id));
 	if (!st)
 		return -1;
 	int rc = db_step(st, e);
@@ -56,7 +56,7 @@ int places_resolve(struct db *db, const char *ref, struct place *p, struct err *
 }
 
 int places_load(struct db *db, const struct actor *who, const struct nbs_row *rows, size_t n,
-		int64_t *added, struct err *e)
+                int64_t *added, struct err *e)
 {
 	char now[32];
 	time_iso(time_now_ms(), now);
@@ -68,13 +68,13 @@ int places_load(struct db *db, const struct actor *who, const struct nbs_row *ro
 		if (r->parent[0]) {
 			const char *pp = NULL;
 			int rc = db_get_text(db, e, &pp, "SELECT path FROM places WHERE id = ?",
-					     DB_ARGS(DB_T(r->parent)));
+			                     DB_ARGS(DB_T(r->parent)));
 			if (rc < 0)
 				return -1;
 			if (rc == 0)
 				return err_invalid(e, "places.parent_missing", "parent",
-						   "place %s has no parent %s loaded", r->code,
-						   r->parent);
+				                   "place %s has no parent %s loaded", r->code,
+				                   r->parent);
 			path = arena_printf(a, "%s%s/", pp, r->code);
 		} else {
 			path = arena_printf(a, "/%s/", r->code);
@@ -83,13 +83,13 @@ int places_load(struct db *db, const struct actor *who, const struct nbs_row *ro
 		memcpy(region, r->code, 6);
 		region[6] = '\0';
 		int64_t ch = db_exec(
-			db, e,
-			"INSERT INTO places (id, region, code, name, kind, parent_id, path, depth, "
-			"created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-			"ON CONFLICT (id) DO NOTHING",
-			DB_T(r->code), DB_T(region), DB_T(r->code), DB_T(r->name), DB_T(r->kind),
-			DB_T(r->parent[0] ? r->parent : NULL), DB_T(path), DB_I(r->level), DB_T(now),
-			DB_T(now));
+		    db, e,
+		    "INSERT INTO places (id, region, code, name, kind, parent_id, path, depth, "
+		    "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+		    "ON CONFLICT (id) DO NOTHING",
+		    DB_T(r->code), DB_T(region), DB_T(r->code), DB_T(r->name), DB_T(r->kind),
+		    DB_T(r->parent[0] ? r->parent : NULL), DB_T(path), DB_I(r->level), DB_T(now),
+		    DB_T(now));
 		if (ch < 0)
 			return -1;
 		if (ch == 0)

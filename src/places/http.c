@@ -36,8 +36,8 @@ static int get_place(struct req *r, struct err *e)
 	return 0;
 }
 
-static const char *const place_sorts[] = { "name=name", "code=code", "kind=kind",
-					   "depth=depth", NULL };
+static const char *const place_sorts[] = { "name=name", "code=code", "kind=kind", "depth=depth",
+	                                   NULL };
 
 /* GET /api/v1/places?parent=ID&kind=village&q=text */
 static int list_places(struct req *r, struct err *e)
@@ -70,28 +70,36 @@ static int list_places(struct req *r, struct err *e)
 	args[n] = DB_NOARGS;
 	int64_t total = 0;
 	if (db_get_int(r->db, e, &total,
-		       arena_printf(&r->arena, "SELECT count(*) FROM places WHERE %s", where.buf),
-		       args) < 0)
+	               arena_printf(&r->arena, "SELECT count(*) FROM places WHERE %s", where.buf),
+	               args) < 0)
 		return -1;
 	args[n++] = DB_I(pg.size);
 	args[n++] = DB_I(pg.offset);
 	args[n] = DB_NOARGS;
 	struct db_stmt *st = db_query_(
-		r->db, e,
-		arena_printf(&r->arena,
-			     "SELECT id, region, code, name, kind, parent_id, path, depth, version, "
-			     "created_at, updated_at FROM places WHERE %s ORDER BY %s "
-			     "LIMIT ? OFFSET ?",
-			     where.buf, pg.order),
-		args);
+	    r->db, e,
+	    arena_printf(&r->arena,
+	                 "SELECT id, region, code, name, kind, parent_id, path, depth, version, "
+	                 "created_at, updated_at FROM places WHERE %s ORDER BY %s "
+	                 "LIMIT ? OFFSET ?",
+	                 where.buf, pg.order),
+	    args);
 	if (!st)
 		return -1;
 	page_begin(r);
 	int rc;
 	while ((rc = db_step(st, e)) == 1) {
-		struct place p = { db_text(st, 0), db_text(st, 1), db_text(st, 2), db_text(st, 3),
-				   db_text(st, 4), db_text(st, 5), db_text(st, 6), db_int(st, 7),
-				   db_int(st, 8), NULL, NULL };
+		struct place p = { db_text(st, 0),
+			           db_text(st, 1),
+			           db_text(st, 2),
+			           db_text(st, 3),
+			           db_text(st, 4),
+			           db_text(st, 5),
+			           db_text(st, 6),
+			           db_int(st, 7),
+			           db_int(st, 8),
+			           NULL,
+			           NULL };
 		write_place(req_jw(r), &p);
 	}
 	if (rc < 0)
@@ -112,15 +120,15 @@ static int tile_villages(struct db *db, const char *path, int64_t *out, struct e
 	char hi[512];
 	snprintf(hi, sizeof(hi), "%s~", path);
 	return db_get_int(db, e, out,
-			  "SELECT count(*) FROM places WHERE path >= ? AND path < ? "
-			  "AND kind IN ('village', 'community')",
-			  DB_ARGS(DB_T(path), DB_T(hi))) < 0
-		       ? -1
-		       : 0;
+	                  "SELECT count(*) FROM places WHERE path >= ? AND path < ? "
+	                  "AND kind IN ('village', 'community')",
+	                  DB_ARGS(DB_T(path), DB_T(hi))) < 0
+	           ? -1
+	           : 0;
 }
 
 static const struct cockpit_tile villages_tile = { "places.villages", "places.read", "个",
-						   tile_villages };
+	                                           tile_villages };
 
 void places_register(void)
 {

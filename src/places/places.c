@@ -37,12 +37,9 @@ const char *places_short_name(struct arena *a, const char *nbs, const char **kin
 	static const struct {
 		const char *suffix, *replace, *kind;
 	} rules[] = {
-		{ "社区居民委员会", "社区", "community" },
-		{ "社区居委会", "社区", "community" },
-		{ "居民委员会", "", "community" },
-		{ "居委会", "", "community" },
-		{ "村民委员会", "", "village" },
-		{ "村委会", "", "village" },
+		{ "社区居民委员会", "社区", "community" }, { "社区居委会", "社区", "community" },
+		{ "居民委员会", "", "community" },         { "居委会", "", "community" },
+		{ "村民委员会", "", "village" },           { "村委会", "", "village" },
 	};
 	for (size_t i = 0; i < sizeof(rules) / sizeof(rules[0]); i++)
 		if (ends_with(nbs, rules[i].suffix)) {
@@ -81,13 +78,13 @@ static int split4(char *line, char *f[4])
 }
 
 int places_nbs_parse(struct arena *a, const char *text, size_t len, const char *under,
-		     struct nbs_row **rows, size_t *nrows, struct err *e)
+                     struct nbs_row **rows, size_t *nrows, struct err *e)
 {
 	size_t ulen = under ? strlen(under) : 0;
 	if (under && ((ulen != 2 && ulen != 4 && ulen != 6 && ulen != 9 && ulen != 12) ||
-		      !all_digits(under, ulen)))
+	              !all_digits(under, ulen)))
 		return err_invalid(e, "places.code_invalid", "under",
-				   "'%s' is not an NBS code of 2, 4, 6, 9 or 12 digits", under);
+		                   "'%s' is not an NBS code of 2, 4, 6, 9 or 12 digits", under);
 	size_t cap = 256, n = 0;
 	struct nbs_row *out = arena_alloc(a, cap * sizeof(*out));
 	const char *p = text, *end = text + len;
@@ -105,8 +102,8 @@ int places_nbs_parse(struct arena *a, const char *text, size_t len, const char *
 		if (lineno == 1) {
 			if (strcmp(line, "code,name,level,parent_code"))
 				return err_invalid(e, "places.nbs_header", "file",
-						   "line 1: expected header "
-						   "'code,name,level,parent_code'");
+				                   "line 1: expected header "
+				                   "'code,name,level,parent_code'");
 			continue;
 		}
 		if (!ll)
@@ -114,32 +111,33 @@ int places_nbs_parse(struct arena *a, const char *text, size_t len, const char *
 		char *f[4];
 		if (memchr(line, '\0', ll) || split4(line, f))
 			return err_invalid(e, "places.nbs_line", "file",
-					   "line %d: expected 4 comma-separated fields", lineno);
+			                   "line %d: expected 4 comma-separated fields", lineno);
 		int level = -1;
 		for (int i = 0; i < 5; i++)
 			if (!strcmp(f[2], levels[i]))
 				level = i;
 		size_t cl = strlen(f[0]), pl = strlen(f[3]);
 		if (level < 0)
-			return err_invalid(e, "places.nbs_line", "file", "line %d: unknown level '%s'",
-					   lineno, f[2]);
+			return err_invalid(e, "places.nbs_line", "file",
+			                   "line %d: unknown level '%s'", lineno, f[2]);
 		if (cl != (size_t)level_digits[level] || !all_digits(f[0], cl))
 			return err_invalid(e, "places.nbs_line", "file",
-					   "line %d: code '%s' does not fit level %s", lineno, f[0],
-					   f[2]);
+			                   "line %d: code '%s' does not fit level %s", lineno, f[0],
+			                   f[2]);
 		if ((level == 0 && pl) ||
 		    (level > 0 && (pl != (size_t)level_digits[level - 1] || !all_digits(f[3], pl) ||
-				   strncmp(f[0], f[3], pl))))
+		                   strncmp(f[0], f[3], pl))))
 			return err_invalid(e, "places.nbs_line", "file",
-					   "line %d: parent '%s' does not fit code '%s'", lineno, f[3],
-					   f[0]);
+			                   "line %d: parent '%s' does not fit code '%s'", lineno,
+			                   f[3], f[0]);
 		long nl8 = utf8_len(f[1], strlen(f[1]));
 		if (nl8 < 1 || nl8 > 100)
 			return err_invalid(e, "places.nbs_line", "file",
-					   "line %d: name must be 1 to 100 characters of UTF-8", lineno);
+			                   "line %d: name must be 1 to 100 characters of UTF-8",
+			                   lineno);
 		/* keep ancestors of `under` and its subtree */
-		int keep = !under || (cl <= ulen ? !strncmp(under, f[0], cl)
-						 : !strncmp(f[0], under, ulen));
+		int keep = !under ||
+		           (cl <= ulen ? !strncmp(under, f[0], cl) : !strncmp(f[0], under, ulen));
 		if (!keep)
 			continue;
 		if (n == cap) {
@@ -167,8 +165,8 @@ int places_nbs_parse(struct arena *a, const char *text, size_t len, const char *
 		memcpy(key.code, out[i].parent, 13);
 		if (!bsearch(&key, out, n, sizeof(*out), cmp_rows) && under)
 			return err_invalid(e, "places.nbs_orphan", "file",
-					   "code %s has no parent %s in the file", out[i].code,
-					   out[i].parent);
+			                   "code %s has no parent %s in the file", out[i].code,
+			                   out[i].parent);
 	}
 	*rows = out;
 	*nrows = n;

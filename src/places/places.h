@@ -40,13 +40,13 @@ struct nbs_row {
  * Every bad line is reported as "line N: reason"; pure, and fuzzed.
  */
 int places_nbs_parse(struct arena *a, const char *text, size_t len, const char *under,
-		     struct nbs_row **rows, size_t *nrows, struct err *e);
+                     struct nbs_row **rows, size_t *nrows, struct err *e);
 /* Display name from an NBS name: "秦家山村村委会" -> "秦家山村". Pure. */
 const char *places_short_name(struct arena *a, const char *nbs_name, const char **kind);
 
 /* Insert the rows (existing ones are left alone), audited. *added gets the new count. */
 int places_load(struct db *db, const struct actor *who, const struct nbs_row *rows, size_t n,
-		int64_t *added, struct err *e);
+                int64_t *added, struct err *e);
 /* 1 found, 0 not, -1 error */
 int places_get(struct db *db, const char *id, struct place *p, struct err *e);
 /* Resolve "140406101" (code prefix) or a full id to a place id: 1 found, 0 not, -1 error */

@@ -59,7 +59,7 @@ int system_init_db(struct cli *c, struct err *e)
 	const char *media = system_media_path(&c->arena, c->db_url);
 	if (mkdir(media, 0750) && errno != EEXIST)
 		return err_invalid(e, "media.dir", "media.dir", "unable to create '%s': %s", media,
-				   strerror(errno));
+		                   strerror(errno));
 	return applied;
 }
 
@@ -190,11 +190,11 @@ static int cmd_backup(struct cli *c, struct err *e)
 	if (!out) {
 		unlink(snap);
 		return err_invalid(e, "backup.open", "file", "unable to create '%s': %s", file,
-				   strerror(errno));
+		                   strerror(errno));
 	}
 	int rc = tar_add_file(out, "cunwu.db", snap, e) ||
-		 add_media(out, system_media_path(&c->arena, c->db_url), "", e) ||
-		 tar_finish(out, e);
+	         add_media(out, system_media_path(&c->arena, c->db_url), "", e) ||
+	         tar_finish(out, e);
 	unlink(snap);
 	if (fclose(out) || rc) {
 		unlink(file);
@@ -215,11 +215,11 @@ static int cmd_restore(struct cli *c, struct err *e)
 	const char *dbpath = sqlite_path(c->db_url);
 	if (access(dbpath, F_OK) == 0)
 		return err_invalid(e, "restore.exists", "db",
-				   "'%s' already exists; restore into a new path", dbpath);
+		                   "'%s' already exists; restore into a new path", dbpath);
 	FILE *in = fopen(file, "rb");
 	if (!in)
 		return err_invalid(e, "restore.open", "file", "unable to open '%s': %s", file,
-				   strerror(errno));
+		                   strerror(errno));
 	const char *media = system_media_path(&c->arena, c->db_url);
 	mkdir(media, 0750);
 	struct tar_entry ent;
@@ -237,7 +237,7 @@ static int cmd_restore(struct cli *c, struct err *e)
 			snprintf(dst, sizeof(dst), "%s/%s", media, ent.name + 6);
 		} else {
 			rc = err_invalid(e, "restore.unexpected", "file",
-					 "'%s' holds an unexpected entry '%s'", file, ent.name);
+			                 "'%s' holds an unexpected entry '%s'", file, ent.name);
 			break;
 		}
 		FILE *out = fopen(dst, "wbx");
@@ -270,7 +270,7 @@ static char *read_text(struct arena *a, const char *path, struct err *e)
 	FILE *f = fopen(path, "rb");
 	if (!f) {
 		err_invalid(e, "audit.head_open", "head", "unable to open '%s': %s", path,
-			    strerror(errno));
+		            strerror(errno));
 		return NULL;
 	}
 	struct strbuf sb;
@@ -297,7 +297,7 @@ static int cmd_audit_verify(struct cli *c, struct err *e)
 		return -1;
 	if (!rep.ok) {
 		fprintf(stderr, "audit: FAILED after %lld rows: %s\n", (long long)rep.rows,
-			rep.first_bad);
+		        rep.first_bad);
 		return err_set(e, 1, "audit.broken", NULL, "audit log does not verify");
 	}
 	printf("audit: ok, %lld rows in %lld chain%s%s\n", (long long)rep.rows,

@@ -34,15 +34,15 @@ static uint32_t next(void)
 static const char *person_name(struct arena *a)
 {
 	static const char *const surnames[] = { "王", "李", "张", "刘", "陈", "杨", "赵", "郝",
-						"申", "牛", "秦", "冯", "贾", "韩", "宋", "常" };
+		                                "申", "牛", "秦", "冯", "贾", "韩", "宋", "常" };
 	static const char *const given[] = { "建国", "红梅", "志强", "秀英", "海军", "丽娟",
-					     "国栋", "玉兰", "晓东", "俊峰", "美玲", "永胜",
-					     "淑芬", "文斌", "翠萍", "宏伟", "春燕", "鹏飞" };
+		                             "国栋", "玉兰", "晓东", "俊峰", "美玲", "永胜",
+		                             "淑芬", "文斌", "翠萍", "宏伟", "春燕", "鹏飞" };
 	return arena_printf(a, "%s%s", surnames[next() % 16], given[next() % 18]);
 }
 
 static int add_user(struct cli *c, const char *login, const char *name, const char *place,
-		    const char *role, const char *password, struct err *e)
+                    const char *role, const char *password, struct err *e)
 {
 	const char *id;
 	char pw[17];
@@ -57,7 +57,7 @@ static int add_user(struct cli *c, const char *login, const char *name, const ch
 }
 
 static int grant(struct cli *c, const char *login, const char *role, const char *place,
-		 struct err *e)
+                 struct err *e)
 {
 	struct user u;
 	if (accounts_user_by_login(c->db, login, &u, NULL, e) != 1)
@@ -90,8 +90,8 @@ int system_demo(struct cli *c, struct err *e)
 	if (access(c->db_url, F_OK) == 0) {
 		if (!force)
 			return err_invalid(e, "demo.exists", "db",
-					   "'%s' exists; serve it, or pass --force to make it anew",
-					   c->db_url);
+			                   "'%s' exists; serve it, or pass --force to make it anew",
+			                   c->db_url);
 		remove_demo(c, c->db_url);
 	}
 	if (db_open(&c->db, c->db_url, 1, e))
@@ -114,11 +114,11 @@ int system_demo(struct cli *c, struct err *e)
 	if (db_begin(c->db, DB_WRITE, e))
 		return -1;
 	int rc = places_load(c->db, &c->actor, rows, n, &added, e) ||
-		 add_user(c, "admin", "系统管理员", TOWN_ID, "sysadmin", admin_pw, e) ||
-		 grant(c, "admin", "town_leader", TOWN_ID, e) ||
-		 add_user(c, "security", "安全管理员", TOWN_ID, "secadmin", sec_pw, e) ||
-		 add_user(c, "auditor", "审计管理员", TOWN_ID, "auditor", aud_pw, e) ||
-		 add_user(c, "leader", person_name(&c->arena), TOWN_ID, "town_leader", NULL, e);
+	         add_user(c, "admin", "系统管理员", TOWN_ID, "sysadmin", admin_pw, e) ||
+	         grant(c, "admin", "town_leader", TOWN_ID, e) ||
+	         add_user(c, "security", "安全管理员", TOWN_ID, "secadmin", sec_pw, e) ||
+	         add_user(c, "auditor", "审计管理员", TOWN_ID, "auditor", aud_pw, e) ||
+	         add_user(c, "leader", person_name(&c->arena), TOWN_ID, "town_leader", NULL, e);
 	/* villages: a liaison cadre for every six, a secretary and a grid worker in each */
 	int village = 0, liaison = 0;
 	for (size_t i = 0; !rc && i < n; i++) {
@@ -129,17 +129,17 @@ int system_demo(struct cli *c, struct err *e)
 			liaison++;
 			/* the liaison's grants are over villages, not the town */
 			rc = add_user(c, arena_printf(&c->arena, "bc%d", liaison),
-				      person_name(&c->arena), TOWN_ID, NULL, NULL, e);
+			              person_name(&c->arena), TOWN_ID, NULL, NULL, e);
 		}
 		if (!rc)
 			rc = grant(c, arena_printf(&c->arena, "bc%d", liaison), "village_liaison",
-				   code, e);
+			           code, e);
 		if (!rc)
 			rc = add_user(c, arena_printf(&c->arena, "sj%s", suffix),
-				      person_name(&c->arena), code, "branch_secretary", NULL, e);
+			              person_name(&c->arena), code, "branch_secretary", NULL, e);
 		if (!rc)
 			rc = add_user(c, arena_printf(&c->arena, "wg%s", suffix),
-				      person_name(&c->arena), code, "grid_worker", NULL, e);
+			              person_name(&c->arena), code, "grid_worker", NULL, e);
 		village++;
 	}
 	if (cli_commit(c, rc ? -1 : 0, e))

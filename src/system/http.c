@@ -35,9 +35,9 @@ static int get_healthz(struct req *r, struct err *e)
 static int get_version(struct req *r, struct err *e)
 {
 	struct db_stmt *st = db_query(r->db, e,
-				      "SELECT module, max(version) FROM schema_migrations "
-				      "GROUP BY module ORDER BY module",
-				      DB_NOARGS);
+	                              "SELECT module, max(version) FROM schema_migrations "
+	                              "GROUP BY module ORDER BY module",
+	                              DB_NOARGS);
 	if (!st)
 		return -1;
 	struct jw *w = req_jw(r);
@@ -60,12 +60,12 @@ static int get_version(struct req *r, struct err *e)
 /* GET /api/v1/jobs/:id: the creator, or jobs.read over the job's county */
 static int get_job(struct req *r, struct err *e)
 {
-	struct db_stmt *st = db_query(
-		r->db, e,
-		"SELECT j.id, j.kind, j.state, j.progress, j.attempts, j.result, j.error, "
-		"j.created_by, j.created_at, j.started_at, j.finished_at, p.path FROM jobs j "
-		"LEFT JOIN places p ON p.id = j.region || '000000' WHERE j.id = ?",
-		DB_T(req_param(r, "id")));
+	struct db_stmt *st =
+	    db_query(r->db, e,
+	             "SELECT j.id, j.kind, j.state, j.progress, j.attempts, j.result, j.error, "
+	             "j.created_by, j.created_at, j.started_at, j.finished_at, p.path FROM jobs j "
+	             "LEFT JOIN places p ON p.id = j.region || '000000' WHERE j.id = ?",
+	             DB_T(req_param(r, "id")));
 	if (!st)
 		return -1;
 	int rc = db_step(st, e);
@@ -114,9 +114,8 @@ static const char *const audit_sorts[] = { "at=a.at", "seq=a.seq", "entity=a.ent
 static const char *audit_where(struct req *r, struct db_arg *args, size_t *n)
 {
 	const char *scope = authz_sql(r, "audit.read", "sp.path", args, n, 40);
-	return arena_printf(&r->arena,
-			    "a.region IN (SELECT DISTINCT sp.region FROM places sp WHERE %s)",
-			    scope);
+	return arena_printf(
+	    &r->arena, "a.region IN (SELECT DISTINCT sp.region FROM places sp WHERE %s)", scope);
 }
 
 /* GET /api/v1/audit?entity=&entity_id= */
@@ -141,23 +140,23 @@ static int list_audit(struct req *r, struct err *e)
 	}
 	args[n] = DB_NOARGS;
 	int64_t total = 0;
-	if (db_get_int(r->db, e, &total,
-		       arena_printf(&r->arena, "SELECT count(*) FROM audit_log a WHERE %s",
-				    where.buf),
-		       args) < 0)
+	if (db_get_int(
+	        r->db, e, &total,
+	        arena_printf(&r->arena, "SELECT count(*) FROM audit_log a WHERE %s", where.buf),
+	        args) < 0)
 		return -1;
 	args[n++] = DB_I(pg.size);
 	args[n++] = DB_I(pg.offset);
 	args[n] = DB_NOARGS;
-	struct db_stmt *st = db_query_(
-		r->db, e,
-		arena_printf(&r->arena,
-			     "SELECT a.region, a.seq, a.id, a.at, a.actor_kind, a.actor_id, "
-			     "a.actor_name, a.request_id, a.entity, a.entity_id, a.action, "
-			     "a.changes, a.hash FROM audit_log a WHERE %s ORDER BY %s "
-			     "LIMIT ? OFFSET ?",
-			     where.buf, pg.order),
-		args);
+	struct db_stmt *st =
+	    db_query_(r->db, e,
+	              arena_printf(&r->arena,
+	                           "SELECT a.region, a.seq, a.id, a.at, a.actor_kind, a.actor_id, "
+	                           "a.actor_name, a.request_id, a.entity, a.entity_id, a.action, "
+	                           "a.changes, a.hash FROM audit_log a WHERE %s ORDER BY %s "
+	                           "LIMIT ? OFFSET ?",
+	                           where.buf, pg.order),
+	              args);
 	if (!st)
 		return -1;
 	page_begin(r);
@@ -217,7 +216,7 @@ static int post_audit_verify(struct req *r, struct err *e)
 	char id[ID_LEN + 1];
 	const char *region = NULL;
 	if (db_get_text(r->db, e, &region, "SELECT region FROM users WHERE id = ?",
-			DB_ARGS(DB_T(r->who->user_id))) != 1)
+	                DB_ARGS(DB_T(r->who->user_id))) != 1)
 		return -1;
 	if (jobs_enqueue(r->db, "audit.verify", region, "{}", 0, 0, r->who->user_id, id, e))
 		return -1;
@@ -257,8 +256,8 @@ static int cockpit_place(struct req *r, const char **path, struct err *e)
 	}
 	if (!id_valid(id))
 		return err_notfound(e, "places.not_found", "no place '%s'", id);
-	int rc = db_get_text(r->db, e, path, "SELECT path FROM places WHERE id = ?",
-			     DB_ARGS(DB_T(id)));
+	int rc =
+	    db_get_text(r->db, e, path, "SELECT path FROM places WHERE id = ?", DB_ARGS(DB_T(id)));
 	if (rc == 0)
 		return err_notfound(e, "places.not_found", "no place '%s'", id);
 	return rc < 0 ? -1 : 0;
@@ -273,8 +272,8 @@ static int get_cockpit(struct req *r, struct err *e)
 	const char *path;
 	if (cockpit_place(r, &path, e))
 		return -1;
-	struct db_stmt *st = db_query(r->db, e, "SELECT id, name, kind FROM places WHERE path = ?",
-				      DB_T(path));
+	struct db_stmt *st =
+	    db_query(r->db, e, "SELECT id, name, kind FROM places WHERE path = ?", DB_T(path));
 	if (!st || db_step(st, e) != 1)
 		return -1;
 	const char *pid = db_text(st, 0), *pname = db_text(st, 1), *pkind = db_text(st, 2);
@@ -282,8 +281,9 @@ static int get_cockpit(struct req *r, struct err *e)
 	/* children, for the drill-down */
 	const char *cid[256], *cname[256], *cpath[256];
 	int nc = 0, rc;
-	st = db_query(r->db, e, "SELECT id, name, path FROM places WHERE parent_id = ? ORDER BY code, name",
-		      DB_T(pid));
+	st = db_query(r->db, e,
+	              "SELECT id, name, path FROM places WHERE parent_id = ? ORDER BY code, name",
+	              DB_T(pid));
 	if (!st)
 		return -1;
 	while ((rc = db_step(st, e)) == 1) {
@@ -347,7 +347,7 @@ static int post_media(struct req *r, struct err *e)
 	struct upload *u = req_upload(r, "file");
 	if (!u)
 		return err_invalid(e, "media.file_required", "file",
-				   "send the file in a form field named 'file'");
+		                   "send the file in a form field named 'file'");
 	const char *keep = req_form(r, "keep_position");
 	int keep_pos = keep && !strcmp(keep, "1");
 	char id[65];
@@ -358,16 +358,16 @@ static int post_media(struct req *r, struct err *e)
 	u->tmp_path = NULL; /* consumed */
 	const char *region = NULL;
 	if (db_get_text(r->db, e, &region, "SELECT region FROM users WHERE id = ?",
-			DB_ARGS(DB_T(r->who->user_id))) != 1)
+	                DB_ARGS(DB_T(r->who->user_id))) != 1)
 		return -1;
 	char now[32];
 	time_iso(time_now_ms(), now);
 	int64_t added = db_exec(r->db, e,
-				"INSERT INTO media (id, region, mime, bytes, original_name, "
-				"kept_position, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, "
-				"?, ?) ON CONFLICT (id) DO NOTHING",
-				DB_T(id), DB_T(region), DB_T(mime), DB_I(size), DB_T(u->filename),
-				DB_I(keep_pos), DB_T(r->who->user_id), DB_T(now));
+	                        "INSERT INTO media (id, region, mime, bytes, original_name, "
+	                        "kept_position, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, "
+	                        "?, ?) ON CONFLICT (id) DO NOTHING",
+	                        DB_T(id), DB_T(region), DB_T(mime), DB_I(size), DB_T(u->filename),
+	                        DB_I(keep_pos), DB_T(r->who->user_id), DB_T(now));
 	if (added < 0)
 		return -1;
 	if (added) {
@@ -404,8 +404,8 @@ static int get_media(struct req *r, struct err *e)
 	char path[4200];
 	if (media_path(id, path, sizeof(path)))
 		return err_notfound(e, "media.not_found", "no such file");
-	int rc = db_get_text(r->db, e, &mime, "SELECT mime FROM media WHERE id = ?",
-			     DB_ARGS(DB_T(id)));
+	int rc =
+	    db_get_text(r->db, e, &mime, "SELECT mime FROM media WHERE id = ?", DB_ARGS(DB_T(id)));
 	if (rc <= 0)
 		return rc < 0 ? -1 : err_notfound(e, "media.not_found", "no such file");
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -413,7 +413,8 @@ static int get_media(struct req *r, struct err *e)
 	if (fd < 0 || fstat(fd, &st)) {
 		if (fd >= 0)
 			close(fd);
-		return err_set(e, 410, "media.missing", NULL, "the file is gone from the media folder");
+		return err_set(e, 410, "media.missing", NULL,
+		               "the file is gone from the media folder");
 	}
 	r->file_fd = fd;
 	r->file_size = st.st_size;
@@ -421,7 +422,7 @@ static int get_media(struct req *r, struct err *e)
 	req_set_header(r, "Content-Security-Policy", "default-src 'none'; sandbox");
 	if (!strcmp(mime, "application/pdf"))
 		req_set_header(r, "Content-Disposition",
-			       arena_printf(&r->arena, "attachment; filename=\"%.16s.pdf\"", id));
+		               arena_printf(&r->arena, "attachment; filename=\"%.16s.pdf\"", id));
 	r->status = 200;
 	return 0;
 }

@@ -1,0 +1,17 @@
+# /healthz answers anyone, and every answer carries a request id
+GET /healthz
+expect 200
+X-Request-Id: *
+Content-Type: application/json
+{"status": "ok"}
+
+# a caller's own request id is echoed back
+GET /healthz
+X-Request-Id: trace-abc.123
+expect 200
+X-Request-Id: trace-abc.123
+
+# version names the schema of every module
+GET /api/v1/version
+expect 200
+{"name": "cunwu", "backend": "sqlite", "schema": {"core": 1, "places": 1, "accounts": 1}}
