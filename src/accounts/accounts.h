@@ -24,6 +24,12 @@ struct user {
 	const char *created_at, *updated_at, *place_name;
 };
 
+/* Columns of a user row, from "users u JOIN places p ON p.id = u.place_id". */
+#define ACCOUNTS_USER_COLS                                                                         \
+	"u.id, u.region, u.place_id, u.login, u.name, u.disabled, u.version, u.created_at, "       \
+	"u.updated_at, p.name"
+void accounts_read_user(struct db_stmt *st, struct user *u);
+
 /* Pure rules. */
 /* 3..64 of [a-z0-9._-], starting with a letter or digit */
 int accounts_login_check(const char *login, struct err *e);

@@ -11,11 +11,7 @@
 #include "core/util.h"
 #include "core/banned.h"
 
-#define USER_COLS                                                                                  \
-	"u.id, u.region, u.place_id, u.login, u.name, u.disabled, u.version, u.created_at, "       \
-	"u.updated_at, p.name"
-
-static void read_user(struct db_stmt *st, struct user *u)
+void accounts_read_user(struct db_stmt *st, struct user *u)
 {
 	u->id = db_text(st, 0);
 	u->region = db_text(st, 1);
@@ -32,14 +28,14 @@ static void read_user(struct db_stmt *st, struct user *u)
 int accounts_user_get(struct db *db, const char *id, struct user *u, struct err *e)
 {
 	struct db_stmt *st = db_query(db, e,
-	                              "SELECT " USER_COLS " FROM users u JOIN places p ON "
+	                              "SELECT " ACCOUNTS_USER_COLS " FROM users u JOIN places p ON "
 	                              "p.id = u.place_id WHERE u.id = ?",
 	                              DB_T(id));
 	if (!st)
 		return -1;
 	int rc = db_step(st, e);
 	if (rc == 1) {
-		read_user(st, u);
+		accounts_read_user(st, u);
 		db_done(st);
 	}
 	return rc;
@@ -50,14 +46,14 @@ int accounts_user_by_login(struct db *db, const char *login, struct user *u, con
 {
 	struct db_stmt *st =
 	    db_query(db, e,
-	             "SELECT " USER_COLS ", u.pw_hash FROM users u JOIN places p ON "
+	             "SELECT " ACCOUNTS_USER_COLS ", u.pw_hash FROM users u JOIN places p ON "
 	             "p.id = u.place_id WHERE u.login = ?",
 	             DB_T(login));
 	if (!st)
 		return -1;
 	int rc = db_step(st, e);
 	if (rc == 1) {
-		read_user(st, u);
+		accounts_read_user(st, u);
 		if (hash)
 			*hash = db_text(st, 10);
 		db_done(st);

@@ -215,63 +215,31 @@ static const struct place_rule PLACE_GRANT = { "param :id is a grant; its place"
 static const char *const user_sorts[] = { "login=u.login", "name=u.name", "created_at=u.created_at",
 	                                  "place=p.path", NULL };
 
-/* GET /api/v1/users?place=ID&q=text */
+static void write_user_row(struct jw *w, struct db_stmt *st)
+{
+	struct user u;
+	accounts_read_user(st, &u);
+	write_user(w, &u);
+}
+
+/* GET /api/v1/users?q=text */
 static int list_users(struct req *r, struct err *e)
 {
 	struct page pg;
+	struct query q;
 	if (req_page(r, user_sorts, "login", &pg, e))
 		return -1;
-	struct db_arg args[64];
-	size_t n = 0;
-	struct strbuf where;
-	strbuf_init(&where, &r->arena, 16384);
-	strbuf_adds(&where, authz_sql(r, "accounts.users.read", "p.path", args, &n, 40));
-	const char *q = req_query(r, "q");
-	if (q) {
-		if (strlen(q) > 64)
+	query_scope(r, &q, "accounts.users.read", "p.path");
+	const char *text = req_query(r, "q");
+	if (text) {
+		if (strlen(text) > 64)
 			return err_invalid(e, "accounts.q_too_long", "q", "'q' is over 64 bytes");
-		strbuf_adds(&where, " AND (u.login LIKE ? OR u.name LIKE ?)");
-		const char *like = arena_printf(&r->arena, "%%%s%%", q);
-		args[n++] = DB_T(like);
-		args[n++] = DB_T(like);
+		const char *like = arena_printf(&r->arena, "%%%s%%", text);
+		query_and(&q, "(u.login LIKE ? OR u.name LIKE ?)", DB_T(like));
+		q.args[q.n++] = DB_T(like);
 	}
-	args[n] = DB_NOARGS;
-	int64_t total = 0;
-	if (db_get_int(
-	        r->db, e, &total,
-	        arena_printf(&r->arena,
-	                     "SELECT count(*) FROM users u JOIN places p ON p.id = u.place_id "
-	                     "WHERE %s",
-	                     where.buf),
-	        args) < 0)
-		return -1;
-	args[n++] = DB_I(pg.size);
-	args[n++] = DB_I(pg.offset);
-	args[n] = DB_NOARGS;
-	struct db_stmt *st = db_query_(
-	    r->db, e,
-	    arena_printf(&r->arena,
-	                 "SELECT u.id, u.region, u.place_id, u.login, u.name, u.disabled, "
-	                 "u.version, u.created_at, u.updated_at, p.name FROM users u "
-	                 "JOIN places p ON p.id = u.place_id WHERE %s ORDER BY %s "
-	                 "LIMIT ? OFFSET ?",
-	                 where.buf, pg.order),
-	    args);
-	if (!st)
-		return -1;
-	page_begin(r);
-	int rc;
-	while ((rc = db_step(st, e)) == 1) {
-		struct user u = { db_text(st, 0), db_text(st, 1), db_text(st, 2),
-			          db_text(st, 3), db_text(st, 4), (int)db_int(st, 5),
-			          db_int(st, 6),  db_text(st, 7), db_text(st, 8),
-			          db_text(st, 9) };
-		write_user(req_jw(r), &u);
-	}
-	if (rc < 0)
-		return -1;
-	page_end(r, &pg, total);
-	return 0;
+	return req_list(r, ACCOUNTS_USER_COLS, "users u JOIN places p ON p.id = u.place_id", &q,
+	                &pg, write_user_row, e);
 }
 
 struct user_body {
@@ -436,24 +404,16 @@ static int put_my_password(struct req *r, struct err *e)
 
 /* ---- grants and roles ---- */
 
-static void write_grants(struct req *r, struct db_stmt *st, struct err *e, int *rc)
+static void write_grant_row(struct jw *w, struct db_stmt *st)
 {
-	struct jw *w = req_jw(r);
 	jw_obj(w);
-	jw_key(w, "items");
-	jw_arr(w);
-	while ((*rc = db_step(st, e)) == 1) {
-		jw_obj(w);
-		jw_kstr(w, "id", db_text(st, 0));
-		jw_kstr(w, "user_id", db_text(st, 1));
-		jw_kstr(w, "role_id", db_text(st, 2));
-		jw_kstr(w, "role_name", db_text(st, 3));
-		jw_kstr(w, "place_id", db_text(st, 4));
-		jw_kstr(w, "place_name", db_text(st, 5));
-		jw_kstr(w, "created_at", db_text(st, 6));
-		jw_obj_end(w);
-	}
-	jw_arr_end(w);
+	jw_kstr(w, "id", db_text(st, 0));
+	jw_kstr(w, "user_id", db_text(st, 1));
+	jw_kstr(w, "role_id", db_text(st, 2));
+	jw_kstr(w, "role_name", db_text(st, 3));
+	jw_kstr(w, "place_id", db_text(st, 4));
+	jw_kstr(w, "place_name", db_text(st, 5));
+	jw_kstr(w, "created_at", db_text(st, 6));
 	jw_obj_end(w);
 }
 
@@ -466,11 +426,7 @@ static int list_user_grants(struct req *r, struct err *e)
 	    "FROM grants g JOIN roles ro ON ro.id = g.role_id JOIN places p ON p.id = g.place_id "
 	    "WHERE g.user_id = ? ORDER BY g.created_at",
 	    DB_T(req_param(r, "id")));
-	if (!st)
-		return -1;
-	int rc;
-	write_grants(r, st, e, &rc);
-	return rc < 0 ? -1 : 0;
+	return st ? req_items(r, st, write_grant_row, e) : -1;
 }
 
 struct grant_body {
@@ -570,31 +526,24 @@ static int list_roles(struct req *r, struct err *e)
 
 /* ---- tokens (the caller's own) ---- */
 
+static void write_token_row(struct jw *w, struct db_stmt *st)
+{
+	jw_obj(w);
+	jw_kstr(w, "id", db_text(st, 0));
+	jw_kstr(w, "name", db_text(st, 1));
+	jw_kstr(w, "created_at", db_text(st, 2));
+	jw_kstr(w, "last_used_at", db_text(st, 3));
+	jw_kstr(w, "revoked_at", db_text(st, 4));
+	jw_obj_end(w);
+}
+
 static int list_tokens(struct req *r, struct err *e)
 {
 	struct db_stmt *st = db_query(r->db, e,
 	                              "SELECT id, name, created_at, last_used_at, revoked_at FROM "
 	                              "tokens WHERE user_id = ? ORDER BY created_at",
 	                              DB_T(r->who->user_id));
-	if (!st)
-		return -1;
-	struct jw *w = req_jw(r);
-	jw_obj(w);
-	jw_key(w, "items");
-	jw_arr(w);
-	int rc;
-	while ((rc = db_step(st, e)) == 1) {
-		jw_obj(w);
-		jw_kstr(w, "id", db_text(st, 0));
-		jw_kstr(w, "name", db_text(st, 1));
-		jw_kstr(w, "created_at", db_text(st, 2));
-		jw_kstr(w, "last_used_at", db_text(st, 3));
-		jw_kstr(w, "revoked_at", db_text(st, 4));
-		jw_obj_end(w);
-	}
-	jw_arr_end(w);
-	jw_obj_end(w);
-	return rc < 0 ? -1 : 0;
+	return st ? req_items(r, st, write_token_row, e) : -1;
 }
 
 struct token_body {

@@ -66,7 +66,8 @@ int db_begin(struct db *db, int write, struct err *e)
 {
 	if (db->in_tx)
 		return err_internal(e, "transaction already open");
-	if (db->ops->script(db, write ? db->ops->begin_write : "BEGIN", e))
+	/* cached statements: BEGIN and COMMIT run on every request */
+	if (db_exec_(db, e, write ? db->ops->begin_write : "BEGIN", DB_ARGS(DB_NOARGS)) < 0)
 		return -1;
 	db->in_tx = 1;
 	return 0;
@@ -76,7 +77,7 @@ int db_commit(struct db *db, struct err *e)
 {
 	if (!db->in_tx)
 		return err_internal(e, "no transaction to commit");
-	if (db->ops->script(db, "COMMIT", e)) {
+	if (db_exec_(db, e, "COMMIT", DB_ARGS(DB_NOARGS)) < 0) {
 		db_rollback(db);
 		return -1;
 	}
@@ -90,7 +91,7 @@ void db_rollback(struct db *db)
 		return;
 	db_reset_all(db);
 	struct err e;
-	if (db->ops->script(db, "ROLLBACK", &e))
+	if (db_exec_(db, &e, "ROLLBACK", DB_ARGS(DB_NOARGS)) < 0)
 		log_warn("rollback failed: %s", e.msg);
 	db->in_tx = 0;
 }

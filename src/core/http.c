@@ -263,22 +263,72 @@ int req_page(struct req *r, const char *const *allowed, const char *default_sort
 	return 0;
 }
 
-void page_begin(struct req *r)
+void query_scope(struct req *r, struct query *q, const char *perm, const char *path_col)
+{
+	strbuf_init(&q->where, &r->arena, 16384);
+	q->n = 0;
+	/* leave room for the narrowing conditions and LIMIT/OFFSET */
+	strbuf_adds(&q->where, authz_sql(r, perm, path_col, q->args, &q->n, QUERY_MAX_ARGS - 16));
+}
+
+void query_and(struct query *q, const char *cond, struct db_arg a)
+{
+	strbuf_addf(&q->where, " AND %s", cond);
+	if (a.type != DB_ARG_END && q->n < QUERY_MAX_ARGS - 3)
+		q->args[q->n++] = a;
+}
+
+int req_items(struct req *r, struct db_stmt *st, row_writer fn, struct err *e)
 {
 	struct jw *w = req_jw(r);
 	jw_obj(w);
 	jw_key(w, "items");
 	jw_arr(w);
+	int rc;
+	while ((rc = db_step(st, e)) == 1)
+		fn(w, st);
+	jw_arr_end(w);
+	jw_obj_end(w);
+	return rc < 0 ? -1 : 0;
 }
 
-void page_end(struct req *r, const struct page *pg, int64_t total)
+int req_list(struct req *r, const char *cols, const char *from, struct query *q,
+             const struct page *pg, row_writer fn, struct err *e)
 {
+	if (q->where.err)
+		return err_internal(e, "list query too long");
+	int64_t total = 0;
+	q->args[q->n] = DB_NOARGS;
+	if (db_get_int(
+	        r->db, e, &total,
+	        arena_printf(&r->arena, "SELECT count(*) FROM %s WHERE %s", from, q->where.buf),
+	        q->args) < 0)
+		return -1;
+	q->args[q->n] = DB_I(pg->size);
+	q->args[q->n + 1] = DB_I(pg->offset);
+	q->args[q->n + 2] = DB_NOARGS;
+	struct db_stmt *st = db_query_(
+	    r->db, e,
+	    arena_printf(&r->arena, "SELECT %s FROM %s WHERE %s ORDER BY %s LIMIT ? OFFSET ?", cols,
+	                 from, q->where.buf, pg->order),
+	    q->args);
+	if (!st)
+		return -1;
 	struct jw *w = req_jw(r);
+	jw_obj(w);
+	jw_key(w, "items");
+	jw_arr(w);
+	int rc;
+	while ((rc = db_step(st, e)) == 1)
+		fn(w, st);
+	if (rc < 0)
+		return -1;
 	jw_arr_end(w);
 	jw_ki64(w, "page", pg->page);
 	jw_ki64(w, "page_size", pg->size);
 	jw_ki64(w, "total", total);
 	jw_obj_end(w);
+	return 0;
 }
 
 void req_etag(struct req *r, int64_t version)

@@ -162,10 +162,33 @@ struct page {
 };
 int req_page(struct req *r, const char *const *allowed, const char *default_sort, struct page *pg,
              struct err *e);
-/* Begin {"items":[ ... the caller writes rows ... */
-void page_begin(struct req *r);
-/* ... ],"page":..,"page_size":..,"total":..} */
-void page_end(struct req *r, const struct page *pg, int64_t total);
+/*
+ * A list query's WHERE clause and its arguments, started from the caller's scope for a
+ * permission (so nothing outside their grants can be listed) and narrowed with AND.
+ */
+#define QUERY_MAX_ARGS 64
+struct query {
+	struct strbuf where;
+	struct db_arg args[QUERY_MAX_ARGS];
+	size_t n;
+};
+/* where := "<path_col> inside the caller's places for perm" */
+void query_scope(struct req *r, struct query *q, const char *perm, const char *path_col);
+/* where += " AND <cond>" with one '?' bound to a (or none if a.type is DB_ARG_END) */
+void query_and(struct query *q, const char *cond, struct db_arg a);
+
+/* Writes one row of a list as a JSON value. */
+typedef void (*row_writer)(struct jw *w, struct db_stmt *st);
+
+/*
+ * One page of a list: "SELECT count(*) FROM <from> WHERE <q>" for the total, then
+ * "SELECT <cols> FROM <from> WHERE <q> ORDER BY <pg->order> LIMIT ? OFFSET ?", each row
+ * written by fn, as {"items":[...],"page":..,"page_size":..,"total":..}.
+ */
+int req_list(struct req *r, const char *cols, const char *from, struct query *q,
+             const struct page *pg, row_writer fn, struct err *e);
+/* {"items":[...]} from every row of st (a short list without paging). */
+int req_items(struct req *r, struct db_stmt *st, row_writer fn, struct err *e);
 
 /*
  * Optimistic concurrency: if the request carries If-Match, it must equal the row's

@@ -8,10 +8,7 @@
 #include "core/util.h"
 #include "core/banned.h"
 
-#define PLACE_COLS                                                                                 \
-	"id, region, code, name, kind, parent_id, path, depth, version, created_at, updated_at"
-
-static void read_place(struct db_stmt *st, struct place *p)
+void places_read_row(struct db_stmt *st, struct place *p)
 {
 	p->id = db_text(st, 0);
 	p->region = db_text(st, 1);
@@ -29,12 +26,12 @@ static void read_place(struct db_stmt *st, struct place *p)
 int places_get(struct db *db, const char *id, struct place *p, struct err *e)
 {
 	struct db_stmt *st =
-	    db_query(db, e, "SELECT " PLACE_COLS " FROM places WHERE id = ?", DB_T(id));
+	    db_query(db, e, "SELECT " PLACES_COLS " FROM places WHERE id = ?", DB_T(id));
 	if (!st)
 		return -1;
 	int rc = db_step(st, e);
 	if (rc == 1) {
-		read_place(st, p);
+		places_read_row(st, p);
 		db_done(st);
 	}
 	return rc;

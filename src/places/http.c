@@ -24,6 +24,13 @@ static void write_place(struct jw *w, const struct place *p)
 	jw_obj_end(w);
 }
 
+static void write_place_row(struct jw *w, struct db_stmt *st)
+{
+	struct place p;
+	places_read_row(st, &p);
+	write_place(w, &p);
+}
+
 /* GET /api/v1/places/:id */
 static int get_place(struct req *r, struct err *e)
 {
@@ -43,69 +50,22 @@ static const char *const place_sorts[] = { "name=name", "code=code", "kind=kind"
 static int list_places(struct req *r, struct err *e)
 {
 	struct page pg;
+	struct query q;
 	if (req_page(r, place_sorts, "depth,code", &pg, e))
 		return -1;
-	struct db_arg args[64];
-	size_t n = 0;
-	const char *scope = authz_sql(r, "places.read", "path", args, &n, 40);
-	struct strbuf where;
-	strbuf_init(&where, &r->arena, 16384);
-	strbuf_adds(&where, scope);
+	query_scope(r, &q, "places.read", "path");
 	const char *parent = req_query(r, "parent"), *kind = req_query(r, "kind");
-	const char *q = req_query(r, "q");
-	if (parent) {
-		strbuf_adds(&where, " AND parent_id = ?");
-		args[n++] = DB_T(parent);
-	}
-	if (kind) {
-		strbuf_adds(&where, " AND kind = ?");
-		args[n++] = DB_T(kind);
-	}
-	if (q) {
-		if (strlen(q) > 100)
+	const char *text = req_query(r, "q");
+	if (parent)
+		query_and(&q, "parent_id = ?", DB_T(parent));
+	if (kind)
+		query_and(&q, "kind = ?", DB_T(kind));
+	if (text) {
+		if (strlen(text) > 100)
 			return err_invalid(e, "places.q_too_long", "q", "'q' is over 100 bytes");
-		strbuf_adds(&where, " AND name LIKE ?");
-		args[n++] = DB_T(arena_printf(&r->arena, "%%%s%%", q));
+		query_and(&q, "name LIKE ?", DB_T(arena_printf(&r->arena, "%%%s%%", text)));
 	}
-	args[n] = DB_NOARGS;
-	int64_t total = 0;
-	if (db_get_int(r->db, e, &total,
-	               arena_printf(&r->arena, "SELECT count(*) FROM places WHERE %s", where.buf),
-	               args) < 0)
-		return -1;
-	args[n++] = DB_I(pg.size);
-	args[n++] = DB_I(pg.offset);
-	args[n] = DB_NOARGS;
-	struct db_stmt *st = db_query_(
-	    r->db, e,
-	    arena_printf(&r->arena,
-	                 "SELECT id, region, code, name, kind, parent_id, path, depth, version, "
-	                 "created_at, updated_at FROM places WHERE %s ORDER BY %s "
-	                 "LIMIT ? OFFSET ?",
-	                 where.buf, pg.order),
-	    args);
-	if (!st)
-		return -1;
-	page_begin(r);
-	int rc;
-	while ((rc = db_step(st, e)) == 1) {
-		struct place p = { db_text(st, 0),
-			           db_text(st, 1),
-			           db_text(st, 2),
-			           db_text(st, 3),
-			           db_text(st, 4),
-			           db_text(st, 5),
-			           db_text(st, 6),
-			           db_int(st, 7),
-			           db_int(st, 8),
-			           NULL,
-			           NULL };
-		write_place(req_jw(r), &p);
-	}
-	if (rc < 0)
-		return -1;
-	page_end(r, &pg, total);
-	return 0;
+	return req_list(r, PLACES_COLS, "places", &q, &pg, write_place_row, e);
 }
 
 static const struct route routes[] = {

@@ -49,6 +49,11 @@ int places_load(struct db *db, const struct actor *who, const struct nbs_row *ro
                 int64_t *added, struct err *e);
 /* 1 found, 0 not, -1 error */
 int places_get(struct db *db, const char *id, struct place *p, struct err *e);
+/* The columns of a place row, read by places_read_row. */
+#define PLACES_COLS                                                                                \
+	"id, region, code, name, kind, parent_id, path, depth, version, created_at, updated_at"
+/* Read a row of PLACES_COLS (in that order) into p. */
+void places_read_row(struct db_stmt *st, struct place *p);
 /* Resolve "140406101" (code prefix) or a full id to a place id: 1 found, 0 not, -1 error */
 int places_resolve(struct db *db, const char *ref, struct place *p, struct err *e);
 

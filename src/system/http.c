@@ -106,85 +106,52 @@ static int get_job(struct req *r, struct err *e)
 
 static const char *const audit_sorts[] = { "at=a.at", "seq=a.seq", "entity=a.entity", NULL };
 
-/*
- * The audit rows the caller may read: those of every county (region) that has a place
- * inside the caller's audit.read scope. A town auditor thus reads the county chain
- * their town writes into.
- */
-static const char *audit_where(struct req *r, struct db_arg *args, size_t *n)
+static void write_audit_row(struct jw *w, struct db_stmt *st)
 {
-	const char *scope = authz_sql(r, "audit.read", "sp.path", args, n, 40);
-	return arena_printf(
-	    &r->arena, "a.region IN (SELECT DISTINCT sp.region FROM places sp WHERE %s)", scope);
+	jw_obj(w);
+	jw_kstr(w, "region", db_text(st, 0));
+	jw_ki64(w, "seq", db_int(st, 1));
+	jw_kstr(w, "id", db_text(st, 2));
+	jw_kstr(w, "at", db_text(st, 3));
+	jw_kstr(w, "actor_kind", db_text(st, 4));
+	jw_kstr(w, "actor_id", db_text(st, 5));
+	jw_kstr(w, "actor_name", db_text(st, 6));
+	jw_kstr(w, "request_id", db_text(st, 7));
+	jw_kstr(w, "entity", db_text(st, 8));
+	jw_kstr(w, "entity_id", db_text(st, 9));
+	jw_kstr(w, "action", db_text(st, 10));
+	jw_key(w, "changes");
+	const char *ch = db_text(st, 11);
+	jw_raw(w, ch, strlen(ch));
+	jw_kstr(w, "hash", db_text(st, 12));
+	jw_obj_end(w);
 }
 
-/* GET /api/v1/audit?entity=&entity_id= */
+/*
+ * GET /api/v1/audit?entity=&entity_id=: the rows of every county (region) that has a
+ * place inside the caller's audit.read scope. A town auditor thus reads the county chain
+ * their town writes into.
+ */
 static int list_audit(struct req *r, struct err *e)
 {
 	struct page pg;
+	struct query scope, q;
 	if (req_page(r, audit_sorts, "-at", &pg, e))
 		return -1;
-	struct db_arg args[64];
-	size_t n = 0;
-	struct strbuf where;
-	strbuf_init(&where, &r->arena, 16384);
-	strbuf_adds(&where, audit_where(r, args, &n));
+	query_scope(r, &scope, "audit.read", "sp.path");
+	q = scope;
+	strbuf_init(&q.where, &r->arena, 16384);
+	strbuf_addf(&q.where, "a.region IN (SELECT DISTINCT sp.region FROM places sp WHERE %s)",
+	            scope.where.buf);
 	const char *entity = req_query(r, "entity"), *eid = req_query(r, "entity_id");
-	if (entity) {
-		strbuf_adds(&where, " AND a.entity = ?");
-		args[n++] = DB_T(entity);
-	}
-	if (eid) {
-		strbuf_adds(&where, " AND a.entity_id = ?");
-		args[n++] = DB_T(eid);
-	}
-	args[n] = DB_NOARGS;
-	int64_t total = 0;
-	if (db_get_int(
-	        r->db, e, &total,
-	        arena_printf(&r->arena, "SELECT count(*) FROM audit_log a WHERE %s", where.buf),
-	        args) < 0)
-		return -1;
-	args[n++] = DB_I(pg.size);
-	args[n++] = DB_I(pg.offset);
-	args[n] = DB_NOARGS;
-	struct db_stmt *st =
-	    db_query_(r->db, e,
-	              arena_printf(&r->arena,
-	                           "SELECT a.region, a.seq, a.id, a.at, a.actor_kind, a.actor_id, "
-	                           "a.actor_name, a.request_id, a.entity, a.entity_id, a.action, "
-	                           "a.changes, a.hash FROM audit_log a WHERE %s ORDER BY %s "
-	                           "LIMIT ? OFFSET ?",
-	                           where.buf, pg.order),
-	              args);
-	if (!st)
-		return -1;
-	page_begin(r);
-	struct jw *w = req_jw(r);
-	int rc;
-	while ((rc = db_step(st, e)) == 1) {
-		jw_obj(w);
-		jw_kstr(w, "region", db_text(st, 0));
-		jw_ki64(w, "seq", db_int(st, 1));
-		jw_kstr(w, "id", db_text(st, 2));
-		jw_kstr(w, "at", db_text(st, 3));
-		jw_kstr(w, "actor_kind", db_text(st, 4));
-		jw_kstr(w, "actor_id", db_text(st, 5));
-		jw_kstr(w, "actor_name", db_text(st, 6));
-		jw_kstr(w, "request_id", db_text(st, 7));
-		jw_kstr(w, "entity", db_text(st, 8));
-		jw_kstr(w, "entity_id", db_text(st, 9));
-		jw_kstr(w, "action", db_text(st, 10));
-		jw_key(w, "changes");
-		const char *ch = db_text(st, 11);
-		jw_raw(w, ch, strlen(ch));
-		jw_kstr(w, "hash", db_text(st, 12));
-		jw_obj_end(w);
-	}
-	if (rc < 0)
-		return -1;
-	page_end(r, &pg, total);
-	return 0;
+	if (entity)
+		query_and(&q, "a.entity = ?", DB_T(entity));
+	if (eid)
+		query_and(&q, "a.entity_id = ?", DB_T(eid));
+	return req_list(r,
+	                "a.region, a.seq, a.id, a.at, a.actor_kind, a.actor_id, a.actor_name, "
+	                "a.request_id, a.entity, a.entity_id, a.action, a.changes, a.hash",
+	                "audit_log a", &q, &pg, write_audit_row, e);
 }
 
 static void verify_progress(void *arg, int pct)
