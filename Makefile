@@ -53,7 +53,8 @@ build/obj/gen/data.o build/asan/gen/data.o: src/data.S data/admin-divisions-shan
 	$(CC) -c -o $@ src/data.S
 
 build/cunwu: $(OBJ) build/obj/src/main.o
-	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+	@echo "  LD      $@"
+	@$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
 
 build/asan/cunwu: $(SAN_OBJ) build/asan/src/main.o
 	$(CC) $(CFLAGS) $(SAN) -o $@ $^ $(LDLIBS)

@@ -406,15 +406,9 @@ static int put_my_password(struct req *r, struct err *e)
 
 static void write_grant_row(struct jw *w, struct db_stmt *st)
 {
-	jw_obj(w);
-	jw_kstr(w, "id", db_text(st, 0));
-	jw_kstr(w, "user_id", db_text(st, 1));
-	jw_kstr(w, "role_id", db_text(st, 2));
-	jw_kstr(w, "role_name", db_text(st, 3));
-	jw_kstr(w, "place_id", db_text(st, 4));
-	jw_kstr(w, "place_name", db_text(st, 5));
-	jw_kstr(w, "created_at", db_text(st, 6));
-	jw_obj_end(w);
+	static const char *const keys[] = { "id",       "user_id",    "role_id",    "role_name",
+		                            "place_id", "place_name", "created_at", NULL };
+	jw_row(w, st, keys);
 }
 
 /* GET /api/v1/users/:id/grants */
@@ -528,13 +522,9 @@ static int list_roles(struct req *r, struct err *e)
 
 static void write_token_row(struct jw *w, struct db_stmt *st)
 {
-	jw_obj(w);
-	jw_kstr(w, "id", db_text(st, 0));
-	jw_kstr(w, "name", db_text(st, 1));
-	jw_kstr(w, "created_at", db_text(st, 2));
-	jw_kstr(w, "last_used_at", db_text(st, 3));
-	jw_kstr(w, "revoked_at", db_text(st, 4));
-	jw_obj_end(w);
+	static const char *const keys[] = { "id",           "name",       "created_at",
+		                            "last_used_at", "revoked_at", NULL };
+	jw_row(w, st, keys);
 }
 
 static int list_tokens(struct req *r, struct err *e)
@@ -615,14 +605,10 @@ const struct route_table accounts_routes = { "accounts", routes,
 
 static int tile_users(struct db *db, const char *path, int64_t *out, struct err *e)
 {
-	char hi[512];
-	snprintf(hi, sizeof(hi), "%s~", path);
-	return db_get_int(db, e, out,
-	                  "SELECT count(*) FROM users u JOIN places p ON p.id = u.place_id "
-	                  "WHERE p.path >= ? AND p.path < ? AND u.disabled = 0",
-	                  DB_ARGS(DB_T(path), DB_T(hi))) < 0
-	           ? -1
-	           : 0;
+	return cockpit_count(db,
+	                     "SELECT count(*) FROM users u JOIN places p ON p.id = u.place_id "
+	                     "WHERE p.path >= ? AND p.path < ? AND u.disabled = 0",
+	                     path, out, e);
 }
 
 static const struct cockpit_tile users_tile = { "accounts.users", "accounts.users.read", "人",

@@ -1,6 +1,7 @@
 /* cockpit.c - the registry of cockpit tiles; see cockpit.h. */
 #include "cockpit.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "banned.h"
@@ -23,4 +24,11 @@ const struct cockpit_tile *const *cockpit_tiles(int *n)
 {
 	*n = ntiles;
 	return tiles;
+}
+
+int cockpit_count(struct db *db, const char *sql, const char *path, int64_t *out, struct err *e)
+{
+	char hi[1024];
+	snprintf(hi, sizeof(hi), "%s~", path);
+	return db_get_int(db, e, out, sql, DB_ARGS(DB_T(path), DB_T(hi))) < 0 ? -1 : 0;
 }

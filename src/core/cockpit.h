@@ -24,6 +24,11 @@ struct cockpit_tile {
 };
 
 void cockpit_register(const struct cockpit_tile *t);
+/*
+ * For tiles that count: run sql, a count whose first two parameters are the subtree range
+ * ("... WHERE p.path >= ? AND p.path < ? ..."), over the subtree at path.
+ */
+int cockpit_count(struct db *db, const char *sql, const char *path, int64_t *out, struct err *e);
 const struct cockpit_tile *const *cockpit_tiles(int *n);
 
 #endif

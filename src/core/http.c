@@ -278,18 +278,49 @@ void query_and(struct query *q, const char *cond, struct db_arg a)
 		q->args[q->n++] = a;
 }
 
-int req_items(struct req *r, struct db_stmt *st, row_writer fn, struct err *e)
+void jw_row(struct jw *w, struct db_stmt *st, const char *const *keys)
 {
-	struct jw *w = req_jw(r);
 	jw_obj(w);
+	for (int i = 0; keys[i]; i++) {
+		const char *k = keys[i];
+		char kind = (*k == '#' || *k == '?' || *k == '@') ? *k++ : 's';
+		jw_key(w, k);
+		if (db_isnull(st, i)) {
+			jw_null(w);
+		} else if (kind == '#') {
+			jw_i64(w, db_int(st, i));
+		} else if (kind == '?') {
+			jw_bool(w, db_int(st, i) != 0);
+		} else {
+			const char *v = db_text(st, i);
+			if (kind == '@')
+				jw_raw(w, v, strlen(v));
+			else
+				jw_str(w, v);
+		}
+	}
+	jw_obj_end(w);
+}
+
+/* "items":[rows...] inside the current object */
+static int write_items(struct jw *w, struct db_stmt *st, row_writer fn, struct err *e)
+{
 	jw_key(w, "items");
 	jw_arr(w);
 	int rc;
 	while ((rc = db_step(st, e)) == 1)
 		fn(w, st);
 	jw_arr_end(w);
-	jw_obj_end(w);
 	return rc < 0 ? -1 : 0;
+}
+
+int req_items(struct req *r, struct db_stmt *st, row_writer fn, struct err *e)
+{
+	struct jw *w = req_jw(r);
+	jw_obj(w);
+	int rc = write_items(w, st, fn, e);
+	jw_obj_end(w);
+	return rc;
 }
 
 int req_list(struct req *r, const char *cols, const char *from, struct query *q,
@@ -316,14 +347,8 @@ int req_list(struct req *r, const char *cols, const char *from, struct query *q,
 		return -1;
 	struct jw *w = req_jw(r);
 	jw_obj(w);
-	jw_key(w, "items");
-	jw_arr(w);
-	int rc;
-	while ((rc = db_step(st, e)) == 1)
-		fn(w, st);
-	if (rc < 0)
+	if (write_items(w, st, fn, e))
 		return -1;
-	jw_arr_end(w);
 	jw_ki64(w, "page", pg->page);
 	jw_ki64(w, "page_size", pg->size);
 	jw_ki64(w, "total", total);

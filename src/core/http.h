@@ -177,6 +177,13 @@ void query_scope(struct req *r, struct query *q, const char *perm, const char *p
 /* where += " AND <cond>" with one '?' bound to a (or none if a.type is DB_ARG_END) */
 void query_and(struct query *q, const char *cond, struct db_arg a);
 
+/*
+ * Write the current row of st as one object, column i under keys[i] (NULL-terminated).
+ * A key may be prefixed: '#' integer, '?' boolean, '@' the column already holds JSON;
+ * otherwise text (NULL as null).
+ */
+void jw_row(struct jw *w, struct db_stmt *st, const char *const *keys);
+
 /* Writes one row of a list as a JSON value. */
 typedef void (*row_writer)(struct jw *w, struct db_stmt *st);
 

@@ -77,14 +77,10 @@ const struct route_table places_routes = { "places", routes, sizeof(routes) / si
 
 static int tile_villages(struct db *db, const char *path, int64_t *out, struct err *e)
 {
-	char hi[512];
-	snprintf(hi, sizeof(hi), "%s~", path);
-	return db_get_int(db, e, out,
-	                  "SELECT count(*) FROM places WHERE path >= ? AND path < ? "
-	                  "AND kind IN ('village', 'community')",
-	                  DB_ARGS(DB_T(path), DB_T(hi))) < 0
-	           ? -1
-	           : 0;
+	return cockpit_count(db,
+	                     "SELECT count(*) FROM places WHERE path >= ? AND path < ? "
+	                     "AND kind IN ('village', 'community')",
+	                     path, out, e);
 }
 
 static const struct cockpit_tile villages_tile = { "places.villages", "places.read", "个",

@@ -108,23 +108,11 @@ static const char *const audit_sorts[] = { "at=a.at", "seq=a.seq", "entity=a.ent
 
 static void write_audit_row(struct jw *w, struct db_stmt *st)
 {
-	jw_obj(w);
-	jw_kstr(w, "region", db_text(st, 0));
-	jw_ki64(w, "seq", db_int(st, 1));
-	jw_kstr(w, "id", db_text(st, 2));
-	jw_kstr(w, "at", db_text(st, 3));
-	jw_kstr(w, "actor_kind", db_text(st, 4));
-	jw_kstr(w, "actor_id", db_text(st, 5));
-	jw_kstr(w, "actor_name", db_text(st, 6));
-	jw_kstr(w, "request_id", db_text(st, 7));
-	jw_kstr(w, "entity", db_text(st, 8));
-	jw_kstr(w, "entity_id", db_text(st, 9));
-	jw_kstr(w, "action", db_text(st, 10));
-	jw_key(w, "changes");
-	const char *ch = db_text(st, 11);
-	jw_raw(w, ch, strlen(ch));
-	jw_kstr(w, "hash", db_text(st, 12));
-	jw_obj_end(w);
+	static const char *const keys[] = { "region",     "#seq",      "id",         "at",
+		                            "actor_kind", "actor_id",  "actor_name", "request_id",
+		                            "entity",     "entity_id", "action",     "@changes",
+		                            "hash",       NULL };
+	jw_row(w, st, keys);
 }
 
 /*
