@@ -114,8 +114,9 @@ static int post_session(struct req *r, struct err *e)
 	req_set_header(
 	    r, "Set-Cookie",
 	    arena_printf(&r->arena,
-	                 "cunwu_session=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%lld",
-	                 cookie, (long long)config_int("session.absolute_hours") * 3600));
+	                 "cunwu_session=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%lld%s",
+	                 cookie, (long long)config_int("session.absolute_hours") * 3600,
+	                 config_bool("session.secure_cookie") ? "; Secure" : ""));
 	struct jw *w = req_jw(r);
 	jw_obj(w);
 	jw_key(w, "user");

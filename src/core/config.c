@@ -42,6 +42,8 @@ static const struct cfg_def defs[] = {
 	  "a session unused this long expires" },
 	{ "session.absolute_hours", CFG_INT, "12", "CUNWU_SESSION_ABSOLUTE_HOURS", 1, 24 * 90,
 	  "a session expires this long after login, used or not" },
+	{ "session.secure_cookie", CFG_BOOL, "false", "CUNWU_SESSION_SECURE_COOKIE", 0, 0,
+	  "mark the session cookie Secure (set it when users reach cunwu over HTTPS)" },
 	{ "auth.hash_concurrency", CFG_INT, "2", "CUNWU_HASH_CONCURRENCY", 1, 64,
 	  "password hashes computed at once (each takes auth.argon2_memory_kib)" },
 	{ "auth.argon2_memory_kib", CFG_INT, "65536", "CUNWU_ARGON2_MEMORY_KIB", 8, 1 << 22,
