@@ -48,9 +48,10 @@ int crypt_load(const char *path, struct err *e)
 	if (r < 64)
 		return err_invalid(e, "crypt.key", "key_file", "'%s' is not a cunwu key", path);
 	buf[64] = '\0';
-	if (hex_decode(buf, key, sizeof(key)))
-		return err_invalid(e, "crypt.key", "key_file", "'%s' is not a cunwu key", path);
+	int bad = hex_decode(buf, key, sizeof(key));
 	sodium_memzero(buf, sizeof(buf));
+	if (bad)
+		return err_invalid(e, "crypt.key", "key_file", "'%s' is not a cunwu key", path);
 	/* a separate subkey for lookups, so hashes reveal nothing about ciphertexts */
 	crypto_generichash(lookup_key, sizeof(lookup_key), (const unsigned char *)"cunwu-lookup",
 	                   12, key, sizeof(key));
@@ -122,6 +123,8 @@ const char *crypt_open(struct arena *a, const char *sealed, struct err *e)
 const char *crypt_lookup(struct arena *a, const char *plain)
 {
 	unsigned char h[32];
+	if (!loaded)
+		return NULL; /* never hash with a zero key */
 	crypto_generichash(h, sizeof(h), (const unsigned char *)plain, strlen(plain), lookup_key,
 	                   sizeof(lookup_key));
 	char *s = arena_alloc(a, 3 + 65);

@@ -24,7 +24,8 @@ int crypt_loaded(void);
 const char *crypt_seal(struct arena *a, const char *plain, struct err *e);
 /* Plaintext in a, or NULL with e set (tampered, or an unknown algorithm). */
 const char *crypt_open(struct arena *a, const char *sealed, struct err *e);
-/* "k1:<hex>" keyed hash, to look a value up without decrypting every row. */
+/* "k1:<hex>" keyed hash, to look a value up without decrypting every row; NULL if no key
+ * is loaded. */
 const char *crypt_lookup(struct arena *a, const char *plain);
 
 #endif

@@ -35,13 +35,14 @@ void db_close(struct db *db)
 {
 	if (!db)
 		return;
+	if (db->in_tx)
+		db_rollback(db);
+	db_reset_all(db);
 	for (size_t i = 0; i < db->ncache; i++) {
 		db->ops->finalize(db->cache[i].stmt);
 		free((void *)db->cache[i].sql);
 		free(db->cache[i].handle);
 	}
-	if (db->in_tx)
-		db_rollback(db);
 	db->ops->close(db);
 	arena_release(&db->own);
 	free(db);
@@ -122,6 +123,8 @@ static struct db_stmt *one_off(struct db *db, const char *sql, struct err *e)
 	}
 	st->db = db;
 	st->stmt = s;
+	st->next_oneoff = db->oneoffs;
+	db->oneoffs = st;
 	return st;
 }
 
@@ -182,6 +185,11 @@ void db_done(struct db_stmt *st)
 	if (st->cached) {
 		st->cached->in_use = 0;
 	} else {
+		for (struct db_stmt **p = &st->db->oneoffs; *p; p = &(*p)->next_oneoff)
+			if (*p == st) {
+				*p = st->next_oneoff;
+				break;
+			}
 		st->db->ops->finalize(st->stmt);
 		free(st);
 	}
@@ -287,6 +295,8 @@ int db_get_text(struct db *db, struct err *e, const char **out, const char *sql,
 
 void db_reset_all(struct db *db)
 {
+	while (db->oneoffs)
+		db_done(db->oneoffs);
 	for (size_t i = 0; i < db->ncache; i++)
 		if (db->cache[i].in_use)
 			db_done(db->cache[i].handle);

@@ -43,6 +43,7 @@ struct db_stmt {
 	void *stmt;
 	struct db_cached *cached; /* NULL for a one-off statement */
 	int active;
+	struct db_stmt *next_oneoff; /* one-offs in use, so db_reset_all can end them */
 };
 
 struct db {
@@ -52,6 +53,7 @@ struct db {
 	struct arena own; /* used when no arena was set */
 	int in_tx;
 	struct db_cached cache[DB_CACHE_SIZE];
+	struct db_stmt *oneoffs;
 	size_t ncache, next_evict;
 };
 

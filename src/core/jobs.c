@@ -135,6 +135,11 @@ static int finish(struct db *db, struct job_ctx *j, int ok, const char *errmsg, 
 	if (db_begin(db, DB_WRITE, e))
 		return -1;
 	int64_t n;
+	if (ok && j->result.err) {
+		ok = 0;
+		errmsg = "result over 1 MiB";
+		attempts = max_attempts; /* it would only be as large again */
+	}
 	if (ok) {
 		n = db_exec(
 		    db, e,
@@ -191,6 +196,12 @@ static int run_one(struct db *db, struct err *e)
 		        j.kind);
 	else if (j.args && k->run(&j, &je) == 0)
 		ok = 1;
+	if (db_in_tx(db)) { /* a handler must commit or roll back what it began */
+		if (ok)
+			err_internal(&je, "job kind '%s' left a transaction open", j.kind);
+		ok = 0;
+		db_rollback(db);
+	}
 	if (!ok)
 		log_warn("job %s (%s) attempt %lld failed: %s", j.id, j.kind, (long long)attempts,
 		         je.msg);
@@ -231,9 +242,16 @@ static void *loop(void *arg)
 		pthread_cond_timedwait(&cond, &lock, &ts);
 		pthread_mutex_unlock(&lock);
 	}
-	/* jobs cut off by a crash or a stop run again */
-	if (db_exec(db, &e, "UPDATE jobs SET state = 'queued' WHERE state = 'running'", DB_NOARGS) <
-	    0)
+	/*
+	 * Jobs cut off by a crash or a stop run again, unless they have used their attempts:
+	 * a job that kills the process must not kill it again at every start.
+	 */
+	if (db_exec(db, &e,
+	            "UPDATE jobs SET state = 'failed', error = 'stopped while running, attempts "
+	            "used up' WHERE state = 'running' AND attempts >= max_attempts",
+	            DB_NOARGS) < 0 ||
+	    db_exec(db, &e, "UPDATE jobs SET state = 'queued' WHERE state = 'running'", DB_NOARGS) <
+	        0)
 		log_error("jobs: %s", e.msg);
 	int64_t poll = config_int("jobs.poll_ms");
 	for (;;) {

@@ -36,7 +36,10 @@ struct job_kind {
 };
 
 void jobs_register(const struct job_kind *k);
-/* Record progress 0..100 (committed at once, so pollers see it). */
+/*
+ * Record progress 0..100. Outside a transaction it is committed at once, so pollers see
+ * it; a handler that holds a transaction open makes it visible at its commit.
+ */
 void jobs_progress(struct job_ctx *j, int pct);
 
 /*

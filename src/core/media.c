@@ -230,10 +230,11 @@ static int read_all(const char *path, int64_t max, unsigned char **out, size_t *
 static int write_durable(const char *path, const unsigned char *p, size_t n)
 {
 	char tmp[4300];
-	snprintf(tmp, sizeof(tmp), "%.4200s.tmp%d", path, (int)getpid());
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0640);
+	snprintf(tmp, sizeof(tmp), "%.4200s.XXXXXX", path);
+	int fd = mkstemp(tmp); /* unique per call: two equal uploads at once do not collide */
 	if (fd < 0)
 		return -1;
+	fchmod(fd, 0640);
 	size_t off = 0;
 	while (off < n) {
 		ssize_t w = write(fd, p + off, n - off);
@@ -247,7 +248,23 @@ static int write_durable(const char *path, const unsigned char *p, size_t n)
 		return -1;
 	}
 	close(fd);
-	return rename(tmp, path);
+	if (rename(tmp, path)) {
+		unlink(tmp);
+		return -1;
+	}
+	/* the new name must survive a power loss too */
+	char dirpath[4300];
+	snprintf(dirpath, sizeof(dirpath), "%s", path);
+	char *slash = strrchr(dirpath, '/');
+	if (slash) {
+		*slash = '\0';
+		int dfd = open(dirpath, O_RDONLY | O_DIRECTORY);
+		if (dfd >= 0) {
+			fsync(dfd);
+			close(dfd);
+		}
+	}
+	return 0;
 }
 
 int media_store(const char *tmp_path, int64_t max_bytes, int keep_position, char out_id[65],

@@ -3,6 +3,8 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -135,6 +137,12 @@ static int cmd_serve(struct cli *c, struct err *e)
 	/* the serving threads open their own connections */
 	db_close(c->db);
 	c->db = NULL;
+	/* every thread started from here on leaves SIGTERM to the main thread */
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	if (jobs_start(c->db_url, e))
 		return -1;
 	int rc = http_serve(&o, e);
