@@ -597,7 +597,7 @@ static const struct route routes[] = {
 	  0 },
 	{ "GET", "/api/v1/roles", list_roles, PERM_LOGIN, &PLACE_NONE, 0, 0 },
 	{ "GET", "/api/v1/tokens", list_tokens, PERM_LOGIN, &PLACE_NONE, 0, 0 },
-	{ "POST", "/api/v1/tokens", post_token, PERM_LOGIN, &PLACE_NONE, 0, 0 },
+	{ "POST", "/api/v1/tokens", post_token, PERM_LOGIN, &PLACE_NONE, ROUTE_NO_REPLAY, 0 },
 	{ "DELETE", "/api/v1/tokens/:id", delete_token, PERM_LOGIN, &PLACE_NONE, 0, 0 },
 };
 

@@ -45,6 +45,7 @@ static const struct route_table *tables[MAX_TABLES];
 static size_t ntables;
 static const struct server_opts *opts;
 static atomic_int inflight;
+static atomic_int draining; /* stopping: new connections are refused */
 
 /* ---- per-thread database connections ---- */
 
@@ -585,9 +586,10 @@ static int run_handler(struct req *r, struct err *e)
 	const char *key = NULL;
 	char body_hash[65] = "";
 
-	if (auth_identify(r, e))
+	/* public routes do not look at the caller: a stale cookie must not block a new login */
+	if (rt->perm != PERM_PUBLIC && auth_identify(r, e))
 		return -1;
-	if (r->who && !strcmp(r->method, "POST"))
+	if (r->who && !strcmp(r->method, "POST") && !(rt->flags & ROUTE_NO_REPLAY))
 		key = req_header(r, "Idempotency-Key");
 	if (key && (strlen(key) < 8 || strlen(key) > 128))
 		return err_invalid(e, "http.idempotency_key", "Idempotency-Key",
@@ -843,6 +845,19 @@ static int begin_body(struct req *r, struct err *e)
 	return 0;
 }
 
+/*
+ * Once stopping, refuse new connections. This stands in for MHD_quiesce_daemon, which
+ * races with MHD's own epoll threads (libmicrohttpd 0.9.75 removes the listen socket from
+ * an epoll set twice and aborts the process, "Failed to remove listen FD from epoll set").
+ */
+static enum MHD_Result on_accept(void *cls, const struct sockaddr *addr, socklen_t addrlen)
+{
+	(void)cls;
+	(void)addr;
+	(void)addrlen;
+	return atomic_load(&draining) ? MHD_NO : MHD_YES;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
                                   const char *method, const char *version, const char *upload_data,
                                   size_t *upload_size, void **con_cls)
@@ -994,6 +1009,7 @@ static int write_ready(const char *path, const char *addr, struct err *e)
 int http_serve(const struct server_opts *o, struct err *e)
 {
 	opts = o;
+	atomic_store(&draining, 0);
 	struct sockaddr_in sa;
 	int fd = bind_listen(o->listen, &sa, e);
 	if (fd < 0)
@@ -1012,11 +1028,11 @@ int http_serve(const struct server_opts *o, struct err *e)
 	signal(SIGPIPE, SIG_IGN);
 
 	struct MHD_Daemon *d = MHD_start_daemon(
-	    MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_TURBO | MHD_USE_ITC, 0, NULL,
-	    NULL, on_request, NULL, MHD_OPTION_LISTEN_SOCKET, fd, MHD_OPTION_THREAD_POOL_SIZE,
-	    (unsigned)o->threads, MHD_OPTION_CONNECTION_LIMIT, (unsigned)o->connection_limit,
-	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60, MHD_OPTION_NOTIFY_COMPLETED, on_completed,
-	    NULL, MHD_OPTION_END);
+	    MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_TURBO | MHD_USE_ITC, 0,
+	    on_accept, NULL, on_request, NULL, MHD_OPTION_LISTEN_SOCKET, fd,
+	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned)o->threads, MHD_OPTION_CONNECTION_LIMIT,
+	    (unsigned)o->connection_limit, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60,
+	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL, MHD_OPTION_END);
 	if (!d) {
 		close(fd);
 		return err_internal(e, "unable to start the HTTP server");
@@ -1044,9 +1060,7 @@ int http_serve(const struct server_opts *o, struct err *e)
 			break;
 		}
 	}
-	MHD_socket lfd = MHD_quiesce_daemon(d);
-	if (lfd != MHD_INVALID_SOCKET)
-		close(lfd);
+	atomic_store(&draining, 1);
 	int64_t deadline = time_now_ms() + (int64_t)o->shutdown_seconds * 1000;
 	while (atomic_load(&inflight) > 0 && time_now_ms() < deadline) {
 		struct timespec ms10 = { .tv_nsec = 10 * 1000 * 1000 };
@@ -1054,7 +1068,7 @@ int http_serve(const struct server_opts *o, struct err *e)
 	}
 	if (atomic_load(&inflight) > 0)
 		log_warn("%d requests still in flight at shutdown", atomic_load(&inflight));
-	MHD_stop_daemon(d);
+	MHD_stop_daemon(d); /* closes the listen socket too */
 	close_conns();
 	log_info("stopped");
 	return 0;

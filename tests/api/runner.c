@@ -437,6 +437,8 @@ static int match(const json_t *want, const json_t *have, char *where, size_t wl)
 
 static int match_string(const char *w, const json_t *have)
 {
+	if (!strcmp(w, "!")) /* the key must be absent */
+		return have == NULL;
 	if (!strcmp(w, "?"))
 		return 1;
 	if (!strcmp(w, "*"))
@@ -713,6 +715,24 @@ static int parse_request(struct test *t, struct lines *L, int *i, struct request
 	return 0;
 }
 
+/* The "stdout ~ text" / "stderr ~ text" lines after a cli or sql step. */
+static int check_output(struct test *t, struct lines *L, int *i, const char *out, const char *err)
+{
+	int rc = 0;
+	while (!rc && *i < L->n &&
+	       (!strncmp(L->v[*i], "stdout ~ ", 9) || !strncmp(L->v[*i], "stderr ~ ", 9))) {
+		t->lineno = *i + 1;
+		const char *hay = L->v[*i][3] == 'o' ? out : err;
+		char *needle = expand(t, L->v[*i] + 9);
+		if (!needle || !hay || !strstr(hay, needle))
+			rc = failf(t, "%.6s lacks '%s': %s", L->v[*i], needle ? needle : "",
+			           hay ? hay : "");
+		free(needle);
+		(*i)++;
+	}
+	return rc;
+}
+
 static int find_ident(struct test *t, const char *name)
 {
 	for (int k = 0; k < t->nids; k++)
@@ -867,16 +887,22 @@ static int run_file(struct test *t)
 				rc = -1;
 				break;
 			}
-			char *argv[] = { "sqlite3", t->db, x, NULL };
-			char err[700];
+			/* wait for the server's locks (the job scheduler writes as it polls) */
+			char *argv[] = { "sqlite3", "-cmd", ".timeout 5000", t->db, x, NULL };
+			char out[700], err[700];
+			snprintf(out, sizeof(out), "%s/sql.out", t->dir);
 			snprintf(err, sizeof(err), "%s/sql.err", t->dir);
-			if (run_cmd(argv, "/dev/null", err) != 0) {
+			if (run_cmd(argv, out, err) != 0) {
 				char *m = slurp(err);
 				rc = failf(t, "sql failed: %s", m ? m : "");
 				free(m);
 			}
 			free(x);
 			i++;
+			char *o = slurp(out);
+			if (!rc)
+				rc = check_output(t, &L, &i, o, NULL);
+			free(o);
 		} else if (!strncmp(l, "cli ", 4)) {
 			char *x = expand(t, l + 4);
 			if (!x) {
@@ -908,18 +934,8 @@ static int run_file(struct test *t)
 			if (code != want)
 				rc = failf(t, "cli exited %d, expected %ld: %s%s", code, want,
 				           o ? o : "", e ? e : "");
-			while (!rc && i < L.n &&
-			       (!strncmp(L.v[i], "stdout ~ ", 9) ||
-			        !strncmp(L.v[i], "stderr ~ ", 9))) {
-				t->lineno = i + 1;
-				const char *hay = L.v[i][3] == 'o' ? o : e;
-				char *needle = expand(t, L.v[i] + 9);
-				if (!needle || !hay || !strstr(hay, needle))
-					rc = failf(t, "%.6s lacks '%s': %s", L.v[i],
-					           needle ? needle : "", hay ? hay : "");
-				free(needle);
-				i++;
-			}
+			if (!rc)
+				rc = check_output(t, &L, &i, o, e);
 			if (!rc) { /* capture the first token of stdout as ${out} */
 				var_set(t, "out", o ? o : "");
 			}
@@ -928,9 +944,9 @@ static int run_file(struct test *t)
 		} else if (is_method(l) || !strncmp(l, "upload ", 7) || poll) {
 			int start = i;
 			if (poll) {
-				char *rest = l + 5;
+				char *rest = strdup(l + 5); /* l is L.v[i]: copy before freeing */
 				free(L.v[i]);
-				L.v[i] = strdup(rest);
+				L.v[i] = rest;
 			}
 			struct request rq = { 0 };
 			if ((rc = parse_request(t, &L, &i, &rq))) {
