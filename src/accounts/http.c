@@ -62,17 +62,35 @@ static const char *dummy_hash(void)
 	return h;
 }
 
-static int login_audit(struct req *r, const struct user *u, const char *action, struct err *e)
+/*
+ * Record a login attempt of a known account in its own short transaction (the password
+ * was checked outside any): the audit row, and for a success the new session.
+ */
+static int login_record(struct req *r, const struct user *u, int ok, const char **cookie,
+                        const char **csrf, struct err *e)
 {
 	struct actor a = { "user", u->id, u->login, r->request_id };
-	const char *changes = arena_printf(&r->arena, "{\"address\":\"%s\"}", r->addr);
+	struct strbuf sb;
+	struct jw w;
+	strbuf_init(&sb, &r->arena, 1024);
+	jw_init(&w, &sb);
+	jw_obj(&w);
+	jw_kstr(&w, "address", r->addr);
+	jw_obj_end(&w);
 	if (db_begin(r->db, DB_WRITE, e))
 		return -1;
-	if (audit_write(r->db, &a, u->region, "sessions", u->id, action, changes, e)) {
+	if ((ok && auth_session_create(r->db, &r->arena, u->id, r->addr, cookie, csrf, e)) ||
+	    audit_write(r->db, &a, u->region, "sessions", u->id, ok ? "login" : "login_failed",
+	                sb.buf, e)) {
 		db_rollback(r->db);
 		return -1;
 	}
 	return db_commit(r->db, e);
+}
+
+static const char *secure_flag(void)
+{
+	return config_bool("session.secure_cookie") ? "; Secure" : "";
 }
 
 /* POST /api/v1/session {login, password}: no transaction is held while hashing */
@@ -92,7 +110,7 @@ static int post_session(struct req *r, struct err *e)
 	int ok = auth_verify_password(rc == 1 ? hash : dummy_hash(), b.password) && rc == 1;
 	if (!ok) {
 		auth_throttle_fail(b.login, r->addr);
-		if (rc == 1 && login_audit(r, &u, "login_failed", e))
+		if (rc == 1 && login_record(r, &u, 0, NULL, NULL, e))
 			return -1;
 		return err_set(e, 401, "auth.login_failed", NULL, "wrong login or password");
 	}
@@ -100,23 +118,13 @@ static int post_session(struct req *r, struct err *e)
 		return err_set(e, 401, "auth.account_disabled", NULL, "this account is disabled");
 	auth_throttle_ok(b.login);
 	const char *cookie, *csrf;
-	struct actor a = { "user", u.id, u.login, r->request_id };
-	const char *changes = arena_printf(&r->arena, "{\"address\":\"%s\"}", r->addr);
-	if (db_begin(r->db, DB_WRITE, e))
-		return -1;
-	if (auth_session_create(r->db, &r->arena, u.id, r->addr, &cookie, &csrf, e) ||
-	    audit_write(r->db, &a, u.region, "sessions", u.id, "login", changes, e)) {
-		db_rollback(r->db);
-		return -1;
-	}
-	if (db_commit(r->db, e))
+	if (login_record(r, &u, 1, &cookie, &csrf, e))
 		return -1;
 	req_set_header(
 	    r, "Set-Cookie",
-	    arena_printf(&r->arena,
-	                 "cunwu_session=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%lld%s",
-	                 cookie, (long long)config_int("session.absolute_hours") * 3600,
-	                 config_bool("session.secure_cookie") ? "; Secure" : ""));
+	    arena_printf(
+	        &r->arena, "cunwu_session=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%lld%s",
+	        cookie, (long long)config_int("session.absolute_hours") * 3600, secure_flag()));
 	struct jw *w = req_jw(r);
 	jw_obj(w);
 	jw_key(w, "user");
@@ -141,8 +149,11 @@ static int delete_session(struct req *r, struct err *e)
 		if (audit_write(r->db, &a, u.region, "sessions", u.id, "logout", "{}", e))
 			return -1;
 	}
-	req_set_header(r, "Set-Cookie",
-	               "cunwu_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
+	req_set_header(
+	    r, "Set-Cookie",
+	    arena_printf(&r->arena,
+	                 "cunwu_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0%s",
+	                 secure_flag()));
 	r->status = 204;
 	return 0;
 }
@@ -212,6 +223,30 @@ static int place_of_grant(struct req *r, const char **path, struct err *e)
 	return rc < 0 ? -1 : 0;
 }
 static const struct place_rule PLACE_GRANT = { "param :id is a grant; its place", place_of_grant };
+
+/*
+ * 三员分立: the system administrator manages accounts, but must not take over the
+ * security administrator's or the auditor's (by resetting their password or disabling
+ * them). Those two accounts are changed by their holders, or on the machine (CLI).
+ */
+static int guard_admin_account(struct req *r, const struct user *u, struct err *e)
+{
+	if (!strcmp(u->id, r->who->user_id))
+		return 0;
+	int64_t n = 0;
+	if (db_get_int(r->db, e, &n,
+	               "SELECT count(*) FROM grants WHERE user_id = ? "
+	               "AND role_id IN ('secadmin', 'auditor')",
+	               DB_ARGS(DB_T(u->id))) < 0)
+		return -1;
+	if (n)
+		return err_set(
+		    e, 403, "accounts.separation_of_duties", NULL,
+		    "'%s' is a security administrator or auditor; only they (or the "
+		    "machine's operator, with the cunwu command) may change that account",
+		    u->login);
+	return 0;
+}
 
 static const char *const user_sorts[] = { "login=u.login", "name=u.name", "created_at=u.created_at",
 	                                  "place=p.path", NULL };
@@ -303,7 +338,7 @@ static int patch_user(struct req *r, struct err *e)
 	int rc = accounts_user_get(r->db, req_param(r, "id"), &u, e);
 	if (rc <= 0)
 		return rc < 0 ? -1 : err_notfound(e, "accounts.user_not_found", "no such user");
-	if (req_if_match(r, u.version, e))
+	if (req_if_match(r, u.version, e) || guard_admin_account(r, &u, e))
 		return -1;
 	struct user_body b = { 0 };
 	uint64_t seen = 0;
@@ -370,6 +405,8 @@ static int put_user_password(struct req *r, struct err *e)
 	int rc = accounts_user_get(r->db, req_param(r, "id"), &u, e);
 	if (rc <= 0)
 		return rc < 0 ? -1 : err_notfound(e, "accounts.user_not_found", "no such user");
+	if (guard_admin_account(r, &u, e))
+		return -1;
 	struct actor a;
 	accounts_actor(r, &a);
 	if (accounts_set_password(r->db, &a, &u, b.password, NULL, e))
@@ -441,6 +478,9 @@ static int post_grant(struct req *r, struct err *e)
 	json_t *j = req_json(r, e);
 	if (!j || json_decode(j, grant_fields, JF_COUNT(grant_fields), &b, NULL, 0, e))
 		return -1;
+	if (!strcmp(b.user_id, r->who->user_id))
+		return err_set(e, 403, "accounts.self_grant", "user_id",
+		               "no one may grant a role to themselves");
 	struct actor a;
 	accounts_actor(r, &a);
 	const char *id;
