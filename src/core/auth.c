@@ -112,8 +112,9 @@ int auth_password_policy(const char *password, struct err *e)
 	}
 	classes = lower + upper + digit + other;
 	if (classes < 2)
-		return err_invalid(e, "accounts.password_too_simple", "password",
-		                   "password must mix letters with digits or symbols");
+		return err_invalid(
+		    e, "accounts.password_too_simple", "password",
+		    "password must mix at least two of: lowercase, uppercase, digits, symbols");
 	return 0;
 }
 

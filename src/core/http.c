@@ -275,8 +275,12 @@ void query_scope(struct req *r, struct query *q, const char *perm, const char *p
 void query_and(struct query *q, const char *cond, struct db_arg a)
 {
 	strbuf_addf(&q->where, " AND %s", cond);
-	if (a.type != DB_ARG_END && q->n < QUERY_MAX_ARGS - 3)
+	if (a.type == DB_ARG_END)
+		return;
+	if (q->n < QUERY_MAX_ARGS - 3)
 		q->args[q->n++] = a;
+	else
+		q->where.err = 1; /* req_list refuses the query rather than bind too few */
 }
 
 void jw_row(struct jw *w, struct db_stmt *st, const char *const *keys)
@@ -471,6 +475,8 @@ static enum MHD_Result queue(struct req *r)
 	struct MHD_Response *resp;
 	if (r->file_fd >= 0) {
 		resp = MHD_create_response_from_fd64((uint64_t)r->file_size, r->file_fd);
+		if (!resp)
+			close(r->file_fd);
 		r->file_fd = -1; /* MHD closes it */
 	} else {
 		if (r->out.err) {
@@ -660,13 +666,12 @@ static void dispatch(struct req *r)
 	if (!r->db)
 		goto fail;
 	db_set_arena(r->db, &r->arena);
-	if (run_handler(r, &e))
-		goto fail;
+	int rc = run_handler(r, &e);
 	db_reset_all(r->db);
-	return;
+	db_set_arena(r->db, NULL); /* the request arena dies with the request */
+	if (!rc)
+		return;
 fail:
-	if (r->db)
-		db_reset_all(r->db);
 	render_error(r, &e);
 }
 
@@ -732,8 +737,11 @@ static void client_addr(struct req *r)
 		char *end = item + strlen(item);
 		while (end > item && end[-1] == ' ')
 			*--end = '\0';
-		if (*item)
-			snprintf(r->addr, sizeof(r->addr), "%s", item);
+		unsigned char bin[16];
+		if (!*item ||
+		    (inet_pton(AF_INET, item, bin) != 1 && inet_pton(AF_INET6, item, bin) != 1))
+			return; /* not an address: keep the last one we trust */
+		snprintf(r->addr, sizeof(r->addr), "%s", item);
 		if (!comma || !addr_trusted(r->addr))
 			return;
 		*comma = '\0';
@@ -836,12 +844,17 @@ static int begin_body(struct req *r, struct err *e)
 	}
 	if (len > (int64_t)opts->body_max)
 		r->body_state = 1;
-	if (len > 0) {
-		const char *ct = req_header(r, "Content-Type");
-		if (!r->body_state && (!ct || strncmp(ct, "application/json", 16)))
-			return err_set(e, 415, "http.unsupported_media_type", NULL,
-			               "send the body as application/json");
-	}
+	return 0;
+}
+
+/* A JSON route's body, checked when its first bytes arrive (chunked bodies declare no
+ * length, so the check cannot wait for Content-Length). */
+static int json_body_type(struct req *r, struct err *e)
+{
+	const char *ct = req_header(r, "Content-Type");
+	if (!ct || strncmp(ct, "application/json", 16))
+		return err_set(e, 415, "http.unsupported_media_type", NULL,
+		               "send the body as application/json");
 	return 0;
 }
 
@@ -898,6 +911,16 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	}
 
 	if (*upload_size) {
+		r->received += (int64_t)*upload_size;
+		if (r->body_state == 0 && r->post && r->received > (int64_t)r->upload_max + 65536) {
+			/* the whole request, not only each file, is capped (chunked uploads) */
+			err_set(&r->upload_err, 413, "media.too_large", "file",
+			        "upload is over %zu bytes", r->upload_max);
+			r->body_state = 2;
+		}
+		if (r->body_state == 0 && !r->post && r->received == (int64_t)*upload_size &&
+		    json_body_type(r, &r->upload_err))
+			r->body_state = 2;
 		if (r->body_state == 0) {
 			if (r->post) {
 				if (MHD_post_process(r->post, upload_data, *upload_size) !=

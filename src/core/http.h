@@ -120,6 +120,7 @@ struct req {
 	struct form_field *fields;
 	size_t upload_max;
 	struct err upload_err;
+	int64_t received; /* body bytes so far */
 
 	/* caller */
 	struct principal *who;

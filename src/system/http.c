@@ -252,8 +252,9 @@ static int get_cockpit(struct req *r, struct err *e)
 		return -1;
 	struct db_stmt *st =
 	    db_query(r->db, e, "SELECT id, name, kind FROM places WHERE path = ?", DB_T(path));
-	if (!st || db_step(st, e) != 1)
-		return -1;
+	int found = st ? db_step(st, e) : -1;
+	if (found <= 0)
+		return found < 0 ? -1 : err_notfound(e, "places.not_found", "no such place");
 	const char *pid = db_text(st, 0), *pname = db_text(st, 1), *pkind = db_text(st, 2);
 	db_done(st);
 	/* children, for the drill-down */

@@ -28,3 +28,18 @@ Content-Type: text/plain
 hello
 expect 415
 {"error": {"code": "http.unsupported_media_type"}}
+
+# a chunked body declares no length: its type is still checked
+POST /api/v1/users
+Content-Type: text/plain
+Transfer-Encoding: chunked
+hello
+expect 415
+{"error": {"code": "http.unsupported_media_type"}}
+
+# and so is its size
+POST /api/v1/users
+Transfer-Encoding: chunked
+body-size 1100000
+expect 413
+{"error": {"code": "http.body_too_large"}}
