@@ -90,6 +90,14 @@ static int claim(struct db *db, struct arena *a, struct job_ctx *j, int64_t *att
 {
 	char now[32];
 	time_iso(time_now_ms(), now);
+	/* look before taking the write lock: most polls find nothing */
+	int64_t due = 0;
+	if (db_get_int(db, e, &due,
+	               "SELECT count(*) FROM jobs WHERE state = 'queued' AND run_at <= ?",
+	               DB_ARGS(DB_T(now))) < 0)
+		return -1;
+	if (!due)
+		return 0;
 	if (db_begin(db, DB_WRITE, e))
 		return -1;
 	struct db_stmt *st = db_query(

@@ -188,6 +188,44 @@ static int job_audit_verify(struct job_ctx *j, struct err *e)
 
 static const struct job_kind audit_verify_kind = { "audit.verify", job_audit_verify };
 
+/*
+ * system.prune, daily: forget what has served its purpose — idempotent answers after a
+ * day, sessions past their expiry, finished jobs after 30 days. Audit rows are never
+ * pruned.
+ */
+static int job_prune(struct job_ctx *j, struct err *e)
+{
+	char day[32], now[32], month[32], idle[32];
+	int64_t t = time_now_ms();
+	time_iso(t, now);
+	time_iso(t - 86400LL * 1000, day);
+	time_iso(t - 30LL * 86400 * 1000, month);
+	time_iso(t - config_int("session.idle_minutes") * 60 * 1000, idle);
+	if (db_begin(j->db, DB_WRITE, e))
+		return -1;
+	int64_t a = db_exec(j->db, e, "DELETE FROM idempotency WHERE created_at < ?", DB_T(day));
+	int64_t b = a < 0 ? -1
+	                  : db_exec(j->db, e,
+	                            "DELETE FROM sessions WHERE expires_at < ? OR seen_at < ?",
+	                            DB_T(now), DB_T(idle));
+	int64_t c = b < 0 ? -1
+	                  : db_exec(j->db, e,
+	                            "DELETE FROM jobs WHERE state IN ('done', 'failed') AND "
+	                            "finished_at < ?",
+	                            DB_T(month));
+	if (c < 0) {
+		db_rollback(j->db);
+		return -1;
+	}
+	if (db_commit(j->db, e))
+		return -1;
+	strbuf_addf(&j->result, "{\"idempotency\":%lld,\"sessions\":%lld,\"jobs\":%lld}",
+	            (long long)a, (long long)b, (long long)c);
+	return 0;
+}
+
+static const struct job_kind prune_kind = { "system.prune", job_prune };
+
 /* POST /api/v1/audit/verify: 202 and a job */
 static int post_audit_verify(struct req *r, struct err *e)
 {
@@ -428,4 +466,5 @@ const struct route_table system_routes = { "system", routes, sizeof(routes) / si
 void system_register(void)
 {
 	jobs_register(&audit_verify_kind);
+	jobs_register(&prune_kind);
 }
