@@ -204,10 +204,10 @@ static int job_prune(struct job_ctx *j, struct err *e)
 	if (db_begin(j->db, DB_WRITE, e))
 		return -1;
 	int64_t a = db_exec(j->db, e, "DELETE FROM idempotency WHERE created_at < ?", DB_T(day));
-	int64_t b = a < 0 ? -1
-	                  : db_exec(j->db, e,
-	                            "DELETE FROM sessions WHERE expires_at < ? OR seen_at < ?",
-	                            DB_T(now), DB_T(idle));
+	int64_t b =
+	    a < 0 ? -1
+	          : db_exec(j->db, e, "DELETE FROM sessions WHERE expires_at < ? OR seen_at < ?",
+	                    DB_T(now), DB_T(idle));
 	int64_t c = b < 0 ? -1
 	                  : db_exec(j->db, e,
 	                            "DELETE FROM jobs WHERE state IN ('done', 'failed') AND "
