@@ -1,0 +1,216 @@
+/* crypt.c - unit tests of src/core/crypt.c: key files, sealing personal data, lookup hashes. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <ftw.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <sodium.h>
+
+#include "core/crypt.h"
+#include "core/banned.h"
+
+static char dir[64] = "/tmp/cunwu-crypt-XXXXXX";
+static char key1[128], key2[128];
+static struct arena a;
+
+static const char *const person = "张三 110101199003077777 13800138000";
+
+static void test_not_loaded(void **state)
+{
+	/* before any key is loaded nothing is sealed with a zero key */
+	struct err e;
+	(void)state;
+	assert_int_equal(crypt_loaded(), 0);
+	err_clear(&e);
+	assert_null(crypt_seal(&a, "x", &e));
+	assert_int_equal(e.status, 500);
+	assert_null(crypt_open(&a, "x1:AAAA", &e));
+	assert_null(crypt_lookup(&a, "110101199003077777")); /* nor hashed with one */
+}
+
+static void test_keygen(void **state)
+{
+	struct err e;
+	struct stat st;
+	char buf[128];
+	(void)state;
+	assert_int_equal(crypt_keygen(key1, &e), 0);
+	assert_int_equal(stat(key1, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	assert_int_equal(st.st_size, 65); /* 64 hex digits and a newline */
+	FILE *f = fopen(key1, "r");
+	assert_non_null(f);
+	assert_non_null(fgets(buf, sizeof(buf), f));
+	fclose(f);
+	assert_int_equal(strspn(buf, "0123456789abcdef"), 64);
+	/* refuses to overwrite: a lost key is lost data */
+	err_clear(&e);
+	assert_int_equal(crypt_keygen(key1, &e), -1);
+	assert_string_equal(e.code, "crypt.key");
+	assert_int_equal(stat(key1, &st), 0);
+	/* two keys differ */
+	assert_int_equal(crypt_keygen(key2, &e), 0);
+	char buf2[128];
+	f = fopen(key2, "r");
+	assert_non_null(fgets(buf2, sizeof(buf2), f));
+	fclose(f);
+	assert_string_not_equal(buf, buf2);
+}
+
+static void test_load_errors(void **state)
+{
+	struct err e;
+	char path[160];
+	(void)state;
+	snprintf(path, sizeof(path), "%s/missing.key", dir);
+	assert_int_equal(crypt_load(path, &e), -1);
+	assert_string_equal(e.code, "crypt.key");
+	snprintf(path, sizeof(path), "%s/short.key", dir);
+	FILE *f = fopen(path, "w");
+	fputs("abcdef\n", f);
+	fclose(f);
+	assert_int_equal(crypt_load(path, &e), -1);
+	assert_string_equal(e.code, "crypt.key");
+	snprintf(path, sizeof(path), "%s/nothex.key", dir);
+	f = fopen(path, "w");
+	fputs("zz23456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\n", f);
+	fclose(f);
+	assert_int_equal(crypt_load(path, &e), -1);
+	assert_string_equal(e.code, "crypt.key");
+}
+
+static void test_seal_open(void **state)
+{
+	struct err e;
+	(void)state;
+	assert_int_equal(crypt_load(key1, &e), 0);
+	assert_int_equal(crypt_loaded(), 1);
+	const char *s = crypt_seal(&a, person, &e);
+	assert_non_null(s);
+	assert_memory_equal(s, "x1:", 3);
+	assert_null(strstr(s, "110101199003077777"));
+	assert_null(strstr(s, "张三"));
+	const char *p = crypt_open(&a, s, &e);
+	assert_non_null(p);
+	assert_string_equal(p, person);
+	/* a fresh nonce each time: equal values do not give equal ciphertexts */
+	const char *s2 = crypt_seal(&a, person, &e);
+	assert_string_not_equal(s, s2);
+	assert_string_equal(crypt_open(&a, s2, &e), person);
+	/* the empty string, and a long one */
+	assert_string_equal(crypt_open(&a, crypt_seal(&a, "", &e), &e), "");
+	char *big = arena_alloc(&a, 100001);
+	for (int i = 0; i < 100000; i++)
+		big[i] = (char)('a' + i % 26);
+	big[100000] = '\0';
+	assert_string_equal(crypt_open(&a, crypt_seal(&a, big, &e), &e), big);
+}
+
+static void test_tampered(void **state)
+{
+	struct err e;
+	(void)state;
+	assert_int_equal(crypt_load(key1, &e), 0);
+	const char *s = crypt_seal(&a, person, &e);
+	size_t n = strlen(s);
+	/* flip one base64 character at several places: nonce, ciphertext, tag */
+	size_t at[] = { 4, 3 + 32, n / 2, n - 6 };
+	for (size_t i = 0; i < sizeof(at) / sizeof(at[0]); i++) {
+		char *t = arena_strdup(&a, s);
+		t[at[i]] = t[at[i]] == 'A' ? 'B' : 'A';
+		err_clear(&e);
+		if (crypt_open(&a, t, &e))
+			fail_msg("tampered at %zu and still opened", at[i]);
+		assert_int_equal(e.status, 500);
+	}
+	/* cut short, not base64, unknown algorithm, nothing at all */
+	char *cut = arena_strndup(&a, s, 3 + 20);
+	assert_null(crypt_open(&a, cut, &e));
+	assert_null(crypt_open(&a, "x1:!!!!", &e));
+	assert_null(crypt_open(&a, "x1:", &e));
+	char *other = arena_strdup(&a, s);
+	other[1] = '2';
+	assert_null(crypt_open(&a, other, &e));
+	assert_null(crypt_open(&a, s + 3, &e)); /* the algorithm id is required */
+	/* another key cannot open it */
+	assert_int_equal(crypt_load(key2, &e), 0);
+	assert_null(crypt_open(&a, s, &e));
+	assert_int_equal(crypt_load(key1, &e), 0);
+	assert_string_equal(crypt_open(&a, s, &e), person);
+}
+
+static void test_lookup(void **state)
+{
+	struct err e;
+	(void)state;
+	assert_int_equal(crypt_load(key1, &e), 0);
+	const char *h1 = crypt_lookup(&a, "110101199003077777");
+	const char *h2 = crypt_lookup(&a, "110101199003077777");
+	const char *h3 = crypt_lookup(&a, "110101199003077778");
+	assert_memory_equal(h1, "k1:", 3);
+	assert_int_equal(strlen(h1), 3 + 64);
+	assert_int_equal(strspn(h1 + 3, "0123456789abcdef"), 64);
+	assert_string_equal(h1, h2); /* deterministic, so it can be searched */
+	assert_string_not_equal(h1, h3);
+	assert_null(strstr(h1, "110101"));
+	/* not a plain hash of the value: it depends on the key */
+	unsigned char plain[32];
+	char plain_hex[65];
+	crypto_generichash(plain, sizeof(plain), (const unsigned char *)"110101199003077777", 18,
+	                   NULL, 0);
+	for (int i = 0; i < 32; i++)
+		snprintf(plain_hex + 2 * i, 3, "%02x", plain[i]);
+	assert_string_not_equal(h1 + 3, plain_hex);
+	assert_int_equal(crypt_load(key2, &e), 0);
+	assert_string_not_equal(crypt_lookup(&a, "110101199003077777"), h1);
+	assert_int_equal(crypt_load(key1, &e), 0);
+	assert_string_equal(crypt_lookup(&a, "110101199003077777"), h1);
+	/* the empty string hashes too, differently */
+	assert_string_not_equal(crypt_lookup(&a, ""), h1);
+}
+
+static int rm_entry(const char *p, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	return remove(p);
+}
+
+static int group_setup(void **state)
+{
+	(void)state;
+	if (sodium_init() < 0 || !mkdtemp(dir))
+		return -1;
+	snprintf(key1, sizeof(key1), "%s/one.key", dir);
+	snprintf(key2, sizeof(key2), "%s/two.key", dir);
+	arena_init(&a, 0);
+	return 0;
+}
+
+static int group_teardown(void **state)
+{
+	(void)state;
+	arena_release(&a);
+	nftw(dir, rm_entry, 8, FTW_DEPTH | FTW_PHYS);
+	return 0;
+}
+
+int main(void)
+{
+	/* in order: the first test needs no key loaded, the later ones the keys made */
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_not_loaded),  cmocka_unit_test(test_keygen),
+		cmocka_unit_test(test_load_errors), cmocka_unit_test(test_seal_open),
+		cmocka_unit_test(test_tampered),    cmocka_unit_test(test_lookup),
+	};
+	return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}

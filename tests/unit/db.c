@@ -1,0 +1,546 @@
+/*
+ * db.c - unit tests of src/core/db.c and the SQLite backend: migrations, the statement
+ * cache, errors mapped to statuses, transactions, and column values copied into the arena.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <ftw.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "core/db.h"
+#include "core/db_backend.h" /* to look at the statement cache */
+#include "core/log.h"
+#include "core/banned.h"
+
+#define assert_contains(hay, needle)                                                               \
+	do {                                                                                       \
+		const char *h_ = (hay), *n_ = (needle);                                            \
+		if (!h_ || !strstr(h_, n_))                                                        \
+			fail_msg("'%s' does not contain '%s'", h_ ? h_ : "(null)", n_);            \
+	} while (0)
+
+struct fx {
+	char dir[64];
+	char path[128];
+	struct db *db;
+	struct arena a;
+	struct err e;
+};
+
+static int rm_entry(const char *p, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	return remove(p);
+}
+
+static int setup(void **state)
+{
+	struct fx *f = calloc(1, sizeof(*f));
+	if (!f)
+		return -1;
+	snprintf(f->dir, sizeof(f->dir), "/tmp/cunwu-db-XXXXXX");
+	if (!mkdtemp(f->dir))
+		return -1;
+	snprintf(f->path, sizeof(f->path), "%s/t.db", f->dir);
+	arena_init(&f->a, 0);
+	if (db_open(&f->db, f->path, 1, &f->e))
+		return -1;
+	db_set_arena(f->db, &f->a);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fx *f = *state;
+	db_close(f->db);
+	arena_release(&f->a);
+	nftw(f->dir, rm_entry, 8, FTW_DEPTH | FTW_PHYS);
+	free(f);
+	return 0;
+}
+
+static void exec(struct fx *f, const char *sql)
+{
+	if (db_exec_script(f->db, sql, &f->e))
+		fail_msg("'%s': %s", sql, f->e.msg);
+}
+
+static int64_t count(struct fx *f, const char *sql)
+{
+	int64_t n = -1;
+	if (db_get_int(f->db, &f->e, &n, sql, DB_ARGS(DB_NOARGS)) != 1)
+		fail_msg("'%s': %s", sql, f->e.msg);
+	return n;
+}
+
+static void make_table(struct fx *f)
+{
+	exec(f, "CREATE TABLE t (a INTEGER PRIMARY KEY, b TEXT, c BLOB, "
+	        "n INTEGER NOT NULL DEFAULT 0 CHECK (n >= 0))");
+}
+
+/* ---- migrations ---- */
+
+static void test_migrate_once(void **state)
+{
+	struct fx *f = *state;
+	int applied = -1;
+	assert_true(schema_migrations_count >= 3); /* core, places, accounts */
+	assert_int_equal(db_schema_check(f->db, &f->e), -1);
+	assert_string_equal(f->e.code, "db.needs_migration");
+	assert_int_equal(f->e.status, 409);
+
+	assert_int_equal(db_migrate(f->db, &applied, &f->e), 0);
+	assert_int_equal(applied, (int)schema_migrations_count);
+	assert_int_equal(db_in_tx(f->db), 0);
+	assert_int_equal(count(f, "SELECT count(*) FROM schema_migrations"),
+	                 (int64_t)schema_migrations_count);
+	/* the tables are there */
+	assert_int_equal(count(f, "SELECT count(*) FROM audit_log"), 0);
+	assert_int_equal(count(f, "SELECT count(*) FROM places"), 0);
+
+	applied = -1;
+	assert_int_equal(db_migrate(f->db, &applied, &f->e), 0);
+	assert_int_equal(applied, 0);
+	assert_int_equal(db_migrate(f->db, NULL, &f->e), 0);
+	assert_int_equal(count(f, "SELECT count(*) FROM schema_migrations"),
+	                 (int64_t)schema_migrations_count);
+	assert_int_equal(db_schema_check(f->db, &f->e), 0);
+
+	/* migrations apply in module order: core first */
+	assert_string_equal(schema_migrations_list[0].module, "core");
+	/* and each is recorded with its name */
+	const char *name = NULL;
+	assert_int_equal(db_get_text(f->db, &f->e, &name,
+	                             "SELECT name FROM schema_migrations WHERE module = ? AND "
+	                             "version = ?",
+	                             DB_ARGS(DB_T(schema_migrations_list[0].module),
+	                                     DB_I(schema_migrations_list[0].version))),
+	                 1);
+	assert_string_equal(name, schema_migrations_list[0].name);
+}
+
+static void test_too_new(void **state)
+{
+	struct fx *f = *state;
+	int applied = -1;
+	assert_int_equal(db_migrate(f->db, NULL, &f->e), 0);
+	exec(f, "INSERT INTO schema_migrations (module, version, name, applied_at) "
+	        "VALUES ('core', 9999, 'from-the-future', '2030-01-01T00:00:00.000Z')");
+	assert_int_equal(db_schema_check(f->db, &f->e), -1);
+	assert_string_equal(f->e.code, "db.too_new");
+	assert_contains(f->e.msg, "core/9999-from-the-future");
+
+	assert_int_equal(db_migrate(f->db, &applied, &f->e), -1);
+	assert_string_equal(f->e.code, "db.too_new");
+	assert_int_equal(applied, 0);
+	assert_int_equal(db_in_tx(f->db), 0);
+	assert_int_equal(count(f, "SELECT count(*) FROM schema_migrations"),
+	                 (int64_t)schema_migrations_count + 1);
+
+	/* still refused after reopening */
+	db_close(f->db);
+	assert_int_equal(db_open(&f->db, f->path, 0, &f->e), 0);
+	db_set_arena(f->db, &f->a);
+	assert_int_equal(db_schema_check(f->db, &f->e), -1);
+	assert_string_equal(f->e.code, "db.too_new");
+}
+
+static void test_too_new_unknown_module(void **state)
+{
+	/* a module this binary does not have at all: refused before anything is applied */
+	struct fx *f = *state;
+	exec(f, "CREATE TABLE schema_migrations (module TEXT NOT NULL, version INTEGER NOT NULL, "
+	        "name TEXT NOT NULL, applied_at TEXT NOT NULL, PRIMARY KEY (module, version))");
+	exec(f, "INSERT INTO schema_migrations VALUES ('harvest', 1, 'init', "
+	        "'2030-01-01T00:00:00.000Z')");
+	assert_int_equal(db_migrate(f->db, NULL, &f->e), -1);
+	assert_string_equal(f->e.code, "db.too_new");
+	assert_contains(f->e.msg, "harvest/0001-init");
+	/* nothing was created */
+	assert_int_equal(count(f, "SELECT count(*) FROM sqlite_master WHERE name = 'audit_log'"),
+	                 0);
+}
+
+/* ---- statement cache ---- */
+
+static void test_cache_reuse(void **state)
+{
+	struct fx *f = *state;
+	const char *ins = "INSERT INTO t (a, b) VALUES (?, ?)";
+	make_table(f);
+	assert_int_equal(db_exec(f->db, &f->e, ins, DB_I(0), DB_T("zero")), 1);
+	size_t ncache = f->db->ncache;
+	for (int i = 1; i <= 1000; i++)
+		if (db_exec(f->db, &f->e, ins, DB_I(i), DB_T("x")) != 1)
+			fail_msg("insert %d: %s", i, f->e.msg);
+	assert_int_equal(f->db->ncache, ncache); /* prepared once, reused 1000 times */
+	assert_int_equal(count(f, "SELECT count(*) FROM t"), 1001);
+
+	/* the same handle comes back once it is done */
+	struct db_stmt *s1 = db_query(f->db, &f->e, "SELECT b FROM t WHERE a = ?", DB_I(0));
+	assert_non_null(s1);
+	assert_int_equal(db_step(s1, &f->e), 1);
+	assert_string_equal(db_text(s1, 0), "zero");
+	db_done(s1);
+	struct db_stmt *s2 = db_query(f->db, &f->e, "SELECT b FROM t WHERE a = ?", DB_I(5));
+	assert_ptr_equal(s1, s2);
+	/* and its old binding is gone: it sees the new argument */
+	assert_int_equal(db_step(s2, &f->e), 1);
+	assert_string_equal(db_text(s2, 0), "x");
+	db_done(s2);
+}
+
+static void test_cache_eviction(void **state)
+{
+	struct fx *f = *state;
+	char sql[64];
+	/* more distinct statements than the cache holds */
+	for (int round = 0; round < 2; round++)
+		for (int i = 0; i < DB_CACHE_SIZE * 2 + 7; i++) {
+			int64_t v = -1;
+			snprintf(sql, sizeof(sql), "SELECT %d + 1", i);
+			assert_int_equal(db_get_int(f->db, &f->e, &v, sql, DB_ARGS(DB_NOARGS)), 1);
+			assert_int_equal(v, i + 1);
+			assert_true(f->db->ncache <= DB_CACHE_SIZE);
+		}
+	/* a statement held open across evictions keeps working */
+	make_table(f);
+	for (int i = 0; i < 3; i++)
+		db_exec(f->db, &f->e, "INSERT INTO t (a) VALUES (?)", DB_I(i));
+	struct db_stmt *held = db_query(f->db, &f->e, "SELECT a FROM t ORDER BY a", DB_NOARGS);
+	assert_int_equal(db_step(held, &f->e), 1);
+	for (int i = 0; i < DB_CACHE_SIZE + 5; i++) {
+		int64_t v;
+		snprintf(sql, sizeof(sql), "SELECT %d * 2", i);
+		assert_int_equal(db_get_int(f->db, &f->e, &v, sql, DB_ARGS(DB_NOARGS)), 1);
+		assert_int_equal(v, 2 * i);
+	}
+	assert_int_equal(db_int(held, 0), 0);
+	assert_int_equal(db_step(held, &f->e), 1);
+	assert_int_equal(db_int(held, 0), 1);
+	assert_int_equal(db_step(held, &f->e), 1);
+	assert_int_equal(db_int(held, 0), 2);
+	assert_int_equal(db_step(held, &f->e), 0);
+}
+
+static void test_nested_same_sql(void **state)
+{
+	struct fx *f = *state;
+	const char *sel = "SELECT a FROM t ORDER BY a";
+	make_table(f);
+	for (int i = 1; i <= 5; i++)
+		assert_int_equal(db_exec(f->db, &f->e, "INSERT INTO t (a) VALUES (?)", DB_I(i)), 1);
+	struct db_stmt *outer = db_query(f->db, &f->e, sel, DB_NOARGS);
+	assert_non_null(outer);
+	int64_t sum = 0, rows = 0;
+	int rc;
+	while ((rc = db_step(outer, &f->e)) == 1) {
+		int64_t a = db_int(outer, 0);
+		sum += a;
+		rows++;
+		/* the same SQL again while the outer one is mid-way */
+		struct db_stmt *inner = db_query(f->db, &f->e, sel, DB_NOARGS);
+		assert_non_null(inner);
+		assert_ptr_not_equal(inner, outer);
+		int64_t n = 0, irc;
+		while ((irc = db_step(inner, &f->e)) == 1)
+			n++;
+		assert_int_equal(irc, 0);
+		assert_int_equal(n, 5);
+		/* and stopping an inner one early */
+		inner = db_query(f->db, &f->e, sel, DB_NOARGS);
+		assert_int_equal(db_step(inner, &f->e), 1);
+		db_done(inner);
+		/* the outer statement still reads its own row */
+		assert_int_equal(db_int(outer, 0), a);
+	}
+	assert_int_equal(rc, 0);
+	assert_int_equal(rows, 5);
+	assert_int_equal(sum, 15);
+	/* the cached handle is free again */
+	struct db_stmt *again = db_query(f->db, &f->e, sel, DB_NOARGS);
+	assert_ptr_equal(again, outer);
+	db_done(again);
+}
+
+static void test_oneoff_left_open(void **state)
+{
+	/*
+	 * A request that errors out may leave a nested (one-off) statement mid-way; the reset
+	 * after each request ends it, and closing the connection ends any left (LSan checks).
+	 */
+	struct fx *f = *state;
+	const char *sel = "SELECT a FROM t ORDER BY a";
+	make_table(f);
+	for (int i = 1; i <= 3; i++)
+		db_exec(f->db, &f->e, "INSERT INTO t (a) VALUES (?)", DB_I(i));
+	struct db_stmt *outer = db_query(f->db, &f->e, sel, DB_NOARGS);
+	assert_int_equal(db_step(outer, &f->e), 1);
+	struct db_stmt *inner = db_query(f->db, &f->e, sel, DB_NOARGS);
+	assert_ptr_not_equal(inner, outer);
+	assert_int_equal(db_step(inner, &f->e), 1);
+	db_reset_all(f->db);
+	/* both were ended: the cached one is free and starts from the first row again */
+	struct db_stmt *again = db_query(f->db, &f->e, sel, DB_NOARGS);
+	assert_ptr_equal(again, outer);
+	assert_int_equal(db_step(again, &f->e), 1);
+	assert_int_equal(db_int(again, 0), 1);
+	/* and a one-off still open when the connection closes (in teardown) */
+	inner = db_query(f->db, &f->e, sel, DB_NOARGS);
+	assert_int_equal(db_step(inner, &f->e), 1);
+}
+
+/* ---- errors ---- */
+
+static void test_conflict(void **state)
+{
+	struct fx *f = *state;
+	make_table(f);
+	exec(f,
+	     "CREATE TABLE child (id INTEGER PRIMARY KEY, t_a INTEGER NOT NULL REFERENCES t (a))");
+	assert_int_equal(
+	    db_exec(f->db, &f->e, "INSERT INTO t (a, b) VALUES (?, ?)", DB_I(1), DB_T("x")), 1);
+	static const char *const bad[] = {
+		"INSERT INTO t (a, b) VALUES (1, 'again')",   /* primary key */
+		"INSERT INTO t (a, n) VALUES (2, NULL)",      /* NOT NULL */
+		"INSERT INTO t (a, n) VALUES (3, -1)",        /* CHECK */
+		"INSERT INTO child (id, t_a) VALUES (1, 99)", /* foreign key (on) */
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		err_clear(&f->e);
+		if (db_exec(f->db, &f->e, bad[i], DB_NOARGS) != -1)
+			fail_msg("'%s' succeeded", bad[i]);
+		assert_int_equal(f->e.status, 409);
+		assert_string_equal(f->e.code, "db.conflict");
+	}
+	assert_int_equal(count(f, "SELECT count(*) FROM t"), 1);
+	/* the statement that failed is usable again */
+	assert_int_equal(db_exec(f->db, &f->e, bad[0], DB_NOARGS), -1);
+	assert_string_equal(f->e.code, "db.conflict");
+}
+
+static void test_other_errors(void **state)
+{
+	struct fx *f = *state;
+	make_table(f);
+	err_clear(&f->e);
+	assert_int_equal(db_exec(f->db, &f->e, "SELEKT 1", DB_NOARGS), -1);
+	assert_int_equal(f->e.status, 500);
+	assert_string_equal(f->e.code, "db.error");
+	assert_null(db_query(f->db, &f->e, "SELECT * FROM missing_table", DB_NOARGS));
+	assert_string_equal(f->e.code, "db.error");
+	/* parameters must match the placeholders */
+	assert_int_equal(db_exec(f->db, &f->e, "INSERT INTO t (a, b) VALUES (?, ?)", DB_I(1)), -1);
+	assert_int_equal(f->e.status, 500);
+	assert_int_equal(db_exec(f->db, &f->e, "INSERT INTO t (a) VALUES (?)", DB_I(1), DB_I(2)),
+	                 -1);
+	assert_int_equal(f->e.status, 500);
+	assert_int_equal(count(f, "SELECT count(*) FROM t"), 0);
+	/* and after all that the cached statement works with the right arguments */
+	assert_int_equal(
+	    db_exec(f->db, &f->e, "INSERT INTO t (a, b) VALUES (?, ?)", DB_I(1), DB_T("ok")), 1);
+}
+
+static void test_open_errors(void **state)
+{
+	struct fx *f = *state;
+	struct db *db = NULL;
+	char path[160];
+	snprintf(path, sizeof(path), "%s/missing.db", f->dir);
+	assert_int_equal(db_open(&db, path, 0, &f->e), -1);
+	assert_string_equal(f->e.code, "db.not_found");
+	assert_null(db);
+	assert_int_equal(access(path, F_OK), -1); /* not created */
+	assert_int_equal(db_open(&db, "postgresql://localhost/cunwu", 1, &f->e), -1);
+	assert_string_equal(f->e.code, "db.backend");
+	/* "sqlite:" prefix */
+	char url[200];
+	snprintf(url, sizeof(url), "sqlite:%s", f->path);
+	assert_int_equal(db_open(&db, url, 0, &f->e), 0);
+	assert_string_equal(db_backend(db), "sqlite");
+	db_close(db);
+	db_close(NULL);
+}
+
+/* ---- transactions ---- */
+
+static void test_commit_and_rollback(void **state)
+{
+	struct fx *f = *state;
+	make_table(f);
+	assert_int_equal(db_commit(f->db, &f->e), -1); /* nothing to commit */
+	assert_int_equal(db_begin(f->db, DB_WRITE, &f->e), 0);
+	assert_int_equal(db_in_tx(f->db), 1);
+	assert_int_equal(db_begin(f->db, DB_WRITE, &f->e), -1); /* no nesting */
+	for (int i = 0; i < 3; i++)
+		db_exec(f->db, &f->e, "INSERT INTO t (a) VALUES (?)", DB_I(i));
+	/* a statement left mid-way is reset by the rollback */
+	struct db_stmt *open = db_query(f->db, &f->e, "SELECT a FROM t ORDER BY a", DB_NOARGS);
+	assert_int_equal(db_step(open, &f->e), 1);
+	db_rollback(f->db);
+	assert_int_equal(db_in_tx(f->db), 0);
+	assert_int_equal(count(f, "SELECT count(*) FROM t"), 0);
+	assert_ptr_equal(db_query(f->db, &f->e, "SELECT a FROM t ORDER BY a", DB_NOARGS), open);
+	assert_int_equal(db_step(open, &f->e), 0);
+	db_rollback(f->db); /* harmless outside a transaction */
+
+	assert_int_equal(db_begin(f->db, DB_WRITE, &f->e), 0);
+	db_exec(f->db, &f->e, "INSERT INTO t (a) VALUES (?)", DB_I(7));
+	assert_int_equal(db_commit(f->db, &f->e), 0);
+	assert_int_equal(db_in_tx(f->db), 0);
+	/* a failed statement inside a transaction, then rollback: nothing from it stays */
+	assert_int_equal(db_begin(f->db, DB_WRITE, &f->e), 0);
+	db_exec(f->db, &f->e, "INSERT INTO t (a) VALUES (?)", DB_I(8));
+	assert_int_equal(db_exec(f->db, &f->e, "INSERT INTO t (a) VALUES (?)", DB_I(7)), -1);
+	db_rollback(f->db);
+	assert_int_equal(count(f, "SELECT count(*) FROM t"), 1);
+	assert_int_equal(count(f, "SELECT a FROM t"), 7);
+	/* committed data survives reopening */
+	db_close(f->db);
+	assert_int_equal(db_open(&f->db, f->path, 0, &f->e), 0);
+	db_set_arena(f->db, &f->a);
+	assert_int_equal(count(f, "SELECT a FROM t"), 7);
+}
+
+/* ---- values ---- */
+
+static void test_text_copied_into_arena(void **state)
+{
+	struct fx *f = *state;
+	struct arena mine;
+	make_table(f);
+	assert_int_equal(db_exec(f->db, &f->e, "INSERT INTO t (a, b, c) VALUES (?, ?, ?)", DB_I(1),
+	                         DB_T("秦家山村"), DB_B("\x00\xff\x01", 3)),
+	                 1);
+	assert_int_equal(db_exec(f->db, &f->e, "INSERT INTO t (a, b, c) VALUES (?, ?, ?)", DB_I(2),
+	                         DB_T(NULL), DB_B("", 0)),
+	                 1);
+	assert_int_equal(
+	    db_exec(f->db, &f->e, "INSERT INTO t (a, b) VALUES (?, ?)", DB_I(3), DB_T("42")), 1);
+
+	arena_init(&mine, 0);
+	db_set_arena(f->db, &mine);
+	assert_ptr_equal(db_arena(f->db), &mine);
+	struct db_stmt *st = db_query(f->db, &f->e, "SELECT b, c, a FROM t WHERE a = ?", DB_I(1));
+	assert_int_equal(db_step(st, &f->e), 1);
+	assert_int_equal(db_cols(st), 3);
+	assert_null(mine.head);
+	const char *s = db_text(st, 0);
+	assert_non_null(mine.head); /* the copy went into the arena that was set */
+	size_t n = 99;
+	const unsigned char *b = db_blob(st, 1, &n);
+	assert_int_equal(n, 3);
+	db_done(st);
+	/* the statement is reused for other rows; the copies do not change */
+	for (int i = 2; i <= 3; i++) {
+		st = db_query(f->db, &f->e, "SELECT b, c, a FROM t WHERE a = ?", DB_I(i));
+		assert_int_equal(db_step(st, &f->e), 1);
+		if (i == 2) {
+			assert_true(db_isnull(st, 0));
+			assert_null(db_text(st, 0));
+			size_t zn = 99;
+			assert_non_null(db_blob(st, 1, &zn));
+			assert_int_equal(zn, 0);
+		} else {
+			assert_false(db_isnull(st, 0));
+			assert_int_equal(db_int(st, 0), 42);      /* text read as an integer */
+			assert_string_equal(db_text(st, 2), "3"); /* integer read as text */
+		}
+		db_done(st);
+	}
+	assert_string_equal(s, "秦家山村");
+	assert_memory_equal(b, "\x00\xff\x01", 3);
+
+	/* db_get_text copies too */
+	const char *g = NULL;
+	assert_int_equal(
+	    db_get_text(f->db, &f->e, &g, "SELECT b FROM t WHERE a = ?", DB_ARGS(DB_I(3))), 1);
+	exec(f, "UPDATE t SET b = 'changed'");
+	assert_string_equal(g, "42");
+	/* 0 for no row, and out is left alone */
+	g = "untouched";
+	assert_int_equal(
+	    db_get_text(f->db, &f->e, &g, "SELECT b FROM t WHERE a = ?", DB_ARGS(DB_I(99))), 0);
+	assert_string_equal(g, "untouched");
+
+	db_set_arena(f->db, NULL); /* back to the connection's own arena */
+	assert_ptr_not_equal(db_arena(f->db), &mine);
+	arena_release(&mine);
+	db_set_arena(f->db, &f->a);
+}
+
+static void test_exec_counts_changes(void **state)
+{
+	struct fx *f = *state;
+	make_table(f);
+	exec(f, "INSERT INTO t (a, n) VALUES (1, 1); INSERT INTO t (a, n) VALUES (2, 1);"
+	        "INSERT INTO t (a, n) VALUES (3, 2)");
+	assert_int_equal(
+	    db_exec(f->db, &f->e, "UPDATE t SET b = ? WHERE n = ?", DB_T("y"), DB_I(1)), 2);
+	assert_int_equal(
+	    db_exec(f->db, &f->e, "UPDATE t SET b = ? WHERE n = ?", DB_T("y"), DB_I(9)), 0);
+	assert_int_equal(db_exec(f->db, &f->e, "DELETE FROM t", DB_NOARGS), 3);
+	/* a script stops at its first error */
+	assert_int_equal(db_exec_script(f->db,
+	                                "INSERT INTO t (a) VALUES (10); BOGUS; "
+	                                "INSERT INTO t (a) VALUES (11)",
+	                                &f->e),
+	                 -1);
+	assert_int_equal(count(f, "SELECT count(*) FROM t WHERE a = 11"), 0);
+}
+
+static void test_backup(void **state)
+{
+	struct fx *f = *state;
+	char copy[160];
+	struct db *db2 = NULL;
+	make_table(f);
+	exec(f, "INSERT INTO t (a, b) VALUES (1, 'kept')");
+	snprintf(copy, sizeof(copy), "%s/copy.db", f->dir);
+	assert_int_equal(db_backup_to(f->db, copy, &f->e), 0);
+	assert_int_equal(db_backup_to(f->db, copy, &f->e), -1);
+	assert_string_equal(f->e.code, "backup.exists");
+	assert_int_equal(db_open(&db2, copy, 0, &f->e), 0);
+	db_set_arena(db2, &f->a);
+	const char *b = NULL;
+	assert_int_equal(
+	    db_get_text(db2, &f->e, &b, "SELECT b FROM t WHERE a = 1", DB_ARGS(DB_NOARGS)), 1);
+	assert_string_equal(b, "kept");
+	db_close(db2);
+}
+
+static int group_setup(void **state)
+{
+	(void)state;
+	log_set_level(LOG_OFF); /* the 500s below log their SQL */
+	return 0;
+}
+
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		T(test_migrate_once),           T(test_too_new),
+		T(test_too_new_unknown_module), T(test_cache_reuse),
+		T(test_cache_eviction),         T(test_nested_same_sql),
+		T(test_oneoff_left_open),       T(test_conflict),
+		T(test_other_errors),           T(test_open_errors),
+		T(test_commit_and_rollback),    T(test_text_copied_into_arena),
+		T(test_exec_counts_changes),    T(test_backup),
+	};
+	return cmocka_run_group_tests(tests, group_setup, NULL);
+}
