@@ -14,7 +14,7 @@ GEN     := build/gen/schema.c build/gen/version.h
 OBJ     := $(SRC:%.c=build/obj/%.o) build/obj/gen/schema.o build/obj/gen/data.o
 SAN_OBJ := $(SRC:%.c=build/asan/%.o) build/asan/gen/schema.o build/asan/gen/data.o
 SQL     := $(sort $(wildcard schema/*/*.sql))
-UNIT    := $(sort $(wildcard tests/unit/*.c))
+UNIT    := $(sort $(wildcard tests/unit/*/*.c))
 VERSION := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
 
 .PHONY: all test asan unit-bins fuzz format format-check clean demo bench
@@ -60,15 +60,22 @@ build/asan/cunwu: $(SAN_OBJ) build/asan/src/main.o
 	$(CC) $(CFLAGS) $(SAN) -o $@ $^ $(LDLIBS)
 
 # unit tests: one binary per file, linked against everything but main
-UNIT_BIN := $(UNIT:tests/unit/%.c=build/tests/unit-%)
-UNIT_SAN := $(UNIT:tests/unit/%.c=build/asan/tests/unit-%)
+# tests/unit/<module>/<name>.c -> build/tests/unit-<module>-<name>
+unit_name = $(subst /,-,$(1:tests/unit/%.c=%))
+UNIT_BIN := $(foreach u,$(UNIT),build/tests/unit-$(call unit_name,$(u)))
+UNIT_SAN := $(foreach u,$(UNIT),build/asan/tests/unit-$(call unit_name,$(u)))
 unit-bins: $(UNIT_BIN)
-build/tests/unit-%: tests/unit/%.c $(OBJ)
-	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS) -lcmocka
-build/asan/tests/unit-%: tests/unit/%.c $(SAN_OBJ)
-	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -O1 $(SAN) -o $@ $^ $(LDLIBS) -lcmocka
+define unit_rule
+build/tests/unit-$(call unit_name,$(1)): $(1) $$(OBJ)
+	@mkdir -p $$(@D)
+	@echo "  LD      $$@"
+	@$$(CC) $$(CFLAGS) -o $$@ $$^ $$(LDLIBS) -lcmocka
+build/asan/tests/unit-$(call unit_name,$(1)): $(1) $$(SAN_OBJ)
+	@mkdir -p $$(@D)
+	@echo "  LD asan $$@"
+	@$$(CC) $$(CFLAGS) -O1 $$(SAN) -o $$@ $$^ $$(LDLIBS) -lcmocka
+endef
+$(foreach u,$(UNIT),$(eval $(call unit_rule,$(u))))
 
 build/tests/api-runner: tests/api/runner.c
 	@mkdir -p $(@D)
