@@ -28,28 +28,27 @@ static void feed(crypto_hash_sha256_state *st, const char *s)
 		crypto_hash_sha256_update(st, (const unsigned char *)s, n);
 }
 
-void audit_hash(const char *region, int64_t seq, const char *at, const char *actor_kind,
-                const char *actor_id, const char *request_id, const char *entity,
-                const char *entity_id, const char *action, const char *changes,
-                const char *prev_hash, char out[80])
+void audit_hash(const struct audit_row *row, char out[80])
 {
 	crypto_hash_sha256_state st;
 	unsigned char h[crypto_hash_sha256_BYTES];
 	char seqs[24];
-	snprintf(seqs, sizeof(seqs), "%lld", (long long)seq);
+	snprintf(seqs, sizeof(seqs), "%lld", (long long)row->seq);
 	crypto_hash_sha256_init(&st);
 	feed(&st, "cunwu-audit-v1");
-	feed(&st, region);
+	feed(&st, row->region);
 	feed(&st, seqs);
-	feed(&st, at);
-	feed(&st, actor_kind);
-	feed(&st, actor_id);
-	feed(&st, request_id);
-	feed(&st, entity);
-	feed(&st, entity_id);
-	feed(&st, action);
-	feed(&st, changes);
-	feed(&st, prev_hash);
+	feed(&st, row->id);
+	feed(&st, row->at);
+	feed(&st, row->actor_kind);
+	feed(&st, row->actor_id);
+	feed(&st, row->actor_name);
+	feed(&st, row->request_id);
+	feed(&st, row->entity);
+	feed(&st, row->entity_id);
+	feed(&st, row->action);
+	feed(&st, row->changes);
+	feed(&st, row->prev_hash);
 	crypto_hash_sha256_final(&st, h);
 	memcpy(out, "sha256:", 7);
 	hex_encode(h, sizeof(h), out + 7);
@@ -80,8 +79,11 @@ int audit_write(struct db *db, const struct actor *who, const char *region, cons
 	time_iso(time_now_ms(), at);
 	if (!changes)
 		changes = "{}";
-	audit_hash(region, seq, at, who->kind, who->id, who->request_id, entity, entity_id, action,
-	           changes, prev, hash);
+	struct audit_row row = { region,    seq,       id,        at,
+		                 who->kind, who->id,   who->name, who->request_id,
+		                 entity,    entity_id, action,    changes,
+		                 prev };
+	audit_hash(&row, hash);
 	if (db_exec(db, e,
 	            "INSERT INTO audit_log (region, seq, id, at, actor_kind, actor_id, actor_name, "
 	            "request_id, entity, entity_id, action, changes, prev_hash, hash) "
@@ -109,6 +111,8 @@ static int bad(struct audit_report *rep, const char *region, int64_t seq, const 
 	return 0;
 }
 
+/* The signed text: every head, one per line, then the export time. Heads are checked
+ * (region, seq, hash present) before this is built. */
 static void heads_payload(struct strbuf *sb, const json_t *heads, const char *exported_at)
 {
 	size_t i;
@@ -123,8 +127,43 @@ static void heads_payload(struct strbuf *sb, const json_t *heads, const char *ex
 	strbuf_adds(sb, exported_at);
 }
 
-static int check_exported(struct db *db, const char *heads_json, struct audit_report *rep,
-                          struct err *e)
+static int check_signature(struct arena *a, const json_t *doc, const json_t *heads,
+                           const char *trusted_pub, struct err *e)
+{
+	const char *sig = json_string_value(json_object_get(doc, "signature"));
+	const char *pub = json_string_value(json_object_get(doc, "public_key"));
+	const char *at = json_string_value(json_object_get(doc, "exported_at"));
+	if (!sig) {
+		if (trusted_pub)
+			return err_invalid(e, "audit.head_unsigned", "head",
+			                   "head file is not signed, but a trusted key was given");
+		return 0;
+	}
+	unsigned char s[crypto_sign_BYTES], pk[crypto_sign_PUBLICKEYBYTES];
+	if (!pub || !at || hex_decode(sig, s, sizeof(s)) || hex_decode(pub, pk, sizeof(pk)))
+		return err_invalid(e, "audit.head_invalid", "head",
+		                   "head file signature is malformed");
+	if (trusted_pub) {
+		unsigned char tk[crypto_sign_PUBLICKEYBYTES];
+		if (hex_decode(trusted_pub, tk, sizeof(tk)))
+			return err_invalid(e, "audit.key", "pub",
+			                   "the trusted key is not a cunwu key");
+		if (sodium_memcmp(tk, pk, sizeof(pk)))
+			return err_invalid(
+			    e, "audit.head_signature", "head",
+			    "head file was signed by another key than the trusted one");
+	}
+	struct strbuf sb;
+	strbuf_init(&sb, a, 0);
+	heads_payload(&sb, heads, at);
+	if (crypto_sign_verify_detached(s, (const unsigned char *)sb.buf, sb.len, pk))
+		return err_invalid(e, "audit.head_signature", "head",
+		                   "head file signature does not verify");
+	return 0;
+}
+
+static int check_exported(struct db *db, const char *heads_json, const char *trusted_pub,
+                          struct audit_report *rep, struct err *e)
 {
 	struct arena *a = db_arena(db);
 	json_t *doc = json_parse(a, heads_json, strlen(heads_json), e);
@@ -134,49 +173,41 @@ static int check_exported(struct db *db, const char *heads_json, struct audit_re
 	if (!json_is_array(heads))
 		return err_invalid(e, "audit.head_invalid", "head",
 		                   "head file has no 'heads' list");
-	const char *sig = json_string_value(json_object_get(doc, "signature"));
-	const char *pub = json_string_value(json_object_get(doc, "public_key"));
-	const char *at = json_string_value(json_object_get(doc, "exported_at"));
-	if (sig) {
-		unsigned char s[crypto_sign_BYTES], pk[crypto_sign_PUBLICKEYBYTES];
-		struct strbuf sb;
-		strbuf_init(&sb, a, 0);
-		if (!pub || !at || hex_decode(sig, s, sizeof(s)) || hex_decode(pub, pk, sizeof(pk)))
-			return err_invalid(e, "audit.head_invalid", "head",
-			                   "head file signature is malformed");
-		heads_payload(&sb, heads, at);
-		if (crypto_sign_verify_detached(s, (const unsigned char *)sb.buf, sb.len, pk))
-			return err_invalid(e, "audit.head_signature", "head",
-			                   "head file signature does not verify");
-	}
 	size_t i;
 	json_t *h;
 	json_array_foreach(heads, i, h)
 	{
-		const char *region = json_string_value(json_object_get(h, "region"));
-		const char *hash = json_string_value(json_object_get(h, "hash"));
-		json_t *seqv = json_object_get(h, "seq");
-		if (!region || !hash || !json_is_integer(seqv))
+		if (!json_is_string(json_object_get(h, "region")) ||
+		    !json_is_string(json_object_get(h, "hash")) ||
+		    !json_is_integer(json_object_get(h, "seq")))
 			return err_invalid(e, "audit.head_invalid", "head",
 			                   "head %zu lacks region, seq or hash", i);
+	}
+	if (check_signature(a, doc, heads, trusted_pub, e))
+		return -1;
+	json_array_foreach(heads, i, h)
+	{
+		const char *region = json_string_value(json_object_get(h, "region"));
+		const char *hash = json_string_value(json_object_get(h, "hash"));
+		int64_t seq = json_integer_value(json_object_get(h, "seq"));
 		const char *have = NULL;
 		int rc = db_get_text(db, e, &have,
 		                     "SELECT hash FROM audit_log WHERE region = ? AND seq = ?",
-		                     DB_ARGS(DB_T(region), DB_I(json_integer_value(seqv))));
+		                     DB_ARGS(DB_T(region), DB_I(seq)));
 		if (rc < 0)
 			return -1;
 		if (rc == 0)
-			bad(rep, region, json_integer_value(seqv),
-			    "exported head is missing: the log was cut off after it");
+			bad(rep, region, seq,
+			    "exported head is missing: the log was cut off at or before it");
 		else if (strcmp(have, hash))
-			bad(rep, region, json_integer_value(seqv),
-			    "row differs from the exported head");
+			bad(rep, region, seq, "row differs from the exported head");
 	}
 	return 0;
 }
 
-int audit_verify(struct db *db, const char *heads_json, struct audit_report *rep,
-                 void (*progress)(void *arg, int pct), void *arg, struct err *e)
+int audit_verify(struct db *db, const char *heads_json, const char *trusted_pub,
+                 struct audit_report *rep, void (*progress)(void *arg, int pct), void *arg,
+                 struct err *e)
 {
 	memset(rep, 0, sizeof(*rep));
 	rep->ok = 1;
@@ -185,8 +216,9 @@ int audit_verify(struct db *db, const char *heads_json, struct audit_report *rep
 		return -1;
 	struct db_stmt *st =
 	    db_query(db, e,
-	             "SELECT region, seq, at, actor_kind, actor_id, request_id, entity, entity_id, "
-	             "action, changes, prev_hash, hash FROM audit_log ORDER BY region, seq",
+	             "SELECT region, seq, id, at, actor_kind, actor_id, actor_name, request_id, "
+	             "entity, entity_id, action, changes, prev_hash, hash FROM audit_log "
+	             "ORDER BY region, seq",
 	             DB_NOARGS);
 	if (!st)
 		return -1;
@@ -207,14 +239,27 @@ int audit_verify(struct db *db, const char *heads_json, struct audit_report *rep
 			snprintf(prev, sizeof(prev), "%s", GENESIS);
 			expect = 1;
 		}
-		const char *prev_hash = db_text(st, 10), *hash = db_text(st, 11);
+		struct audit_row row = {
+			rg,
+			seq,
+			db_text(st, 2),
+			db_text(st, 3),
+			db_text(st, 4),
+			db_text(st, 5),
+			db_text(st, 6),
+			db_text(st, 7),
+			db_text(st, 8),
+			db_text(st, 9),
+			db_text(st, 10),
+			db_text(st, 11),
+			db_text(st, 12),
+		};
+		const char *prev_hash = row.prev_hash, *hash = db_text(st, 13);
 		if (seq != expect)
 			bad(rep, rg, expect, "row missing (sequence jumps)");
 		if (strcmp(prev_hash, prev))
 			bad(rep, rg, seq, "previous hash does not match the row before");
-		audit_hash(rg, seq, db_text(st, 2), db_text(st, 3), db_text(st, 4), db_text(st, 5),
-		           db_text(st, 6), db_text(st, 7), db_text(st, 8), db_text(st, 9),
-		           prev_hash, want);
+		audit_hash(&row, want);
 		if (strcmp(want, hash))
 			bad(rep, rg, seq, "hash does not match the row's contents");
 		snprintf(prev, sizeof(prev), "%s", hash);
@@ -246,7 +291,7 @@ int audit_verify(struct db *db, const char *heads_json, struct audit_report *rep
 	}
 	if (rc < 0)
 		return -1;
-	if (heads_json && check_exported(db, heads_json, rep, e))
+	if (heads_json && check_exported(db, heads_json, trusted_pub, rep, e))
 		return -1;
 	if (progress)
 		progress(arg, 100);
@@ -270,11 +315,16 @@ static int read_key(const char *path, unsigned char *key, size_t n, struct err *
 	return 0;
 }
 
+static void release_json(void *v)
+{
+	json_decref(v);
+}
+
 int audit_heads_export(struct db *db, const char *sign_key_path, struct strbuf *out, struct err *e)
 {
 	struct arena *a = db_arena(db);
 	json_t *heads = json_array();
-	arena_defer(a, (void (*)(void *))json_decref, heads);
+	arena_defer(a, release_json, heads);
 	struct db_stmt *st =
 	    db_query(db, e, "SELECT region, seq, hash FROM audit_heads ORDER BY region", DB_NOARGS);
 	if (!st)

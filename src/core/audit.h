@@ -33,11 +33,19 @@ struct actor {
 int audit_write(struct db *db, const struct actor *who, const char *region, const char *entity,
                 const char *entity_id, const char *action, const char *changes, struct err *e);
 
-/* Hash of one row's canonical form; exposed for tests. out holds 72 bytes. */
-void audit_hash(const char *region, int64_t seq, const char *at, const char *actor_kind,
-                const char *actor_id, const char *request_id, const char *entity,
-                const char *entity_id, const char *action, const char *changes,
-                const char *prev_hash, char out[80]);
+/* One row of the log, as stored. */
+struct audit_row {
+	const char *region;
+	int64_t seq;
+	const char *id, *at, *actor_kind, *actor_id, *actor_name, *request_id, *entity, *entity_id,
+	    *action, *changes, *prev_hash;
+};
+
+/*
+ * "sha256:<hex>" of one row's canonical form: every column but the hash itself, each
+ * length-prefixed (NULL differs from ""), so no two rows share a form. out holds 72 bytes.
+ */
+void audit_hash(const struct audit_row *row, char out[80]);
 
 struct audit_report {
 	int64_t rows, chains;
@@ -46,10 +54,14 @@ struct audit_report {
 };
 /*
  * Verify every chain; with heads_json (an exported head file's text) also check that
- * each exported head is still present and unchanged. progress (may be NULL) gets 0..100.
+ * each exported head is still present and unchanged. With trusted_pub (the hex Ed25519
+ * public key from `audit keygen`'s .pub file) the head file must be signed by that key;
+ * without it a signed file is checked only against the key it carries, which shows
+ * accidental damage but not a forger. progress (may be NULL) gets 0..100.
  */
-int audit_verify(struct db *db, const char *heads_json, struct audit_report *rep,
-                 void (*progress)(void *arg, int pct), void *arg, struct err *e);
+int audit_verify(struct db *db, const char *heads_json, const char *trusted_pub,
+                 struct audit_report *rep, void (*progress)(void *arg, int pct), void *arg,
+                 struct err *e);
 
 /* Write the current heads as JSON; signed with the Ed25519 secret key file if given. */
 int audit_heads_export(struct db *db, const char *sign_key_path, struct strbuf *out, struct err *e);

@@ -294,17 +294,24 @@ static char *read_text(struct arena *a, const char *path, struct err *e)
 	return sb.buf;
 }
 
-/* cunwu audit verify [--head FILE] */
+/* cunwu audit verify [--head FILE [--pub KEYFILE.pub]] */
 static int cmd_audit_verify(struct cli *c, struct err *e)
 {
-	const char *head = cli_opt(c, "--head");
+	const char *head = cli_opt(c, "--head"), *pub = cli_opt(c, "--pub");
 	if (cli_end(c, e))
 		return -1;
+	if (pub && !head)
+		return cli_usage(e, "--pub checks a head file: give --head too");
 	const char *text = head ? read_text(&c->arena, head, e) : NULL;
 	if (head && !text)
 		return -1;
+	char *key = pub ? read_text(&c->arena, pub, e) : NULL;
+	if (pub && !key)
+		return -1;
+	if (key)
+		key[strcspn(key, " \r\n")] = '\0';
 	struct audit_report rep;
-	if (audit_verify(c->db, text, &rep, NULL, NULL, e))
+	if (audit_verify(c->db, text, key, &rep, NULL, NULL, e))
 		return -1;
 	if (!rep.ok) {
 		fprintf(stderr, "audit: FAILED after %lld rows: %s\n", (long long)rep.rows,
@@ -401,7 +408,8 @@ static const struct command cmds[] = {
 	{ "backup", cmd_backup, NEED_DB, "backup FILE",
 	  "write a consistent backup (database and media) while serving" },
 	{ "restore", cmd_restore, 0, "restore FILE", "unpack a backup into a new --db path" },
-	{ "audit verify", cmd_audit_verify, NEED_DB, "audit verify [--head FILE]",
+	{ "audit verify", cmd_audit_verify, NEED_DB,
+	  "audit verify [--head FILE [--pub KEYFILE.pub]]",
 	  "recompute every audit chain; name the first bad row" },
 	{ "audit head", cmd_audit_head, NEED_DB, "audit head [--sign KEYFILE] [--out FILE]",
 	  "export the chain heads (signed) so a cut-off tail is caught later" },

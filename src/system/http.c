@@ -173,7 +173,7 @@ static void verify_progress(void *arg, int pct)
 static int job_audit_verify(struct job_ctx *j, struct err *e)
 {
 	struct audit_report rep;
-	if (audit_verify(j->db, NULL, &rep, verify_progress, j, e))
+	if (audit_verify(j->db, NULL, NULL, &rep, verify_progress, j, e))
 		return -1;
 	struct jw w;
 	jw_init(&w, &j->result);

@@ -33,6 +33,24 @@ cli audit verify --head ${dir}/signed.json
 expect exit 0
 stdout ~ exported heads present
 
+# with the trusted public key: accepted; a head re-signed with another key is refused
+cli audit verify --head ${dir}/signed.json --pub ${dir}/sign.key.pub
+expect exit 0
+
+cli audit keygen ${dir}/attacker.key
+expect exit 0
+
+cli audit head --sign ${dir}/attacker.key --out ${dir}/resigned.json
+expect exit 0
+
+cli audit verify --head ${dir}/resigned.json --pub ${dir}/sign.key.pub
+expect exit 1
+stderr ~ signed by another key
+
+cli audit verify --head ${dir}/head.json --pub ${dir}/sign.key.pub
+expect exit 1
+stderr ~ not signed
+
 # a signed head that was edited does not verify
 sql SELECT writefile('${dir}/forged.json', replace(readfile('${dir}/signed.json'), '"seq":', '"seq":1'))
 cli audit verify --head ${dir}/forged.json

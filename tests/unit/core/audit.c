@@ -32,18 +32,22 @@
 
 /* ---- audit_hash ---- */
 
-#define NFIELDS 10 /* the text fields of audit_hash, seq aside */
+#define NFIELDS 12 /* the text fields of a row, seq aside */
 
 static void hash_of(const char *const f[NFIELDS], int64_t seq, char out[80])
 {
-	audit_hash(f[0], seq, f[1], f[2], f[3], f[4], f[5], f[6], f[7], f[8], f[9], out);
+	struct audit_row row = { f[0], seq,  f[1], f[2], f[3],  f[4], f[5],
+		                 f[6], f[7], f[8], f[9], f[10], f[11] };
+	audit_hash(&row, out);
 }
 
 static const char *const base_fields[NFIELDS] = {
 	"140406",
+	"01HQ000000000000000000000A",
 	"2024-03-01T00:00:00.000Z",
 	"user",
 	"01HQ0000000000000000000000",
+	"wang",
 	"req-1",
 	"people",
 	"01HQ0000000000000000000001",
@@ -101,10 +105,16 @@ static void test_hash_no_shifting(void **state)
 	/* moving characters from one field to the next must not give the same hash */
 	char a[80], b[80];
 	(void)state;
-	audit_hash("14", 1, "ab", "user", "c", NULL, "e", NULL, "a", "{}", "p", a);
-	audit_hash("14", 1, "a", "buser", "c", NULL, "e", NULL, "a", "{}", "p", b);
+	const char *f1[NFIELDS] = { "14", "i", "ab", "user", "c",  NULL,
+		                    NULL, "e", NULL, "a",    "{}", "p" };
+	const char *f2[NFIELDS] = { "14", "i", "a",  "buser", "c",  NULL,
+		                    NULL, "e", NULL, "a",     "{}", "p" };
+	const char *f3[NFIELDS] = { "1",  "i", "ab", "user", "c",  NULL,
+		                    NULL, "e", NULL, "a",    "{}", "p" };
+	hash_of(f1, 1, a);
+	hash_of(f2, 1, b);
 	assert_string_not_equal(a, b);
-	audit_hash("1", 41, "ab", "user", "c", NULL, "e", NULL, "a", "{}", "p", b);
+	hash_of(f3, 41, b);
 	assert_string_not_equal(a, b);
 }
 
@@ -183,7 +193,7 @@ static void write_rows(struct fx *f)
 static int verify(struct fx *f, const char *heads)
 {
 	err_clear(&f->e);
-	return audit_verify(f->db, heads, &f->rep, NULL, NULL, &f->e);
+	return audit_verify(f->db, heads, NULL, &f->rep, NULL, NULL, &f->e);
 }
 
 static void exec(struct fx *f, const char *sql)
@@ -260,7 +270,7 @@ static void test_progress(void **state)
 	int calls = 0;
 	write_rows(f);
 	last_pct = -1;
-	assert_int_equal(audit_verify(f->db, NULL, &f->rep, progress, &calls, &f->e), 0);
+	assert_int_equal(audit_verify(f->db, NULL, NULL, &f->rep, progress, &calls, &f->e), 0);
 	assert_true(calls >= 1);
 	assert_int_equal(last_pct, 100);
 }
@@ -455,6 +465,25 @@ static void test_heads_signed(void **state)
 
 	assert_int_equal(verify(f, sb.buf), 0);
 	assert_int_equal(f->rep.ok, 1);
+
+	/* with the trusted key: accepted; with another key: refused, though self-consistent */
+	assert_int_equal(audit_verify(f->db, sb.buf, pub_text, &f->rep, NULL, NULL, &f->e), 0);
+	assert_int_equal(f->rep.ok, 1);
+	char other[256];
+	snprintf(other, sizeof(other), "%s/other.key", f->dir);
+	assert_int_equal(audit_keygen(other, &f->e), 0);
+	struct strbuf forged;
+	strbuf_init(&forged, &f->a, 0);
+	assert_int_equal(audit_heads_export(f->db, other, &forged, &f->e), 0);
+	assert_int_equal(verify(f, forged.buf), 0); /* consistent in itself */
+	assert_int_equal(audit_verify(f->db, forged.buf, pub_text, &f->rep, NULL, NULL, &f->e), -1);
+	assert_string_equal(f->e.code, "audit.head_signature");
+	/* an unsigned file when a trusted key is given */
+	struct strbuf plain;
+	strbuf_init(&plain, &f->a, 0);
+	assert_int_equal(audit_heads_export(f->db, NULL, &plain, &f->e), 0);
+	assert_int_equal(audit_verify(f->db, plain.buf, pub_text, &f->rep, NULL, NULL, &f->e), -1);
+	assert_string_equal(f->e.code, "audit.head_unsigned");
 
 	/* a forged signature */
 	char *bad_sig = strdup(sb.buf);
