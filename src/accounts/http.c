@@ -270,8 +270,9 @@ static int list_users(struct req *r, struct err *e)
 	if (text) {
 		if (strlen(text) > 64)
 			return err_invalid(e, "accounts.q_too_long", "q", "'q' is over 64 bytes");
-		const char *like = arena_printf(&r->arena, "%%%s%%", text);
-		query_and(&q, "(u.login LIKE ? OR u.name LIKE ?)", DB_T(like));
+		const char *like = db_like_contains(&r->arena, text);
+		query_and(&q, "(u.login LIKE ? ESCAPE '\\' OR u.name LIKE ? ESCAPE '\\')",
+		          DB_T(like));
 		q.args[q.n++] = DB_T(like);
 	}
 	return req_list(r, ACCOUNTS_USER_COLS, "users u JOIN places p ON p.id = u.place_id", &q,

@@ -3,7 +3,7 @@
  *
  * Allocations come from large blocks and are released all at once by arena_release().
  * Nothing allocated from an arena is ever freed alone. Resources that are not memory
- * (statements, files, jansson values) are tied to the arena with arena_defer() and
+ * (jansson values, temporary files) are tied to the arena with arena_defer() and
  * released, in reverse order, when the arena is.
  *
  * Allocation failure aborts the process: an arena that cannot grow is out of memory,

@@ -59,7 +59,8 @@ int cli_usage(struct err *e, const char *fmt, ...) __attribute__((format(printf,
 /* Read a password from stdin (one line) when --password-stdin was given. */
 int cli_read_secret(struct arena *a, const char **out, struct err *e);
 
-/* Write transaction helpers for commands: begin, and commit or roll back on rc. */
+/* End a command's write transaction (begun with db_begin): commit if rc is 0, else roll
+ * back; returns -1 if either failed or rc was not 0. */
 int cli_commit(struct cli *c, int rc, struct err *e);
 
 #endif

@@ -3,9 +3,9 @@
  *
  * A module registers tiles. GET /api/v1/cockpit?place=ID asks every tile the caller may see
  * for its figure over that place, and for the same figure for each child place (the
- * drill-down), so the console can draw the town and click into a village. A tile writes
- * one JSON object: {"value": N, "unit": "...", ...}; the figure must come from the place
- * subtree given (path prefix), which the caller is already authorized for.
+ * drill-down), so the console can draw the town and click into a village. A tile returns
+ * one number for the subtree at a path (the caller is already authorized for it); the
+ * router answers {"key", "unit", "value", "children": [{"place_id", "name", "value"}]}.
  */
 #ifndef CUNWU_COCKPIT_H
 #define CUNWU_COCKPIT_H

@@ -35,7 +35,7 @@ struct cfg_def {
 void config_init(void);
 /* Free what the layers allocated. */
 void config_free(void);
-/* Set one value from a layer named by source ("file cunwu.conf:3", "env", "flag"). */
+/* Set one value from a layer named by source ("file cunwu.conf:3", "CUNWU_DB", "flag"). */
 int config_set(const char *name, const char *value, const char *source, struct err *e);
 /* Apply a file; a missing file is an error only when required. */
 int config_load_file(const char *path, int required, struct err *e);
@@ -47,7 +47,8 @@ int config_load_env(struct err *e);
 const char *config_str(const char *name);
 int64_t config_int(const char *name);
 int config_bool(const char *name);
-/* Where the current value came from: "default", "env", a file position, "flag". */
+/* Where the current value came from: "default", a file position, the environment
+ * variable's name, or the flag. */
 const char *config_source(const char *name);
 
 const struct cfg_def *config_defs(size_t *n);

@@ -293,6 +293,21 @@ int db_get_text(struct db *db, struct err *e, const char **out, const char *sql,
 	return rc;
 }
 
+const char *db_like_contains(struct arena *a, const char *text)
+{
+	size_t n = strlen(text);
+	char *out = arena_alloc(a, 2 * n + 3), *p = out;
+	*p++ = '%';
+	for (size_t i = 0; i < n; i++) {
+		if (text[i] == '%' || text[i] == '_' || text[i] == '\\')
+			*p++ = '\\';
+		*p++ = text[i];
+	}
+	*p++ = '%';
+	*p = '\0';
+	return out;
+}
+
 void db_reset_all(struct db *db)
 {
 	while (db->oneoffs)

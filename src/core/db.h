@@ -98,6 +98,12 @@ int db_get_text(struct db *db, struct err *e, const char **out, const char *sql,
                 const struct db_arg *args);
 #define DB_ARGS(...) ((const struct db_arg[]){ __VA_ARGS__, DB_NOARGS })
 
+/*
+ * A LIKE pattern that finds text anywhere: "%<text>%" with %, _ and \ escaped. Use it as
+ * "col LIKE ? ESCAPE '\'" (the same on SQLite and PostgreSQL). In a.
+ */
+const char *db_like_contains(struct arena *a, const char *text);
+
 /* Reset statements a request left open; called by the HTTP layer after each request. */
 void db_reset_all(struct db *db);
 

@@ -63,7 +63,7 @@ static int list_places(struct req *r, struct err *e)
 	if (text) {
 		if (strlen(text) > 100)
 			return err_invalid(e, "places.q_too_long", "q", "'q' is over 100 bytes");
-		query_and(&q, "name LIKE ?", DB_T(arena_printf(&r->arena, "%%%s%%", text)));
+		query_and(&q, "name LIKE ? ESCAPE '\\'", DB_T(db_like_contains(&r->arena, text)));
 	}
 	return req_list(r, PLACES_COLS, "places", &q, &pg, write_place_row, e);
 }

@@ -154,6 +154,9 @@ int places_nbs_parse(struct arena *a, const char *text, size_t len, const char *
 		r->kind = levels[level];
 		r->name = places_short_name(a, f[1], level == 4 ? &r->kind : NULL);
 	}
+	if (lineno == 0)
+		return err_invalid(e, "places.nbs_header", "file",
+		                   "line 1: expected header 'code,name,level,parent_code'");
 	qsort(out, n, sizeof(*out), cmp_rows);
 	/* every parent must be present before its children */
 	for (size_t i = 0; i < n; i++) {

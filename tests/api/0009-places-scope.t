@@ -104,3 +104,13 @@ expect 200
 GET /api/v1/users?q=cadre1
 expect 200
 {"items": [{"login": "cadre1", "place_id": "140406101204"}], "total": 1}
+
+# q finds text anywhere; % and _ are literal, not wildcards
+as leader
+GET /api/v1/places?q=%25
+expect 200
+{"items": [], "total": 0}
+
+GET /api/v1/places?q=%E5%AE%B6
+expect 200
+{"total": 6}
