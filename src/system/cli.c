@@ -376,7 +376,7 @@ static void print_route(const struct route *rt, const char *module, void *arg)
 {
 	(void)arg;
 	printf("%-7s %-34s %-10s %-22s %s\n", rt->method, rt->path, module,
-	       rt->perm ? rt->perm : "public", rt->place ? rt->place->how : "none");
+	       rt->perm ? rt->perm : "public", rt->place ? rt->place->how : "UNDECLARED");
 }
 
 /* cunwu routes */

@@ -444,6 +444,12 @@ static int get_media(struct req *r, struct err *e)
 	return 0;
 }
 
+static const struct place_rule PLACE_JOB = {
+	"param :id is a job: its creator, or jobs.read over the job's county", NULL
+};
+static const struct place_rule PLACE_AUDIT_ALL = {
+	"none: every chain of the database (the auditor's whole log)", NULL
+};
 static const struct place_rule PLACE_MEDIA = {
 	"none: files are content-addressed; the record that uses one carries its place", NULL
 };
@@ -452,10 +458,10 @@ static const struct route routes[] = {
 	{ "GET", "/", get_root, PERM_PUBLIC, &PLACE_NONE, 0, 0 },
 	{ "GET", "/healthz", get_healthz, PERM_PUBLIC, &PLACE_NONE, 0, 0 },
 	{ "GET", "/api/v1/version", get_version, PERM_PUBLIC, &PLACE_NONE, 0, 0 },
-	{ "GET", "/api/v1/jobs/:id", get_job, PERM_LOGIN, &PLACE_NONE, 0, 0 },
+	{ "GET", "/api/v1/jobs/:id", get_job, PERM_LOGIN, &PLACE_JOB, 0, 0 },
 	{ "GET", "/api/v1/audit", list_audit, "audit.read", &PLACE_SCOPE, 0, 0 },
-	{ "POST", "/api/v1/audit/verify", post_audit_verify, "audit.read", &PLACE_NONE, 0, 0 },
-	{ "GET", "/api/v1/audit/heads", get_audit_heads, "audit.read", &PLACE_NONE, 0, 0 },
+	{ "POST", "/api/v1/audit/verify", post_audit_verify, "audit.read", &PLACE_AUDIT_ALL, 0, 0 },
+	{ "GET", "/api/v1/audit/heads", get_audit_heads, "audit.read", &PLACE_AUDIT_ALL, 0, 0 },
 	{ "GET", "/api/v1/cockpit", get_cockpit, "cockpit.read", &PLACE_COCKPIT, 0, 0 },
 	{ "POST", "/api/v1/media", post_media, "media.write", &PLACE_MEDIA, ROUTE_UPLOAD, 0 },
 	{ "GET", "/api/v1/media/:id", get_media, "media.read", &PLACE_MEDIA, 0, 0 },

@@ -715,18 +715,23 @@ static int parse_request(struct test *t, struct lines *L, int *i, struct request
 	return 0;
 }
 
-/* The "stdout ~ text" / "stderr ~ text" lines after a cli or sql step. */
+/* The "stdout ~ text" / "stderr ~ text" lines after a cli or sql step ("!~": absent). */
 static int check_output(struct test *t, struct lines *L, int *i, const char *out, const char *err)
 {
 	int rc = 0;
 	while (!rc && *i < L->n &&
-	       (!strncmp(L->v[*i], "stdout ~ ", 9) || !strncmp(L->v[*i], "stderr ~ ", 9))) {
+	       (!strncmp(L->v[*i], "stdout ", 7) || !strncmp(L->v[*i], "stderr ", 7))) {
+		const char *l = L->v[*i];
+		int negate = !strncmp(l + 7, "!~ ", 3);
+		if (!negate && strncmp(l + 7, "~ ", 2))
+			break;
 		t->lineno = *i + 1;
-		const char *hay = L->v[*i][3] == 'o' ? out : err;
-		char *needle = expand(t, L->v[*i] + 9);
-		if (!needle || !hay || !strstr(hay, needle))
-			rc = failf(t, "%.6s lacks '%s': %s", L->v[*i], needle ? needle : "",
-			           hay ? hay : "");
+		const char *hay = l[3] == 'o' ? out : err;
+		char *needle = expand(t, l + 7 + (negate ? 3 : 2));
+		int found = needle && hay && strstr(hay, needle);
+		if (!needle || found == negate)
+			rc = failf(t, "%.6s %s '%s': %s", l, negate ? "holds" : "lacks",
+			           needle ? needle : "", hay ? hay : "");
 		free(needle);
 		(*i)++;
 	}
