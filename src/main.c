@@ -250,6 +250,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "cunwu: libsodium failed to start\n");
 		return 1;
 	}
+	db_global_init();
 	config_init();
 	auth_init();
 	for (size_t i = 0; i < COUNT(route_tables); i++)

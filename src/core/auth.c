@@ -3,6 +3,7 @@
 
 #include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <microhttpd.h>
@@ -312,14 +313,171 @@ static int load_grants(struct req *r, struct principal *p, struct err *e)
 	return rc < 0 ? -1 : 0;
 }
 
+/* ---- the principal cache ---- */
+
+/*
+ * Each worker thread keeps the principals it identified lately, keyed by the hash of the
+ * credential, so an authenticated request usually costs no query. An entry is believed
+ * only while nothing was committed since it was loaded: no write transaction of this
+ * process (db_write_epoch) and no commit of any other connection or process, such as the
+ * cunwu command on the same file (db_data_version). A logout, a revoked grant or a
+ * disabled account thus clears every cache before the next request. Where the backend
+ * cannot tell about other processes, entries also expire after AUTH_CACHE_MS.
+ */
+#define AUTH_CACHE_SLOTS 64
+#define AUTH_CACHE_MS    1000
+
+struct cache_entry {
+	char key[67]; /* 's' or 't', then the SHA-256 hex of the credential */
+	uint64_t epoch;
+	int64_t version; /* db_data_version at load */
+	int64_t loaded_ms, touched_ms, expires_ms;
+	struct arena arena;
+	struct principal *p;
+};
+
+static pthread_key_t cache_key;
+static pthread_once_t cache_once = PTHREAD_ONCE_INIT;
+
+static void cache_free(void *arg)
+{
+	struct cache_entry *c = arg;
+	for (int i = 0; i < AUTH_CACHE_SLOTS; i++)
+		arena_release(&c[i].arena);
+	free(c);
+}
+
+static void cache_make_key(void)
+{
+	pthread_key_create(&cache_key, cache_free);
+}
+
+static struct cache_entry *cache_slot(char kind, const char *hash)
+{
+	pthread_once(&cache_once, cache_make_key);
+	struct cache_entry *c = pthread_getspecific(cache_key);
+	if (!c) {
+		c = calloc(AUTH_CACHE_SLOTS, sizeof(*c));
+		if (!c)
+			return NULL;
+		for (int i = 0; i < AUTH_CACHE_SLOTS; i++)
+			arena_init(&c[i].arena, 2048);
+		pthread_setspecific(cache_key, c);
+	}
+	return &c[(fnv(hash) + (unsigned char)kind) % AUTH_CACHE_SLOTS];
+}
+
+static const char *dup_or_null(struct arena *a, const char *s)
+{
+	return s ? arena_strdup(a, s) : NULL;
+}
+
+static struct principal *principal_copy(struct arena *a, const struct principal *s)
+{
+	struct principal *p = arena_alloc(a, sizeof(*p));
+	*p = *s;
+	p->user_id = dup_or_null(a, s->user_id);
+	p->login = dup_or_null(a, s->login);
+	p->name = dup_or_null(a, s->name);
+	p->place_id = dup_or_null(a, s->place_id);
+	p->region = dup_or_null(a, s->region);
+	p->place_name = dup_or_null(a, s->place_name);
+	p->created_at = dup_or_null(a, s->created_at);
+	p->updated_at = dup_or_null(a, s->updated_at);
+	p->session_hash = dup_or_null(a, s->session_hash);
+	p->csrf = dup_or_null(a, s->csrf);
+	p->token_id = dup_or_null(a, s->token_id);
+	p->grants = arena_alloc(a, (s->ngrants ? s->ngrants : 1) * sizeof(*p->grants));
+	for (size_t i = 0; i < s->ngrants; i++) {
+		const struct grant *g = &s->grants[i];
+		struct grant *h = &p->grants[i];
+		h->id = dup_or_null(a, g->id);
+		h->role_id = dup_or_null(a, g->role_id);
+		h->role_name = dup_or_null(a, g->role_name);
+		h->place_id = dup_or_null(a, g->place_id);
+		h->place_path = dup_or_null(a, g->place_path);
+		h->place_name = dup_or_null(a, g->place_name);
+		h->nperms = g->nperms;
+		h->perms = arena_alloc(a, (g->nperms ? g->nperms : 1) * sizeof(*h->perms));
+		for (size_t k = 0; k < g->nperms; k++)
+			h->perms[k] = arena_strdup(a, g->perms[k]);
+	}
+	return p;
+}
+
+/* A still-believable entry for the credential, or NULL. */
+static struct cache_entry *cache_find(struct db *db, char kind, const char *hash, int64_t now,
+                                      int64_t *version)
+{
+	struct cache_entry *c = cache_slot(kind, hash);
+	*version = db_data_version(db);
+	if (!c || !c->p || c->key[0] != kind || strcmp(c->key + 1, hash) ||
+	    c->epoch != db_write_epoch() || c->version != *version ||
+	    (*version < 0 && now - c->loaded_ms >= AUTH_CACHE_MS))
+		return NULL;
+	return c;
+}
+
+static void cache_store(char kind, const char *hash, const struct principal *p, uint64_t epoch,
+                        int64_t version, int64_t now, int64_t touched, int64_t expires)
+{
+	struct cache_entry *c = cache_slot(kind, hash);
+	if (!c)
+		return;
+	arena_release(&c->arena);
+	c->key[0] = kind;
+	snprintf(c->key + 1, sizeof(c->key) - 1, "%s", hash);
+	c->epoch = epoch;
+	c->version = version;
+	c->loaded_ms = now;
+	c->touched_ms = touched;
+	c->expires_ms = expires;
+	c->p = principal_copy(&c->arena, p);
+}
+
+/* Write the idle-touch (seen_at / last_used_at) at most once a minute. */
+static int touch(struct req *r, const char *sql, const char *key, int64_t now, struct err *e)
+{
+	char now_s[32];
+	time_iso(now, now_s);
+	return db_exec(r->db, e, sql, DB_T(now_s), DB_T(key)) < 0 ? -1 : 0;
+}
+
+/* region, place name, version, created_at, updated_at from column col on */
+static void read_user_rest(struct db_stmt *st, int col, struct principal *p)
+{
+	p->region = db_text(st, col);
+	p->place_name = db_text(st, col + 1);
+	p->version = db_int(st, col + 2);
+	p->created_at = db_text(st, col + 3);
+	p->updated_at = db_text(st, col + 4);
+}
+
 static int identify_session(struct req *r, const char *cookie, struct err *e)
 {
 	char hash[65];
 	auth_sha256_hex(cookie, strlen(cookie), hash);
+	int64_t now = time_now_ms();
+	int64_t idle = config_int("session.idle_minutes") * 60 * 1000;
+	int64_t version;
+	struct cache_entry *ce = cache_find(r->db, 's', hash, now, &version);
+	if (ce && now < ce->expires_ms && now - ce->touched_ms < idle) {
+		if (now - ce->touched_ms >= 60 * 1000) {
+			if (touch(r, "UPDATE sessions SET seen_at = ? WHERE id_hash = ?", hash, now,
+			          e))
+				return -1;
+			ce->touched_ms = now;
+		}
+		r->who = principal_copy(&r->arena, ce->p);
+		return 0;
+	}
+	uint64_t epoch = db_write_epoch(); /* before the reads, so a write meanwhile shows */
 	struct db_stmt *st = db_query(
 	    r->db, e,
 	    "SELECT s.user_id, s.csrf, s.seen_at, s.expires_at, u.login, u.name, u.place_id, "
-	    "u.disabled FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id_hash = ?",
+	    "u.disabled, u.region, p.name, u.version, u.created_at, u.updated_at "
+	    "FROM sessions s JOIN users u ON u.id = s.user_id JOIN places p ON p.id = u.place_id "
+	    "WHERE s.id_hash = ?",
 	    DB_T(hash));
 	if (!st)
 		return -1;
@@ -336,14 +494,14 @@ static int identify_session(struct req *r, const char *cookie, struct err *e)
 	p->name = db_text(st, 5);
 	p->place_id = db_text(st, 6);
 	int disabled = (int)db_int(st, 7);
+	read_user_rest(st, 8, p);
 	db_done(st);
 	p->kind = "session";
 	p->session_hash = arena_strdup(&r->arena, hash);
 
-	int64_t now = time_now_ms(), seen_ms = 0, exp_ms = 0;
+	int64_t seen_ms = 0, exp_ms = 0;
 	time_parse_iso(seen, &seen_ms);
 	time_parse_iso(expires, &exp_ms);
-	int64_t idle = config_int("session.idle_minutes") * 60 * 1000;
 	if (disabled || now >= exp_ms || now - seen_ms >= idle) {
 		struct err ignore;
 		auth_session_delete(r->db, hash, &ignore);
@@ -354,14 +512,13 @@ static int identify_session(struct req *r, const char *cookie, struct err *e)
 		               "session expired; sign in again");
 	}
 	if (now - seen_ms >= 60 * 1000) { /* idle-touch at most once a minute */
-		char now_s[32];
-		time_iso(now, now_s);
-		if (db_exec(r->db, e, "UPDATE sessions SET seen_at = ? WHERE id_hash = ?",
-		            DB_T(now_s), DB_T(hash)) < 0)
+		if (touch(r, "UPDATE sessions SET seen_at = ? WHERE id_hash = ?", hash, now, e))
 			return -1;
+		seen_ms = now;
 	}
 	if (load_grants(r, p, e))
 		return -1;
+	cache_store('s', hash, p, epoch, version, now, seen_ms, exp_ms);
 	r->who = p;
 	return 0;
 }
@@ -375,12 +532,28 @@ static int identify_token(struct req *r, const char *tok, struct err *e)
 	memcpy(id, tok + 3, ID_LEN);
 	id[ID_LEN] = '\0';
 	const char *secret = tok + 3 + ID_LEN + 1;
+	char key[65];
+	int64_t now = time_now_ms();
+	auth_sha256_hex(tok, strlen(tok), key);
+	int64_t version;
+	struct cache_entry *ce = cache_find(r->db, 't', key, now, &version);
+	if (ce) {
+		if (now - ce->touched_ms >= 60 * 1000) {
+			if (touch(r, "UPDATE tokens SET last_used_at = ? WHERE id = ?", id, now, e))
+				return -1;
+			ce->touched_ms = now;
+		}
+		r->who = principal_copy(&r->arena, ce->p);
+		return 0;
+	}
+	uint64_t epoch = db_write_epoch();
 	auth_sha256_hex(secret, strlen(secret), hash);
 	struct db_stmt *st =
 	    db_query(r->db, e,
 	             "SELECT t.user_id, t.secret_hash, t.revoked_at, u.login, u.name, u.place_id, "
-	             "u.disabled, t.last_used_at FROM tokens t JOIN users u ON u.id = t.user_id "
-	             "WHERE t.id = ?",
+	             "u.disabled, t.last_used_at, u.region, p.name, u.version, u.created_at, "
+	             "u.updated_at FROM tokens t JOIN users u ON u.id = t.user_id "
+	             "JOIN places p ON p.id = u.place_id WHERE t.id = ?",
 	             DB_T(id));
 	if (!st)
 		return -1;
@@ -398,6 +571,7 @@ static int identify_token(struct req *r, const char *tok, struct err *e)
 	p->place_id = db_text(st, 5);
 	int disabled = (int)db_int(st, 6);
 	const char *last = db_text(st, 7);
+	read_user_rest(st, 8, p);
 	db_done(st);
 	if (!str_eq_ct(want, hash) || revoked)
 		return err_set(e, 401, "auth.token_invalid", NULL, "API token is not valid");
@@ -405,16 +579,15 @@ static int identify_token(struct req *r, const char *tok, struct err *e)
 		return err_set(e, 401, "auth.account_disabled", NULL, "this account is disabled");
 	p->kind = "token";
 	p->token_id = arena_strdup(&r->arena, id);
-	int64_t now = time_now_ms(), last_ms = 0;
+	int64_t last_ms = 0;
 	if (!last || time_parse_iso(last, &last_ms) || now - last_ms >= 60 * 1000) {
-		char now_s[32];
-		time_iso(now, now_s);
-		if (db_exec(r->db, e, "UPDATE tokens SET last_used_at = ? WHERE id = ?",
-		            DB_T(now_s), DB_T(id)) < 0)
+		if (touch(r, "UPDATE tokens SET last_used_at = ? WHERE id = ?", id, now, e))
 			return -1;
+		last_ms = now;
 	}
 	if (load_grants(r, p, e))
 		return -1;
+	cache_store('t', key, p, epoch, version, now, last_ms, INT64_MAX);
 	r->who = p;
 	return 0;
 }

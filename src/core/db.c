@@ -1,6 +1,7 @@
 /* db.c - the backend-neutral half of the database interface; see db.h. */
 #include "db_backend.h"
 
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,6 +9,9 @@
 #include "log.h"
 #include "util.h"
 #include "banned.h"
+
+/* committed write transactions of this process; caches compare it */
+static _Atomic uint64_t write_epoch;
 
 int db_open(struct db **out, const char *url, int create, struct err *e)
 {
@@ -63,14 +67,26 @@ const char *db_backend(struct db *db)
 	return db->ops->name;
 }
 
+/* in_tx: 0 none, TX_READ, TX_WRITE, or TX_LAZY (a read transaction not yet begun) */
+enum {
+	TX_READ = 1,
+	TX_WRITE = 2,
+	TX_LAZY = 3
+};
+
 int db_begin(struct db *db, int write, struct err *e)
 {
 	if (db->in_tx)
 		return err_internal(e, "transaction already open");
+	if (!write) {
+		/* begun by the first statement: a request that reads nothing pays nothing */
+		db->in_tx = TX_LAZY;
+		return 0;
+	}
 	/* cached statements: BEGIN and COMMIT run on every request */
-	if (db_exec_(db, e, write ? db->ops->begin_write : "BEGIN", DB_ARGS(DB_NOARGS)) < 0)
+	if (db_exec_(db, e, db->ops->begin_write, DB_ARGS(DB_NOARGS)) < 0)
 		return -1;
-	db->in_tx = 1;
+	db->in_tx = TX_WRITE;
 	return 0;
 }
 
@@ -78,10 +94,16 @@ int db_commit(struct db *db, struct err *e)
 {
 	if (!db->in_tx)
 		return err_internal(e, "no transaction to commit");
+	if (db->in_tx == TX_LAZY) {
+		db->in_tx = 0;
+		return 0;
+	}
 	if (db_exec_(db, e, "COMMIT", DB_ARGS(DB_NOARGS)) < 0) {
 		db_rollback(db);
 		return -1;
 	}
+	if (db->in_tx == TX_WRITE)
+		atomic_fetch_add(&write_epoch, 1);
 	db->in_tx = 0;
 	return 0;
 }
@@ -91,15 +113,39 @@ void db_rollback(struct db *db)
 	if (!db->in_tx)
 		return;
 	db_reset_all(db);
+	if (db->in_tx == TX_LAZY) {
+		db->in_tx = 0;
+		return;
+	}
 	struct err e;
 	if (db_exec_(db, &e, "ROLLBACK", DB_ARGS(DB_NOARGS)) < 0)
 		log_warn("rollback failed: %s", e.msg);
 	db->in_tx = 0;
 }
 
+uint64_t db_write_epoch(void)
+{
+	return atomic_load(&write_epoch);
+}
+
+int64_t db_data_version(struct db *db)
+{
+	int64_t v = -1;
+	struct err e;
+	if (!db->ops->data_version ||
+	    db_get_int(db, &e, &v, db->ops->data_version, DB_ARGS(DB_NOARGS)) != 1)
+		return -1;
+	return v;
+}
+
+void db_global_init(void)
+{
+	db_sqlite_global_init();
+}
+
 int db_in_tx(struct db *db)
 {
-	return db->in_tx;
+	return db->in_tx != 0;
 }
 
 static uint64_t fnv1a(const char *s)
@@ -197,6 +243,14 @@ void db_done(struct db_stmt *st)
 
 struct db_stmt *db_query_(struct db *db, struct err *e, const char *sql, const struct db_arg *args)
 {
+	if (db->in_tx == TX_LAZY) {
+		db->in_tx = 0;
+		if (db_exec_(db, e, "BEGIN", DB_ARGS(DB_NOARGS)) < 0) {
+			db->in_tx = TX_LAZY;
+			return NULL;
+		}
+		db->in_tx = TX_READ;
+	}
 	struct db_stmt *st = lookup(db, sql, e);
 	if (!st)
 		return NULL;

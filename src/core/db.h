@@ -67,6 +67,20 @@ int db_begin(struct db *db, int write, struct err *e);
 int db_commit(struct db *db, struct err *e);
 void db_rollback(struct db *db);
 int db_in_tx(struct db *db);
+/*
+ * How many write transactions this process has committed. A cache of rows that writes may
+ * change compares it to know whether it may still be right (other processes are not
+ * counted: such caches also expire by age).
+ */
+uint64_t db_write_epoch(void);
+/*
+ * A number that changes whenever another connection (of this process or another) has
+ * committed a write since the last call on this connection; -1 if the backend cannot
+ * tell cheaply (then caches must expire by age). SQLite: PRAGMA data_version.
+ */
+int64_t db_data_version(struct db *db);
+/* Process-wide settings of the backends; call once at start, before any connection. */
+void db_global_init(void);
 
 /* Prepare (or take from the cache), bind, and return a statement ready to step. */
 struct db_stmt *db_query_(struct db *db, struct err *e, const char *sql, const struct db_arg *args);

@@ -24,7 +24,8 @@ struct db_ops {
 	const void *(*blob)(void *stmt, int col, size_t *n);
 	int64_t (*changes)(struct db *db);
 	int (*script)(struct db *db, const char *sql, struct err *e);
-	const char *begin_write; /* SQL to start a write transaction */
+	const char *begin_write;  /* SQL to start a write transaction */
+	const char *data_version; /* SQL answering one integer, or NULL (db_data_version) */
 	int (*backup)(struct db *db, const char *path, struct err *e);
 };
 
@@ -58,5 +59,6 @@ struct db {
 };
 
 extern const struct db_ops db_sqlite_ops;
+void db_sqlite_global_init(void);
 
 #endif

@@ -222,6 +222,16 @@ static int sq_backup(struct db *db, const char *path, struct err *e)
 	return rc == SQLITE_OK ? 0 : err_internal(e, "backup: unable to finish '%s'", path);
 }
 
+void db_sqlite_global_init(void)
+{
+	/*
+	 * SQLite keeps allocation statistics under one process-wide mutex unless told not
+	 * to; with several worker threads that lock was the largest cost of a small read
+	 * (docs/benchmarks.md). cunwu never reads the statistics.
+	 */
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 const struct db_ops db_sqlite_ops = {
 	.name = "sqlite",
 	.open = sq_open,
@@ -239,5 +249,6 @@ const struct db_ops db_sqlite_ops = {
 	.changes = sq_changes,
 	.script = sq_script,
 	.begin_write = "BEGIN IMMEDIATE",
+	.data_version = "PRAGMA data_version",
 	.backup = sq_backup,
 };
