@@ -328,7 +328,8 @@ static int load_grants(struct req *r, struct principal *p, struct err *e)
 #define AUTH_CACHE_MS    1000
 
 struct cache_entry {
-	char key[67]; /* 's' or 't', then the SHA-256 hex of the credential */
+	char kind;     /* 's' session, 't' token */
+	char key[128]; /* the credential itself, compared in constant time */
 	uint64_t epoch;
 	int64_t version; /* db_data_version at load */
 	int64_t loaded_ms, touched_ms, expires_ms;
@@ -352,7 +353,7 @@ static void cache_make_key(void)
 	pthread_key_create(&cache_key, cache_free);
 }
 
-static struct cache_entry *cache_slot(char kind, const char *hash)
+static struct cache_entry *cache_slot(char kind, const char *cred)
 {
 	pthread_once(&cache_once, cache_make_key);
 	struct cache_entry *c = pthread_getspecific(cache_key);
@@ -364,7 +365,7 @@ static struct cache_entry *cache_slot(char kind, const char *hash)
 			arena_init(&c[i].arena, 2048);
 		pthread_setspecific(cache_key, c);
 	}
-	return &c[(fnv(hash) + (unsigned char)kind) % AUTH_CACHE_SLOTS];
+	return &c[(fnv(cred) + (unsigned char)kind) % AUTH_CACHE_SLOTS];
 }
 
 static const char *dup_or_null(struct arena *a, const char *s)
@@ -406,27 +407,27 @@ static struct principal *principal_copy(struct arena *a, const struct principal 
 }
 
 /* A still-believable entry for the credential, or NULL. */
-static struct cache_entry *cache_find(struct db *db, char kind, const char *hash, int64_t now,
+static struct cache_entry *cache_find(struct db *db, char kind, const char *cred, int64_t now,
                                       int64_t *version)
 {
-	struct cache_entry *c = cache_slot(kind, hash);
+	struct cache_entry *c = cache_slot(kind, cred);
 	*version = db_data_version(db);
-	if (!c || !c->p || c->key[0] != kind || strcmp(c->key + 1, hash) ||
+	if (!c || !c->p || c->kind != kind || !str_eq_ct(c->key, cred) ||
 	    c->epoch != db_write_epoch() || c->version != *version ||
 	    (*version < 0 && now - c->loaded_ms >= AUTH_CACHE_MS))
 		return NULL;
 	return c;
 }
 
-static void cache_store(char kind, const char *hash, const struct principal *p, uint64_t epoch,
+static void cache_store(char kind, const char *cred, const struct principal *p, uint64_t epoch,
                         int64_t version, int64_t now, int64_t touched, int64_t expires)
 {
-	struct cache_entry *c = cache_slot(kind, hash);
-	if (!c)
+	struct cache_entry *c = cache_slot(kind, cred);
+	if (!c || strlen(cred) >= sizeof(c->key))
 		return;
 	arena_release(&c->arena);
-	c->key[0] = kind;
-	snprintf(c->key + 1, sizeof(c->key) - 1, "%s", hash);
+	c->kind = kind;
+	snprintf(c->key, sizeof(c->key), "%s", cred);
 	c->epoch = epoch;
 	c->version = version;
 	c->loaded_ms = now;
@@ -455,22 +456,23 @@ static void read_user_rest(struct db_stmt *st, int col, struct principal *p)
 
 static int identify_session(struct req *r, const char *cookie, struct err *e)
 {
-	char hash[65];
-	auth_sha256_hex(cookie, strlen(cookie), hash);
 	int64_t now = time_now_ms();
 	int64_t idle = config_int("session.idle_minutes") * 60 * 1000;
 	int64_t version;
-	struct cache_entry *ce = cache_find(r->db, 's', hash, now, &version);
+	struct cache_entry *ce = cache_find(r->db, 's', cookie, now, &version);
 	if (ce && now < ce->expires_ms && now - ce->touched_ms < idle) {
 		if (now - ce->touched_ms >= 60 * 1000) {
-			if (touch(r, "UPDATE sessions SET seen_at = ? WHERE id_hash = ?", hash, now,
-			          e))
+			if (touch(r, "UPDATE sessions SET seen_at = ? WHERE id_hash = ?",
+			          ce->p->session_hash, now, e))
 				return -1;
 			ce->touched_ms = now;
 		}
-		r->who = principal_copy(&r->arena, ce->p);
+		/* the entry outlives the handler: nothing else runs on this thread meanwhile */
+		r->who = ce->p;
 		return 0;
 	}
+	char hash[65];
+	auth_sha256_hex(cookie, strlen(cookie), hash);
 	uint64_t epoch = db_write_epoch(); /* before the reads, so a write meanwhile shows */
 	struct db_stmt *st = db_query(
 	    r->db, e,
@@ -518,7 +520,7 @@ static int identify_session(struct req *r, const char *cookie, struct err *e)
 	}
 	if (load_grants(r, p, e))
 		return -1;
-	cache_store('s', hash, p, epoch, version, now, seen_ms, exp_ms);
+	cache_store('s', cookie, p, epoch, version, now, seen_ms, exp_ms);
 	r->who = p;
 	return 0;
 }
@@ -532,18 +534,16 @@ static int identify_token(struct req *r, const char *tok, struct err *e)
 	memcpy(id, tok + 3, ID_LEN);
 	id[ID_LEN] = '\0';
 	const char *secret = tok + 3 + ID_LEN + 1;
-	char key[65];
 	int64_t now = time_now_ms();
-	auth_sha256_hex(tok, strlen(tok), key);
 	int64_t version;
-	struct cache_entry *ce = cache_find(r->db, 't', key, now, &version);
+	struct cache_entry *ce = cache_find(r->db, 't', tok, now, &version);
 	if (ce) {
 		if (now - ce->touched_ms >= 60 * 1000) {
 			if (touch(r, "UPDATE tokens SET last_used_at = ? WHERE id = ?", id, now, e))
 				return -1;
 			ce->touched_ms = now;
 		}
-		r->who = principal_copy(&r->arena, ce->p);
+		r->who = ce->p;
 		return 0;
 	}
 	uint64_t epoch = db_write_epoch();
@@ -587,7 +587,7 @@ static int identify_token(struct req *r, const char *tok, struct err *e)
 	}
 	if (load_grants(r, p, e))
 		return -1;
-	cache_store('t', key, p, epoch, version, now, last_ms, INT64_MAX);
+	cache_store('t', tok, p, epoch, version, now, last_ms, INT64_MAX);
 	r->who = p;
 	return 0;
 }

@@ -667,6 +667,9 @@ static void dispatch(struct req *r)
 		goto fail;
 	db_set_arena(r->db, &r->arena);
 	int rc = run_handler(r, &e);
+	/* r->who may live in the principal cache, which the next request may replace */
+	r->log_user = r->who ? arena_strdup(&r->arena, r->who->login) : NULL;
+	r->who = NULL;
 	db_reset_all(r->db);
 	db_set_arena(r->db, NULL); /* the request arena dies with the request */
 	if (!rc)
@@ -963,7 +966,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 		int64_t us = (mono_ns() - r->t0_ns) / 1000;
 		log_info("access %s %s %s %s %d %zu %lld.%03lldms %s%s", r->request_id, r->addr,
 		         r->method, r->path, r->status, r->out.len, (long long)(us / 1000),
-		         (long long)(us % 1000), r->who ? r->who->login : "-",
+		         (long long)(us % 1000), r->log_user ? r->log_user : "-",
 		         toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " (aborted)");
 	}
 	if (r->post)

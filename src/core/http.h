@@ -122,8 +122,9 @@ struct req {
 	struct err upload_err;
 	int64_t received; /* body bytes so far */
 
-	/* caller */
+	/* caller: valid while the handler runs (it may live in the principal cache) */
 	struct principal *who;
+	const char *log_user;
 
 	/* answer */
 	int status;

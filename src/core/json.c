@@ -126,12 +126,37 @@ long utf8_len(const char *s, size_t n)
 	return count;
 }
 
+/*
+ * 1 if any of the 8 bytes in x needs a look: below 0x20, '"', '\\', '<', '>', '&', or
+ * 0x7f and above (SWAR: eight bytes per step through the plain ASCII that JSON mostly is).
+ */
+static inline int word_special(uint64_t x)
+{
+	const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
+#define HAS_ZERO(v)    (((v)-ones) & ~(v)&high)
+#define HAS_BYTE(v, b) HAS_ZERO((v) ^ (ones * (b)))
+	uint64_t lt20 = (x - ones * 0x20) & ~x & high;
+	return (lt20 | (x & high) | HAS_BYTE(x, '"') | HAS_BYTE(x, '\\') | HAS_BYTE(x, '<') |
+	        HAS_BYTE(x, '>') | HAS_BYTE(x, '&') | HAS_BYTE(x, 0x7f)) != 0;
+#undef HAS_BYTE
+#undef HAS_ZERO
+}
+
 void json_escape(struct strbuf *sb, const char *s, size_t n)
 {
 	static const char hx[] = "0123456789abcdef";
 	const unsigned char *p = (const unsigned char *)s, *end = p + n, *run = p;
 
 	while (p < end) {
+		while (end - p >= 8) {
+			uint64_t x;
+			memcpy(&x, p, 8);
+			if (word_special(x))
+				break;
+			p += 8;
+		}
+		if (p >= end)
+			break;
 		unsigned char cls = esc_class[*p];
 		if (!cls) {
 			p++;

@@ -40,7 +40,7 @@ char *strbuf_grow(struct strbuf *sb, size_t n)
 	return sb->buf + sb->len;
 }
 
-void strbuf_add(struct strbuf *sb, const void *data, size_t n)
+void strbuf_add_slow(struct strbuf *sb, const void *data, size_t n)
 {
 	char *p = strbuf_grow(sb, n);
 	if (!p)
@@ -53,15 +53,6 @@ void strbuf_add(struct strbuf *sb, const void *data, size_t n)
 void strbuf_adds(struct strbuf *sb, const char *s)
 {
 	strbuf_add(sb, s, strlen(s));
-}
-
-void strbuf_addch(struct strbuf *sb, char c)
-{
-	char *p = strbuf_grow(sb, 1);
-	if (!p)
-		return;
-	*p = c;
-	sb->buf[++sb->len] = '\0';
 }
 
 void strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap)

@@ -11,6 +11,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "arena.h"
 
@@ -23,9 +24,30 @@ struct strbuf {
 
 /* cap 0 means 64 MiB. */
 void strbuf_init(struct strbuf *sb, struct arena *a, size_t cap);
-void strbuf_add(struct strbuf *sb, const void *data, size_t n);
+void strbuf_add_slow(struct strbuf *sb, const void *data, size_t n);
 void strbuf_adds(struct strbuf *sb, const char *s);
-void strbuf_addch(struct strbuf *sb, char c);
+
+/* Inline when the bytes fit (alloc never exceeds cap + 1, so the cap holds). */
+static inline void strbuf_add(struct strbuf *sb, const void *data, size_t n)
+{
+	if (!sb->err && sb->len + n < sb->alloc) {
+		memcpy(sb->buf + sb->len, data, n);
+		sb->len += n;
+		sb->buf[sb->len] = '\0';
+		return;
+	}
+	strbuf_add_slow(sb, data, n);
+}
+
+static inline void strbuf_addch(struct strbuf *sb, char c)
+{
+	if (!sb->err && sb->len + 1 < sb->alloc) {
+		sb->buf[sb->len++] = c;
+		sb->buf[sb->len] = '\0';
+		return;
+	}
+	strbuf_add_slow(sb, &c, 1);
+}
 void strbuf_addf(struct strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap);
 void strbuf_add_i64(struct strbuf *sb, int64_t v);
