@@ -66,14 +66,14 @@ UNIT_BIN := $(foreach u,$(UNIT),build/tests/unit-$(call unit_name,$(u)))
 UNIT_SAN := $(foreach u,$(UNIT),build/asan/tests/unit-$(call unit_name,$(u)))
 unit-bins: $(UNIT_BIN)
 define unit_rule
-build/tests/unit-$(call unit_name,$(1)): $(1) $$(OBJ)
+build/tests/unit-$(call unit_name,$(1)): $(1) tests/unit/unit.h $$(OBJ)
 	@mkdir -p $$(@D)
 	@echo "  LD      $$@"
-	@$$(CC) $$(CFLAGS) -o $$@ $$^ $$(LDLIBS) -lcmocka
-build/asan/tests/unit-$(call unit_name,$(1)): $(1) $$(SAN_OBJ)
+	@$$(CC) $$(CFLAGS) -o $$@ $$(filter-out %.h,$$^) $$(LDLIBS) -lcmocka
+build/asan/tests/unit-$(call unit_name,$(1)): $(1) tests/unit/unit.h $$(SAN_OBJ)
 	@mkdir -p $$(@D)
 	@echo "  LD asan $$@"
-	@$$(CC) $$(CFLAGS) -O1 $$(SAN) -o $$@ $$^ $$(LDLIBS) -lcmocka
+	@$$(CC) $$(CFLAGS) -O1 $$(SAN) -o $$@ $$(filter-out %.h,$$^) $$(LDLIBS) -lcmocka
 endef
 $(foreach u,$(UNIT),$(eval $(call unit_rule,$(u))))
 

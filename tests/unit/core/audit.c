@@ -15,6 +15,8 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+
+#include "../unit.h"
 #include <jansson.h>
 #include <sodium.h>
 
@@ -22,13 +24,6 @@
 #include "core/db.h"
 #include "core/log.h"
 #include "core/banned.h"
-
-#define assert_contains(hay, needle)                                                               \
-	do {                                                                                       \
-		const char *h_ = (hay), *n_ = (needle);                                            \
-		if (!h_ || !strstr(h_, n_))                                                        \
-			fail_msg("'%s' does not contain '%s'", h_ ? h_ : "(null)", n_);            \
-	} while (0)
 
 /* ---- audit_hash ---- */
 
@@ -129,14 +124,6 @@ struct fx {
 	struct audit_report rep;
 };
 
-static int rm_entry(const char *p, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(p);
-}
-
 static int db_setup(void **state)
 {
 	struct fx *f = calloc(1, sizeof(*f));
@@ -163,7 +150,7 @@ static int db_teardown(void **state)
 	struct fx *f = *state;
 	db_close(f->db);
 	arena_release(&f->a);
-	nftw(f->dir, rm_entry, 8, FTW_DEPTH | FTW_PHYS);
+	unit_rmtree(f->dir);
 	free(f);
 	return 0;
 }

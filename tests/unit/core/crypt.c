@@ -12,6 +12,8 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+
+#include "../unit.h"
 #include <sodium.h>
 
 #include "core/crypt.h"
@@ -177,14 +179,6 @@ static void test_lookup(void **state)
 	assert_string_not_equal(crypt_lookup(&a, ""), h1);
 }
 
-static int rm_entry(const char *p, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(p);
-}
-
 static int group_setup(void **state)
 {
 	(void)state;
@@ -200,7 +194,7 @@ static int group_teardown(void **state)
 {
 	(void)state;
 	arena_release(&a);
-	nftw(dir, rm_entry, 8, FTW_DEPTH | FTW_PHYS);
+	unit_rmtree(dir);
 	return 0;
 }
 

@@ -16,17 +16,12 @@
 
 #include <cmocka.h>
 
+#include "../unit.h"
+
 #include "core/db.h"
 #include "core/db_backend.h" /* to look at the statement cache */
 #include "core/log.h"
 #include "core/banned.h"
-
-#define assert_contains(hay, needle)                                                               \
-	do {                                                                                       \
-		const char *h_ = (hay), *n_ = (needle);                                            \
-		if (!h_ || !strstr(h_, n_))                                                        \
-			fail_msg("'%s' does not contain '%s'", h_ ? h_ : "(null)", n_);            \
-	} while (0)
 
 struct fx {
 	char dir[64];
@@ -35,14 +30,6 @@ struct fx {
 	struct arena a;
 	struct err e;
 };
-
-static int rm_entry(const char *p, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(p);
-}
 
 static int setup(void **state)
 {
@@ -66,7 +53,7 @@ static int teardown(void **state)
 	struct fx *f = *state;
 	db_close(f->db);
 	arena_release(&f->a);
-	nftw(f->dir, rm_entry, 8, FTW_DEPTH | FTW_PHYS);
+	unit_rmtree(f->dir);
 	free(f);
 	return 0;
 }

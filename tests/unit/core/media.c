@@ -16,6 +16,8 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+
+#include "../unit.h"
 #include <sodium.h>
 
 #include "core/media.h"
@@ -427,14 +429,6 @@ static void test_media_path(void **state)
 
 /* ---- the store ---- */
 
-static int rm_entry(const char *p, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(p);
-}
-
 static void put(const char *path, const unsigned char *p, size_t n)
 {
 	FILE *f = fopen(path, "wb");
@@ -516,7 +510,7 @@ static void test_store(void **state)
 	put(up, jpg, TIFF_AT + 40);
 	assert_int_equal(media_store(up, 1 << 20, 1, id2, &mime, &size, &e), 0);
 
-	nftw(dir, rm_entry, 8, FTW_DEPTH | FTW_PHYS);
+	unit_rmtree(dir);
 }
 
 static int group_setup(void **state)

@@ -13,29 +13,16 @@
 
 #include <cmocka.h>
 
+#include "../unit.h"
+
 #include "core/tar.h"
 #include "core/banned.h"
-
-#define assert_contains(hay, needle)                                                               \
-	do {                                                                                       \
-		const char *h_ = (hay), *n_ = (needle);                                            \
-		if (!h_ || !strstr(h_, n_))                                                        \
-			fail_msg("'%s' does not contain '%s'", h_ ? h_ : "(null)", n_);            \
-	} while (0)
 
 struct fx {
 	char dir[64];
 	char archive[128];
 	struct err e;
 };
-
-static int rm_entry(const char *p, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(p);
-}
 
 static int setup(void **state)
 {
@@ -53,7 +40,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fx *f = *state;
-	nftw(f->dir, rm_entry, 8, FTW_DEPTH | FTW_PHYS);
+	unit_rmtree(f->dir);
 	free(f);
 	return 0;
 }

@@ -9,15 +9,10 @@
 
 #include <cmocka.h>
 
+#include "../unit.h"
+
 #include "places/places.h"
 #include "core/banned.h"
-
-#define assert_contains(hay, needle)                                                               \
-	do {                                                                                       \
-		const char *h_ = (hay), *n_ = (needle);                                            \
-		if (!h_ || !strstr(h_, n_))                                                        \
-			fail_msg("'%s' does not contain '%s'", h_ ? h_ : "(null)", n_);            \
-	} while (0)
 
 struct fx {
 	struct arena a;
