@@ -4,7 +4,7 @@
 CREATE TABLE roles (
 	id           TEXT PRIMARY KEY,
 	name         TEXT NOT NULL UNIQUE,
-	builtin      INTEGER NOT NULL DEFAULT 0,
+	builtin      BIGINT NOT NULL DEFAULT 0,
 	description  TEXT NOT NULL DEFAULT '',
 	created_at   TEXT NOT NULL
 );
@@ -22,8 +22,8 @@ CREATE TABLE users (
 	login          TEXT NOT NULL UNIQUE,
 	name           TEXT NOT NULL,
 	pw_hash        TEXT NOT NULL,
-	disabled       INTEGER NOT NULL DEFAULT 0,
-	version        INTEGER NOT NULL DEFAULT 1,
+	disabled       BIGINT NOT NULL DEFAULT 0,
+	version        BIGINT NOT NULL DEFAULT 1,
 	created_at     TEXT NOT NULL,
 	updated_at     TEXT NOT NULL,
 	pw_changed_at  TEXT NOT NULL

@@ -4,7 +4,7 @@
 
 CREATE TABLE audit_log (
 	region      TEXT NOT NULL,
-	seq         INTEGER NOT NULL,
+	seq         BIGINT NOT NULL,
 	id          TEXT NOT NULL UNIQUE,
 	at          TEXT NOT NULL,
 	actor_kind  TEXT NOT NULL CHECK (actor_kind IN ('user', 'token', 'system', 'cli')),
@@ -24,7 +24,7 @@ CREATE INDEX audit_log_at ON audit_log (at);
 
 CREATE TABLE audit_heads (
 	region  TEXT PRIMARY KEY,
-	seq     INTEGER NOT NULL,
+	seq     BIGINT NOT NULL,
 	hash    TEXT NOT NULL
 );
 
@@ -35,12 +35,12 @@ CREATE TABLE jobs (
 	args            TEXT NOT NULL DEFAULT '{}',
 	state           TEXT NOT NULL CHECK (state IN ('queued', 'running', 'done', 'failed')),
 	run_at          TEXT NOT NULL,
-	attempts        INTEGER NOT NULL DEFAULT 0,
-	max_attempts    INTEGER NOT NULL DEFAULT 3,
-	progress        INTEGER NOT NULL DEFAULT 0,
+	attempts        BIGINT NOT NULL DEFAULT 0,
+	max_attempts    BIGINT NOT NULL DEFAULT 3,
+	progress        BIGINT NOT NULL DEFAULT 0,
 	result          TEXT,
 	error           TEXT,
-	repeat_seconds  INTEGER NOT NULL DEFAULT 0,
+	repeat_seconds  BIGINT NOT NULL DEFAULT 0,
 	created_by      TEXT,
 	created_at      TEXT NOT NULL,
 	started_at      TEXT,
@@ -52,9 +52,9 @@ CREATE TABLE media (
 	id             TEXT PRIMARY KEY,
 	region         TEXT NOT NULL,
 	mime           TEXT NOT NULL,
-	bytes          INTEGER NOT NULL,
+	bytes          BIGINT NOT NULL,
 	original_name  TEXT,
-	kept_position  INTEGER NOT NULL DEFAULT 0,
+	kept_position  BIGINT NOT NULL DEFAULT 0,
 	created_by     TEXT,
 	created_at     TEXT NOT NULL
 );
@@ -65,7 +65,7 @@ CREATE TABLE idempotency (
 	method      TEXT NOT NULL,
 	path        TEXT NOT NULL,
 	body_hash   TEXT NOT NULL,
-	status      INTEGER NOT NULL,
+	status      BIGINT NOT NULL,
 	response    TEXT NOT NULL,
 	created_at  TEXT NOT NULL,
 	PRIMARY KEY (user_id, key)

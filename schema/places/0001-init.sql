@@ -11,8 +11,8 @@ CREATE TABLE places (
 	kind        TEXT NOT NULL,
 	parent_id   TEXT REFERENCES places (id),
 	path        TEXT NOT NULL UNIQUE,
-	depth       INTEGER NOT NULL,
-	version     INTEGER NOT NULL DEFAULT 1,
+	depth       BIGINT NOT NULL,
+	version     BIGINT NOT NULL DEFAULT 1,
 	created_at  TEXT NOT NULL,
 	updated_at  TEXT NOT NULL
 );

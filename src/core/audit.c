@@ -59,21 +59,38 @@ int audit_write(struct db *db, const struct actor *who, const char *region, cons
 {
 	if (!db_in_tx(db))
 		return err_internal(e, "audit_write outside a transaction");
+	/*
+	 * Take the region's head: the UPDATE locks its row until commit (PostgreSQL; SQLite
+	 * holds the whole write lock anyway), so concurrent writers in one county queue here
+	 * and writers in other counties do not wait at all. A new region starts from a
+	 * genesis head at seq 0.
+	 */
 	int64_t seq = 0;
-	const char *prev = GENESIS;
-	struct db_stmt *st =
-	    db_query(db, e, "SELECT seq, hash FROM audit_heads WHERE region = ?", DB_T(region));
-	if (!st)
-		return -1;
-	int rc = db_step(st, e);
-	if (rc < 0)
-		return -1;
-	if (rc == 1) {
-		seq = db_int(st, 0);
-		prev = db_text(st, 1);
-		db_done(st);
+	const char *prev = NULL;
+	for (int attempt = 0; attempt < 2 && !prev; attempt++) {
+		struct db_stmt *st =
+		    db_query(db, e,
+		             "UPDATE audit_heads SET seq = seq + 1 WHERE region = ? "
+		             "RETURNING seq, hash",
+		             DB_T(region));
+		if (!st)
+			return -1;
+		int rc = db_step(st, e);
+		if (rc < 0)
+			return -1;
+		if (rc == 1) {
+			seq = db_int(st, 0);
+			prev = db_text(st, 1);
+			db_done(st);
+		} else if (db_exec(db, e,
+		                   "INSERT INTO audit_heads (region, seq, hash) VALUES (?, 0, ?) "
+		                   "ON CONFLICT (region) DO NOTHING",
+		                   DB_T(region), DB_T(GENESIS)) < 0) {
+			return -1;
+		}
 	}
-	seq++;
+	if (!prev)
+		return err_internal(e, "no audit head for region %s", region);
 	char id[ID_LEN + 1], at[32], hash[80];
 	id_new(id);
 	time_iso(time_now_ms(), at);
@@ -92,13 +109,10 @@ int audit_write(struct db *db, const struct actor *who, const char *region, cons
 	            DB_T(who->name), DB_T(who->request_id), DB_T(entity), DB_T(entity_id),
 	            DB_T(action), DB_T(changes), DB_T(prev), DB_T(hash)) < 0)
 		return -1;
-	int64_t n =
-	    seq == 1
-	        ? db_exec(db, e, "INSERT INTO audit_heads (region, seq, hash) VALUES (?, ?, ?)",
-	                  DB_T(region), DB_I(seq), DB_T(hash))
-	        : db_exec(db, e, "UPDATE audit_heads SET seq = ?, hash = ? WHERE region = ?",
-	                  DB_I(seq), DB_T(hash), DB_T(region));
-	return n < 0 ? -1 : 0;
+	return db_exec(db, e, "UPDATE audit_heads SET hash = ? WHERE region = ?", DB_T(hash),
+	               DB_T(region)) < 0
+	           ? -1
+	           : 0;
 }
 
 static int bad(struct audit_report *rep, const char *region, int64_t seq, const char *what)
@@ -280,7 +294,7 @@ int audit_verify(struct db *db, const char *heads_json, const char *trusted_pub,
 	st = db_query(db, e,
 	              "SELECT h.region, h.seq, h.hash, l.hash FROM audit_heads h "
 	              "LEFT JOIN audit_log l ON l.region = h.region AND l.seq = h.seq "
-	              "ORDER BY h.region",
+	              "WHERE h.seq > 0 ORDER BY h.region",
 	              DB_NOARGS);
 	if (!st)
 		return -1;

@@ -17,8 +17,7 @@ int db_open(struct db **out, const char *url, int create, struct err *e)
 {
 	const struct db_ops *ops = &db_sqlite_ops;
 	if (!strncmp(url, "postgresql://", 13) || !strncmp(url, "postgres://", 11))
-		return err_invalid(e, "db.backend", "db",
-		                   "the PostgreSQL backend is not built into this cunwu yet");
+		ops = &db_pg_ops;
 	if (!strncmp(url, "sqlite:", 7))
 		url += 7;
 	struct db *db = calloc(1, sizeof(*db));
@@ -174,8 +173,32 @@ static struct db_stmt *one_off(struct db *db, const char *sql, struct err *e)
 	return st;
 }
 
+/* Drop cached statements of a connection the backend replaced (those not in use now). */
+static void purge_stale(struct db *db)
+{
+	size_t keep = 0;
+	int busy = 0;
+	for (size_t i = 0; i < db->ncache; i++) {
+		struct db_cached *c = &db->cache[i];
+		if (c->in_use) {
+			busy = 1;
+			db->cache[keep++] = *c;
+			db->cache[keep - 1].handle->cached = &db->cache[keep - 1];
+			continue;
+		}
+		db->ops->finalize(c->stmt);
+		free((void *)c->sql);
+		free(c->handle);
+	}
+	db->ncache = keep;
+	db->next_evict = 0;
+	db->stale_cache = busy;
+}
+
 static struct db_stmt *lookup(struct db *db, const char *sql, struct err *e)
 {
+	if (db->stale_cache)
+		purge_stale(db);
 	uint64_t h = fnv1a(sql);
 	for (size_t i = 0; i < db->ncache; i++) {
 		struct db_cached *c = &db->cache[i];

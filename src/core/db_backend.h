@@ -53,12 +53,14 @@ struct db {
 	struct arena *arena;
 	struct arena own; /* used when no arena was set */
 	int in_tx;
+	int stale_cache; /* the backend reconnected: cached statements must be prepared anew */
 	struct db_cached cache[DB_CACHE_SIZE];
 	struct db_stmt *oneoffs;
 	size_t ncache, next_evict;
 };
 
 extern const struct db_ops db_sqlite_ops;
+extern const struct db_ops db_pg_ops;
 void db_sqlite_global_init(void);
 
 #endif

@@ -1,3 +1,5 @@
+# uses SQLite functions in its sql steps (strftime, readfile)
+backend sqlite
 # Sessions end after session.idle_minutes (120) without use, and at expires_at
 # (session.absolute_hours after login) however busy they are.
 

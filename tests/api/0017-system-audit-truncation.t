@@ -1,3 +1,5 @@
+# uses SQLite functions in its sql steps (strftime, readfile)
+backend sqlite
 # A cut-off tail: the chain alone cannot see rows removed from its end (with the head
 # table rewound to match), but an exported head can; a signed head cannot be forged.
 

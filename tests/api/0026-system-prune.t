@@ -15,7 +15,7 @@ sql SELECT count(*) FROM idempotency
 stdout ~ 0
 sql SELECT count(*) FROM sessions WHERE expires_at < '2001-01-01'
 stdout ~ 0
-sql SELECT count(*) >= 1 FROM jobs WHERE kind = 'system.prune' AND state = 'done'
+sql SELECT CASE WHEN count(*) >= 1 THEN 1 ELSE 0 END FROM jobs WHERE kind = 'system.prune' AND state = 'done'
 stdout ~ 1
 sql SELECT count(*) FROM jobs WHERE kind = 'system.prune' AND state = 'queued'
 stdout ~ 1

@@ -3,8 +3,10 @@
  * `cunwu serve`, one fresh server and database per file, after curl's tests/data.
  *
  * usage: api-runner [-v] FILE...
- * env:   CUNWU_BIN   the binary under test (default build/cunwu)
- *        CUNWU_TEST_DB   a fixture URL instead of SQLite (the PostgreSQL run sets it)
+ * env:   CUNWU_BIN      the binary under test (default build/cunwu)
+ *        CUNWU_TEST_PG  a PostgreSQL server URL without a database name
+ *                       (postgresql://user@127.0.0.1:PORT): run every file on PostgreSQL,
+ *                       each in a database copied from a fixture database
  *
  * A test file is a list of steps; the first failing step ends the file. See
  * tests/api/README.md for the format. Output: one "ok"/"not ok" line per file and a
@@ -31,6 +33,7 @@
 #define MAXIDS   16
 
 static const char *bin = "build/cunwu";
+static const char *pg; /* CUNWU_TEST_PG, or NULL for SQLite */
 static char fixture_dir[512];
 static int verbose;
 
@@ -119,6 +122,8 @@ struct test {
 	const char *file;
 	char dir[512];
 	char db[600];
+	char key_set[800], media_set[800]; /* --set key_file=..., --set media.dir=... */
+	int skip;                          /* "backend sqlite" on another backend */
 	char addr[64];
 	pid_t server;
 	char *sets[32];
@@ -218,6 +223,10 @@ static int server_start(struct test *t)
 	argv[n++] = (char *)bin;
 	argv[n++] = "--db";
 	argv[n++] = t->db;
+	argv[n++] = "--set";
+	argv[n++] = t->key_set;
+	argv[n++] = "--set";
+	argv[n++] = t->media_set;
 	argv[n++] = "--set";
 	argv[n++] = "http.stop_after=300";
 	argv[n++] = "--set";
@@ -571,7 +580,8 @@ static int starts_step(const char *s)
 	static const char *const words[] = { "login ",   "as ",        "csrf ",   "expect ",
 		                             "capture ", "repeat ",    "cli ",    "sql ",
 		                             "sleep ",   "restart",    "upload ", "poll ",
-		                             "set ",     "body-size ", "stdout ", "stderr " };
+		                             "set ",     "body-size ", "stdout ", "stderr ",
+		                             "pg ",      "backend " };
 	if (is_method(s))
 		return 1;
 	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
@@ -800,11 +810,21 @@ static int run_file(struct test *t)
 	for (; i < L.n; i++) {
 		if (!strncmp(L.v[i], "set ", 4) && t->nsets < 32)
 			t->sets[t->nsets++] = strdup(L.v[i] + 4);
+		if (!strncmp(L.v[i], "backend ", 8) &&
+		    strcmp(L.v[i] + 8, pg ? "postgresql" : "sqlite"))
+			t->skip = 1;
+	}
+	if (t->skip) {
+		for (int k = 0; k < L.n; k++)
+			free(L.v[k]);
+		free(L.v);
+		return 0;
 	}
 	for (i = 0; i < L.n && !rc;) {
 		char *l = L.v[i];
 		t->lineno = i + 1;
-		if (is_blank(l) || l[0] == '#' || !strncmp(l, "set ", 4)) {
+		if (is_blank(l) || l[0] == '#' || !strncmp(l, "set ", 4) ||
+		    !strncmp(l, "backend ", 8)) {
 			i++;
 			continue;
 		}
@@ -883,6 +903,17 @@ static int run_file(struct test *t)
 			struct timespec ts = { ms / 1000, (ms % 1000) * 1000000 };
 			nanosleep(&ts, NULL);
 			i++;
+		} else if (!strcmp(l, "pg stop") || !strcmp(l, "pg start")) {
+			/* the PostgreSQL server goes away, or comes back (fault tests) */
+			const char *dir = getenv("CUNWU_TEST_PG_DIR");
+			char *argv[] = { "scripts/pg-cluster",
+				         l[3] == 's' && l[5] == 'o' ? "pause" : "resume",
+				         (char *)(dir ? dir : ""), NULL };
+			if (!pg || !dir)
+				rc = failf(t, "'%s' needs CUNWU_TEST_PG and CUNWU_TEST_PG_DIR", l);
+			else if (run_cmd(argv, "/dev/null", NULL))
+				rc = failf(t, "'%s' failed", l);
+			i++;
 		} else if (!strcmp(l, "restart")) {
 			rc = server_stop(t) || server_start(t);
 			i++;
@@ -893,7 +924,10 @@ static int run_file(struct test *t)
 				break;
 			}
 			/* wait for the server's locks (the job scheduler writes as it polls) */
-			char *argv[] = { "sqlite3", "-cmd", ".timeout 5000", t->db, x, NULL };
+			char *lite[] = { "sqlite3", "-cmd", ".timeout 5000", t->db, x, NULL };
+			char *psql[] = { "psql", "-X",  "-q", "-tA", "-v", "ON_ERROR_STOP=1",
+				         "-d",   t->db, "-c", x,     NULL };
+			char **argv = pg ? psql : lite;
 			char out[700], err[700];
 			snprintf(out, sizeof(out), "%s/sql.out", t->dir);
 			snprintf(err, sizeof(err), "%s/sql.err", t->dir);
@@ -919,6 +953,10 @@ static int run_file(struct test *t)
 			argv[n++] = (char *)bin;
 			argv[n++] = "--db";
 			argv[n++] = t->db;
+			argv[n++] = "--set";
+			argv[n++] = t->key_set;
+			argv[n++] = "--set";
+			argv[n++] = t->media_set;
 			char *save;
 			for (char *tok = strtok_r(x, " ", &save); tok && n < 62;
 			     tok = strtok_r(NULL, " ", &save))
@@ -994,10 +1032,32 @@ static int run_file(struct test *t)
 }
 
 /* The fixture: a database with the demo town and one account per role we test. */
+/* psql against the server's maintenance database; 0 on success */
+static int pg_admin(const char *sql)
+{
+	char url[600];
+	snprintf(url, sizeof(url), "%s/postgres", pg);
+	char *argv[] = { "psql", "-X", "-q", "-v",        "ON_ERROR_STOP=1",
+		         "-d",   url,  "-c", (char *)sql, NULL };
+	return run_cmd(argv, "/dev/null", NULL);
+}
+
 static int make_fixture(const char *dir)
 {
-	char db[600];
-	snprintf(db, sizeof(db), "%s/fixture.db", dir);
+	char db[600], key_set[700], media_set[700];
+	if (pg) {
+		char sql[200];
+		snprintf(sql, sizeof(sql), "DROP DATABASE IF EXISTS cunwu_fixture");
+		pg_admin(sql);
+		if (pg_admin("CREATE DATABASE cunwu_fixture TEMPLATE template0 LC_COLLATE 'C' "
+		             "LC_CTYPE 'C' ENCODING 'UTF8'"))
+			return -1;
+		snprintf(db, sizeof(db), "%s/cunwu_fixture", pg);
+	} else {
+		snprintf(db, sizeof(db), "%s/fixture.db", dir);
+	}
+	snprintf(key_set, sizeof(key_set), "key_file=%s/cunwu.key", dir);
+	snprintf(media_set, sizeof(media_set), "media.dir=%s/media", dir);
 	struct {
 		const char *login, *name, *place, *role;
 	} users[] = {
@@ -1010,8 +1070,11 @@ static int make_fixture(const char *dir)
 		{ "grid1", "网格员", "140406101204", "grid_worker" },
 		{ "resident1", "居民", "140406101204", "resident" },
 	};
-	char *init[] = { (char *)bin, "--db",   db,          "--set", "auth.argon2_memory_kib=8192",
-		         "init",      "--town", "140406101", NULL };
+	char *init[] = { (char *)bin, "--db",   db,
+		         "--set",     key_set,  "--set",
+		         media_set,   "--set",  "auth.argon2_memory_kib=8192",
+		         "init",      "--town", "140406101",
+		         NULL };
 	if (run_cmd(init, "/dev/null", NULL))
 		return -1;
 	for (size_t i = 0; i < sizeof(users) / sizeof(users[0]); i++) {
@@ -1026,10 +1089,11 @@ static int make_fixture(const char *dir)
 			dup2(fd, 0);
 			int nul = open("/dev/null", O_WRONLY);
 			dup2(nul, 1);
-			execl(bin, bin, "--db", db, "--set", "auth.argon2_memory_kib=8192", "--set",
-			      "auth.argon2_ops=1", "user", "add", users[i].login, "--name",
-			      users[i].name, "--place", users[i].place, "--role", users[i].role,
-			      "--password-stdin", (char *)NULL);
+			execl(bin, bin, "--db", db, "--set", key_set, "--set", media_set, "--set",
+			      "auth.argon2_memory_kib=8192", "--set", "auth.argon2_ops=1", "user",
+			      "add", users[i].login, "--name", users[i].name, "--place",
+			      users[i].place, "--role", users[i].role, "--password-stdin",
+			      (char *)NULL);
 			_exit(127);
 		}
 		int st;
@@ -1056,6 +1120,10 @@ int main(int argc, char **argv)
 	}
 	if (getenv("CUNWU_BIN"))
 		bin = getenv("CUNWU_BIN");
+	if (getenv("CUNWU_TEST_PG") && *getenv("CUNWU_TEST_PG")) {
+		pg = getenv("CUNWU_TEST_PG");
+		setenv("PGOPTIONS", "--client-min-messages=warning", 1);
+	}
 	signal(SIGPIPE, SIG_IGN);
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	char fixture[] = "/tmp/cunwu-api-XXXXXX";
@@ -1082,22 +1150,41 @@ int main(int argc, char **argv)
 		t.file = argv[a];
 		snprintf(t.dir, sizeof(t.dir), "%s/t%d", fixture, a);
 		mkdir(t.dir, 0755);
-		snprintf(t.db, sizeof(t.db), "%s/t.db", t.dir);
-		char from[700], to[700];
-		snprintf(from, sizeof(from), "%s/fixture.db", fixture);
-		copy_file(from, t.db);
-		snprintf(from, sizeof(from), "%s/fixture.db.key", fixture);
-		snprintf(to, sizeof(to), "%s.key", t.db);
+		char from[700], to[700], sql[200];
+		if (pg) {
+			snprintf(sql, sizeof(sql),
+			         "CREATE DATABASE cunwu_t%d TEMPLATE cunwu_fixture", a);
+			if (pg_admin(sql)) {
+				fprintf(stderr, "api: unable to copy the fixture database\n");
+				return 1;
+			}
+			snprintf(t.db, sizeof(t.db), "%s/cunwu_t%d", pg, a);
+		} else {
+			snprintf(t.db, sizeof(t.db), "%s/t.db", t.dir);
+			snprintf(from, sizeof(from), "%s/fixture.db", fixture);
+			copy_file(from, t.db);
+		}
+		snprintf(from, sizeof(from), "%s/cunwu.key", fixture);
+		snprintf(to, sizeof(to), "%s/cunwu.key", t.dir);
 		copy_file(from, to);
-		snprintf(to, sizeof(to), "%s.media", t.db);
+		snprintf(t.key_set, sizeof(t.key_set), "key_file=%s", to);
+		snprintf(to, sizeof(to), "%s/media", t.dir);
 		mkdir(to, 0755);
+		snprintf(t.media_set, sizeof(t.media_set), "media.dir=%s", to);
 		const char *name = strrchr(t.file, '/') ? strrchr(t.file, '/') + 1 : t.file;
 		struct timespec t0, t1;
 		clock_gettime(CLOCK_MONOTONIC, &t0);
 		int rc = run_file(&t);
 		clock_gettime(CLOCK_MONOTONIC, &t1);
 		double ms = (t1.tv_sec - t0.tv_sec) * 1e3 + (t1.tv_nsec - t0.tv_nsec) / 1e6;
-		if (rc) {
+		if (pg) {
+			snprintf(sql, sizeof(sql), "DROP DATABASE IF EXISTS cunwu_t%d", a);
+			pg_admin(sql);
+		}
+		if (!rc && t.skip) {
+			skipped++;
+			printf("ok %d - %s # SKIP not on this backend\n", a - first + 1, name);
+		} else if (rc) {
 			failed++;
 			printf("not ok %d - %s (%.0f ms)\n  # %s\n", a - first + 1, name, ms,
 			       t.fail);

@@ -351,8 +351,12 @@ static void test_open_errors(void **state)
 	assert_string_equal(f->e.code, "db.not_found");
 	assert_null(db);
 	assert_int_equal(access(path, F_OK), -1); /* not created */
-	assert_int_equal(db_open(&db, "postgresql://localhost/cunwu", 1, &f->e), -1);
-	assert_string_equal(f->e.code, "db.backend");
+	/* a PostgreSQL server that is not there: a clear 503, not a crash or a hang */
+	assert_int_equal(
+	    db_open(&db, "postgresql://cunwu@127.0.0.1:1/cunwu?connect_timeout=2", 1, &f->e), -1);
+	assert_string_equal(f->e.code, "db.unavailable");
+	assert_contains(f->e.msg, "unable to reach PostgreSQL");
+	assert_null(db);
 	/* "sqlite:" prefix */
 	char url[200];
 	snprintf(url, sizeof(url), "sqlite:%s", f->path);

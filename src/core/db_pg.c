@@ -1,0 +1,373 @@
+/*
+ * db_pg.c - the PostgreSQL backend, through libpq.
+ *
+ * Statements are prepared once per connection (PQprepare, named s1, s2, ...) after their
+ * '?' placeholders are rewritten to $1, $2, ...; binding executes them (parameters as
+ * text), and stepping walks the result rows. A connection that breaks (the server was
+ * restarted) answers 503 db.unavailable and is re-established on its next use, with its
+ * prepared statements forgotten. Serialization failures and deadlocks answer db.retry,
+ * which the HTTP layer retries.
+ *
+ * The database must compare text bytewise (LC_COLLATE "C"): subtrees are path ranges
+ * (path >= P AND path < P || '~'), which a linguistic collation would break.
+ */
+#include "db_backend.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libpq-fe.h>
+
+#include "log.h"
+#include "banned.h"
+
+struct pg_conn {
+	PGconn *c;
+	char *url;
+	int64_t changes;
+	unsigned next_name;
+	int broken;
+};
+
+struct pg_stmt {
+	struct pg_conn *pc;
+	char name[24];
+	int nparams;
+	PGresult *res;
+	int row, nrows;
+};
+
+#define PC(db) ((struct pg_conn *)(db)->conn)
+
+/* Map a failed result (or connection) to an err. */
+static int pg_err(struct db *db, PGresult *res, const char *what, struct err *e)
+{
+	struct pg_conn *pc = PC(db);
+	const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+	if (PQstatus(pc->c) != CONNECTION_OK || (state && !strncmp(state, "08", 2)) ||
+	    (state && !strncmp(state, "57P", 3))) {
+		pc->broken = 1;
+		err_set(e, 503, "db.unavailable", NULL, "database unavailable; try again");
+		if (e)
+			e->retry_after = "1";
+		return -1;
+	}
+	if (state && (!strcmp(state, "40001") || !strcmp(state, "40P01"))) {
+		err_set(e, 503, "db.retry", NULL,
+		        "database conflict between transactions; try again");
+		if (e)
+			e->retry_after = "1";
+		return -1;
+	}
+	if (state && !strcmp(state, "55P03")) { /* lock not available */
+		err_set(e, 503, "db.busy", NULL, "database is busy; try again");
+		if (e)
+			e->retry_after = "1";
+		return -1;
+	}
+	const char *msg = res ? PQresultErrorMessage(res) : PQerrorMessage(pc->c);
+	char clean[200];
+	snprintf(clean, sizeof(clean), "%s", msg ? msg : "");
+	clean[strcspn(clean, "\n")] = '\0';
+	if (state && !strncmp(state, "23", 2))
+		return err_set(e, 409, "db.conflict", NULL, "conflicts with existing data: %s",
+		               clean);
+	log_error("postgresql: %s %s (in: %.200s)", state ? state : "-", clean, what);
+	return err_set(e, 500, "db.error", NULL, "database error: %s", clean);
+}
+
+static int pg_connect(struct db *db, struct err *e)
+{
+	struct pg_conn *pc = PC(db);
+	if (pc->c)
+		PQfinish(pc->c);
+	pc->c = PQconnectdb(pc->url);
+	if (PQstatus(pc->c) != CONNECTION_OK) {
+		char msg[200];
+		snprintf(msg, sizeof(msg), "%s", PQerrorMessage(pc->c));
+		msg[strcspn(msg, "\n")] = '\0';
+		err_set(e, 503, "db.unavailable", "db", "unable to reach PostgreSQL: %s", msg);
+		if (e)
+			e->retry_after = "1";
+		pc->broken = 1;
+		return -1;
+	}
+	PGresult *r = PQexec(pc->c, "SET client_encoding = 'UTF8'; SET TIME ZONE 'UTC'; "
+	                            "SET client_min_messages = warning");
+	int ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+	PQclear(r);
+	if (!ok)
+		return pg_err(db, NULL, "SET", e);
+	pc->broken = 0;
+	db->stale_cache = 1; /* statements prepared on an earlier connection are gone */
+	return 0;
+}
+
+/* Reconnect a broken connection before use; -1 (503) if the server is still away. */
+static int pg_ready(struct db *db, struct err *e)
+{
+	struct pg_conn *pc = PC(db);
+	if (!pc->broken && PQstatus(pc->c) == CONNECTION_OK)
+		return 0;
+	if (db->in_tx) /* the transaction died with the connection */
+		return err_set(e, 503, "db.unavailable", NULL, "database connection lost");
+	return pg_connect(db, e);
+}
+
+static int pg_open(struct db *db, const char *url, int create, struct err *e)
+{
+	(void)create; /* PostgreSQL databases are made by their administrator */
+	struct pg_conn *pc = calloc(1, sizeof(*pc));
+	if (!pc || !(pc->url = strdup(url))) {
+		free(pc);
+		return err_internal(e, "out of memory");
+	}
+	db->conn = pc;
+	if (pg_connect(db, e))
+		goto fail;
+	PGresult *r = PQexec(pc->c, "SELECT datcollate FROM pg_database "
+	                            "WHERE datname = current_database()");
+	const char *coll =
+	    PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1 ? PQgetvalue(r, 0, 0) : "";
+	int bytewise = !strcmp(coll, "C") || !strcmp(coll, "POSIX") || !strcmp(coll, "C.UTF-8");
+	char collation[64];
+	snprintf(collation, sizeof(collation), "%s", coll);
+	PQclear(r);
+	if (!bytewise) {
+		err_invalid(e, "db.collation", "db",
+		            "the database compares text by '%s'; cunwu needs bytewise order: "
+		            "CREATE DATABASE ... TEMPLATE template0 LC_COLLATE 'C' LC_CTYPE 'C'",
+		            collation);
+		goto fail;
+	}
+	return 0;
+fail:
+	PQfinish(pc->c);
+	free(pc->url);
+	free(pc);
+	db->conn = NULL;
+	return -1;
+}
+
+static void pg_close(struct db *db)
+{
+	struct pg_conn *pc = PC(db);
+	if (!pc)
+		return;
+	PQfinish(pc->c);
+	free(pc->url);
+	free(pc);
+}
+
+/* '?' outside quotes and comments becomes $n; *nparams gets n. */
+static char *rewrite(const char *sql, int *nparams)
+{
+	size_t len = strlen(sql);
+	char *out = malloc(len * 4 + 1), *o = out;
+	if (!out)
+		return NULL;
+	int n = 0;
+	char quote = 0;
+	for (const char *p = sql; *p; p++) {
+		if (quote) {
+			if (*p == quote)
+				quote = 0;
+			*o++ = *p;
+		} else if (*p == '\'' || *p == '"') {
+			quote = *p;
+			*o++ = *p;
+		} else if (*p == '?') {
+			o += snprintf(o, 12, "$%d", ++n);
+		} else {
+			*o++ = *p;
+		}
+	}
+	*o = '\0';
+	*nparams = n;
+	return out;
+}
+
+static void *pg_prepare(struct db *db, const char *sql, struct err *e)
+{
+	if (pg_ready(db, e))
+		return NULL;
+	struct pg_conn *pc = PC(db);
+	struct pg_stmt *st = calloc(1, sizeof(*st));
+	int n;
+	char *text = rewrite(sql, &n);
+	if (!st || !text) {
+		free(st);
+		free(text);
+		err_internal(e, "out of memory");
+		return NULL;
+	}
+	st->pc = pc;
+	st->nparams = n;
+	snprintf(st->name, sizeof(st->name), "s%u", ++pc->next_name);
+	PGresult *r = PQprepare(pc->c, st->name, text, 0, NULL);
+	free(text);
+	if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+		pg_err(db, r, sql, e);
+		PQclear(r);
+		free(st);
+		return NULL;
+	}
+	PQclear(r);
+	return st;
+}
+
+static void pg_finalize(void *stmt)
+{
+	struct pg_stmt *st = stmt;
+	if (!st)
+		return;
+	PQclear(st->res);
+	/* the server forgets the prepared statement with the connection */
+	free(st);
+}
+
+/* Binding runs the statement: parameters go as text; stepping walks the rows. */
+static int pg_bind(struct db *db, void *stmt, const struct db_arg *a, struct err *e)
+{
+	struct pg_stmt *st = stmt;
+	struct pg_conn *pc = PC(db);
+	const char *values[64];
+	int lengths[64], formats[64];
+	char nums[64][24];
+	int i;
+	for (i = 0; a[i].type != DB_ARG_END; i++) {
+		if (i >= 64 || i >= st->nparams)
+			return err_internal(e, "too many parameters for statement %s", st->name);
+		lengths[i] = 0;
+		formats[i] = 0;
+		switch (a[i].type) {
+		case DB_ARG_TEXT:
+			values[i] = a[i].s;
+			break;
+		case DB_ARG_I64:
+			snprintf(nums[i], sizeof(nums[i]), "%lld", (long long)a[i].i);
+			values[i] = nums[i];
+			break;
+		case DB_ARG_BLOB:
+			values[i] = a[i].s;
+			lengths[i] = (int)a[i].i;
+			formats[i] = 1;
+			break;
+		default:
+			values[i] = NULL;
+		}
+	}
+	if (i != st->nparams)
+		return err_internal(e, "%d parameters for %d placeholders", i, st->nparams);
+	if (pg_ready(db, e))
+		return -1;
+	PQclear(st->res);
+	st->res = PQexecPrepared(pc->c, st->name, i, values, lengths, formats, 0);
+	ExecStatusType s = PQresultStatus(st->res);
+	if (s != PGRES_TUPLES_OK && s != PGRES_COMMAND_OK) {
+		pg_err(db, st->res, st->name, e);
+		PQclear(st->res);
+		st->res = NULL;
+		return -1;
+	}
+	const char *t = PQcmdTuples(st->res);
+	pc->changes = t && *t ? strtoll(t, NULL, 10) : 0;
+	st->nrows = s == PGRES_TUPLES_OK ? PQntuples(st->res) : 0;
+	st->row = -1;
+	return 0;
+}
+
+static int pg_step(struct db *db, void *stmt, struct err *e)
+{
+	(void)db;
+	(void)e;
+	struct pg_stmt *st = stmt;
+	if (!st->res)
+		return 0;
+	if (++st->row < st->nrows)
+		return 1;
+	return 0;
+}
+
+static void pg_reset(void *stmt)
+{
+	struct pg_stmt *st = stmt;
+	PQclear(st->res);
+	st->res = NULL;
+	st->row = -1;
+	st->nrows = 0;
+}
+
+static int pg_cols(void *stmt)
+{
+	struct pg_stmt *st = stmt;
+	return st->res ? PQnfields(st->res) : 0;
+}
+
+static int pg_isnull(void *stmt, int col)
+{
+	struct pg_stmt *st = stmt;
+	return PQgetisnull(st->res, st->row, col);
+}
+
+static const char *pg_text(void *stmt, int col, size_t *n)
+{
+	struct pg_stmt *st = stmt;
+	*n = (size_t)PQgetlength(st->res, st->row, col);
+	return PQgetvalue(st->res, st->row, col);
+}
+
+static int64_t pg_int(void *stmt, int col)
+{
+	struct pg_stmt *st = stmt;
+	const char *v = PQgetvalue(st->res, st->row, col);
+	if (!strcmp(v, "t"))
+		return 1;
+	return strtoll(v, NULL, 10);
+}
+
+static const void *pg_blob(void *stmt, int col, size_t *n)
+{
+	/* bytea comes back as text ("\\x..."); no table of cunwu stores blobs yet */
+	return pg_text(stmt, col, n);
+}
+
+static int64_t pg_changes(struct db *db)
+{
+	return PC(db)->changes;
+}
+
+static int pg_script(struct db *db, const char *sql, struct err *e)
+{
+	if (pg_ready(db, e))
+		return -1;
+	PGresult *r = PQexec(PC(db)->c, sql);
+	ExecStatusType s = PQresultStatus(r);
+	int rc = 0;
+	if (s != PGRES_COMMAND_OK && s != PGRES_TUPLES_OK && s != PGRES_EMPTY_QUERY)
+		rc = pg_err(db, r, sql, e);
+	PQclear(r);
+	return rc;
+}
+
+const struct db_ops db_pg_ops = {
+	.name = "postgresql",
+	.open = pg_open,
+	.close = pg_close,
+	.prepare = pg_prepare,
+	.finalize = pg_finalize,
+	.bind = pg_bind,
+	.step = pg_step,
+	.reset = pg_reset,
+	.cols = pg_cols,
+	.isnull = pg_isnull,
+	.text = pg_text,
+	.integer = pg_int,
+	.blob = pg_blob,
+	.changes = pg_changes,
+	.script = pg_script,
+	.begin_write = "BEGIN",
+	.data_version = NULL,
+	.backup = NULL,
+};
