@@ -2,7 +2,16 @@
 -- Instants are TEXT in UTC, 'YYYY-MM-DDTHH:MM:SS.sssZ'; ids are ULIDs (TEXT);
 -- region is the 6-digit county code a row belongs to (the partition key).
 
+-- Which deployment made a row: a random id made once per database ("origin"). Audit
+-- chains are per county and per origin, so township databases merged into a city database
+-- keep their chains apart, each still verifiable.
+CREATE TABLE deployment (
+	key    TEXT PRIMARY KEY,
+	value  TEXT NOT NULL
+);
+
 CREATE TABLE audit_log (
+	chain       TEXT NOT NULL,
 	region      TEXT NOT NULL,
 	seq         BIGINT NOT NULL,
 	id          TEXT NOT NULL UNIQUE,
@@ -17,13 +26,15 @@ CREATE TABLE audit_log (
 	changes     TEXT NOT NULL,
 	prev_hash   TEXT NOT NULL,
 	hash        TEXT NOT NULL,
-	PRIMARY KEY (region, seq)
+	PRIMARY KEY (chain, seq)
 );
+CREATE INDEX audit_log_region ON audit_log (region, at);
 CREATE INDEX audit_log_entity ON audit_log (entity, entity_id);
 CREATE INDEX audit_log_at ON audit_log (at);
 
 CREATE TABLE audit_heads (
-	region  TEXT PRIMARY KEY,
+	chain   TEXT PRIMARY KEY,
+	region  TEXT NOT NULL,
 	seq     BIGINT NOT NULL,
 	hash    TEXT NOT NULL
 );

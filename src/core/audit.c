@@ -36,6 +36,7 @@ void audit_hash(const struct audit_row *row, char out[80])
 	snprintf(seqs, sizeof(seqs), "%lld", (long long)row->seq);
 	crypto_hash_sha256_init(&st);
 	feed(&st, "cunwu-audit-v1");
+	feed(&st, row->chain);
 	feed(&st, row->region);
 	feed(&st, seqs);
 	feed(&st, row->id);
@@ -59,20 +60,25 @@ int audit_write(struct db *db, const struct actor *who, const char *region, cons
 {
 	if (!db_in_tx(db))
 		return err_internal(e, "audit_write outside a transaction");
+	const char *origin = db_origin(db, e);
+	if (!origin)
+		return -1;
+	char chain[48];
+	snprintf(chain, sizeof(chain), "%.16s.%s", region, origin);
 	/*
-	 * Take the region's head: the UPDATE locks its row until commit (PostgreSQL; SQLite
+	 * Take the chain's head: the UPDATE locks its row until commit (PostgreSQL; SQLite
 	 * holds the whole write lock anyway), so concurrent writers in one county queue here
-	 * and writers in other counties do not wait at all. A new region starts from a
-	 * genesis head at seq 0.
+	 * and writers in other counties do not wait at all. A new chain starts from a genesis
+	 * head at seq 0.
 	 */
 	int64_t seq = 0;
 	const char *prev = NULL;
 	for (int attempt = 0; attempt < 2 && !prev; attempt++) {
 		struct db_stmt *st =
 		    db_query(db, e,
-		             "UPDATE audit_heads SET seq = seq + 1 WHERE region = ? "
+		             "UPDATE audit_heads SET seq = seq + 1 WHERE chain = ? "
 		             "RETURNING seq, hash",
-		             DB_T(region));
+		             DB_T(chain));
 		if (!st)
 			return -1;
 		int rc = db_step(st, e);
@@ -83,50 +89,53 @@ int audit_write(struct db *db, const struct actor *who, const char *region, cons
 			prev = db_text(st, 1);
 			db_done(st);
 		} else if (db_exec(db, e,
-		                   "INSERT INTO audit_heads (region, seq, hash) VALUES (?, 0, ?) "
-		                   "ON CONFLICT (region) DO NOTHING",
-		                   DB_T(region), DB_T(GENESIS)) < 0) {
+		                   "INSERT INTO audit_heads (chain, region, seq, hash) "
+		                   "VALUES (?, ?, 0, ?) ON CONFLICT (chain) DO NOTHING",
+		                   DB_T(chain), DB_T(region), DB_T(GENESIS)) < 0) {
 			return -1;
 		}
 	}
 	if (!prev)
-		return err_internal(e, "no audit head for region %s", region);
+		return err_internal(e, "no audit head for chain %s", chain);
 	char id[ID_LEN + 1], at[32], hash[80];
 	id_new(id);
 	time_iso(time_now_ms(), at);
 	if (!changes)
 		changes = "{}";
-	struct audit_row row = { region,    seq,       id,        at,
-		                 who->kind, who->id,   who->name, who->request_id,
-		                 entity,    entity_id, action,    changes,
-		                 prev };
+	struct audit_row row = {
+		chain,     region,          seq,    id,        at,     who->kind, who->id,
+		who->name, who->request_id, entity, entity_id, action, changes,   prev
+	};
 	audit_hash(&row, hash);
 	if (db_exec(db, e,
-	            "INSERT INTO audit_log (region, seq, id, at, actor_kind, actor_id, actor_name, "
-	            "request_id, entity, entity_id, action, changes, prev_hash, hash) "
-	            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-	            DB_T(region), DB_I(seq), DB_T(id), DB_T(at), DB_T(who->kind), DB_T(who->id),
-	            DB_T(who->name), DB_T(who->request_id), DB_T(entity), DB_T(entity_id),
-	            DB_T(action), DB_T(changes), DB_T(prev), DB_T(hash)) < 0)
+	            "INSERT INTO audit_log (chain, region, seq, id, at, actor_kind, actor_id, "
+	            "actor_name, request_id, entity, entity_id, action, changes, prev_hash, hash) "
+	            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	            DB_T(chain), DB_T(region), DB_I(seq), DB_T(id), DB_T(at), DB_T(who->kind),
+	            DB_T(who->id), DB_T(who->name), DB_T(who->request_id), DB_T(entity),
+	            DB_T(entity_id), DB_T(action), DB_T(changes), DB_T(prev), DB_T(hash)) < 0)
 		return -1;
-	return db_exec(db, e, "UPDATE audit_heads SET hash = ? WHERE region = ?", DB_T(hash),
-	               DB_T(region)) < 0
+	return db_exec(db, e, "UPDATE audit_heads SET hash = ? WHERE chain = ?", DB_T(hash),
+	               DB_T(chain)) < 0
 	           ? -1
 	           : 0;
 }
 
-static int bad(struct audit_report *rep, const char *region, int64_t seq, const char *what)
+/* chain is "<region>.<origin>": the message names both */
+static int bad(struct audit_report *rep, const char *chain, int64_t seq, const char *what)
 {
 	if (rep->ok) {
 		rep->ok = 0;
-		snprintf(rep->first_bad, sizeof(rep->first_bad), "region %s seq %lld: %s", region,
-		         (long long)seq, what);
+		int rl = (int)strcspn(chain, ".");
+		snprintf(rep->first_bad, sizeof(rep->first_bad),
+		         "region %.*s seq %lld (chain %s): %s", rl, chain, (long long)seq, chain,
+		         what);
 	}
 	return 0;
 }
 
 /* The signed text: every head, one per line, then the export time. Heads are checked
- * (region, seq, hash present) before this is built. */
+ * (chain, seq, hash present) before this is built. */
 static void heads_payload(struct strbuf *sb, const json_t *heads, const char *exported_at)
 {
 	size_t i;
@@ -134,7 +143,7 @@ static void heads_payload(struct strbuf *sb, const json_t *heads, const char *ex
 	strbuf_adds(sb, "cunwu-audit-heads-v1\n");
 	json_array_foreach(heads, i, h)
 	{
-		strbuf_addf(sb, "%s %lld %s\n", json_string_value(json_object_get(h, "region")),
+		strbuf_addf(sb, "%s %lld %s\n", json_string_value(json_object_get(h, "chain")),
 		            (long long)json_integer_value(json_object_get(h, "seq")),
 		            json_string_value(json_object_get(h, "hash")));
 	}
@@ -191,30 +200,30 @@ static int check_exported(struct db *db, const char *heads_json, const char *tru
 	json_t *h;
 	json_array_foreach(heads, i, h)
 	{
-		if (!json_is_string(json_object_get(h, "region")) ||
+		if (!json_is_string(json_object_get(h, "chain")) ||
 		    !json_is_string(json_object_get(h, "hash")) ||
 		    !json_is_integer(json_object_get(h, "seq")))
 			return err_invalid(e, "audit.head_invalid", "head",
-			                   "head %zu lacks region, seq or hash", i);
+			                   "head %zu lacks chain, seq or hash", i);
 	}
 	if (check_signature(a, doc, heads, trusted_pub, e))
 		return -1;
 	json_array_foreach(heads, i, h)
 	{
-		const char *region = json_string_value(json_object_get(h, "region"));
+		const char *chain = json_string_value(json_object_get(h, "chain"));
 		const char *hash = json_string_value(json_object_get(h, "hash"));
 		int64_t seq = json_integer_value(json_object_get(h, "seq"));
 		const char *have = NULL;
 		int rc = db_get_text(db, e, &have,
-		                     "SELECT hash FROM audit_log WHERE region = ? AND seq = ?",
-		                     DB_ARGS(DB_T(region), DB_I(seq)));
+		                     "SELECT hash FROM audit_log WHERE chain = ? AND seq = ?",
+		                     DB_ARGS(DB_T(chain), DB_I(seq)));
 		if (rc < 0)
 			return -1;
 		if (rc == 0)
-			bad(rep, region, seq,
+			bad(rep, chain, seq,
 			    "exported head is missing: the log was cut off at or before it");
 		else if (strcmp(have, hash))
-			bad(rep, region, seq, "row differs from the exported head");
+			bad(rep, chain, seq, "row differs from the exported head");
 	}
 	return 0;
 }
@@ -230,13 +239,13 @@ int audit_verify(struct db *db, const char *heads_json, const char *trusted_pub,
 		return -1;
 	struct db_stmt *st =
 	    db_query(db, e,
-	             "SELECT region, seq, id, at, actor_kind, actor_id, actor_name, request_id, "
-	             "entity, entity_id, action, changes, prev_hash, hash FROM audit_log "
-	             "ORDER BY region, seq",
+	             "SELECT chain, seq, id, at, actor_kind, actor_id, actor_name, request_id, "
+	             "entity, entity_id, action, changes, prev_hash, hash, region FROM audit_log "
+	             "ORDER BY chain, seq",
 	             DB_NOARGS);
 	if (!st)
 		return -1;
-	char region[16] = "", prev[80] = GENESIS, want[80];
+	char chain[48] = "", prev[80] = GENESIS, want[80];
 	int64_t expect = 1;
 	struct arena tmp;
 	arena_init(&tmp, 0);
@@ -246,15 +255,16 @@ int audit_verify(struct db *db, const char *heads_json, const char *trusted_pub,
 		db_set_arena(db, &tmp);
 		const char *rg = db_text(st, 0);
 		int64_t seq = db_int(st, 1);
-		if (strcmp(rg, region)) {
-			if (region[0])
+		if (strcmp(rg, chain)) {
+			if (chain[0])
 				rep->chains++;
-			snprintf(region, sizeof(region), "%s", rg);
+			snprintf(chain, sizeof(chain), "%s", rg);
 			snprintf(prev, sizeof(prev), "%s", GENESIS);
 			expect = 1;
 		}
 		struct audit_row row = {
 			rg,
+			db_text(st, 14),
 			seq,
 			db_text(st, 2),
 			db_text(st, 3),
@@ -288,13 +298,13 @@ int audit_verify(struct db *db, const char *heads_json, const char *trusted_pub,
 	arena_release(&tmp);
 	if (rc < 0)
 		return -1;
-	if (region[0])
+	if (chain[0])
 		rep->chains++;
 	/* the heads table must agree with each chain's last row */
 	st = db_query(db, e,
-	              "SELECT h.region, h.seq, h.hash, l.hash FROM audit_heads h "
-	              "LEFT JOIN audit_log l ON l.region = h.region AND l.seq = h.seq "
-	              "WHERE h.seq > 0 ORDER BY h.region",
+	              "SELECT h.chain, h.seq, h.hash, l.hash FROM audit_heads h "
+	              "LEFT JOIN audit_log l ON l.chain = h.chain AND l.seq = h.seq "
+	              "WHERE h.seq > 0 ORDER BY h.chain",
 	              DB_NOARGS);
 	if (!st)
 		return -1;
@@ -339,16 +349,18 @@ int audit_heads_export(struct db *db, const char *sign_key_path, struct strbuf *
 	struct arena *a = db_arena(db);
 	json_t *heads = json_array();
 	arena_defer(a, release_json, heads);
-	struct db_stmt *st =
-	    db_query(db, e, "SELECT region, seq, hash FROM audit_heads ORDER BY region", DB_NOARGS);
+	struct db_stmt *st = db_query(
+	    db, e, "SELECT chain, region, seq, hash FROM audit_heads WHERE seq > 0 ORDER BY chain",
+	    DB_NOARGS);
 	if (!st)
 		return -1;
 	int rc;
 	while ((rc = db_step(st, e)) == 1) {
 		json_t *h = json_object();
-		json_object_set_new(h, "region", json_string(db_text(st, 0)));
-		json_object_set_new(h, "seq", json_integer(db_int(st, 1)));
-		json_object_set_new(h, "hash", json_string(db_text(st, 2)));
+		json_object_set_new(h, "chain", json_string(db_text(st, 0)));
+		json_object_set_new(h, "region", json_string(db_text(st, 1)));
+		json_object_set_new(h, "seq", json_integer(db_int(st, 2)));
+		json_object_set_new(h, "hash", json_string(db_text(st, 3)));
 		json_array_append_new(heads, h);
 	}
 	if (rc < 0)

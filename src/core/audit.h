@@ -3,10 +3,11 @@
  *
  * Every write appends, in the same transaction, one row: who, when, request id, entity,
  * id, action and the changed fields (personal data masked before it gets here; the log
- * never holds plaintext personal data). Rows are chained per region (county code) by
- * SHA-256 over the row's fields and the previous hash, so writes in different counties do
- * not serialize on one head. Hashes are written "sha256:<hex>": the algorithm id lets SM3
- * replace SHA-256 where the cryptography assessment asks for it.
+ * never holds plaintext personal data). Rows are chained per county and per deployment
+ * (chain "<region>.<origin>", db_origin) by SHA-256 over the row's fields and the previous
+ * hash, so writes in different counties do not serialize on one head, and township
+ * databases merged into a city database keep their chains apart. Hashes are written "sha256:<hex>":
+ * the algorithm id lets SM3 replace SHA-256 where the cryptography assessment asks for it.
  *
  * audit_verify recomputes every chain and names the first bad row; exported heads
  * (audit_heads_export, optionally Ed25519-signed with a key kept off the database disk)
@@ -35,7 +36,7 @@ int audit_write(struct db *db, const struct actor *who, const char *region, cons
 
 /* One row of the log, as stored. */
 struct audit_row {
-	const char *region;
+	const char *chain, *region;
 	int64_t seq;
 	const char *id, *at, *actor_kind, *actor_id, *actor_name, *request_id, *entity, *entity_id,
 	    *action, *changes, *prev_hash;
@@ -50,7 +51,7 @@ void audit_hash(const struct audit_row *row, char out[80]);
 struct audit_report {
 	int64_t rows, chains;
 	int ok;
-	char first_bad[512]; /* "region 140406 seq 17: hash does not match" */
+	char first_bad[512]; /* "region 140406 seq 17 (chain 140406.X): hash does not match" */
 };
 /*
  * Verify every chain; with heads_json (an exported head file's text) also check that

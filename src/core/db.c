@@ -137,6 +137,33 @@ int64_t db_data_version(struct db *db)
 	return v;
 }
 
+const char *db_origin(struct db *db, struct err *e)
+{
+	if (db->origin[0])
+		return db->origin;
+	for (int attempt = 0; attempt < 2; attempt++) {
+		const char *v = NULL;
+		int rc = db_get_text(db, e, &v, "SELECT value FROM deployment WHERE key = 'origin'",
+		                     DB_ARGS(DB_NOARGS));
+		if (rc < 0)
+			return NULL;
+		if (rc == 1) {
+			snprintf(db->origin, sizeof(db->origin), "%s", v);
+			return db->origin;
+		}
+		char id[ID_LEN + 1];
+		id_new(id);
+		/* the random tail of a new id: 10 characters, 50 bits */
+		if (db_exec(db, e,
+		            "INSERT INTO deployment (key, value) VALUES ('origin', ?) "
+		            "ON CONFLICT (key) DO NOTHING",
+		            DB_T(id + ID_LEN - 10)) < 0)
+			return NULL;
+	}
+	err_internal(e, "no origin in table deployment");
+	return NULL;
+}
+
 void db_global_init(void)
 {
 	db_sqlite_global_init();

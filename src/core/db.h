@@ -79,6 +79,12 @@ uint64_t db_write_epoch(void);
  * tell cheaply (then caches must expire by age). SQLite: PRAGMA data_version.
  */
 int64_t db_data_version(struct db *db);
+/*
+ * This database's origin: a random id made once per database (table deployment), naming
+ * what this deployment wrote (its audit chains) apart from what merged databases wrote.
+ * Read once per connection.
+ */
+const char *db_origin(struct db *db, struct err *e);
 /* Process-wide settings of the backends; call once at start, before any connection. */
 void db_global_init(void);
 

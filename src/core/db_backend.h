@@ -54,6 +54,7 @@ struct db {
 	struct arena own; /* used when no arena was set */
 	int in_tx;
 	int stale_cache; /* the backend reconnected: cached statements must be prepared anew */
+	char origin[16];
 	struct db_cached cache[DB_CACHE_SIZE];
 	struct db_stmt *oneoffs;
 	size_t ncache, next_evict;

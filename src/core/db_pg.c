@@ -27,12 +27,15 @@ struct pg_conn {
 	char *url;
 	int64_t changes;
 	unsigned next_name;
+	unsigned gen; /* connections made so far: statements prepared on older ones are gone */
 	int broken;
 };
 
 struct pg_stmt {
 	struct pg_conn *pc;
 	char name[24];
+	char *text; /* the rewritten SQL, to prepare again on a new connection */
+	unsigned gen;
 	int nparams;
 	PGresult *res;
 	int row, nrows;
@@ -100,6 +103,7 @@ static int pg_connect(struct db *db, struct err *e)
 	if (!ok)
 		return pg_err(db, NULL, "SET", e);
 	pc->broken = 0;
+	pc->gen++;
 	db->stale_cache = 1; /* statements prepared on an earlier connection are gone */
 	return 0;
 }
@@ -188,32 +192,38 @@ static char *rewrite(const char *sql, int *nparams)
 	return out;
 }
 
+/* Prepare st->text on the current connection under a new name. */
+static int pg_prepare_on(struct db *db, struct pg_stmt *st, struct err *e)
+{
+	struct pg_conn *pc = PC(db);
+	snprintf(st->name, sizeof(st->name), "s%u", ++pc->next_name);
+	PGresult *r = PQprepare(pc->c, st->name, st->text, 0, NULL);
+	int rc = 0;
+	if (PQresultStatus(r) != PGRES_COMMAND_OK)
+		rc = pg_err(db, r, st->text, e);
+	PQclear(r);
+	st->gen = pc->gen;
+	return rc;
+}
+
 static void *pg_prepare(struct db *db, const char *sql, struct err *e)
 {
 	if (pg_ready(db, e))
 		return NULL;
-	struct pg_conn *pc = PC(db);
 	struct pg_stmt *st = calloc(1, sizeof(*st));
-	int n;
-	char *text = rewrite(sql, &n);
-	if (!st || !text) {
+	if (st)
+		st->text = rewrite(sql, &st->nparams);
+	if (!st || !st->text) {
 		free(st);
-		free(text);
 		err_internal(e, "out of memory");
 		return NULL;
 	}
-	st->pc = pc;
-	st->nparams = n;
-	snprintf(st->name, sizeof(st->name), "s%u", ++pc->next_name);
-	PGresult *r = PQprepare(pc->c, st->name, text, 0, NULL);
-	free(text);
-	if (PQresultStatus(r) != PGRES_COMMAND_OK) {
-		pg_err(db, r, sql, e);
-		PQclear(r);
+	st->pc = PC(db);
+	if (pg_prepare_on(db, st, e)) {
+		free(st->text);
 		free(st);
 		return NULL;
 	}
-	PQclear(r);
 	return st;
 }
 
@@ -224,6 +234,7 @@ static void pg_finalize(void *stmt)
 		return;
 	PQclear(st->res);
 	/* the server forgets the prepared statement with the connection */
+	free(st->text);
 	free(st);
 }
 
@@ -261,6 +272,8 @@ static int pg_bind(struct db *db, void *stmt, const struct db_arg *a, struct err
 	if (i != st->nparams)
 		return err_internal(e, "%d parameters for %d placeholders", i, st->nparams);
 	if (pg_ready(db, e))
+		return -1;
+	if (st->gen != pc->gen && pg_prepare_on(db, st, e)) /* reconnected since */
 		return -1;
 	PQclear(st->res);
 	st->res = PQexecPrepared(pc->c, st->name, i, values, lengths, formats, 0);

@@ -667,6 +667,24 @@ static void dispatch(struct req *r)
 		goto fail;
 	db_set_arena(r->db, &r->arena);
 	int rc = run_handler(r, &e);
+	/*
+	 * A transaction that lost to another (PostgreSQL serialization failure or deadlock)
+	 * was rolled back whole: run the request again, with a fresh answer, a few times.
+	 */
+	for (int retry = 1; rc && !strcmp(e.code, "db.retry") && retry <= 3; retry++) {
+		log_info("%s %s %s: retry %d after %s", r->request_id, r->method, r->path, retry,
+		         e.msg);
+		struct timespec pause = { 0, retry * 5 * 1000 * 1000 };
+		nanosleep(&pause, NULL);
+		strbuf_reset(&r->out);
+		r->content_type = NULL;
+		r->headers = NULL;
+		r->status = 0;
+		r->who = NULL;
+		err_clear(&e);
+		db_reset_all(r->db);
+		rc = run_handler(r, &e);
+	}
 	/* r->who may live in the principal cache, which the next request may replace */
 	r->log_user = r->who ? arena_strdup(&r->arena, r->who->login) : NULL;
 	r->who = NULL;

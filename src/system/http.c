@@ -131,10 +131,10 @@ static const char *const audit_sorts[] = { "at=a.at", "seq=a.seq", "entity=a.ent
 
 static void write_audit_row(struct jw *w, struct db_stmt *st)
 {
-	static const char *const keys[] = { "region",     "#seq",      "id",         "at",
-		                            "actor_kind", "actor_id",  "actor_name", "request_id",
-		                            "entity",     "entity_id", "action",     "@changes",
-		                            "hash",       NULL };
+	static const char *const keys[] = { "chain",      "region",     "#seq",      "id",
+		                            "at",         "actor_kind", "actor_id",  "actor_name",
+		                            "request_id", "entity",     "entity_id", "action",
+		                            "@changes",   "hash",       NULL };
 	jw_row(w, st, keys);
 }
 
@@ -159,10 +159,11 @@ static int list_audit(struct req *r, struct err *e)
 		query_and(&q, "a.entity = ?", DB_T(entity));
 	if (eid)
 		query_and(&q, "a.entity_id = ?", DB_T(eid));
-	return req_list(r,
-	                "a.region, a.seq, a.id, a.at, a.actor_kind, a.actor_id, a.actor_name, "
-	                "a.request_id, a.entity, a.entity_id, a.action, a.changes, a.hash",
-	                "audit_log a", &q, &pg, write_audit_row, e);
+	return req_list(
+	    r,
+	    "a.chain, a.region, a.seq, a.id, a.at, a.actor_kind, a.actor_id, a.actor_name, "
+	    "a.request_id, a.entity, a.entity_id, a.action, a.changes, a.hash",
+	    "audit_log a", &q, &pg, write_audit_row, e);
 }
 
 static void verify_progress(void *arg, int pct)

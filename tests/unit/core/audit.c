@@ -27,16 +27,17 @@
 
 /* ---- audit_hash ---- */
 
-#define NFIELDS 12 /* the text fields of a row, seq aside */
+#define NFIELDS 13 /* the text fields of a row, seq aside */
 
 static void hash_of(const char *const f[NFIELDS], int64_t seq, char out[80])
 {
-	struct audit_row row = { f[0], seq,  f[1], f[2], f[3],  f[4], f[5],
-		                 f[6], f[7], f[8], f[9], f[10], f[11] };
+	struct audit_row row = { f[0], f[1], seq,  f[2], f[3],  f[4],  f[5],
+		                 f[6], f[7], f[8], f[9], f[10], f[11], f[12] };
 	audit_hash(&row, out);
 }
 
 static const char *const base_fields[NFIELDS] = {
+	"140406.ABCDEFGHJK",
 	"140406",
 	"01HQ000000000000000000000A",
 	"2024-03-01T00:00:00.000Z",
@@ -100,12 +101,12 @@ static void test_hash_no_shifting(void **state)
 	/* moving characters from one field to the next must not give the same hash */
 	char a[80], b[80];
 	(void)state;
-	const char *f1[NFIELDS] = { "14", "i", "ab", "user", "c",  NULL,
-		                    NULL, "e", NULL, "a",    "{}", "p" };
-	const char *f2[NFIELDS] = { "14", "i", "a",  "buser", "c",  NULL,
-		                    NULL, "e", NULL, "a",     "{}", "p" };
-	const char *f3[NFIELDS] = { "1",  "i", "ab", "user", "c",  NULL,
-		                    NULL, "e", NULL, "a",    "{}", "p" };
+	const char *f1[NFIELDS] = { "14.x", "14", "i",  "ab", "user", "c", NULL,
+		                    NULL,   "e",  NULL, "a",  "{}",   "p" };
+	const char *f2[NFIELDS] = { "14.x", "14", "i",  "a", "buser", "c", NULL,
+		                    NULL,   "e",  NULL, "a", "{}",    "p" };
+	const char *f3[NFIELDS] = { "1.x", "1", "i",  "ab", "user", "c", NULL,
+		                    NULL,  "e", NULL, "a",  "{}",   "p" };
 	hash_of(f1, 1, a);
 	hash_of(f2, 1, b);
 	assert_string_not_equal(a, b);
