@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "core/audit.h"
@@ -184,7 +185,31 @@ static int add_media(FILE *out, const char *dir, const char *rel, struct err *e)
 	return rc;
 }
 
-/* cunwu backup FILE: a consistent snapshot of the database, and the media, as one tar */
+/* Run a PostgreSQL client tool (pg_dump, pg_restore); its messages go to stderr. */
+static int run_tool(char *const argv[], struct err *e)
+{
+	fflush(NULL);
+	pid_t pid = fork();
+	if (pid < 0)
+		return err_internal(e, "fork: %s", strerror(errno));
+	if (pid == 0) {
+		execvp(argv[0], argv);
+		fprintf(stderr, "cunwu: unable to run %s: %s\n", argv[0], strerror(errno));
+		_exit(127);
+	}
+	int st;
+	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+		;
+	if (!WIFEXITED(st) || WEXITSTATUS(st))
+		return err_internal(e, "%s failed", argv[0]);
+	return 0;
+}
+
+/*
+ * cunwu backup FILE: a consistent snapshot of the database, and the media, as one tar.
+ * SQLite: the online backup API (cunwu.db); PostgreSQL: pg_dump's custom format, itself
+ * one consistent snapshot (cunwu.pgdump).
+ */
 static int cmd_backup(struct cli *c, struct err *e)
 {
 	const char *file = cli_arg(c, "FILE", 1, e);
@@ -195,15 +220,22 @@ static int cmd_backup(struct cli *c, struct err *e)
 	char snap[4200];
 	snprintf(snap, sizeof(snap), "%s.db-snapshot", file);
 	unlink(snap);
-	if (db_backup_to(c->db, snap, e))
+	int pg = is_pg(c->db_url);
+	if (pg) {
+		char *argv[] = { "pg_dump", "--format=custom", "--no-owner", "--file",
+			         snap,      (char *)c->db_url, NULL };
+		if (run_tool(argv, e))
+			return -1;
+	} else if (db_backup_to(c->db, snap, e)) {
 		return -1;
+	}
 	FILE *out = fopen(file, "wbx");
 	if (!out) {
 		unlink(snap);
 		return err_invalid(e, "backup.open", "file", "unable to create '%s': %s", file,
 		                   strerror(errno));
 	}
-	int rc = tar_add_file(out, "cunwu.db", snap, e) ||
+	int rc = tar_add_file(out, pg ? "cunwu.pgdump" : "cunwu.db", snap, e) ||
 	         add_media(out, system_media_path(&c->arena, c->db_url), "", e) ||
 	         tar_finish(out, e);
 	unlink(snap);
@@ -221,12 +253,31 @@ static int cmd_restore(struct cli *c, struct err *e)
 	const char *file = cli_arg(c, "FILE", 1, e);
 	if (!file || cli_end(c, e))
 		return -1;
-	if (is_pg(c->db_url))
-		return err_invalid(e, "backup.backend", "db", "restore writes a SQLite file");
-	const char *dbpath = sqlite_path(c->db_url);
-	if (access(dbpath, F_OK) == 0)
+	int pg = is_pg(c->db_url);
+	const char *dbpath = pg ? NULL : sqlite_path(c->db_url);
+	char dump[4200];
+	snprintf(dump, sizeof(dump), "%s.pgdump-restore", file);
+	if (pg) {
+		/* the target database must be empty: a restore never overwrites */
+		struct db *db;
+		int64_t n = 0;
+		if (db_open(&db, c->db_url, 0, e))
+			return -1;
+		int rc = db_get_int(db, e, &n,
+		                    "SELECT count(*) FROM information_schema.tables "
+		                    "WHERE table_schema = 'public'",
+		                    DB_ARGS(DB_NOARGS));
+		db_close(db);
+		if (rc < 0)
+			return -1;
+		if (n)
+			return err_invalid(
+			    e, "restore.exists", "db",
+			    "the database already holds tables; restore into an empty one");
+	} else if (access(dbpath, F_OK) == 0) {
 		return err_invalid(e, "restore.exists", "db",
 		                   "'%s' already exists; restore into a new path", dbpath);
+	}
 	FILE *in = fopen(file, "rb");
 	if (!in)
 		return err_invalid(e, "restore.open", "file", "unable to open '%s': %s", file,
@@ -237,15 +288,26 @@ static int cmd_restore(struct cli *c, struct err *e)
 	int rc, have_db = 0;
 	while ((rc = tar_next(in, &ent, e)) == 1) {
 		char dst[4400];
-		if (!strcmp(ent.name, "cunwu.db")) {
-			snprintf(dst, sizeof(dst), "%s", dbpath);
+		if (!strcmp(ent.name, pg ? "cunwu.pgdump" : "cunwu.db")) {
+			snprintf(dst, sizeof(dst), "%s", pg ? dump : dbpath);
 			have_db = 1;
+		} else if (!strcmp(ent.name, pg ? "cunwu.db" : "cunwu.pgdump")) {
+			rc = err_invalid(e, "restore.backend", "db",
+			                 "'%s' is a backup of a %s database; restore it into one",
+			                 file, pg ? "SQLite" : "PostgreSQL");
+			break;
 		} else if (!strncmp(ent.name, "media/", 6) && strlen(ent.name) == 6 + 6 + 64) {
 			snprintf(dst, sizeof(dst), "%s/%.2s", media, ent.name + 6);
 			mkdir(dst, 0750);
 			snprintf(dst, sizeof(dst), "%s/%.5s", media, ent.name + 6);
 			mkdir(dst, 0750);
 			snprintf(dst, sizeof(dst), "%s/%s", media, ent.name + 6);
+			if (access(dst, F_OK) == 0) { /* content-addressed: already there */
+				rc = tar_read_data(in, &ent, NULL, e);
+				if (rc)
+					break;
+				continue;
+			}
 		} else {
 			rc = err_invalid(e, "restore.unexpected", "file",
 			                 "'%s' holds an unexpected entry '%s'", file, ent.name);
@@ -265,12 +327,26 @@ static int cmd_restore(struct cli *c, struct err *e)
 	fclose(in);
 	if (rc == 0 && !have_db)
 		rc = err_invalid(e, "restore.no_db", "file", "'%s' holds no database", file);
+	if (rc == 0 && pg) {
+		char *argv[] = { "pg_restore",
+			         "--no-owner",
+			         "--exit-on-error",
+			         "--single-transaction",
+			         "-d",
+			         (char *)c->db_url,
+			         dump,
+			         NULL };
+		rc = run_tool(argv, e);
+	}
+	if (pg)
+		unlink(dump);
 	if (rc) {
-		unlink(dbpath);
+		if (!pg)
+			unlink(dbpath);
 		return -1;
 	}
-	printf("restored %s and its media into %s; put the key file beside it as %s\n", file,
-	       dbpath, system_key_path(&c->arena, c->db_url));
+	printf("restored %s and its media into %s; the key file must be at %s\n", file,
+	       pg ? c->db_url : dbpath, system_key_path(&c->arena, c->db_url));
 	return 0;
 }
 

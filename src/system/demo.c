@@ -85,9 +85,8 @@ int system_demo(struct cli *c, struct err *e)
 		return -1;
 	if (!strcmp(config_source("db"), "default"))
 		c->db_url = "demo.db";
-	if (!strncmp(c->db_url, "postgres", 8))
-		return err_invalid(e, "demo.backend", "db", "the demo makes a SQLite file");
-	if (access(c->db_url, F_OK) == 0) {
+	int pg = !strncmp(c->db_url, "postgres", 8);
+	if (!pg && access(c->db_url, F_OK) == 0) {
 		if (!force)
 			return err_invalid(e, "demo.exists", "db",
 			                   "'%s' exists; serve it, or pass --force to make it anew",
@@ -99,6 +98,15 @@ int system_demo(struct cli *c, struct err *e)
 	db_set_arena(c->db, &c->arena);
 	if (system_init_db(c, e) < 0)
 		return -1;
+	if (pg) { /* a PostgreSQL database is made by its administrator; it must be empty */
+		int64_t n = 0;
+		if (db_get_int(c->db, e, &n, "SELECT count(*) FROM users", DB_ARGS(DB_NOARGS)) < 0)
+			return -1;
+		if (n > 0)
+			return err_invalid(e, "demo.exists", "db",
+			                   "the database already holds accounts; give the demo an "
+			                   "empty one");
+	}
 
 	size_t len, n;
 	const char *text = places_nbs_shanxi(&len);
