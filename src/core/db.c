@@ -492,7 +492,8 @@ int db_migrate(struct db *db, int *applied, struct err *e)
 		*applied = 0;
 	if (db_begin(db, DB_WRITE, e))
 		return -1;
-	if (db_exec_script(db, migrations_table, e) || check(db, &pending, e))
+	if ((db->ops->migrate_lock && db_exec_script(db, db->ops->migrate_lock, e)) ||
+	    db_exec_script(db, migrations_table, e) || check(db, &pending, e))
 		goto fail;
 	for (size_t i = 0; i < schema_migrations_count && pending > 0; i++) {
 		const struct migration *m = &schema_migrations_list[i];

@@ -382,5 +382,8 @@ const struct db_ops db_pg_ops = {
 	.script = pg_script,
 	.begin_write = "BEGIN",
 	.data_version = NULL,
+	/* two servers starting at once must not both migrate: the second waits, then finds
+	 * nothing to do (the lock ends with the transaction) */
+	.migrate_lock = "SELECT pg_advisory_xact_lock(7432201)",
 	.backup = NULL,
 };
