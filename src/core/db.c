@@ -355,6 +355,13 @@ const char *db_text(struct db_stmt *st, int col)
 	return arena_strndup(st->db->arena, s ? s : "", s ? n : 0);
 }
 
+char db_coltype(struct db_stmt *st, int col)
+{
+	if (st->db->ops->isnull(st->stmt, col))
+		return 'n';
+	return st->db->ops->coltype(st->stmt, col);
+}
+
 int64_t db_int(struct db_stmt *st, int col)
 {
 	return st->db->ops->integer(st->stmt, col);

@@ -110,6 +110,14 @@ const char *db_text(struct db_stmt *st, int col);
 int64_t db_int(struct db_stmt *st, int col);
 /* Bytes in the arena; *n gets the length. */
 const void *db_blob(struct db_stmt *st, int col, size_t *n);
+/*
+ * The kind of a column's value in the current row: 'i' integer, 'f' real, 't' text, 'b'
+ * blob, 'n' NULL. SQLite answers the stored value's type; PostgreSQL the column's type
+ * (int2/int4/int8/bool 'i', float4/float8/numeric 'f', anything else 't', bytea too: its
+ * db_blob is the text form). For code that moves values it does not know, such as `cunwu
+ * copy`, so that an integer is bound as an integer (DB_I), not as its text.
+ */
+char db_coltype(struct db_stmt *st, int col);
 
 /* One value from a one-row query: 1 found, 0 no row, -1 error. */
 int db_get_int(struct db *db, struct err *e, int64_t *out, const char *sql,

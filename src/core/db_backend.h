@@ -22,6 +22,7 @@ struct db_ops {
 	const char *(*text)(void *stmt, int col, size_t *n);
 	int64_t (*integer)(void *stmt, int col);
 	const void *(*blob)(void *stmt, int col, size_t *n);
+	char (*coltype)(void *stmt, int col); /* see db_coltype; NULL values are 'n' */
 	int64_t (*changes)(struct db *db);
 	int (*script)(struct db *db, const char *sql, struct err *e);
 	const char *begin_write;  /* SQL to start a write transaction */

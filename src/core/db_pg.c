@@ -43,15 +43,27 @@ struct pg_stmt {
 
 #define PC(db) ((struct pg_conn *)(db)->conn)
 
+/* 1 if the connection is gone (server stopped, restarted, or ended the session) */
+static int conn_lost(struct pg_conn *pc, PGresult *res)
+{
+	const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+	return PQstatus(pc->c) != CONNECTION_OK || (state && !strncmp(state, "08", 2)) ||
+	       (state && !strncmp(state, "57P", 3));
+}
+
 /* Map a failed result (or connection) to an err. */
 static int pg_err(struct db *db, PGresult *res, const char *what, struct err *e)
 {
 	struct pg_conn *pc = PC(db);
 	const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
-	if (PQstatus(pc->c) != CONNECTION_OK || (state && !strncmp(state, "08", 2)) ||
-	    (state && !strncmp(state, "57P", 3))) {
+	if (conn_lost(pc, res)) {
 		pc->broken = 1;
-		err_set(e, 503, "db.unavailable", NULL, "database unavailable; try again");
+		/* inside a transaction the work is lost with the connection: the HTTP layer
+		 * runs the request again (db.retry), on a new connection if the server is back */
+		if (db->in_tx)
+			err_set(e, 503, "db.retry", NULL, "database connection lost; try again");
+		else
+			err_set(e, 503, "db.unavailable", NULL, "database unavailable; try again");
 		if (e)
 			e->retry_after = "1";
 		return -1;
@@ -80,6 +92,13 @@ static int pg_err(struct db *db, PGresult *res, const char *what, struct err *e)
 	return err_set(e, 500, "db.error", NULL, "database error: %s", clean);
 }
 
+/* Server notices and warnings go to the log, not straight to stderr as libpq would. */
+static void pg_notice(void *arg, const char *msg)
+{
+	(void)arg;
+	log_warn("postgresql: %.*s", (int)strcspn(msg, "\n"), msg);
+}
+
 static int pg_connect(struct db *db, struct err *e)
 {
 	struct pg_conn *pc = PC(db);
@@ -96,6 +115,7 @@ static int pg_connect(struct db *db, struct err *e)
 		pc->broken = 1;
 		return -1;
 	}
+	PQsetNoticeProcessor(pc->c, pg_notice, NULL);
 	PGresult *r = PQexec(pc->c, "SET client_encoding = 'UTF8'; SET TIME ZONE 'UTC'; "
 	                            "SET client_min_messages = warning");
 	int ok = PQresultStatus(r) == PGRES_COMMAND_OK;
@@ -114,8 +134,8 @@ static int pg_ready(struct db *db, struct err *e)
 	struct pg_conn *pc = PC(db);
 	if (!pc->broken && PQstatus(pc->c) == CONNECTION_OK)
 		return 0;
-	if (db->in_tx) /* the transaction died with the connection */
-		return err_set(e, 503, "db.unavailable", NULL, "database connection lost");
+	if (db->in_tx) /* the transaction died with the connection: run it again */
+		return err_set(e, 503, "db.retry", NULL, "database connection lost; try again");
 	return pg_connect(db, e);
 }
 
@@ -172,14 +192,25 @@ static char *rewrite(const char *sql, int *nparams)
 	if (!out)
 		return NULL;
 	int n = 0;
-	char quote = 0;
+	char quote = 0; /* ' or " inside a quoted string or name, - or * inside a comment */
 	for (const char *p = sql; *p; p++) {
-		if (quote) {
+		if (quote == '-' || quote == '*') {
+			if ((quote == '-' && *p == '\n') ||
+			    (quote == '*' && *p == '*' && p[1] == '/'))
+				quote = 0;
+			if (*p == '*' && !quote)
+				*o++ = *p++;
+			*o++ = *p;
+		} else if (quote) {
 			if (*p == quote)
 				quote = 0;
 			*o++ = *p;
 		} else if (*p == '\'' || *p == '"') {
 			quote = *p;
+			*o++ = *p;
+		} else if ((*p == '-' && p[1] == '-') || (*p == '/' && p[1] == '*')) {
+			quote = p[1];
+			*o++ = *p++;
 			*o++ = *p;
 		} else if (*p == '?') {
 			o += snprintf(o, 12, "$%d", ++n);
@@ -202,7 +233,8 @@ static int pg_prepare_on(struct db *db, struct pg_stmt *st, struct err *e)
 	if (PQresultStatus(r) != PGRES_COMMAND_OK)
 		rc = pg_err(db, r, st->text, e);
 	PQclear(r);
-	st->gen = pc->gen;
+	if (!rc) /* else prepared again at its next use; nothing to deallocate */
+		st->gen = pc->gen;
 	return rc;
 }
 
@@ -233,7 +265,17 @@ static void pg_finalize(void *stmt)
 	if (!st)
 		return;
 	PQclear(st->res);
-	/* the server forgets the prepared statement with the connection */
+	/*
+	 * The server keeps a prepared statement until the session ends: deallocate it there
+	 * too, or evicted and one-off statements pile up in a long-lived connection. One
+	 * prepared on an earlier connection is gone already.
+	 */
+	struct pg_conn *pc = st->pc;
+	if (st->gen == pc->gen && !pc->broken && PQstatus(pc->c) == CONNECTION_OK) {
+		char sql[40];
+		snprintf(sql, sizeof(sql), "DEALLOCATE %s", st->name);
+		PQclear(PQexec(pc->c, sql));
+	}
 	free(st->text);
 	free(st);
 }
@@ -271,18 +313,41 @@ static int pg_bind(struct db *db, void *stmt, const struct db_arg *a, struct err
 	}
 	if (i != st->nparams)
 		return err_internal(e, "%d parameters for %d placeholders", i, st->nparams);
-	if (pg_ready(db, e))
-		return -1;
-	if (st->gen != pc->gen && pg_prepare_on(db, st, e)) /* reconnected since */
-		return -1;
-	PQclear(st->res);
-	st->res = PQexecPrepared(pc->c, st->name, i, values, lengths, formats, 0);
-	ExecStatusType s = PQresultStatus(st->res);
+	ExecStatusType s;
+	for (int attempt = 0;; attempt++) {
+		if (pg_ready(db, e))
+			return -1;
+		if (st->gen != pc->gen && pg_prepare_on(db, st, e)) /* reconnected since */
+			return -1;
+		PQclear(st->res);
+		st->res = PQexecPrepared(pc->c, st->name, i, values, lengths, formats, 0);
+		s = PQresultStatus(st->res);
+		/*
+		 * A connection found dead by its first statement outside a transaction (the
+		 * server restarted while this thread was idle): connect again and run it once
+		 * more, so the first request after an outage does not fail for nothing.
+		 */
+		if (s != PGRES_TUPLES_OK && s != PGRES_COMMAND_OK && attempt == 0 && !db->in_tx &&
+		    conn_lost(pc, st->res)) {
+			pc->broken = 1;
+			continue;
+		}
+		break;
+	}
 	if (s != PGRES_TUPLES_OK && s != PGRES_COMMAND_OK) {
 		pg_err(db, st->res, st->name, e);
 		PQclear(st->res);
 		st->res = NULL;
 		return -1;
+	}
+	if (!strcmp(PQcmdStatus(st->res), "ROLLBACK") && !strcmp(st->text, "COMMIT")) {
+		/* COMMIT of a transaction an earlier error aborted: rolled back, not an error */
+		PQclear(st->res);
+		st->res = NULL;
+		log_error(
+		    "postgresql: COMMIT rolled back a transaction aborted by an earlier error");
+		return err_set(e, 500, "db.error", NULL,
+		               "transaction rolled back after an earlier error");
 	}
 	const char *t = PQcmdTuples(st->res);
 	pc->changes = t && *t ? strtoll(t, NULL, 10) : 0;
@@ -346,6 +411,27 @@ static const void *pg_blob(void *stmt, int col, size_t *n)
 	return pg_text(stmt, col, n);
 }
 
+static char pg_coltype(void *stmt, int col)
+{
+	struct pg_stmt *st = stmt;
+	if (PQgetisnull(st->res, st->row, col))
+		return 'n';
+	/* type OIDs of pg_type.dat, the same in every release */
+	switch (PQftype(st->res, col)) {
+	case 16: /* bool */
+	case 20: /* int8 */
+	case 21: /* int2 */
+	case 23: /* int4 */
+		return 'i';
+	case 700:  /* float4 */
+	case 701:  /* float8 */
+	case 1700: /* numeric */
+		return 'f';
+	default:
+		return 't';
+	}
+}
+
 static int64_t pg_changes(struct db *db)
 {
 	return PC(db)->changes;
@@ -378,6 +464,7 @@ const struct db_ops db_pg_ops = {
 	.text = pg_text,
 	.integer = pg_int,
 	.blob = pg_blob,
+	.coltype = pg_coltype,
 	.changes = pg_changes,
 	.script = pg_script,
 	.begin_write = "BEGIN",

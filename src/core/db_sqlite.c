@@ -169,6 +169,22 @@ static const void *sq_blob(void *stmt, int col, size_t *n)
 	return p;
 }
 
+static char sq_coltype(void *stmt, int col)
+{
+	switch (sqlite3_column_type(stmt, col)) {
+	case SQLITE_INTEGER:
+		return 'i';
+	case SQLITE_FLOAT:
+		return 'f';
+	case SQLITE_BLOB:
+		return 'b';
+	case SQLITE_NULL:
+		return 'n';
+	default:
+		return 't';
+	}
+}
+
 static int64_t sq_changes(struct db *db)
 {
 	return sqlite3_changes64(CONN(db));
@@ -246,6 +262,7 @@ const struct db_ops db_sqlite_ops = {
 	.text = sq_text,
 	.integer = sq_int,
 	.blob = sq_blob,
+	.coltype = sq_coltype,
 	.changes = sq_changes,
 	.script = sq_script,
 	.begin_write = "BEGIN IMMEDIATE",

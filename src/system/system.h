@@ -1,6 +1,6 @@
 /*
  * system.h - the routes and commands of the foundation itself: health, version, jobs,
- * the audit log, the cockpit, media, and init/serve/migrate/backup/restore/demo.
+ * the audit log, the cockpit, media, and init/serve/migrate/backup/restore/copy/demo.
  */
 #ifndef CUNWU_SYSTEM_H
 #define CUNWU_SYSTEM_H
@@ -21,5 +21,8 @@ int system_init_db(struct cli *c, struct err *e);
 
 /* The demo: defined in demo.c. */
 int system_demo(struct cli *c, struct err *e);
+
+/* cunwu copy --from FILE.db --to URL: a township's database into a city's; in copy.c. */
+int system_copy(struct cli *c, struct err *e);
 
 #endif
