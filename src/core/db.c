@@ -295,7 +295,7 @@ struct db_stmt *db_query_(struct db *db, struct err *e, const char *sql, const s
 {
 	if (db->in_tx == TX_LAZY) {
 		db->in_tx = 0;
-		if (db_exec_(db, e, "BEGIN", DB_ARGS(DB_NOARGS)) < 0) {
+		if (db_exec_(db, e, db->ops->begin_read, DB_ARGS(DB_NOARGS)) < 0) {
 			db->in_tx = TX_LAZY;
 			return NULL;
 		}

@@ -26,6 +26,7 @@ struct db_ops {
 	int64_t (*changes)(struct db *db);
 	int (*script)(struct db *db, const char *sql, struct err *e);
 	const char *begin_write;  /* SQL to start a write transaction */
+	const char *begin_read;   /* SQL to start a read transaction (one snapshot) */
 	const char *data_version; /* SQL answering one integer, or NULL (db_data_version) */
 	const char *migrate_lock; /* SQL run first in the migration transaction, or NULL */
 	int (*backup)(struct db *db, const char *path, struct err *e);

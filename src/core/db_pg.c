@@ -468,6 +468,9 @@ const struct db_ops db_pg_ops = {
 	.changes = pg_changes,
 	.script = pg_script,
 	.begin_write = "BEGIN",
+	/* one snapshot for every statement of a read, as SQLite gives: a list and its total
+	 * agree; read only, so a read can never fail on a serialization conflict */
+	.begin_read = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
 	.data_version = NULL,
 	/* two servers starting at once must not both migrate: the second waits, then finds
 	 * nothing to do (the lock ends with the transaction) */

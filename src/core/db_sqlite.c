@@ -266,6 +266,7 @@ const struct db_ops db_sqlite_ops = {
 	.changes = sq_changes,
 	.script = sq_script,
 	.begin_write = "BEGIN IMMEDIATE",
+	.begin_read = "BEGIN",
 	.data_version = "PRAGMA data_version",
 	.backup = sq_backup,
 };
