@@ -227,8 +227,23 @@ static char *rewrite(const char *sql, int *nparams)
 static int pg_prepare_on(struct db *db, struct pg_stmt *st, struct err *e)
 {
 	struct pg_conn *pc = PC(db);
-	snprintf(st->name, sizeof(st->name), "s%u", ++pc->next_name);
-	PGresult *r = PQprepare(pc->c, st->name, st->text, 0, NULL);
+	PGresult *r = NULL;
+	for (int attempt = 0;; attempt++) {
+		snprintf(st->name, sizeof(st->name), "s%u", ++pc->next_name);
+		PQclear(r);
+		r = PQprepare(pc->c, st->name, st->text, 0, NULL);
+		/* found dead outside a transaction: connect again and prepare once more */
+		if (PQresultStatus(r) != PGRES_COMMAND_OK && attempt == 0 && !db->in_tx &&
+		    conn_lost(pc, r)) {
+			pc->broken = 1;
+			if (pg_ready(db, e)) {
+				PQclear(r);
+				return -1;
+			}
+			continue;
+		}
+		break;
+	}
 	int rc = 0;
 	if (PQresultStatus(r) != PGRES_COMMAND_OK)
 		rc = pg_err(db, r, st->text, e);
