@@ -355,11 +355,19 @@ static int patch_user(struct req *r, struct err *e)
 	int disabled = (seen & 2) ? b.disabled : u.disabled;
 	char now[32];
 	time_iso(time_now_ms(), now);
-	if (db_exec(
-	        r->db, e,
-	        "UPDATE users SET name = ?, disabled = ?, updated_at = ?, version = version + 1 "
-	        "WHERE id = ? AND version = ?",
-	        DB_T(name), DB_I(disabled), DB_T(now), DB_T(u.id), DB_I(u.version)) != 1)
+	/*
+	 * Only the fields sent change. With If-Match the row must still be at that version
+	 * (checked again here, under the row lock); without it the last writer wins, also
+	 * when another writer held the row meanwhile (PostgreSQL, read committed).
+	 */
+	int64_t n = db_exec(r->db, e,
+	                    "UPDATE users SET name = COALESCE(?, name), "
+	                    "disabled = COALESCE(?, disabled), updated_at = ?, "
+	                    "version = version + 1 WHERE id = ? AND (? = 0 OR version = ?)",
+	                    (seen & 1) ? DB_T(name) : DB_NULL,
+	                    (seen & 2) ? DB_I(disabled) : DB_NULL, DB_T(now), DB_T(u.id),
+	                    DB_I(req_header(r, "If-Match") != NULL), DB_I(u.version));
+	if (n != 1)
 		return e->status ? -1
 		                 : err_set(e, 412, "http.precondition_failed", NULL,
 		                           "the user changed meanwhile; reload and try again");
