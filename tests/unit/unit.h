@@ -7,7 +7,10 @@
 
 #include <ftw.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "core/db.h"
 
 #define assert_contains(hay, needle)                                                               \
 	do {                                                                                       \
@@ -28,6 +31,36 @@ static inline int unit_rm_entry(const char *p, const struct stat *st, int flag, 
 static inline void unit_rmtree(const char *dir)
 {
 	nftw(dir, unit_rm_entry, 8, FTW_DEPTH | FTW_PHYS);
+}
+
+/*
+ * A temporary SQLite database for a test: dir (64 bytes) gets a new folder, path (128) the
+ * file in it; the connection copies values into a. With migrate, every migration applies.
+ * 0 or -1 (e says why).
+ */
+static inline int unit_db_open(char *dir, char *path, const char *name, struct db **db,
+                               struct arena *a, struct err *e, int migrate)
+{
+	snprintf(dir, 64, "/tmp/cunwu-%s-XXXXXX", name);
+	if (!mkdtemp(dir))
+		return -1;
+	snprintf(path, 128, "%s/t.db", dir);
+	arena_init(a, 0);
+	if (db_open(db, path, 1, e))
+		return -1;
+	db_set_arena(*db, a);
+	if (migrate && db_migrate(*db, NULL, e)) {
+		fprintf(stderr, "migrate: %s\n", e->msg);
+		return -1;
+	}
+	return 0;
+}
+
+static inline void unit_db_close(const char *dir, struct db *db, struct arena *a)
+{
+	db_close(db);
+	arena_release(a);
+	unit_rmtree(dir);
 }
 
 #endif

@@ -128,20 +128,8 @@ struct fx {
 static int db_setup(void **state)
 {
 	struct fx *f = calloc(1, sizeof(*f));
-	if (!f)
+	if (!f || unit_db_open(f->dir, f->path, "audit", &f->db, &f->a, &f->e, 1))
 		return -1;
-	snprintf(f->dir, sizeof(f->dir), "/tmp/cunwu-audit-XXXXXX");
-	if (!mkdtemp(f->dir))
-		return -1;
-	snprintf(f->path, sizeof(f->path), "%s/t.db", f->dir);
-	arena_init(&f->a, 0);
-	if (db_open(&f->db, f->path, 1, &f->e))
-		return -1;
-	db_set_arena(f->db, &f->a);
-	if (db_migrate(f->db, NULL, &f->e)) {
-		fprintf(stderr, "migrate: %s\n", f->e.msg);
-		return -1;
-	}
 	*state = f;
 	return 0;
 }
@@ -149,9 +137,7 @@ static int db_setup(void **state)
 static int db_teardown(void **state)
 {
 	struct fx *f = *state;
-	db_close(f->db);
-	arena_release(&f->a);
-	unit_rmtree(f->dir);
+	unit_db_close(f->dir, f->db, &f->a);
 	free(f);
 	return 0;
 }

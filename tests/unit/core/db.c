@@ -34,16 +34,8 @@ struct fx {
 static int setup(void **state)
 {
 	struct fx *f = calloc(1, sizeof(*f));
-	if (!f)
+	if (!f || unit_db_open(f->dir, f->path, "db", &f->db, &f->a, &f->e, 0))
 		return -1;
-	snprintf(f->dir, sizeof(f->dir), "/tmp/cunwu-db-XXXXXX");
-	if (!mkdtemp(f->dir))
-		return -1;
-	snprintf(f->path, sizeof(f->path), "%s/t.db", f->dir);
-	arena_init(&f->a, 0);
-	if (db_open(&f->db, f->path, 1, &f->e))
-		return -1;
-	db_set_arena(f->db, &f->a);
 	*state = f;
 	return 0;
 }
@@ -51,9 +43,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fx *f = *state;
-	db_close(f->db);
-	arena_release(&f->a);
-	unit_rmtree(f->dir);
+	unit_db_close(f->dir, f->db, &f->a);
 	free(f);
 	return 0;
 }
