@@ -230,10 +230,6 @@ void auth_init(void)
 	auth_throttle_reset();
 }
 
-void auth_shutdown(void)
-{
-}
-
 /* ---- sessions ---- */
 
 int auth_session_create(struct db *db, struct arena *a, const char *user_id, const char *addr,

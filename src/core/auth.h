@@ -83,6 +83,5 @@ int auth_session_create(struct db *db, struct arena *a, const char *user_id, con
 int auth_session_delete(struct db *db, const char *session_hash, struct err *e);
 
 void auth_init(void);
-void auth_shutdown(void);
 
 #endif

@@ -401,7 +401,7 @@ void req_accepted_job(struct req *r, const char *job_id)
 
 /* ---- place rules ---- */
 
-static int place_path_of(struct req *r, const char *id, const char **path, struct err *e)
+int req_place_path(struct req *r, const char *id, const char **path, struct err *e)
 {
 	if (!id || !id_valid(id))
 		return err_notfound(e, "places.not_found", "no place '%s'", id ? id : "");
@@ -414,7 +414,7 @@ static int place_path_of(struct req *r, const char *id, const char **path, struc
 
 static int find_param_id(struct req *r, const char **path, struct err *e)
 {
-	return place_path_of(r, req_param(r, "id"), path, e);
+	return req_place_path(r, req_param(r, "id"), path, e);
 }
 
 static int find_query(struct req *r, const char **path, struct err *e)
@@ -422,7 +422,7 @@ static int find_query(struct req *r, const char **path, struct err *e)
 	const char *id = req_query(r, "place");
 	if (!id)
 		return err_invalid(e, "http.place_required", "place", "'place' is required");
-	return place_path_of(r, id, path, e);
+	return req_place_path(r, id, path, e);
 }
 
 static int find_body(struct req *r, const char **path, struct err *e)
@@ -433,7 +433,7 @@ static int find_body(struct req *r, const char **path, struct err *e)
 	json_t *v = json_object_get(j, "place_id");
 	if (!json_is_string(v))
 		return err_invalid(e, "json.required", "place_id", "'place_id' is required");
-	return place_path_of(r, json_string_value(v), path, e);
+	return req_place_path(r, json_string_value(v), path, e);
 }
 
 const struct place_rule PLACE_NONE = { "none", NULL };

@@ -41,6 +41,9 @@ struct place_rule {
 	int (*find)(struct req *r, const char **path, struct err *e);
 };
 
+/* The materialized path of place id; 404 places.not_found if there is none. */
+int req_place_path(struct req *r, const char *id, const char **path, struct err *e);
+
 /* No place: the route is about the caller (or public). Permission is checked alone. */
 extern const struct place_rule PLACE_NONE;
 /* A list: the handler filters by authz_scope(); the caller needs the permission somewhere. */

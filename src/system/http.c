@@ -271,13 +271,7 @@ static int cockpit_place(struct req *r, const char **path, struct err *e)
 				}
 		return err_forbidden(e, "you do not have 'cockpit.read'");
 	}
-	if (!id_valid(id))
-		return err_notfound(e, "places.not_found", "no place '%s'", id);
-	int rc =
-	    db_get_text(r->db, e, path, "SELECT path FROM places WHERE id = ?", DB_ARGS(DB_T(id)));
-	if (rc == 0)
-		return err_notfound(e, "places.not_found", "no place '%s'", id);
-	return rc < 0 ? -1 : 0;
+	return req_place_path(r, id, path, e);
 }
 static const struct place_rule PLACE_COCKPIT = {
 	"query place=ID, else the caller's first cockpit place", cockpit_place
