@@ -11,11 +11,11 @@ sql UPDATE sessions SET expires_at = '2000-01-01T00:00:00.000Z' WHERE user_id = 
 # the job was queued when the server started; run it again now
 sql UPDATE jobs SET run_at = '2000-01-01T00:00:00.000Z' WHERE kind = 'system.prune' AND state = 'queued'
 sleep 400
-sql SELECT count(*) FROM idempotency
-stdout ~ 0
-sql SELECT count(*) FROM sessions WHERE expires_at < '2001-01-01'
-stdout ~ 0
-sql SELECT CASE WHEN count(*) >= 1 THEN 1 ELSE 0 END FROM jobs WHERE kind = 'system.prune' AND state = 'done'
-stdout ~ 1
-sql SELECT count(*) FROM jobs WHERE kind = 'system.prune' AND state = 'queued'
-stdout ~ 1
+sql SELECT 'idempotency:' || count(*) || ':' FROM idempotency
+stdout ~ idempotency:0:
+sql SELECT 'expired:' || count(*) || ':' FROM sessions WHERE expires_at < '2001-01-01'
+stdout ~ expired:0:
+sql SELECT CASE WHEN count(*) >= 1 THEN 'ran' ELSE 'never' END FROM jobs WHERE kind = 'system.prune' AND state = 'done'
+stdout ~ ran
+sql SELECT 'queued:' || count(*) || ':' FROM jobs WHERE kind = 'system.prune' AND state = 'queued'
+stdout ~ queued:1:
