@@ -11,8 +11,13 @@ SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-fram
 
 SRC     := $(sort $(wildcard src/core/*.c) $(filter-out src/main.c,$(wildcard src/*/*.c)))
 GEN     := build/gen/schema.c build/gen/version.h
-OBJ     := $(SRC:%.c=build/obj/%.o) build/obj/gen/schema.o build/obj/gen/data.o
-SAN_OBJ := $(SRC:%.c=build/asan/%.o) build/asan/gen/schema.o build/asan/gen/data.o
+OBJ     := $(SRC:%.c=build/obj/%.o) build/obj/gen/schema.o build/obj/gen/data.o \
+           build/obj/gen/web.o build/obj/gen/web_s.o
+SAN_OBJ := $(SRC:%.c=build/asan/%.o) build/asan/gen/schema.o build/asan/gen/data.o \
+           build/asan/gen/web.o build/asan/gen/web_s.o
+# the console: web/ built by Vite into web/dist, embedded by scripts/gen-web
+WEB_SRC := $(shell find web/src web/public -type f 2>/dev/null) web/index.html \
+           web/vite.config.js web/package.json web/package-lock.json
 SQL     := $(sort $(wildcard schema/*/*.sql))
 UNIT    := $(sort $(wildcard tests/unit/*/*.c))
 VERSION := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
@@ -48,6 +53,21 @@ build/obj/gen/schema.o: build/gen/schema.c
 build/asan/gen/schema.o: build/gen/schema.c
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(SAN) -c -o $@ $<
+web/dist/index.html: $(WEB_SRC) scripts/build-web
+	@echo "  VITE    web/dist"
+	@scripts/build-web
+build/gen/web/web.c: web/dist/index.html scripts/gen-web
+	@scripts/gen-web web/dist build/gen/web
+build/gen/web/web.S: build/gen/web/web.c
+build/obj/gen/web.o: build/gen/web/web.c src/core/static.h
+	@mkdir -p $(@D)
+	@$(CC) $(CFLAGS) -c -o $@ $<
+build/asan/gen/web.o: build/gen/web/web.c src/core/static.h
+	@mkdir -p $(@D)
+	@$(CC) $(CFLAGS) $(SAN) -c -o $@ $<
+build/obj/gen/web_s.o build/asan/gen/web_s.o: build/gen/web/web.S
+	@mkdir -p $(@D)
+	@$(CC) -c -o $@ $<
 build/obj/gen/data.o build/asan/gen/data.o: src/data.S data/admin-divisions-shanxi.csv
 	@mkdir -p $(@D)
 	$(CC) -c -o $@ src/data.S
@@ -89,9 +109,10 @@ FUZZ_BIN := $(FUZZ:tests/fuzz/%.c=build/fuzz/%)
 FUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE -g -O1 -Isrc -Ibuild/gen -fsanitize=fuzzer,address,undefined \
 	$(shell pkg-config --cflags $(PKGS))
 fuzz: $(FUZZ_BIN)
-build/fuzz/%: tests/fuzz/%.c $(SRC) build/gen/schema.c src/data.S
+FUZZ_GEN := build/gen/schema.c src/data.S build/gen/web/web.c build/gen/web/web.S
+build/fuzz/%: tests/fuzz/%.c $(SRC) $(FUZZ_GEN)
 	@mkdir -p $(@D)
-	clang $(FUZZ_CFLAGS) -o $@ $< $(SRC) build/gen/schema.c src/data.S $(LDLIBS)
+	clang $(FUZZ_CFLAGS) -o $@ $< $(SRC) $(FUZZ_GEN) $(LDLIBS)
 
 test: all asan fuzz
 	scripts/test

@@ -22,12 +22,13 @@ struct user {
 	int disabled;
 	int64_t version;
 	const char *created_at, *updated_at, *place_name;
+	const char *lang; /* the console's language: "zh-CN", "en" or NULL */
 };
 
 /* Columns of a user row, from "users u JOIN places p ON p.id = u.place_id". */
 #define ACCOUNTS_USER_COLS                                                                         \
 	"u.id, u.region, u.place_id, u.login, u.name, u.disabled, u.version, u.created_at, "       \
-	"u.updated_at, p.name"
+	"u.updated_at, p.name, u.lang"
 void accounts_read_user(struct db_stmt *st, struct user *u);
 
 /* Pure rules. */
@@ -45,6 +46,9 @@ int accounts_user_by_login(struct db *db, const char *login, struct user *u, con
                            struct err *e);
 int accounts_set_password(struct db *db, const struct actor *who, const struct user *u,
                           const char *password, const char *keep_session, struct err *e);
+/* The console's language of user u: "zh-CN" or "en" (400 accounts.lang otherwise). */
+int accounts_set_lang(struct db *db, const struct actor *who, const struct user *u,
+                      const char *lang, struct err *e);
 int accounts_grant(struct db *db, const struct actor *who, const char *user_id, const char *role_id,
                    const char *place_id, const char **grant_id, struct err *e);
 /* Token "cw_<id>_<secret>", shown once. */

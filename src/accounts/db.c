@@ -23,6 +23,7 @@ void accounts_read_user(struct db_stmt *st, struct user *u)
 	u->created_at = db_text(st, 7);
 	u->updated_at = db_text(st, 8);
 	u->place_name = db_text(st, 9);
+	u->lang = db_text(st, 10);
 }
 
 int accounts_user_get(struct db *db, const char *id, struct user *u, struct err *e)
@@ -55,7 +56,7 @@ int accounts_user_by_login(struct db *db, const char *login, struct user *u, con
 	if (rc == 1) {
 		accounts_read_user(st, u);
 		if (hash)
-			*hash = db_text(st, 10);
+			*hash = db_text(st, 11);
 		db_done(st);
 	}
 	return rc;
@@ -139,6 +140,22 @@ int accounts_set_password(struct db *db, const struct actor *who, const struct u
 		return -1;
 	return audit_write(db, who, u->region, "users", u->id, "password",
 	                   "{\"password\":\"(changed)\"}", e);
+}
+
+int accounts_set_lang(struct db *db, const struct actor *who, const struct user *u,
+                      const char *lang, struct err *e)
+{
+	if (strcmp(lang, "zh-CN") && strcmp(lang, "en"))
+		return err_invalid(e, "accounts.lang", "lang",
+		                   "'lang' must be \"zh-CN\" or \"en\"");
+	char now[32];
+	time_iso(time_now_ms(), now);
+	/* a preference, not an edit: the version administrators' If-Match guards stays */
+	if (db_exec(db, e, "UPDATE users SET lang = ?, updated_at = ? WHERE id = ?", DB_T(lang),
+	            DB_T(now), DB_T(u->id)) < 0)
+		return -1;
+	return audit_write(db, who, u->region, "users", u->id, "lang",
+	                   strcmp(lang, "en") ? "{\"lang\":\"zh-CN\"}" : "{\"lang\":\"en\"}", e);
 }
 
 int accounts_grant(struct db *db, const struct actor *who, const char *user_id, const char *role_id,

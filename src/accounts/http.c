@@ -34,6 +34,7 @@ static void write_user(struct jw *w, const struct user *u)
 	jw_ki64(w, "version", u->version);
 	jw_kstr(w, "created_at", u->created_at);
 	jw_kstr(w, "updated_at", u->updated_at);
+	jw_kstr(w, "lang", u->lang);
 	jw_obj_end(w);
 }
 
@@ -163,8 +164,8 @@ static int get_me(struct req *r, struct err *e)
 {
 	(void)e;
 	const struct principal *p = r->who;
-	struct user u = { p->user_id, p->region,  p->place_id,   p->login,      p->name,
-		          0,          p->version, p->created_at, p->updated_at, p->place_name };
+	struct user u = { p->user_id, p->region,     p->place_id,   p->login,      p->name, 0,
+		          p->version, p->created_at, p->updated_at, p->place_name, p->lang };
 	struct jw *w = req_jw(r);
 	jw_obj(w);
 	jw_key(w, "user");
@@ -191,6 +192,38 @@ static int get_me(struct req *r, struct err *e)
 	}
 	jw_arr_end(w);
 	jw_obj_end(w);
+	return 0;
+}
+
+/* the caller's own user row, and the caller as the actor of an audited change */
+static int caller(struct req *r, struct user *u, struct actor *a, struct err *e)
+{
+	if (accounts_user_get(r->db, r->who->user_id, u, e) != 1)
+		return -1;
+	accounts_actor(r, a);
+	return 0;
+}
+
+struct me_body {
+	const char *lang;
+};
+
+static const struct jfield me_fields[] = {
+	{ "lang", JF_STR, offsetof(struct me_body, lang), JF_REQUIRED, 2, 5 },
+};
+
+/* PATCH /api/v1/me: the caller's own preferences (today the console's language) */
+static int patch_me(struct req *r, struct err *e)
+{
+	struct me_body b = { 0 };
+	json_t *j = req_json(r, e);
+	if (!j || json_decode(j, me_fields, JF_COUNT(me_fields), &b, NULL, 0, e))
+		return -1;
+	struct user u;
+	struct actor a;
+	if (caller(r, &u, &a, e) || accounts_set_lang(r->db, &a, &u, b.lang, e))
+		return -1;
+	r->status = 204;
 	return 0;
 }
 
@@ -600,10 +633,9 @@ static int post_token(struct req *r, struct err *e)
 	if (!j || json_decode(j, token_fields, JF_COUNT(token_fields), &b, NULL, 0, e))
 		return -1;
 	struct user u;
-	if (accounts_user_get(r->db, r->who->user_id, &u, e) != 1)
-		return -1;
 	struct actor a;
-	accounts_actor(r, &a);
+	if (caller(r, &u, &a, e))
+		return -1;
 	const char *token, *id;
 	if (accounts_token_create(r->db, &a, &u, b.name, &token, &id, e))
 		return -1;
@@ -632,6 +664,7 @@ static const struct route routes[] = {
 	  ROUTE_NO_TX | ROUTE_NO_CSRF, 0 },
 	{ "DELETE", "/api/v1/session", delete_session, PERM_LOGIN, &PLACE_NONE, 0, 0 },
 	{ "GET", "/api/v1/me", get_me, PERM_LOGIN, &PLACE_NONE, 0, 0 },
+	{ "PATCH", "/api/v1/me", patch_me, PERM_LOGIN, &PLACE_NONE, 0, 0 },
 	{ "PUT", "/api/v1/me/password", put_my_password, PERM_LOGIN, &PLACE_NONE, 0, 0 },
 	{ "GET", "/api/v1/users", list_users, "accounts.users.read", &PLACE_SCOPE, 0, 0 },
 	{ "POST", "/api/v1/users", post_user, "accounts.users.write", &PLACE_BODY, 0, 0 },

@@ -382,6 +382,7 @@ static struct principal *principal_copy(struct arena *a, const struct principal 
 	p->place_name = dup_or_null(a, s->place_name);
 	p->created_at = dup_or_null(a, s->created_at);
 	p->updated_at = dup_or_null(a, s->updated_at);
+	p->lang = dup_or_null(a, s->lang);
 	p->session_hash = dup_or_null(a, s->session_hash);
 	p->csrf = dup_or_null(a, s->csrf);
 	p->token_id = dup_or_null(a, s->token_id);
@@ -451,7 +452,7 @@ static int touch(struct req *r, const char *sql, const char *key, int64_t now, s
 	return db_exec(r->db, e, sql, DB_T(now_s), DB_T(key)) < 0 ? -1 : 0;
 }
 
-/* region, place name, version, created_at, updated_at from column col on */
+/* region, place name, version, created_at, updated_at, lang from column col on */
 static void read_user_rest(struct db_stmt *st, int col, struct principal *p)
 {
 	p->region = db_text(st, col);
@@ -459,6 +460,7 @@ static void read_user_rest(struct db_stmt *st, int col, struct principal *p)
 	p->version = db_int(st, col + 2);
 	p->created_at = db_text(st, col + 3);
 	p->updated_at = db_text(st, col + 4);
+	p->lang = db_text(st, col + 5);
 }
 
 static int identify_session(struct req *r, const char *cookie, struct err *e)
@@ -484,7 +486,7 @@ static int identify_session(struct req *r, const char *cookie, struct err *e)
 	struct db_stmt *st = db_query(
 	    r->db, e,
 	    "SELECT s.user_id, s.csrf, s.seen_at, s.expires_at, u.login, u.name, u.place_id, "
-	    "u.disabled, u.region, p.name, u.version, u.created_at, u.updated_at "
+	    "u.disabled, u.region, p.name, u.version, u.created_at, u.updated_at, u.lang "
 	    "FROM sessions s JOIN users u ON u.id = s.user_id JOIN places p ON p.id = u.place_id "
 	    "WHERE s.id_hash = ?",
 	    DB_T(hash));
@@ -559,7 +561,7 @@ static int identify_token(struct req *r, const char *tok, struct err *e)
 	    db_query(r->db, e,
 	             "SELECT t.user_id, t.secret_hash, t.revoked_at, u.login, u.name, u.place_id, "
 	             "u.disabled, t.last_used_at, u.region, p.name, u.version, u.created_at, "
-	             "u.updated_at FROM tokens t JOIN users u ON u.id = t.user_id "
+	             "u.updated_at, u.lang FROM tokens t JOIN users u ON u.id = t.user_id "
 	             "JOIN places p ON p.id = u.place_id WHERE t.id = ?",
 	             DB_T(id));
 	if (!st)

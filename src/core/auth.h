@@ -32,7 +32,7 @@ struct grant {
 struct principal {
 	const char *user_id, *login, *name, *place_id;
 	/* the rest of the user row, so that "who am I" needs no query */
-	const char *region, *place_name, *created_at, *updated_at;
+	const char *region, *place_name, *created_at, *updated_at, *lang;
 	int64_t version;
 	const char *kind; /* "session" or "token" */
 	const char *session_hash, *csrf, *token_id;

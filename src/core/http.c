@@ -13,6 +13,7 @@
  *   completed  the access-log line; temp files removed; the arena released.
  */
 #include "http.h"
+#include "static.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -24,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -451,6 +453,8 @@ static void render_error(struct req *r, const struct err *e)
 	strbuf_reset(&r->out);
 	r->content_type = NULL;
 	r->headers = NULL;
+	r->static_body = NULL;
+	r->cache_control = NULL;
 	if (r->file_fd >= 0) {
 		close(r->file_fd);
 		r->file_fd = -1;
@@ -473,7 +477,10 @@ static void render_error(struct req *r, const struct err *e)
 static enum MHD_Result queue(struct req *r)
 {
 	struct MHD_Response *resp;
-	if (r->file_fd >= 0) {
+	if (r->static_body) {
+		resp = MHD_create_response_from_buffer(r->static_len, (void *)r->static_body,
+		                                       MHD_RESPMEM_PERSISTENT);
+	} else if (r->file_fd >= 0) {
 		resp = MHD_create_response_from_fd64((uint64_t)r->file_size, r->file_fd);
 		if (!resp)
 			close(r->file_fd);
@@ -492,8 +499,17 @@ static enum MHD_Result queue(struct req *r)
 	if (r->content_type)
 		MHD_add_response_header(resp, "Content-Type", r->content_type);
 	MHD_add_response_header(resp, "X-Request-Id", r->request_id);
+	/* on every answer, API or console: nothing inline runs, nothing frames us */
+	int own_csp = 0; /* a handler's stricter policy (uploaded files) replaces ours */
+	for (struct header *h = r->headers; h; h = h->next)
+		own_csp |= !strcasecmp(h->name, "Content-Security-Policy");
+	if (!own_csp)
+		MHD_add_response_header(resp, "Content-Security-Policy", HTTP_CSP);
 	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
-	MHD_add_response_header(resp, "Cache-Control", "no-store");
+	MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+	MHD_add_response_header(resp, "Referrer-Policy", "same-origin");
+	MHD_add_response_header(resp, "Cache-Control",
+	                        r->cache_control ? r->cache_control : "no-store");
 	for (struct header *h = r->headers; h; h = h->next)
 		MHD_add_response_header(resp, h->name, h->value);
 	enum MHD_Result ret = MHD_queue_response(r->conn, (unsigned)r->status, resp);
@@ -650,6 +666,8 @@ static void dispatch(struct req *r)
 	}
 	if (!r->route) {
 		int st = route_find(r, allow, sizeof(allow));
+		if (st == 404 && static_serve(r))
+			return; /* the console */
 		if (st == 404) {
 			err_set(&e, 404, "http.not_found", NULL, "no route for %s", r->path);
 			goto fail;

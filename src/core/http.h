@@ -63,6 +63,16 @@ enum {
 	                       the answer is never stored for replay */
 };
 
+/*
+ * The Content-Security-Policy of every answer: scripts, styles, images, fonts and API calls
+ * come from cunwu itself (intranets have no internet; no CDN), no inline script, no
+ * framing. Inline styles stay allowed: Vue and ECharts set element styles.
+ */
+#define HTTP_CSP                                                                                   \
+	"default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "                \
+	"img-src 'self' data: blob:; font-src 'self'; connect-src 'self'; object-src 'none'; "     \
+	"base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+
 /* Permissions every route may name besides module permissions. */
 #define PERM_PUBLIC NULL    /* no login needed */
 #define PERM_LOGIN  "login" /* any signed-in caller */
@@ -137,6 +147,9 @@ struct req {
 	struct header *headers;
 	int file_fd; /* >= 0: send this file as the body */
 	int64_t file_size;
+	const unsigned char *static_body; /* non-NULL: send these bytes (never freed) */
+	size_t static_len;
+	const char *cache_control; /* NULL: no-store */
 	int answered;
 };
 

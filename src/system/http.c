@@ -31,29 +31,6 @@ static int get_healthz(struct req *r, struct err *e)
 	return 0;
 }
 
-/* GET /: until the console lands, a page that says what this server is and where to go */
-static int get_root(struct req *r, struct err *e)
-{
-	(void)e;
-	static const char page[] =
-	    "<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"
-	    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-	    "<title>村务 cunwu</title><style>body{font:16px/1.6 system-ui,sans-serif;"
-	    "max-width:40em;margin:3em auto;padding:0 1em;color:#222}code{background:#f3f3f3;"
-	    "padding:0 .3em}</style></head><body><h1>村务 cunwu</h1>"
-	    "<p>乡镇及所辖村、社区的工作系统。此服务器提供 JSON API（<code>/api/v1/</code>）。"
-	    "</p><p>The working system of a township and its villages. This server answers the "
-	    "JSON API under <code>/api/v1/</code>: sign in with <code>POST /api/v1/session</code>"
-	    ", see <a href=\"/api/v1/version\">/api/v1/version</a> and "
-	    "<a href=\"/healthz\">/healthz</a>. The conventions are in "
-	    "<code>docs/api.md</code>.</p></body></html>";
-	r->content_type = "text/html; charset=utf-8";
-	strbuf_add(&r->out, page, sizeof(page) - 1);
-	req_set_header(r, "Content-Security-Policy",
-	               "default-src 'none'; style-src 'unsafe-inline'");
-	return 0;
-}
-
 /* GET /api/v1/version */
 static int get_version(struct req *r, struct err *e)
 {
@@ -431,7 +408,8 @@ static int get_media(struct req *r, struct err *e)
 	r->file_fd = fd;
 	r->file_size = st.st_size;
 	r->content_type = mime;
-	req_set_header(r, "Content-Security-Policy", "default-src 'none'; sandbox");
+	req_set_header(r, "Content-Security-Policy",
+	               "default-src 'none'; sandbox; frame-ancestors 'none'");
 	if (!strcmp(mime, "application/pdf"))
 		req_set_header(r, "Content-Disposition",
 		               arena_printf(&r->arena, "attachment; filename=\"%.16s.pdf\"", id));
@@ -450,7 +428,6 @@ static const struct place_rule PLACE_MEDIA = {
 };
 
 static const struct route routes[] = {
-	{ "GET", "/", get_root, PERM_PUBLIC, &PLACE_NONE, 0, 0 },
 	/* a probe: one statement, no transaction around it (one round trip on PostgreSQL) */
 	{ "GET", "/healthz", get_healthz, PERM_PUBLIC, &PLACE_NONE, ROUTE_NO_TX, 0 },
 	{ "GET", "/api/v1/version", get_version, PERM_PUBLIC, &PLACE_NONE, 0, 0 },

@@ -14,6 +14,7 @@ expect 200
 Content-Type: image/png
 X-Content-Type-Options: nosniff
 Content-Security-Policy: sandbox
+Content-Security-Policy: frame-ancestors 'none'
 !Content-Disposition:
 
 # the same file again: already stored, same id
