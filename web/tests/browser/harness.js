@@ -1,0 +1,150 @@
+// The browser tests' world: a real `cunwu serve` over a fresh demo township, and one
+// headless Debian Chromium shared by the whole suite. Screenshots go to
+// CUNWU_SCREENSHOTS (default build/screenshots) and are kept as test output.
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, existsSync, mkdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { chromium } from 'playwright-core';
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const root = resolve(here, '../../..');
+export const PASSWORD = 'Browser-pass-123';
+const CHEAP_ARGON = ['--set', 'auth.argon2_memory_kib=8192', '--set', 'auth.argon2_ops=1'];
+
+export const shotDir = resolve(root, process.env.CUNWU_SCREENSHOTS || 'build/screenshots');
+
+function cunwu(bin, dir, args, input) {
+	const r = spawnSync(bin, ['--db', join(dir, 'browser.db'), ...CHEAP_ARGON, ...args], {
+		cwd: dir,
+		input,
+		encoding: 'utf8',
+	});
+	if (r.status !== 0)
+		throw new Error(`cunwu ${args.join(' ')} failed (${r.status}): ${r.stderr}`);
+	return r.stdout;
+}
+
+// The demo township (微子镇) with known passwords for the accounts the tests use.
+export async function startServer() {
+	const bin = resolve(root, process.env.CUNWU_BIN || 'build/cunwu');
+	if (!existsSync(bin)) throw new Error(`${bin} is missing: run make first`);
+	const dir = mkdtempSync(join(tmpdir(), 'cunwu-browser-'));
+	cunwu(bin, dir, ['demo', '--force']);
+	for (const login of ['admin', 'security'])
+		cunwu(bin, dir, ['user', 'passwd', login, '--password-stdin'], PASSWORD + '\n');
+	const ready = join(dir, 'ready');
+	const child = spawn(
+		bin,
+		['--db', join(dir, 'browser.db'), ...CHEAP_ARGON, '--set', 'http.stop_after=900',
+			'serve', '--listen', '127.0.0.1:0', '--ready-file', ready],
+		{ cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] },
+	);
+	let log = '';
+	child.stderr.on('data', (d) => { log += d; });
+	for (let i = 0; i < 200 && !existsSync(ready); i++) {
+		if (child.exitCode !== null) throw new Error(`cunwu serve exited: ${log}`);
+		await sleep(50);
+	}
+	if (!existsSync(ready)) throw new Error(`cunwu serve did not start: ${log}`);
+	const addr = readFileSync(ready, 'utf8').trim();
+	return {
+		dir,
+		url: `http://${addr}`,
+		cli: (args, input) => cunwu(bin, dir, args, input),
+		log: () => log,
+		async stop() {
+			child.kill('SIGTERM');
+			for (let i = 0; i < 100 && child.exitCode === null; i++) await sleep(50);
+			if (child.exitCode === null) child.kill('SIGKILL');
+			if (!process.env.CUNWU_KEEP) rmSync(dir, { recursive: true, force: true });
+			return child.exitCode;
+		},
+	};
+}
+
+export async function startBrowser() {
+	const executablePath = process.env.CHROMIUM || '/usr/bin/chromium';
+	return chromium.launch({
+		executablePath,
+		headless: true,
+		args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking',
+			'--disable-component-update', '--no-first-run', '--disable-sync',
+			'--disable-quic', '--disable-dev-shm-usage'],
+	});
+}
+
+export const VIEWPORTS = {
+	desktop: { width: 1280, height: 800 },
+	phone: { width: 375, height: 812, isMobile: true, hasTouch: true, deviceScaleFactor: 2 },
+};
+
+export async function newPage(browser, kind, locale = 'zh-CN') {
+	const v = VIEWPORTS[kind];
+	const context = await browser.newContext({
+		viewport: { width: v.width, height: v.height },
+		isMobile: !!v.isMobile,
+		hasTouch: !!v.hasTouch,
+		deviceScaleFactor: v.deviceScaleFactor || 1,
+		locale,
+		timezoneId: 'Asia/Shanghai',
+	});
+	const page = await context.newPage();
+	const problems = [];
+	page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
+	page.on('console', (m) => {
+		if (m.type() === 'error' && !/status of 4\d\d/.test(m.text()))
+			problems.push(`console: ${m.text()}`);
+	});
+	const requests = [];
+	page.on('request', (r) => requests.push(r.url()));
+	return { context, page, problems, requests };
+}
+
+export async function shot(page, name) {
+	mkdirSync(shotDir, { recursive: true });
+	await page.screenshot({ path: join(shotDir, `${name}.png`), fullPage: true });
+}
+
+// axe-core in the page: serious and critical violations are failures.
+const axeSource = readFileSync(resolve(root, 'web/node_modules/axe-core/axe.min.js'), 'utf8');
+export async function axeViolations(page) {
+	await page.evaluate(axeSource);
+	const res = await page.evaluate(async () => {
+		// eslint-disable-next-line no-undef
+		const r = await axe.run(document, { resultTypes: ['violations'] });
+		return r.violations.map((v) => ({
+			id: v.id,
+			impact: v.impact,
+			help: v.help,
+			nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ')),
+		}));
+	});
+	return res.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+}
+
+// Phone rules: nothing wider than the screen, every target at least 44 by 44 CSS pixels.
+export async function phoneProblems(page) {
+	return page.evaluate(() => {
+		const out = [];
+		const w = document.documentElement.clientWidth;
+		if (document.documentElement.scrollWidth > w)
+			out.push(`page scrolls sideways: ${document.documentElement.scrollWidth} > ${w}`);
+		const sel = 'a[href], button, input:not([type=hidden]), select, textarea, [role=button], [tabindex="0"]';
+		for (const el of document.querySelectorAll(sel)) {
+			const r = el.getBoundingClientRect();
+			if (r.width === 0 && r.height === 0) continue; // not shown
+			const st = getComputedStyle(el);
+			if (st.visibility === 'hidden' || st.display === 'none') continue;
+			// a checkbox or radio counts with its label
+			let box = r;
+			if ((el.type === 'checkbox' || el.type === 'radio') && el.closest('label'))
+				box = el.closest('label').getBoundingClientRect();
+			if (box.width < 44 - 0.5 || box.height < 44 - 0.5)
+				out.push(`small target ${el.tagName.toLowerCase()} "${(el.textContent || el.getAttribute('aria-label') || el.name || '').trim().slice(0, 30)}" ${Math.round(box.width)}x${Math.round(box.height)}`);
+		}
+		return out;
+	});
+}
