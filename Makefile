@@ -58,16 +58,16 @@ web/dist/index.html: $(WEB_SRC) scripts/build-web
 	@scripts/build-web
 build/gen/web/web.c: web/dist/index.html scripts/gen-web
 	@scripts/gen-web web/dist build/gen/web
-build/gen/web/web.S: build/gen/web/web.c
 build/obj/gen/web.o: build/gen/web/web.c src/core/static.h
 	@mkdir -p $(@D)
 	@$(CC) $(CFLAGS) -c -o $@ $<
 build/asan/gen/web.o: build/gen/web/web.c src/core/static.h
 	@mkdir -p $(@D)
 	@$(CC) $(CFLAGS) $(SAN) -c -o $@ $<
-build/obj/gen/web_s.o build/asan/gen/web_s.o: build/gen/web/web.S
+# web.c stands for both files scripts/gen-web writes (web.S has no rule of its own)
+build/obj/gen/web_s.o build/asan/gen/web_s.o: build/gen/web/web.c
 	@mkdir -p $(@D)
-	@$(CC) -c -o $@ $<
+	@$(CC) -c -o $@ build/gen/web/web.S
 build/obj/gen/data.o build/asan/gen/data.o: src/data.S data/admin-divisions-shanxi.csv
 	@mkdir -p $(@D)
 	$(CC) -c -o $@ src/data.S
@@ -110,7 +110,7 @@ FUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE -g -O1 -Isrc -Ibuild/gen -fsanitize=fuzzer
 	$(shell pkg-config --cflags $(PKGS))
 fuzz: $(FUZZ_BIN)
 FUZZ_GEN := build/gen/schema.c src/data.S build/gen/web/web.c build/gen/web/web.S
-build/fuzz/%: tests/fuzz/%.c $(SRC) $(FUZZ_GEN)
+build/fuzz/%: tests/fuzz/%.c $(SRC) $(filter-out %.S,$(FUZZ_GEN)) src/data.S
 	@mkdir -p $(@D)
 	clang $(FUZZ_CFLAGS) -o $@ $< $(SRC) $(FUZZ_GEN) $(LDLIBS)
 

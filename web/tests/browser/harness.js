@@ -16,8 +16,21 @@ const CHEAP_ARGON = ['--set', 'auth.argon2_memory_kib=8192', '--set', 'auth.argo
 
 export const shotDir = resolve(root, process.env.CUNWU_SCREENSHOTS || 'build/screenshots');
 
-function cunwu(bin, dir, args, input) {
-	const r = spawnSync(bin, ['--db', join(dir, 'browser.db'), ...CHEAP_ARGON, ...args], {
+// The database: a SQLite file in dir, or with pg (CUNWU_TEST_PG, a throw-away cluster's
+// URL) a fresh PostgreSQL database; the key file and media beside it in dir either way.
+function dbArgs(dir, pg) {
+	return ['--db', pg ? `${pg}/cunwu_browser` : join(dir, 'browser.db'),
+		'--set', `key_file=${join(dir, 'cunwu.key')}`, '--set', `media.dir=${join(dir, 'media')}`];
+}
+
+function psql(pg, sql) {
+	const r = spawnSync('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', `${pg}/postgres`, '-c', sql],
+		{ encoding: 'utf8' });
+	if (r.status !== 0) throw new Error(`psql ${sql}: ${r.stderr}`);
+}
+
+function cunwu(bin, dir, pg, args, input) {
+	const r = spawnSync(bin, [...dbArgs(dir, pg), ...CHEAP_ARGON, ...args], {
 		cwd: dir,
 		input,
 		encoding: 'utf8',
@@ -27,18 +40,23 @@ function cunwu(bin, dir, args, input) {
 	return r.stdout;
 }
 
-// The demo township (微子镇) with known passwords for the accounts the tests use.
-export async function startServer() {
+// The demo township (微子镇) with known passwords for the accounts the tests use; on
+// PostgreSQL when pg is a cluster URL.
+export async function startServer({ pg } = {}) {
 	const bin = resolve(root, process.env.CUNWU_BIN || 'build/cunwu');
 	if (!existsSync(bin)) throw new Error(`${bin} is missing: run make first`);
 	const dir = mkdtempSync(join(tmpdir(), 'cunwu-browser-'));
-	cunwu(bin, dir, ['demo', '--force']);
+	if (pg) {
+		psql(pg, 'DROP DATABASE IF EXISTS cunwu_browser');
+		psql(pg, "CREATE DATABASE cunwu_browser TEMPLATE template0 LC_COLLATE 'C' LC_CTYPE 'C' ENCODING 'UTF8'");
+	}
+	cunwu(bin, dir, pg, ['demo', '--force']);
 	for (const login of ['admin', 'security'])
-		cunwu(bin, dir, ['user', 'passwd', login, '--password-stdin'], PASSWORD + '\n');
+		cunwu(bin, dir, pg, ['user', 'passwd', login, '--password-stdin'], PASSWORD + '\n');
 	const ready = join(dir, 'ready');
 	const child = spawn(
 		bin,
-		['--db', join(dir, 'browser.db'), ...CHEAP_ARGON, '--set', 'http.stop_after=900',
+		[...dbArgs(dir, pg), ...CHEAP_ARGON, '--set', 'http.stop_after=900',
 			'serve', '--listen', '127.0.0.1:0', '--ready-file', ready],
 		{ cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] },
 	);
@@ -53,13 +71,14 @@ export async function startServer() {
 	return {
 		dir,
 		url: `http://${addr}`,
-		cli: (args, input) => cunwu(bin, dir, args, input),
+		cli: (args, input) => cunwu(bin, dir, pg, args, input),
 		log: () => log,
 		async stop() {
 			child.kill('SIGTERM');
 			for (let i = 0; i < 100 && child.exitCode === null; i++) await sleep(50);
 			if (child.exitCode === null) child.kill('SIGKILL');
 			if (!process.env.CUNWU_KEEP) rmSync(dir, { recursive: true, force: true });
+			if (pg) psql(pg, 'DROP DATABASE IF EXISTS cunwu_browser');
 			return child.exitCode;
 		},
 	};
@@ -99,12 +118,15 @@ export async function newPage(browser, kind, locale = 'zh-CN') {
 			problems.push(`console: ${m.text()}`);
 	});
 	const requests = [];
+	const responses = [];
 	page.on('request', (r) => requests.push(r.url()));
-	return { context, page, problems, requests };
+	page.on('response', (r) => responses.push(r));
+	return { context, page, problems, requests, responses };
 }
 
 export async function shot(page, name) {
 	mkdirSync(shotDir, { recursive: true });
+	await page.evaluate(() => window.scrollTo(0, 0)); // a sticky header stays on top
 	await page.screenshot({ path: join(shotDir, `${name}.png`), fullPage: true });
 }
 
