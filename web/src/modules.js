@@ -1,0 +1,80 @@
+// modules.js - the one list of the console's modules: each one's sidebar entry and pages.
+//
+// A module adds an object here (see docs/internals/web.md): `menu` is its sidebar entry
+// (label: an i18n key; perm: shown only to users holding it; icon: a name in AppIcon.vue),
+// `routes` are vue-router routes under the signed-in layout, each page loaded lazily.
+// `meta.perm` makes the layout show "no access" instead of the page; `meta.title` is the
+// i18n key of the page's title.
+
+export const modules = [
+	{
+		id: 'home',
+		menu: { label: 'nav.home', icon: 'home', to: '/', exact: true },
+		routes: [{ path: '', name: 'home', component: () => import('./pages/HomePage.vue'), meta: { title: 'nav.home' } }],
+	},
+	{
+		id: 'places',
+		menu: { label: 'nav.places', icon: 'place', to: '/places', perm: 'places.read' },
+		routes: [
+			{
+				path: 'places',
+				name: 'places',
+				component: () => import('./pages/PlacesPage.vue'),
+				meta: { title: 'nav.places', perm: 'places.read' },
+			},
+		],
+	},
+	{
+		id: 'users',
+		menu: { label: 'nav.users', icon: 'users', to: '/users', perm: 'accounts.users.read' },
+		routes: [
+			{
+				path: 'users',
+				name: 'users',
+				component: () => import('./pages/UsersPage.vue'),
+				meta: { title: 'nav.users', perm: 'accounts.users.read' },
+			},
+			{
+				path: 'users/new',
+				name: 'user-new',
+				component: () => import('./pages/UserNewPage.vue'),
+				meta: { title: 'users.new', perm: 'accounts.users.write', menu: 'users' },
+			},
+			{
+				path: 'users/:id',
+				name: 'user',
+				component: () => import('./pages/UserPage.vue'),
+				meta: { title: 'user.title', perm: 'accounts.users.read', menu: 'users' },
+			},
+		],
+	},
+	{
+		id: 'audit',
+		menu: { label: 'nav.audit', icon: 'audit', to: '/audit', perm: 'audit.read' },
+		routes: [
+			{
+				path: 'audit',
+				name: 'audit',
+				component: () => import('./pages/AuditPage.vue'),
+				meta: { title: 'nav.audit', perm: 'audit.read' },
+			},
+		],
+	},
+	{
+		id: 'account',
+		routes: [
+			{
+				path: 'account/password',
+				name: 'password',
+				component: () => import('./pages/PasswordPage.vue'),
+				meta: { title: 'password.title' },
+			},
+		],
+	},
+];
+
+/* The sidebar entries, in the order above. */
+export const menu = modules.filter((m) => m.menu).map((m) => ({ id: m.id, ...m.menu }));
+
+/* Every module's routes. */
+export const moduleRoutes = modules.flatMap((m) => m.routes || []);
