@@ -4,7 +4,6 @@ import { createRouter, createWebHistory } from 'vue-router';
 import { moduleRoutes } from './modules.js';
 import { loadSession } from './session.js';
 import { initPlace, place } from './place.js';
-import { t } from './i18n/index.js';
 
 export const routes = [
 	{
@@ -54,9 +53,4 @@ router.beforeEach(async (to) => {
 	if (!user) return { name: 'login', query: to.fullPath === '/' ? {} : { next: to.fullPath } };
 	if (!place.ready) await initPlace().catch(() => {});
 	return true;
-});
-
-router.afterEach((to) => {
-	const title = to.meta.title ? t(to.meta.title) : '';
-	document.title = title ? `${title} · ${t('app.title')}` : t('app.title');
 });

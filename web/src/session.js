@@ -27,8 +27,9 @@ function take(me) {
 export function loadSession(force = false) {
 	if (session.loaded && !force) return Promise.resolve(session.user);
 	if (pending && !force) return pending;
+	// anonymous: a 401 here answers "signed out", it is not a session lost on a page
 	pending = api
-		.get('/api/v1/me')
+		.get('/api/v1/me', { anonymous: true })
 		.then((me) => {
 			take(me);
 			return session.user;

@@ -33,6 +33,7 @@ export default {
 	'login.submit': 'Sign in',
 	'login.throttled': 'Too many failed sign-ins. Try again in {wait}.',
 	'login.footer': 'cunwu · for authorised staff only',
+	'login.expired': 'Your session has ended; please sign in again.',
 
 	// ---- navigation ----
 	'nav.label': 'Modules',

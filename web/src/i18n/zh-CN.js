@@ -33,6 +33,7 @@ export default {
 	'login.submit': '登录',
 	'login.throttled': '登录失败次数过多，请 {wait}后再试。',
 	'login.footer': '村务管理平台 · 仅限授权人员使用',
+	'login.expired': '登录已失效，请重新登录。',
 
 	// ---- navigation ----
 	'nav.label': '功能模块',
