@@ -11,10 +11,12 @@ SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-fram
 
 SRC     := $(sort $(wildcard src/core/*.c) $(filter-out src/main.c,$(wildcard src/*/*.c)))
 GEN     := build/gen/schema.c build/gen/version.h
-OBJ     := $(SRC:%.c=build/obj/%.o) build/obj/gen/schema.o build/obj/gen/data.o \
-           build/obj/gen/web.o build/obj/gen/web_s.o
-SAN_OBJ := $(SRC:%.c=build/asan/%.o) build/asan/gen/schema.o build/asan/gen/data.o \
-           build/asan/gen/web.o build/asan/gen/web_s.o
+OBJ     := $(SRC:%.c=build/obj/%.o) build/obj/gen/schema.o build/obj/gen/pinyin.o \
+           build/obj/gen/data.o build/obj/gen/web.o build/obj/gen/web_s.o
+SAN_OBJ := $(SRC:%.c=build/asan/%.o) build/asan/gen/schema.o build/asan/gen/pinyin.o \
+           build/asan/gen/data.o build/asan/gen/web.o build/asan/gen/web_s.o
+# the hanzi -> pinyin table of src/people/pinyin.c (Debian's golang-github-mozillazg-go-pinyin-dev)
+PINYIN_DICT ?= $(wildcard /usr/share/gocode/src/github.com/mozillazg/go-pinyin/pinyin_dict.go)
 # the console: web/ built by Vite into web/dist, embedded by scripts/gen-web
 WEB_SRC := $(shell find web/src web/public -type f 2>/dev/null) web/index.html \
            web/vite.config.js web/package.json web/package-lock.json
@@ -51,6 +53,16 @@ build/obj/gen/schema.o: build/gen/schema.c
 	@echo "  CC      $<"
 	@$(CC) $(CFLAGS) -c -o $@ $<
 build/asan/gen/schema.o: build/gen/schema.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(SAN) -c -o $@ $<
+build/gen/pinyin.c: scripts/gen-pinyin $(PINYIN_DICT)
+	@mkdir -p $(@D)
+	scripts/gen-pinyin $(PINYIN_DICT) > $@.tmp && mv $@.tmp $@
+build/obj/gen/pinyin.o: build/gen/pinyin.c src/people/text.h
+	@mkdir -p $(@D)
+	@echo "  CC      $<"
+	@$(CC) $(CFLAGS) -c -o $@ $<
+build/asan/gen/pinyin.o: build/gen/pinyin.c src/people/text.h
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(SAN) -c -o $@ $<
 web/dist/index.html: $(WEB_SRC) scripts/build-web
@@ -109,8 +121,8 @@ FUZZ_BIN := $(FUZZ:tests/fuzz/%.c=build/fuzz/%)
 FUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE -g -O1 -Isrc -Ibuild/gen -fsanitize=fuzzer,address,undefined \
 	$(shell pkg-config --cflags $(PKGS))
 fuzz: $(FUZZ_BIN)
-FUZZ_GEN := build/gen/schema.c src/data.S build/gen/web/web.c build/gen/web/web.S
-build/fuzz/%: tests/fuzz/%.c $(SRC) $(filter-out %.S,$(FUZZ_GEN)) src/data.S
+FUZZ_GEN := build/gen/schema.c build/gen/pinyin.c src/data.S build/gen/web/web.c build/gen/web/web.S
+build/fuzz/%: tests/fuzz/%.c tests/fuzz/fuzz.h $(SRC) $(filter-out %.S,$(FUZZ_GEN)) src/data.S
 	@mkdir -p $(@D)
 	clang $(FUZZ_CFLAGS) -o $@ $< $(SRC) $(FUZZ_GEN) $(LDLIBS)
 
