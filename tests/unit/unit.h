@@ -1,5 +1,6 @@
 /*
- * unit.h - what the cmocka unit tests share: a substring assertion and temporary folders.
+ * unit.h - what the cmocka unit tests share: a substring assertion, an arena fixture and
+ * temporary folders.
  * Include after <cmocka.h>.
  */
 #ifndef CUNWU_TEST_UNIT_H
@@ -18,6 +19,24 @@
 		if (!h_ || !strstr(h_, n_))                                                        \
 			fail_msg("'%s' does not contain '%s'", h_ ? h_ : "(null)", n_);            \
 	} while (0)
+
+/* A cmocka fixture whose state is an arena (default block size), for tests that allocate. */
+static inline int unit_arena_setup(void **state)
+{
+	struct arena *a = malloc(sizeof(*a));
+	if (!a)
+		return -1;
+	arena_init(a, 0);
+	*state = a;
+	return 0;
+}
+
+static inline int unit_arena_teardown(void **state)
+{
+	arena_release(*state);
+	free(*state);
+	return 0;
+}
 
 static inline int unit_rm_entry(const char *p, const struct stat *st, int flag, struct FTW *ftw)
 {
