@@ -51,8 +51,12 @@ void pinyin_of_name(struct arena *a, const char *name, const char **full, const 
 	strbuf_init(&f, a, 0);
 	strbuf_init(&in, a, 0);
 	size_t n = name ? strlen(name) : 0, i = 0;
-	while (i < n && (name[i] == ' ' || name[i] == '\t'))
-		i++;
+	for (uint32_t cp; i < n;) { /* the surname comes after any leading spaces */
+		size_t l = people_utf8_next(name + i, n - i, &cp);
+		if (!l || !people_is_space(cp))
+			break;
+		i += l;
+	}
 	/* the surname's own reading: 单 shan, 尉迟 yu chi */
 	const char *reading;
 	size_t sl = people_surname(name + i, n - i, 0, &reading);

@@ -100,7 +100,8 @@ static void test_surnames(void **state)
 	py(a, "长孙无忌", "zhangsunwuji", "zswj");
 	py(a, "单于小明", "chanyuxiaoming", "cyxm");
 	py(a, "欧阳修", "ouyangxiu", "oyx");
-	py(a, " 单田芳", "shantianfang", "stf"); /* after a leading space */
+	py(a, " 单田芳", "shantianfang", "stf"); /* after leading spaces */
+	py(a, "\xE3\x80\x80单田芳", "shantianfang", "stf");
 }
 
 static void test_latin(void **state)
