@@ -17,6 +17,7 @@
 #include "core/config.h"
 #include "core/log.h"
 #include "places/places.h"
+#include "people/people.h"
 #include "system/system.h"
 #include "version.h"
 #include "core/banned.h"
@@ -25,18 +26,21 @@ static const struct command_table *const command_tables[] = {
 	&system_commands,
 	&accounts_commands,
 	&places_commands,
+	&people_commands,
 };
 
 static const struct route_table *const route_tables[] = {
 	&system_routes,
 	&accounts_routes,
 	&places_routes,
+	&people_routes,
 };
 
 static void (*const registrations[])(void) = {
 	system_register,
 	accounts_register,
 	places_register,
+	people_register,
 };
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))

@@ -72,6 +72,15 @@ int jobs_ensure_repeating(struct db *db, const char *kind, const char *region, i
 	return n ? 0 : jobs_enqueue(db, kind, region, "{}", 0, seconds, "system", NULL, e);
 }
 
+int jobs_ensure_all_repeating(struct db *db, struct err *e)
+{
+	for (size_t i = 0; i < nkinds; i++)
+		if (kinds[i]->every_seconds > 0 &&
+		    jobs_ensure_repeating(db, kinds[i]->kind, "000000", kinds[i]->every_seconds, e))
+			return -1;
+	return 0;
+}
+
 void jobs_progress(struct job_ctx *j, int pct)
 {
 	struct err e;

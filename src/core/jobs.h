@@ -33,6 +33,7 @@ struct job_ctx {
 struct job_kind {
 	const char *kind;
 	int (*run)(struct job_ctx *j, struct err *e);
+	int every_seconds; /* > 0: a repeating job of this kind is kept queued (region 000000) */
 };
 
 void jobs_register(const struct job_kind *k);
@@ -52,6 +53,9 @@ int jobs_enqueue(struct db *db, const char *kind, const char *region, const char
 /* Make sure one queued job of a repeating kind exists (idempotent). */
 int jobs_ensure_repeating(struct db *db, const char *kind, const char *region, int seconds,
                           struct err *e);
+
+/* Make sure every registered kind with every_seconds has its repeating job queued. */
+int jobs_ensure_all_repeating(struct db *db, struct err *e);
 
 /* Start and stop the scheduler thread. */
 int jobs_start(const char *db_url, struct err *e);

@@ -492,3 +492,17 @@ void json_encode(struct jw *w, const struct jfield *f, size_t n, const void *in)
 		}
 	}
 }
+
+struct jw *jdoc_open(struct jdoc *d, struct arena *a)
+{
+	strbuf_init(&d->sb, a, 4096);
+	jw_init(&d->w, &d->sb);
+	jw_obj(&d->w);
+	return &d->w;
+}
+
+const char *jdoc_close(struct jdoc *d)
+{
+	jw_obj_end(&d->w);
+	return d->sb.buf;
+}

@@ -102,6 +102,17 @@ int json_decode(const json_t *obj, const struct jfield *f, size_t n, void *out, 
 /* Encode every non-secret field of in as keys of the current object. */
 void json_encode(struct jw *w, const struct jfield *f, size_t n, const void *in);
 
+/*
+ * A JSON object built in an arena (audit changes, job results): take the writer from
+ * jdoc_open, add keys with jw_k*, and jdoc_close gives the text.
+ */
+struct jdoc {
+	struct strbuf sb;
+	struct jw w;
+};
+struct jw *jdoc_open(struct jdoc *d, struct arena *a);
+const char *jdoc_close(struct jdoc *d);
+
 /* Count UTF-8 characters; -1 if s is not valid UTF-8. */
 long utf8_len(const char *s, size_t n);
 

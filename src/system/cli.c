@@ -123,8 +123,7 @@ static int cmd_serve(struct cli *c, struct err *e)
 		return -1;
 	if (crypt_load(system_key_path(&c->arena, c->db_url), e))
 		return -1;
-	if (db_begin(c->db, DB_WRITE, e) ||
-	    cli_commit(c, jobs_ensure_repeating(c->db, "system.prune", "000000", 86400, e), e))
+	if (db_begin(c->db, DB_WRITE, e) || cli_commit(c, jobs_ensure_all_repeating(c->db, e), e))
 		return -1;
 	media_set_dir(system_media_path(&c->arena, c->db_url));
 	struct server_opts o = {

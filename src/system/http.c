@@ -202,7 +202,7 @@ static int job_prune(struct job_ctx *j, struct err *e)
 	return 0;
 }
 
-static const struct job_kind prune_kind = { "system.prune", job_prune };
+static const struct job_kind prune_kind = { "system.prune", job_prune, 86400 };
 
 /* POST /api/v1/audit/verify: 202 and a job */
 static int post_audit_verify(struct req *r, struct err *e)

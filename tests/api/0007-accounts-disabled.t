@@ -94,4 +94,4 @@ expect 200
 login leader
 GET /api/v1/cockpit?place=140406101204
 expect 200
-{"tiles": [{"key": "accounts.users", "value": 2}, {"key": "places.villages", "value": 1}]}
+{"tiles": [{"key": "accounts.users", "value": 2}, {"key": "places.villages", "value": 1}, "..."]}

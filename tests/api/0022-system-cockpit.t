@@ -18,14 +18,17 @@ expect 200
                          {"value": 1}, {"value": 1}, {"value": 1}, {"value": 1},
                          {"value": 1}, {"value": 1}, {"value": 1}, {"value": 1},
                          {"value": 1}, {"value": 1}, {"value": 1}, {"value": 1},
-                         {"place_id": "140406101230", "value": 1}]}]}
+                         {"place_id": "140406101230", "value": 1}]},
+           {"key": "people.persons", "unit": "人", "value": 0},
+           {"key": "people.households", "unit": "户", "value": 0},
+           {"key": "people.elderly_alone", "unit": "人", "value": 0}]}
 
 # one village, drilled down from the town
 GET /api/v1/cockpit?place=140406101204
 expect 200
 {"place": {"id": "140406101204", "name": "秦家山村", "kind": "village"},
  "tiles": [{"key": "accounts.users", "value": 3, "children": []},
-           {"key": "places.villages", "value": 1, "children": []}]}
+           {"key": "places.villages", "value": 1, "children": []}, "..."]}
 
 # above the leader's town, or nowhere
 GET /api/v1/cockpit?place=140406000000
@@ -41,7 +44,9 @@ login cadre1
 GET /api/v1/cockpit
 expect 200
 {"place": {"id": "140406101204"},
- "tiles": [{"key": "places.villages", "value": 1, "children": []}]}
+ "tiles": [{"key": "places.villages", "value": 1, "children": []},
+           {"key": "people.persons"}, {"key": "people.households"},
+           {"key": "people.elderly_alone"}]}
 
 GET /api/v1/cockpit?place=140406101205
 expect 403

@@ -1,0 +1,839 @@
+/* db.c - households, persons, organizations and tags in the database; see people.h. */
+#include "people.h"
+
+#include <string.h>
+
+#include "core/crypt.h"
+#include "core/json.h"
+#include "core/strbuf.h"
+#include "core/util.h"
+#include "places/places.h"
+#include "core/banned.h"
+
+void people_today(char out[11])
+{
+	char iso[32];
+	time_iso(time_now_ms() + 8 * 3600 * 1000, iso); /* Asia/Shanghai: UTC+8, no DST */
+	memcpy(out, iso, 10);
+	out[10] = '\0';
+}
+
+static int one_of(const char *v, const char *const *allowed)
+{
+	for (; *allowed; allowed++)
+		if (!strcmp(v, *allowed))
+			return 1;
+	return 0;
+}
+
+static const char *const household_kinds[] = { "registered", "resident", NULL };
+static const char *const household_states[] = { "active", "dissolved", NULL };
+static const char *const relations[] = { "head",       "spouse",      "child",   "parent",
+	                                 "grandchild", "grandparent", "sibling", "child_in_law",
+	                                 "other",      NULL };
+static const char *const person_states[] = { "present", "away", "moved_out", "deceased", NULL };
+static const char *const org_kinds[] = { "shop",       "enterprise",  "cooperative",
+	                                 "nine_small", "institution", "social_org",
+	                                 "individual", "other",       NULL };
+static const char *const org_states[] = { "active", "closed", NULL };
+
+/* the kinds of physical place a household or an organization may be at */
+static const char *const home_kinds[] = { "village", "community", "natural_village",
+	                                  "group",   "compound",  "building",
+	                                  "unit",    "dwelling",  NULL };
+
+/* check v against allowed, naming field; NULL passes (the caller decided it is optional) */
+static int check_enum(const char *v, const char *const *allowed, const char *code,
+                      const char *field, struct err *e)
+{
+	if (v && !one_of(v, allowed))
+		return err_invalid(e, code, field, "'%s' is not a valid %s", v, field);
+	return 0;
+}
+
+/* the place must exist, be physical and active, and be a kind people live or work at */
+static int home_place(struct db *db, const char *id, struct place *p, struct err *e)
+{
+	int rc = places_get(db, id, p, e);
+	if (rc < 0)
+		return -1;
+	if (rc == 0)
+		return err_invalid(e, "places.not_found", "place_id", "no place '%s'", id);
+	if (!one_of(p->kind, home_kinds))
+		return err_invalid(e, "people.place_kind", "place_id",
+		                   "a %s is not a place people live or work at; choose a village, "
+		                   "community or a place under one",
+		                   p->kind);
+	return 0;
+}
+
+/* sealed value, keyed hash and masked form of a personal value */
+struct sealed {
+	const char *enc, *hash, *masked;
+};
+
+static int seal(struct db *db, const char *plain, const char *masked, struct sealed *s,
+                struct err *e)
+{
+	struct arena *a = db_arena(db);
+	s->enc = crypt_seal(a, plain, e);
+	if (!s->enc)
+		return -1;
+	s->hash = crypt_lookup(a, plain);
+	if (!s->hash)
+		return err_internal(e, "no key loaded for personal data");
+	s->masked = masked;
+	return 0;
+}
+
+/* ---- households ---- */
+
+int people_household_create(struct db *db, const struct actor *who, const struct household_in *in,
+                            const char **id_out, struct err *e)
+{
+	struct place p;
+	if (home_place(db, in->place_id, &p, e))
+		return -1;
+	const char *kind = in->kind ? in->kind : "registered";
+	if (check_enum(kind, household_kinds, "people.household_kind", "kind", e) ||
+	    check_enum(in->status, household_states, "people.household_status", "status", e))
+		return -1;
+	char id[ID_LEN + 1], now[32];
+	id_new(id);
+	time_iso(time_now_ms(), now);
+	if (db_exec(
+	        db, e,
+	        "INSERT INTO households (id, region, place_id, address, kind, hukou_no, status, "
+	        "note, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	        DB_T(id), DB_T(p.region), DB_T(p.id), DB_T(in->address ? in->address : ""),
+	        DB_T(kind), DB_T(in->hukou_no), DB_T(in->status ? in->status : "active"),
+	        DB_T(in->note ? in->note : ""), DB_T(now), DB_T(now)) < 0)
+		return -1;
+	struct jdoc doc;
+	struct jw *wp = jdoc_open(&doc, db_arena(db));
+	jw_kstr(wp, "place_id", p.id);
+	jw_kstr(wp, "kind", kind);
+	jw_kstr(wp, "hukou_no", in->hukou_no);
+	if (audit_write(db, who, p.region, "households", id, "create", jdoc_close(&doc), e))
+		return -1;
+	if (id_out)
+		*id_out = arena_strdup(db_arena(db), id);
+	return 0;
+}
+
+/* ---- persons ---- */
+
+/* The checked, derived and sealed values of a person_in. */
+struct person_row {
+	const char *name, *pinyin, *initials, *relation, *status, *id_kind, *birth, *sex;
+	struct sealed id, phone;
+	int has_id, has_phone;
+};
+
+static int person_check(struct db *db, const struct person_in *in, const char *today,
+                        struct person_row *pr, struct err *e)
+{
+	struct arena *a = db_arena(db);
+	memset(pr, 0, sizeof(*pr));
+	pr->name = in->name;
+	pr->relation = in->relation;
+	pr->status = in->status ? in->status : "present";
+	if (check_enum(in->relation, relations, "people.relation", "relation", e) ||
+	    check_enum(pr->status, person_states, "people.person_status", "status", e))
+		return -1;
+	if (in->sex && strcmp(in->sex, "M") && strcmp(in->sex, "F"))
+		return err_invalid(e, "people.sex", "sex", "'sex' must be \"M\" or \"F\"");
+	pr->sex = in->sex;
+	pr->birth = in->birth_date;
+	if (pr->birth && strcmp(pr->birth, today) > 0)
+		return err_invalid(e, "people.birth_future", "birth_date",
+		                   "the birth date %s is in the future", pr->birth);
+	enum id_kind kind = ID_NONE;
+	if (in->id_kind) {
+		kind = idno_kind_from_name(in->id_kind);
+		if (kind == ID_NONE)
+			return err_invalid(e, "people.id_kind", "id_kind",
+			                   "'%s' is not a kind of identity document", in->id_kind);
+	}
+	if (in->id_no && *in->id_no) {
+		struct id_doc doc;
+		if (idno_parse(in->id_no, kind, today, "id_no", &doc, e))
+			return -1;
+		if (doc.birth[0]) {
+			if (pr->birth && strcmp(pr->birth, doc.birth))
+				return err_invalid(e, "people.birth_mismatch", "birth_date",
+				                   "the identity number says the birth date is %s",
+				                   doc.birth);
+			pr->birth = arena_strdup(a, doc.birth);
+		}
+		if (doc.sex) {
+			char s[2] = { doc.sex, 0 };
+			if (pr->sex && strcmp(pr->sex, s))
+				return err_invalid(e, "people.sex_mismatch", "sex",
+				                   "the identity number says the sex is %s", s);
+			pr->sex = arena_strdup(a, s);
+		}
+		pr->id_kind = idno_kind_name(doc.kind);
+		if (seal(db, doc.norm, mask_id(a, doc.norm), &pr->id, e))
+			return -1;
+		pr->has_id = 1;
+	} else if (in->id_kind) {
+		return err_invalid(e, "json.required", "id_no",
+		                   "'id_kind' was given without 'id_no'");
+	}
+	if (in->phone && *in->phone) {
+		char norm[32];
+		enum phone_kind pk;
+		if (phone_parse(in->phone, "phone", norm, &pk, e) ||
+		    seal(db, norm, mask_phone(a, norm), &pr->phone, e))
+			return -1;
+		pr->has_phone = 1;
+	}
+	pinyin_of_name(a, in->name, &pr->pinyin, &pr->initials);
+	return 0;
+}
+
+/* the household a person may join: it exists and is not dissolved */
+static int household_get(struct db *db, const char *id, const char **region, const char **place_id,
+                         const char **head_id, struct err *e)
+{
+	struct db_stmt *st =
+	    db_query(db, e, "SELECT region, place_id, head_id, status FROM households WHERE id = ?",
+	             DB_T(id));
+	if (!st)
+		return -1;
+	int rc = db_step(st, e);
+	if (rc < 0)
+		return -1;
+	if (rc == 0)
+		return err_invalid(e, "people.household_not_found", "household_id",
+		                   "no household '%s'", id);
+	*region = db_text(st, 0);
+	*place_id = db_text(st, 1);
+	*head_id = db_text(st, 2);
+	int dissolved = !strcmp(db_text(st, 3), "dissolved");
+	db_done(st);
+	if (dissolved)
+		return err_conflict(e, "people.household_dissolved", "household_id",
+		                    "the household is dissolved");
+	return 0;
+}
+
+/* 409 if hash is already someone else's (the unique index would say so less clearly) */
+static int unique_id(struct db *db, const char *hash, const char *self, struct err *e)
+{
+	const char *other = NULL;
+	int rc = db_get_text(db, e, &other, "SELECT id FROM persons WHERE id_hash = ?",
+	                     DB_ARGS(DB_T(hash)));
+	if (rc < 0)
+		return -1;
+	if (rc == 1 && (!self || strcmp(other, self)))
+		return err_conflict(e, "people.duplicate_id", "id_no",
+		                    "a person with this identity number is already registered");
+	return 0;
+}
+
+/* replace a person's search grams with those of name */
+static int grams_set(struct db *db, const char *person_id, const char *name, struct err *e)
+{
+	const char **grams;
+	size_t n = name_grams(db_arena(db), name, &grams);
+	if (db_exec(db, e, "DELETE FROM person_grams WHERE person_id = ?", DB_T(person_id)) < 0)
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		if (db_exec(db, e, "INSERT INTO person_grams (gram, person_id) VALUES (?, ?)",
+		            DB_T(grams[i]), DB_T(person_id)) < 0)
+			return -1;
+	return 0;
+}
+
+int people_person_create(struct db *db, const struct actor *who, const struct person_in *in,
+                         const char *today, const char **id_out, struct err *e)
+{
+	struct person_row pr;
+	const char *region, *place_id, *head_id;
+	if (person_check(db, in, today, &pr, e) ||
+	    household_get(db, in->household_id, &region, &place_id, &head_id, e))
+		return -1;
+	if (pr.has_id && unique_id(db, pr.id.hash, NULL, e))
+		return -1;
+	if (!strcmp(pr.relation, "head") && head_id)
+		return err_conflict(e, "people.head_exists", "relation",
+		                    "the household already has a head; change theirs first");
+	char id[ID_LEN + 1], now[32];
+	id_new(id);
+	time_iso(time_now_ms(), now);
+	if (db_exec(
+	        db, e,
+	        "INSERT INTO persons (id, region, household_id, place_id, name, name_pinyin, "
+	        "name_initials, relation, status, id_kind, id_enc, id_hash, id_masked, "
+	        "birth_date, sex, phone_enc, phone_hash, phone_masked, ethnicity, note, "
+	        "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+	        "?, ?, ?, ?, ?, ?)",
+	        DB_T(id), DB_T(region), DB_T(in->household_id), DB_T(place_id), DB_T(pr.name),
+	        DB_T(pr.pinyin), DB_T(pr.initials), DB_T(pr.relation), DB_T(pr.status),
+	        DB_T(pr.id_kind), DB_T(pr.id.enc), DB_T(pr.id.hash), DB_T(pr.id.masked),
+	        DB_T(pr.birth), DB_T(pr.sex), DB_T(pr.phone.enc), DB_T(pr.phone.hash),
+	        DB_T(pr.phone.masked), DB_T(in->ethnicity), DB_T(in->note ? in->note : ""),
+	        DB_T(now), DB_T(now)) < 0)
+		return -1;
+	if (!strcmp(pr.relation, "head") &&
+	    db_exec(db, e, "UPDATE households SET head_id = ?, updated_at = ? WHERE id = ?",
+	            DB_T(id), DB_T(now), DB_T(in->household_id)) < 0)
+		return -1;
+	if (grams_set(db, id, pr.name, e))
+		return -1;
+	struct jdoc doc;
+	struct jw *wp = jdoc_open(&doc, db_arena(db));
+	jw_kstr(wp, "household_id", in->household_id);
+	jw_kstr(wp, "name", mask_name(db_arena(db), pr.name));
+	jw_kstr(wp, "relation", pr.relation);
+	jw_kstr(wp, "status", pr.status);
+	jw_kstr(wp, "id_no", pr.id.masked);
+	jw_kstr(wp, "phone", pr.phone.masked);
+	if (audit_write(db, who, region, "persons", id, "create", jdoc_close(&doc), e))
+		return -1;
+	int64_t changed;
+	if (people_derive_tags(db, in->household_id, NULL, today, &changed, e))
+		return -1;
+	if (id_out)
+		*id_out = arena_strdup(db_arena(db), id);
+	return 0;
+}
+
+/* ---- organizations ---- */
+
+int people_org_create(struct db *db, const struct actor *who, const struct org_in *in,
+                      const char **id_out, struct err *e)
+{
+	struct place p;
+	if (home_place(db, in->place_id, &p, e) ||
+	    check_enum(in->kind, org_kinds, "people.org_kind", "kind", e) ||
+	    check_enum(in->status, org_states, "people.org_status", "status", e))
+		return -1;
+	struct arena *a = db_arena(db);
+	char uscc[19] = "";
+	if (in->uscc && *in->uscc && uscc_parse(in->uscc, "uscc", uscc, e))
+		return -1;
+	struct sealed ph = { 0 };
+	if (in->phone && *in->phone) {
+		char norm[32];
+		enum phone_kind pk;
+		if (phone_parse(in->phone, "phone", norm, &pk, e) ||
+		    seal(db, norm, mask_phone(a, norm), &ph, e))
+			return -1;
+	}
+	const char *pinyin, *initials;
+	pinyin_of_name(a, in->name, &pinyin, &initials);
+	char id[ID_LEN + 1], now[32];
+	id_new(id);
+	time_iso(time_now_ms(), now);
+	if (uscc[0]) {
+		int64_t n = 0;
+		if (db_get_int(db, e, &n, "SELECT count(*) FROM orgs WHERE uscc = ?",
+		               DB_ARGS(DB_T(uscc))) < 0)
+			return -1;
+		if (n)
+			return err_conflict(e, "people.duplicate_uscc", "uscc",
+			                    "an organization with code %s is already registered",
+			                    uscc);
+	}
+	if (db_exec(
+	        db, e,
+	        "INSERT INTO orgs (id, region, place_id, name, name_pinyin, kind, uscc, address, "
+	        "contact_name, phone_enc, phone_hash, phone_masked, status, note, created_at, "
+	        "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	        DB_T(id), DB_T(p.region), DB_T(p.id), DB_T(in->name), DB_T(pinyin), DB_T(in->kind),
+	        DB_T(uscc[0] ? uscc : NULL), DB_T(in->address ? in->address : ""),
+	        DB_T(in->contact_name ? in->contact_name : ""), DB_T(ph.enc), DB_T(ph.hash),
+	        DB_T(ph.masked), DB_T(in->status ? in->status : "active"),
+	        DB_T(in->note ? in->note : ""), DB_T(now), DB_T(now)) < 0)
+		return -1;
+	struct jdoc doc;
+	struct jw *wp = jdoc_open(&doc, a);
+	jw_kstr(wp, "place_id", p.id);
+	jw_kstr(wp, "name", in->name);
+	jw_kstr(wp, "kind", in->kind);
+	jw_kstr(wp, "uscc", uscc[0] ? uscc : NULL);
+	jw_kstr(wp, "phone", ph.masked);
+	if (audit_write(db, who, p.region, "orgs", id, "create", jdoc_close(&doc), e))
+		return -1;
+	if (id_out)
+		*id_out = arena_strdup(a, id);
+	return 0;
+}
+
+/* ---- tags ---- */
+
+int people_tag_set(struct db *db, const struct actor *who, const char *entity, const char *row_id,
+                   const char *tag_id, const char *source, const char *as_of, struct err *e)
+{
+	int person = !strcmp(entity, "persons");
+	const char *applies = NULL;
+	if (db_get_text(db, e, &applies, "SELECT applies_to FROM tags WHERE id = ?",
+	                DB_ARGS(DB_T(tag_id))) < 0)
+		return -1;
+	if (!applies)
+		return err_invalid(e, "people.tag_not_found", "tag_id", "no tag '%s'", tag_id);
+	if (strcmp(applies, person ? "person" : "household"))
+		return err_invalid(e, "people.tag_applies", "tag_id", "tag '%s' is for a %s",
+		                   tag_id, applies);
+	const char *region = NULL;
+	if (db_get_text(db, e, &region,
+	                person ? "SELECT region FROM persons WHERE id = ?"
+	                       : "SELECT region FROM households WHERE id = ?",
+	                DB_ARGS(DB_T(row_id))) < 0)
+		return -1;
+	if (!region)
+		return err_notfound(
+		    e, person ? "people.person_not_found" : "people.household_not_found",
+		    "no such %s", person ? "person" : "household");
+	char now[32];
+	time_iso(time_now_ms(), now);
+	int64_t n = db_exec(
+	    db, e,
+	    person ? "INSERT INTO person_tags (person_id, tag_id, source, as_of, created_by, "
+	             "created_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (person_id, tag_id) DO "
+	             "UPDATE SET source = excluded.source, as_of = excluded.as_of"
+	           : "INSERT INTO household_tags (household_id, tag_id, source, as_of, created_by, "
+	             "created_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (household_id, tag_id) DO "
+	             "UPDATE SET source = excluded.source, as_of = excluded.as_of",
+	    DB_T(row_id), DB_T(tag_id), DB_T(source), DB_T(as_of), DB_T(who->id), DB_T(now));
+	if (n < 0)
+		return -1;
+	struct jdoc doc;
+	struct jw *wp = jdoc_open(&doc, db_arena(db));
+	jw_kstr(wp, "tag_id", tag_id);
+	jw_kstr(wp, "source", source);
+	jw_kstr(wp, "as_of", as_of);
+	return audit_write(db, who, region, entity, row_id, "tag", jdoc_close(&doc), e);
+}
+
+/* the rule tags of one person now, and the ones stored: add and remove the difference */
+static int derive_one(struct db *db, const char *person_id, const struct person_facts *f,
+                      const char *today, int64_t *changed, struct err *e)
+{
+	const char *want[8];
+	size_t n = tag_rules_person(f, today, want, 8);
+	char now[32];
+	time_iso(time_now_ms(), now);
+	struct db_stmt *st = db_query(db, e,
+	                              "SELECT pt.tag_id FROM person_tags pt JOIN tags t ON "
+	                              "t.id = pt.tag_id WHERE pt.person_id = ? AND "
+	                              "t.rule IS NOT NULL AND pt.source = 'rule'",
+	                              DB_T(person_id));
+	if (!st)
+		return -1;
+	const char *have[16];
+	size_t nh = 0;
+	int rc;
+	while ((rc = db_step(st, e)) == 1)
+		if (nh < 16)
+			have[nh++] = db_text(st, 0);
+	if (rc < 0)
+		return -1;
+	for (size_t i = 0; i < nh; i++) {
+		int keep = 0;
+		for (size_t k = 0; k < n; k++)
+			keep |= !strcmp(have[i], want[k]);
+		if (!keep) {
+			if (db_exec(db, e,
+			            "DELETE FROM person_tags WHERE person_id = ? AND tag_id = ?",
+			            DB_T(person_id), DB_T(have[i])) < 0)
+				return -1;
+			(*changed)++;
+		}
+	}
+	for (size_t k = 0; k < n; k++) {
+		int there = 0;
+		for (size_t i = 0; i < nh; i++)
+			there |= !strcmp(have[i], want[k]);
+		if (there)
+			continue;
+		/* a tag set by hand or by an import stays theirs; the rule only adds its own */
+		int64_t added =
+		    db_exec(db, e,
+		            "INSERT INTO person_tags (person_id, tag_id, source, as_of, "
+		            "created_at) VALUES (?, ?, 'rule', ?, ?) ON CONFLICT "
+		            "(person_id, tag_id) DO NOTHING",
+		            DB_T(person_id), DB_T(want[k]), DB_T(today), DB_T(now));
+		if (added < 0)
+			return -1;
+		*changed += added;
+	}
+	return 0;
+}
+
+int people_derive_tags(struct db *db, const char *household_id, const char *path, const char *today,
+                       int64_t *changed, struct err *e)
+{
+	*changed = 0;
+	/* every person with the counts of their household: present, and not gone */
+	static const char cols[] =
+	    "SELECT x.id, x.birth_date, x.status, "
+	    "(SELECT count(*) FROM persons y WHERE y.household_id = x.household_id AND "
+	    "y.status = 'present'), "
+	    "(SELECT count(*) FROM persons y WHERE y.household_id = x.household_id AND "
+	    "y.status IN ('present', 'away')) FROM persons x ";
+	struct db_stmt *st;
+	struct arena *a = db_arena(db);
+	if (household_id)
+		st = db_query(db, e, arena_printf(a, "%sWHERE x.household_id = ?", cols),
+		              DB_T(household_id));
+	else if (path)
+		st = db_query(db, e,
+		              arena_printf(a,
+		                           "%sJOIN places p ON p.id = x.place_id WHERE p.path >= ? "
+		                           "AND p.path < ?",
+		                           cols),
+		              DB_T(path), DB_T(arena_printf(a, "%s~", path)));
+	else
+		st = db_query(db, e, arena_printf(a, "%s", cols), DB_NOARGS);
+	if (!st)
+		return -1;
+	/* read them all first: the statement must not be open while we write */
+	struct row {
+		const char *id;
+		struct person_facts f;
+	} *rows = NULL;
+	size_t n = 0, cap = 0;
+	int rc;
+	while ((rc = db_step(st, e)) == 1) {
+		if (n == cap) {
+			size_t ncap = cap ? cap * 2 : 64;
+			struct row *grown = arena_alloc(a, ncap * sizeof(*grown));
+			if (n)
+				memcpy(grown, rows, n * sizeof(*rows));
+			rows = grown;
+			cap = ncap;
+		}
+		rows[n].id = db_text(st, 0);
+		rows[n].f.birth = db_text(st, 1);
+		rows[n].f.status = db_text(st, 2);
+		rows[n].f.household_present = (int)db_int(st, 3);
+		rows[n].f.household_size = (int)db_int(st, 4);
+		n++;
+	}
+	if (rc < 0)
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		if (derive_one(db, rows[i].id, &rows[i].f, today, changed, e))
+			return -1;
+	return 0;
+}
+
+/* ---- changing a person ---- */
+
+enum {
+	PF_HOUSEHOLD = 1 << 0,
+	PF_NAME = 1 << 1,
+	PF_RELATION = 1 << 2,
+	PF_STATUS = 1 << 3,
+	PF_ID_KIND = 1 << 4,
+	PF_ID_NO = 1 << 5,
+	PF_BIRTH = 1 << 6,
+	PF_SEX = 1 << 7,
+	PF_PHONE = 1 << 8,
+	PF_ETHNICITY = 1 << 9,
+	PF_NOTE = 1 << 10,
+};
+
+struct person_now {
+	const char *region, *household_id, *name, *relation, *status, *id_enc, *birth, *sex,
+	    *head_id;
+	int64_t version;
+};
+
+static int person_now(struct db *db, const char *id, struct person_now *p, struct err *e)
+{
+	struct db_stmt *st = db_query(db, e,
+	                              "SELECT x.region, x.household_id, x.name, x.relation, "
+	                              "x.status, x.id_enc, x.birth_date, x.sex, x.version, "
+	                              "h.head_id FROM persons x JOIN households h ON "
+	                              "h.id = x.household_id WHERE x.id = ?",
+	                              DB_T(id));
+	if (!st)
+		return -1;
+	int rc = db_step(st, e);
+	if (rc <= 0)
+		return rc < 0 ? -1 : err_notfound(e, "people.person_not_found", "no such person");
+	p->region = db_text(st, 0);
+	p->household_id = db_text(st, 1);
+	p->name = db_text(st, 2);
+	p->relation = db_text(st, 3);
+	p->status = db_text(st, 4);
+	p->id_enc = db_text(st, 5);
+	p->birth = db_text(st, 6);
+	p->sex = db_text(st, 7);
+	p->version = db_int(st, 8);
+	p->head_id = db_text(st, 9);
+	db_done(st);
+	return 0;
+}
+
+int people_person_update(struct db *db, const struct actor *who, const char *id,
+                         const struct person_in *in, uint64_t seen, int if_match, const char *today,
+                         struct err *e)
+{
+	struct arena *a = db_arena(db);
+	struct person_now now_row;
+	if (person_now(db, id, &now_row, e))
+		return -1;
+	/* check the merged person, so that a birth date is checked against the ID number kept */
+	struct person_in m = *in;
+	m.name = (seen & PF_NAME) ? in->name : now_row.name;
+	m.relation = (seen & PF_RELATION) ? in->relation : now_row.relation;
+	m.status = (seen & PF_STATUS) ? in->status : now_row.status;
+	if (!(seen & PF_ID_NO)) {
+		m.id_kind = NULL;
+		m.id_no = NULL;
+		if (now_row.id_enc && (seen & (PF_BIRTH | PF_SEX))) {
+			struct err ignore;
+			m.id_no = crypt_open(a, now_row.id_enc, &ignore); /* checked, not shown */
+		}
+	}
+	m.birth_date = (seen & PF_BIRTH) ? in->birth_date : m.id_no ? NULL : now_row.birth;
+	m.sex = (seen & PF_SEX) ? in->sex : m.id_no ? NULL : now_row.sex;
+	m.phone = (seen & PF_PHONE) ? in->phone : NULL;
+	struct person_row pr;
+	if (person_check(db, &m, today, &pr, e))
+		return -1;
+	int id_changes = (seen & PF_ID_NO) != 0;
+	if (id_changes && pr.has_id && unique_id(db, pr.id.hash, id, e))
+		return -1;
+	if ((seen & PF_RELATION) && !strcmp(pr.relation, "head") && now_row.head_id &&
+	    strcmp(now_row.head_id, id))
+		return err_conflict(e, "people.head_exists", "relation",
+		                    "the household already has a head; change theirs first");
+	char now[32];
+	time_iso(time_now_ms(), now);
+	int64_t n = db_exec(
+	    db, e,
+	    "UPDATE persons SET name = ?, name_pinyin = ?, name_initials = ?, relation = ?, "
+	    "status = ?, id_kind = CASE WHEN ? = 1 THEN ? ELSE id_kind END, "
+	    "id_enc = CASE WHEN ? = 1 THEN ? ELSE id_enc END, "
+	    "id_hash = CASE WHEN ? = 1 THEN ? ELSE id_hash END, "
+	    "id_masked = CASE WHEN ? = 1 THEN ? ELSE id_masked END, birth_date = ?, sex = ?, "
+	    "phone_enc = CASE WHEN ? = 1 THEN ? ELSE phone_enc END, "
+	    "phone_hash = CASE WHEN ? = 1 THEN ? ELSE phone_hash END, "
+	    "phone_masked = CASE WHEN ? = 1 THEN ? ELSE phone_masked END, "
+	    "ethnicity = CASE WHEN ? = 1 THEN ? ELSE ethnicity END, "
+	    "note = CASE WHEN ? = 1 THEN ? ELSE note END, updated_at = ?, version = version + 1 "
+	    "WHERE id = ? AND (? = 0 OR version = ?)",
+	    DB_T(pr.name), DB_T(pr.pinyin), DB_T(pr.initials), DB_T(pr.relation), DB_T(pr.status),
+	    DB_I(id_changes), DB_T(pr.id_kind), DB_I(id_changes), DB_T(pr.id.enc), DB_I(id_changes),
+	    DB_T(pr.id.hash), DB_I(id_changes), DB_T(pr.id.masked), DB_T(pr.birth), DB_T(pr.sex),
+	    DB_I((seen & PF_PHONE) != 0), DB_T(pr.phone.enc), DB_I((seen & PF_PHONE) != 0),
+	    DB_T(pr.phone.hash), DB_I((seen & PF_PHONE) != 0), DB_T(pr.phone.masked),
+	    DB_I((seen & PF_ETHNICITY) != 0), DB_T(in->ethnicity), DB_I((seen & PF_NOTE) != 0),
+	    DB_T(in->note ? in->note : ""), DB_T(now), DB_T(id), DB_I(if_match),
+	    DB_I(now_row.version));
+	if (n != 1)
+		return n < 0 ? -1
+		             : err_set(e, 412, "http.precondition_failed", NULL,
+		                       "the person changed meanwhile; reload and try again");
+	if ((seen & PF_RELATION) && !strcmp(pr.relation, "head") &&
+	    db_exec(db, e, "UPDATE households SET head_id = ?, updated_at = ? WHERE id = ?",
+	            DB_T(id), DB_T(now), DB_T(now_row.household_id)) < 0)
+		return -1;
+	if ((seen & PF_RELATION) && strcmp(pr.relation, "head") && now_row.head_id &&
+	    !strcmp(now_row.head_id, id) &&
+	    db_exec(db, e, "UPDATE households SET head_id = NULL, updated_at = ? WHERE id = ?",
+	            DB_T(now), DB_T(now_row.household_id)) < 0)
+		return -1;
+	if ((seen & PF_NAME) && grams_set(db, id, pr.name, e))
+		return -1;
+	if ((seen & PF_STATUS) && strcmp(now_row.status, pr.status)) {
+		char mid[ID_LEN + 1];
+		id_new(mid);
+		if (db_exec(
+		        db, e,
+		        "INSERT INTO person_moves (id, region, person_id, on_date, from_status, "
+		        "to_status, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+		        DB_T(mid), DB_T(now_row.region), DB_T(id), DB_T(today),
+		        DB_T(now_row.status), DB_T(pr.status), DB_T(who->id), DB_T(now)) < 0)
+			return -1;
+	}
+	struct jdoc doc;
+	struct jw *wp = jdoc_open(&doc, a);
+	if (seen & PF_NAME)
+		jw_kstr(wp, "name", mask_name(a, pr.name));
+	if (seen & PF_RELATION)
+		jw_kstr(wp, "relation", pr.relation);
+	if (seen & PF_STATUS)
+		jw_kstr(wp, "status", pr.status);
+	if (id_changes)
+		jw_kstr(wp, "id_no", pr.id.masked);
+	if (seen & PF_BIRTH)
+		jw_kstr(wp, "birth_date", pr.birth);
+	if (seen & PF_SEX)
+		jw_kstr(wp, "sex", pr.sex);
+	if (seen & PF_PHONE)
+		jw_kstr(wp, "phone", pr.phone.masked);
+	if (seen & PF_ETHNICITY)
+		jw_kstr(wp, "ethnicity", in->ethnicity);
+	if (audit_write(db, who, now_row.region, "persons", id, "update", jdoc_close(&doc), e))
+		return -1;
+	int64_t changed;
+	return people_derive_tags(db, now_row.household_id, NULL, today, &changed, e);
+}
+
+int people_person_move(struct db *db, const struct actor *who, const char *id,
+                       const char *household_id, const char *status, const char *on_date,
+                       const char *reason, const char *today, struct err *e)
+{
+	struct person_now p;
+	if (person_now(db, id, &p, e))
+		return -1;
+	const char *region = p.region, *place_id = NULL, *head_id = NULL;
+	int moves = household_id && strcmp(household_id, p.household_id);
+	if (moves && household_get(db, household_id, &region, &place_id, &head_id, e))
+		return -1;
+	if (!moves && (!status || !strcmp(status, p.status)))
+		return err_invalid(e, "people.move_nothing",
+		                   household_id ? "household_id" : "status",
+		                   "the person is already there and so");
+	char now[32], mid[ID_LEN + 1];
+	time_iso(time_now_ms(), now);
+	id_new(mid);
+	if (moves) {
+		/* the head who leaves leaves the household without one; the new one joins as other
+		 */
+		if (p.head_id && !strcmp(p.head_id, id) &&
+		    db_exec(db, e,
+		            "UPDATE households SET head_id = NULL, updated_at = ? WHERE id = ?",
+		            DB_T(now), DB_T(p.household_id)) < 0)
+			return -1;
+		if (db_exec(
+		        db, e,
+		        "UPDATE persons SET household_id = ?, place_id = ?, region = ?, "
+		        "relation = CASE WHEN relation = 'head' THEN 'other' ELSE relation END, "
+		        "updated_at = ?, version = version + 1 WHERE id = ?",
+		        DB_T(household_id), DB_T(place_id), DB_T(region), DB_T(now), DB_T(id)) < 0)
+			return -1;
+	}
+	if (status &&
+	    db_exec(db, e,
+	            "UPDATE persons SET status = ?, updated_at = ?, version = version + 1 "
+	            "WHERE id = ?",
+	            DB_T(status), DB_T(now), DB_T(id)) < 0)
+		return -1;
+	if (db_exec(db, e,
+	            "INSERT INTO person_moves (id, region, person_id, on_date, from_household_id, "
+	            "to_household_id, from_status, to_status, reason, created_by, created_at) "
+	            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	            DB_T(mid), DB_T(region), DB_T(id), DB_T(on_date), DB_T(p.household_id),
+	            DB_T(moves ? household_id : p.household_id), DB_T(p.status),
+	            DB_T(status ? status : p.status), DB_T(reason), DB_T(who->id), DB_T(now)) < 0)
+		return -1;
+	struct jdoc doc;
+	struct jw *wp = jdoc_open(&doc, db_arena(db));
+	jw_kstr(wp, "from_household_id", p.household_id);
+	if (moves)
+		jw_kstr(wp, "to_household_id", household_id);
+	if (status)
+		jw_kstr(wp, "status", status);
+	jw_kstr(wp, "on_date", on_date);
+	if (audit_write(db, who, region, "persons", id, "move", jdoc_close(&doc), e))
+		return -1;
+	int64_t changed;
+	if (people_derive_tags(db, p.household_id, NULL, today, &changed, e))
+		return -1;
+	return moves ? people_derive_tags(db, household_id, NULL, today, &changed, e) : 0;
+}
+
+/* ---- changing a household ---- */
+
+int people_household_update(struct db *db, const struct actor *who, const char *id,
+                            const struct household_in *in, uint64_t seen, int if_match,
+                            struct err *e)
+{
+	enum {
+		HF_ADDRESS = 2,
+		HF_KIND = 4,
+		HF_HUKOU = 8,
+		HF_NOTE = 16,
+		HF_STATUS = 32,
+		HF_HEAD = 64
+	};
+	struct db_stmt *st =
+	    db_query(db, e, "SELECT region, version FROM households WHERE id = ?", DB_T(id));
+	if (!st)
+		return -1;
+	int rc = db_step(st, e);
+	if (rc <= 0)
+		return rc < 0 ? -1
+		              : err_notfound(e, "people.household_not_found", "no such household");
+	const char *region = db_text(st, 0);
+	int64_t version = db_int(st, 1);
+	db_done(st);
+	if (check_enum((seen & HF_KIND) ? in->kind : NULL, household_kinds, "people.household_kind",
+	               "kind", e) ||
+	    check_enum((seen & HF_STATUS) ? in->status : NULL, household_states,
+	               "people.household_status", "status", e))
+		return -1;
+	if ((seen & HF_HEAD) && in->head_id) {
+		const char *hh = NULL;
+		if (db_get_text(db, e, &hh, "SELECT household_id FROM persons WHERE id = ?",
+		                DB_ARGS(DB_T(in->head_id))) < 0)
+			return -1;
+		if (!hh || strcmp(hh, id))
+			return err_invalid(e, "people.head_not_member", "head_id",
+			                   "the head must be a member of the household");
+	}
+	if ((seen & HF_STATUS) && !strcmp(in->status, "dissolved")) {
+		int64_t members = 0;
+		if (db_get_int(db, e, &members,
+		               "SELECT count(*) FROM persons WHERE household_id = ? AND status IN "
+		               "('present', 'away')",
+		               DB_ARGS(DB_T(id))) < 0)
+			return -1;
+		if (members)
+			return err_conflict(
+			    e, "people.household_has_members", "status",
+			    "%lld people still live in the household; move them first",
+			    (long long)members);
+	}
+	char now[32];
+	time_iso(time_now_ms(), now);
+	int64_t n =
+	    db_exec(db, e,
+	            "UPDATE households SET address = CASE WHEN ? = 1 THEN ? ELSE address END, "
+	            "kind = CASE WHEN ? = 1 THEN ? ELSE kind END, "
+	            "hukou_no = CASE WHEN ? = 1 THEN ? ELSE hukou_no END, "
+	            "note = CASE WHEN ? = 1 THEN ? ELSE note END, "
+	            "status = CASE WHEN ? = 1 THEN ? ELSE status END, "
+	            "head_id = CASE WHEN ? = 1 THEN ? ELSE head_id END, updated_at = ?, "
+	            "version = version + 1 WHERE id = ? AND (? = 0 OR version = ?)",
+	            DB_I((seen & HF_ADDRESS) != 0), DB_T(in->address ? in->address : ""),
+	            DB_I((seen & HF_KIND) != 0), DB_T(in->kind), DB_I((seen & HF_HUKOU) != 0),
+	            DB_T(in->hukou_no), DB_I((seen & HF_NOTE) != 0), DB_T(in->note ? in->note : ""),
+	            DB_I((seen & HF_STATUS) != 0), DB_T(in->status), DB_I((seen & HF_HEAD) != 0),
+	            DB_T(in->head_id), DB_T(now), DB_T(id), DB_I(if_match), DB_I(version));
+	if (n != 1)
+		return n < 0 ? -1
+		             : err_set(e, 412, "http.precondition_failed", NULL,
+		                       "the household changed meanwhile; reload and try again");
+	/* the new head's relation says so; the old head's becomes "other" */
+	if ((seen & HF_HEAD) && in->head_id &&
+	    (db_exec(db, e,
+	             "UPDATE persons SET relation = 'other', updated_at = ? WHERE household_id = ? "
+	             "AND relation = 'head' AND id <> ?",
+	             DB_T(now), DB_T(id), DB_T(in->head_id)) < 0 ||
+	     db_exec(db, e, "UPDATE persons SET relation = 'head', updated_at = ? WHERE id = ?",
+	             DB_T(now), DB_T(in->head_id)) < 0))
+		return -1;
+	struct jdoc doc;
+	struct jw *wp = jdoc_open(&doc, db_arena(db));
+	if (seen & HF_ADDRESS)
+		jw_kstr(wp, "address", in->address);
+	if (seen & HF_KIND)
+		jw_kstr(wp, "kind", in->kind);
+	if (seen & HF_HUKOU)
+		jw_kstr(wp, "hukou_no", in->hukou_no);
+	if (seen & HF_STATUS)
+		jw_kstr(wp, "status", in->status);
+	if (seen & HF_HEAD)
+		jw_kstr(wp, "head_id", in->head_id);
+	return audit_write(db, who, region, "households", id, "update", jdoc_close(&doc), e);
+}

@@ -1,0 +1,86 @@
+/*
+ * people.h - households, persons and organizations (一标三实), their tags, search, and
+ * the protection of their personal data. The pure rules are in rules.h.
+ *
+ * Identity numbers and phones are sealed with the key file, found by keyed hash, and
+ * shown masked; a full value is given only to people.reveal, and every such view is an
+ * audit row naming who saw whose data. A row's scope is its place: persons live at their
+ * household's place, and every list, count and search is inside the caller's grants.
+ */
+#ifndef CUNWU_PEOPLE_H
+#define CUNWU_PEOPLE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/audit.h"
+#include "core/cli.h"
+#include "core/db.h"
+#include "core/err.h"
+#include "core/http.h"
+#include "rules.h"
+
+/* A household as the API takes it (create; a PATCH sets only what it sends). */
+struct household_in {
+	const char *place_id, *address, *kind, *hukou_no, *note, *status, *head_id;
+};
+
+/* A person as the API takes it. id_no and phone are the plain values from the user. */
+struct person_in {
+	const char *household_id, *name, *relation, *status, *id_kind, *id_no, *birth_date, *sex,
+	    *phone, *ethnicity, *note;
+};
+
+/* An organization as the API takes it. */
+struct org_in {
+	const char *place_id, *name, *kind, *uscc, *address, *contact_name, *phone, *status, *note;
+};
+
+/* Create; *id gets the new row's id (in the db's arena). Audited; tags derived. */
+int people_household_create(struct db *db, const struct actor *who, const struct household_in *in,
+                            const char **id, struct err *e);
+int people_person_create(struct db *db, const struct actor *who, const struct person_in *in,
+                         const char *today, const char **id, struct err *e);
+int people_org_create(struct db *db, const struct actor *who, const struct org_in *in,
+                      const char **id, struct err *e);
+/*
+ * Change the fields of person id that `seen` marks (bits in the order of struct person_in:
+ * household_id, name, relation, status, id_kind, id_no, birth_date, sex, phone, ethnicity,
+ * note; household_id is refused: moves go through people_person_move). With if_match the
+ * row must still be at the version req_if_match checked. Audited; tags re-derived.
+ */
+int people_person_update(struct db *db, const struct actor *who, const char *id,
+                         const struct person_in *in, uint64_t seen, int if_match, const char *today,
+                         struct err *e);
+/* Move a person to another household and/or change their status on a date, with history. */
+int people_person_move(struct db *db, const struct actor *who, const char *id,
+                       const char *household_id, const char *status, const char *on_date,
+                       const char *reason, const char *today, struct err *e);
+/* Set a tag on a person or household by hand (or by an import: source names it). */
+int people_tag_set(struct db *db, const struct actor *who, const char *entity, const char *row_id,
+                   const char *tag_id, const char *source, const char *as_of, struct err *e);
+/*
+ * Re-derive the rule tags (rules.h tag_rules_person) of the persons of one household
+ * (household_id) or of every person under a place path (path, NULL: everyone), on today.
+ * *changed gets the number of tags added or removed.
+ */
+int people_derive_tags(struct db *db, const char *household_id, const char *path, const char *today,
+                       int64_t *changed, struct err *e);
+
+/* Today's civil date in Asia/Shanghai ("YYYY-MM-DD"): ages and tags are local. */
+void people_today(char out[11]);
+
+/* Change the fields of household id that `seen` marks (bits in the order of struct
+ * household_in; place_id is refused). Audited. */
+int people_household_update(struct db *db, const struct actor *who, const char *id,
+                            const struct household_in *in, uint64_t seen, int if_match,
+                            struct err *e);
+
+/* The job kinds of people (the daily derivation of rule tags). */
+void people_jobs_register(void);
+
+extern const struct route_table people_routes;
+extern const struct command_table people_commands;
+void people_register(void);
+
+#endif
