@@ -67,6 +67,18 @@ int people_tag_set(struct db *db, const struct actor *who, const char *entity, c
 int people_derive_tags(struct db *db, const char *household_id, const char *path, const char *today,
                        int64_t *changed, struct err *e);
 
+/* Demo data: `households` households at place_id, addresses from address_fmt ("%d号"). */
+struct people_demo_place {
+	const char *place_id;
+	int households;
+	const char *address_fmt;
+};
+/* Fill the places with synthetic households and people (deterministic for a seed); the
+ * caller holds the write transaction. *persons gets the number of people made. */
+int people_demo(struct db *db, const struct actor *who, struct arena *a,
+                const struct people_demo_place *places, size_t n, uint64_t seed, int64_t *persons,
+                struct err *e);
+
 /* Today's civil date in Asia/Shanghai ("YYYY-MM-DD"): ages and tags are local. */
 void people_today(char out[11]);
 

@@ -15,11 +15,14 @@
 #include "accounts/accounts.h"
 #include "core/auth.h"
 #include "core/config.h"
+#include "core/crypt.h"
+#include "people/people.h"
 #include "places/places.h"
 #include "core/banned.h"
 
-#define DEMO_TOWN "140406101"
-#define TOWN_ID   "140406101000"
+#define DEMO_TOWN   "140406101"
+#define DEMO_COUNTY "140406"
+#define TOWN_ID     "140406101000"
 
 static uint32_t demo_rng = 20261129;
 
@@ -78,11 +81,47 @@ static void remove_demo(struct cli *c, const char *path)
 		fprintf(stderr, "warning: could not remove %s\n", m);
 }
 
+/*
+ * The people of every village loaded: about 20,000 in the town (380 households a village,
+ * give or take a third), about 500,000 with --scale county.
+ */
+static int demo_people(struct cli *c, const struct nbs_row *rows, size_t n, int county,
+                       int64_t *persons, struct err *e)
+{
+	size_t villages = 0;
+	for (size_t i = 0; i < n; i++)
+		villages += rows[i].level == 4;
+	if (!villages)
+		return 0;
+	if (!crypt_loaded() && crypt_load(system_key_path(&c->arena, c->db_url), e))
+		return -1;
+	struct people_demo_place *pl = arena_alloc(&c->arena, villages * sizeof(*pl));
+	int per = county ? (int)(500000 / 29 * 10 / (int64_t)villages) : 380;
+	uint64_t s = 20261129;
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (rows[i].level != 4)
+			continue;
+		s = s * 6364136223846793005ull + 1442695040888963407ull;
+		pl[k].place_id = rows[i].code;
+		pl[k].households = per * 2 / 3 + (int)((s >> 33) % (uint64_t)(per * 2 / 3 + 1));
+		pl[k].address_fmt = arena_printf(&c->arena, "%s%%d号",
+		                                 places_short_name(&c->arena, rows[i].name, NULL));
+		k++;
+	}
+	return people_demo(c->db, &c->actor, &c->arena, pl, k, 1404061, persons, e);
+}
+
 int system_demo(struct cli *c, struct err *e)
 {
 	int force = cli_flag(c, "--force");
+	const char *scale = cli_opt(c, "--scale");
 	if (cli_end(c, e))
 		return -1;
+	if (scale && strcmp(scale, "town") && strcmp(scale, "county"))
+		return err_invalid(e, "demo.scale", "scale", "--scale is town or county, not '%s'",
+		                   scale);
+	int county = scale && !strcmp(scale, "county");
 	if (!strcmp(config_source("db"), "default"))
 		c->db_url = "demo.db";
 	int pg = !strncmp(c->db_url, "postgres", 8);
@@ -112,7 +151,8 @@ int system_demo(struct cli *c, struct err *e)
 	const char *text = places_nbs_shanxi(&len);
 	struct nbs_row *rows;
 	int64_t added;
-	if (places_nbs_parse(&c->arena, text, len, DEMO_TOWN, &rows, &n, e))
+	/* the county: every town of Lucheng and its villages, people in all of them */
+	if (places_nbs_parse(&c->arena, text, len, county ? DEMO_COUNTY : DEMO_TOWN, &rows, &n, e))
 		return -1;
 
 	char admin_pw[17], sec_pw[17], aud_pw[17];
@@ -130,7 +170,7 @@ int system_demo(struct cli *c, struct err *e)
 	/* villages: a liaison cadre for every six, a secretary and a grid worker in each */
 	int village = 0, liaison = 0;
 	for (size_t i = 0; !rc && i < n; i++) {
-		if (rows[i].level != 4)
+		if (rows[i].level != 4 || strncmp(rows[i].code, DEMO_TOWN, 9))
 			continue;
 		const char *code = rows[i].code, *suffix = code + 9;
 		if (village % 6 == 0) {
@@ -150,11 +190,14 @@ int system_demo(struct cli *c, struct err *e)
 			              person_name(&c->arena), code, "grid_worker", NULL, e);
 		village++;
 	}
+	int64_t persons = 0;
+	if (!rc)
+		rc = demo_people(c, rows, n, county, &persons, e);
 	if (cli_commit(c, rc ? -1 : 0, e))
 		return -1;
-	printf("demo: %s — 微子镇 (%s) with %d villages, %lld places, accounts for every "
-	       "village\n\n",
-	       c->db_url, TOWN_ID, village, (long long)added);
+	printf("demo: %s — 微子镇 (%s) with %d villages, %lld places, %lld people, accounts for "
+	       "every village\n\n",
+	       c->db_url, TOWN_ID, village, (long long)added, (long long)persons);
 	printf("  administrator  admin     %s\n", admin_pw);
 	printf("  security       security  %s\n", sec_pw);
 	printf("  auditor        auditor   %s\n\n", aud_pw);
