@@ -245,8 +245,13 @@ static int looks_like_number(const char *s, size_t min)
 
 /* narrow q by the search text: an identity number or a phone exactly, pinyin initials, or
  * characters of the name through the gram index */
+/* the name search starts from the gram index: SQLite joins in the order written after
+ * CROSS JOIN, PostgreSQL plans it freely */
+#define PERSON_FROM_GRAM "person_grams g CROSS JOIN persons x JOIN places p ON p.id = x.place_id"
+#define PERSON_FROM_TAG  "person_tags t CROSS JOIN persons x JOIN places p ON p.id = x.place_id"
+
 static int search_text(struct req *r, struct query *q, const char *text, const char *today,
-                       struct err *e)
+                       const char **from, struct err *e)
 {
 	struct arena *a = &r->arena;
 	size_t len = strlen(text);
@@ -276,42 +281,40 @@ static int search_text(struct req *r, struct query *q, const char *text, const c
 		return 0;
 	}
 	if (all_ascii_letters(text)) {
-		char lower[65];
+		/* a prefix as a range, so both backends use the index: "wjg" <= x < "wjh" */
+		char lower[65], upper[65];
 		size_t i = 0;
 		for (; text[i] && i < 64; i++)
-			lower[i] = (char)(text[i] | 0x20);
-		lower[i] = '\0';
-		const char *prefix = arena_printf(a, "%s%%", lower);
-		query_and(q, "(x.name_initials LIKE ? OR x.name_pinyin LIKE ?)", DB_T(prefix));
-		q->args[q->n++] = DB_T(prefix);
+			lower[i] = upper[i] = (char)(text[i] | 0x20);
+		lower[i] = upper[i] = '\0';
+		upper[i - 1]++;
+		query_and(q,
+		          "((x.name_initials >= ? AND x.name_initials < ?) OR "
+		          "(x.name_pinyin >= ? AND x.name_pinyin < ?))",
+		          DB_T(arena_strdup(a, lower)));
+		q->args[q->n++] = DB_T(arena_strdup(a, upper));
+		q->args[q->n++] = DB_T(arena_strdup(a, lower));
+		q->args[q->n++] = DB_T(arena_strdup(a, upper));
 		return 0;
 	}
 	const char **grams;
 	size_t n = name_grams(a, text, &grams);
-	/* the longest grams: one or two characters is one lookup, more intersect pairs */
 	size_t chars = (size_t)utf8_len(text, len);
 	if (n == 0)
 		return err_invalid(e, "people.q_empty", "q", "nothing to search for in 'q'");
-	if (chars <= 2) {
-		query_and(q, "x.id IN (SELECT person_id FROM person_grams WHERE gram = ?)",
-		          DB_T(chars == 1 ? grams[0] : grams[n - 1]));
-		return 0;
-	}
-	struct strbuf sb;
-	strbuf_init(&sb, a, 1024);
-	strbuf_adds(&sb, "x.id IN (SELECT person_id FROM person_grams WHERE gram IN (");
-	size_t pairs = 0;
-	for (size_t i = 0; i < n && q->n < QUERY_MAX_ARGS - 8; i++) {
-		if (utf8_len(grams[i], strlen(grams[i])) != 2)
-			continue;
-		strbuf_adds(&sb, pairs ? ", ?" : "?");
-		q->args[q->n++] = DB_T(grams[i]);
-		pairs++;
-	}
-	strbuf_addf(&sb, ") GROUP BY person_id HAVING count(*) = %zu)", pairs);
-	/* the pairs are in the name; LIKE checks they are in this order */
-	query_and(q, sb.buf, DB_NOARGS);
-	query_and(q, "x.name LIKE ? ESCAPE '\\'", DB_T(db_like_contains(a, text)));
+	/* one character: its unigram; two: their pair; more: the first pair, and LIKE checks
+	 * the whole text (a name has at most a handful of people per pair) */
+	const char *gram = grams[0];
+	for (size_t i = 0; chars > 1 && i < n; i++)
+		if (utf8_len(grams[i], strlen(grams[i])) == 2) {
+			gram = grams[i];
+			break;
+		}
+	*from = PERSON_FROM_GRAM;
+	query_and(q, "x.id = g.person_id", DB_NOARGS);
+	query_and(q, "g.gram = ?", DB_T(gram));
+	if (chars > 2)
+		query_and(q, "x.name LIKE ? ESCAPE '\\'", DB_T(db_like_contains(a, text)));
 	return 0;
 }
 
@@ -337,9 +340,17 @@ static int list_people(struct req *r, struct err *e)
 		for (size_t i = 0; i < tq.n && q.n < QUERY_MAX_ARGS - 16; i++)
 			q.args[q.n++] = tq.args[i];
 	}
-	if (tag)
-		query_and(&q, "x.id IN (SELECT person_id FROM person_tags WHERE tag_id = ?)",
+	const char *from = PERSON_FROM, *text = req_query(r, "q");
+	if (tag && text && *text)
+		query_and(&q,
+		          "EXISTS (SELECT 1 FROM person_tags t WHERE t.person_id = x.id AND "
+		          "t.tag_id = ?)",
 		          DB_T(tag));
+	else if (tag) { /* the tag's people are fewer than the place's: start from them */
+		from = PERSON_FROM_TAG;
+		query_and(&q, "x.id = t.person_id", DB_NOARGS);
+		query_and(&q, "t.tag_id = ?", DB_T(tag));
+	}
 	const char *v;
 	if ((v = req_query(r, "status"))) {
 		if (check_person_status(v, e))
@@ -365,10 +376,10 @@ static int list_people(struct req *r, struct err *e)
 		/* at most N: born after today N+1 years ago */
 		query_and(&q, "x.birth_date > ?", DB_T(years_before(&r->arena, pp.today, age + 1)));
 	}
-	if ((v = req_query(r, "q")) && *v && search_text(r, &q, v, pp.today, e))
+	if (text && *text && search_text(r, &q, text, pp.today, &from, e))
 		return -1;
 	cur_page = &pp;
-	int rc = req_list(r, PERSON_COLS, PERSON_FROM, &q, &pg, write_person_row, e);
+	int rc = req_list(r, PERSON_COLS, from, &q, &pg, write_person_row, e);
 	cur_page = NULL;
 	return rc || pp.failed ? -1 : 0;
 }
