@@ -25,6 +25,78 @@ export const modules = [
 		],
 	},
 	{
+		id: 'people',
+		menu: { label: 'nav.people', icon: 'person', to: '/people', perm: 'people.read' },
+		routes: [
+			{
+				path: 'people',
+				name: 'people',
+				component: () => import('./pages/PeoplePage.vue'),
+				meta: { title: 'nav.people', perm: 'people.read' },
+			},
+			{
+				path: 'people/:id',
+				name: 'person',
+				component: () => import('./pages/PersonPage.vue'),
+				meta: { title: 'person.title', perm: 'people.read', menu: 'people' },
+			},
+			{
+				path: 'tags',
+				name: 'tags',
+				component: () => import('./pages/TagsPage.vue'),
+				meta: { title: 'tags.title', perm: 'people.read', menu: 'people' },
+			},
+		],
+	},
+	{
+		id: 'households',
+		menu: { label: 'nav.households', icon: 'household', to: '/households', perm: 'people.read' },
+		routes: [
+			{
+				path: 'households',
+				name: 'households',
+				component: () => import('./pages/HouseholdsPage.vue'),
+				meta: { title: 'nav.households', perm: 'people.read' },
+			},
+			{
+				path: 'households/new',
+				name: 'household-new',
+				component: () => import('./pages/HouseholdNewPage.vue'),
+				meta: { title: 'households.new', perm: 'people.write', menu: 'households' },
+			},
+			{
+				path: 'households/:id',
+				name: 'household',
+				component: () => import('./pages/HouseholdPage.vue'),
+				meta: { title: 'household.title', perm: 'people.read', menu: 'households' },
+			},
+		],
+	},
+	{
+		id: 'orgs',
+		menu: { label: 'nav.orgs', icon: 'org', to: '/orgs', perm: 'people.read' },
+		routes: [
+			{
+				path: 'orgs',
+				name: 'orgs',
+				component: () => import('./pages/OrgsPage.vue'),
+				meta: { title: 'nav.orgs', perm: 'people.read' },
+			},
+			{
+				path: 'orgs/new',
+				name: 'org-new',
+				component: () => import('./pages/OrgNewPage.vue'),
+				meta: { title: 'orgs.new', perm: 'people.write', menu: 'orgs' },
+			},
+			{
+				path: 'orgs/:id',
+				name: 'org',
+				component: () => import('./pages/OrgPage.vue'),
+				meta: { title: 'org.title', perm: 'people.read', menu: 'orgs' },
+			},
+		],
+	},
+	{
 		id: 'users',
 		menu: { label: 'nav.users', icon: 'users', to: '/users', perm: 'accounts.users.read' },
 		routes: [

@@ -6,6 +6,7 @@
 import { reactive } from 'vue';
 import { api } from './api.js';
 import { session } from './session.js';
+import { grantsCover } from './people.js';
 
 export const place = reactive({
 	current: null, // a row of GET /api/v1/places/:id
@@ -106,4 +107,18 @@ export function resetPlace() {
 	place.roots = [];
 	place.ready = false;
 	cache.clear();
+}
+
+/*
+ * Whether some grant of the user carries perm over the place placeId (inside the grant's
+ * subtree). A courtesy for hiding buttons: the server decides over each place.
+ */
+export async function canAt(perm, placeId) {
+	if (!placeId) return false;
+	const target = await getPlace(placeId).catch(() => null);
+	if (!target) return false;
+	const ids = [...new Set(session.grants.filter((g) => (g.perms || []).includes(perm)).map((g) => g.place_id))];
+	const rows = (await Promise.all(ids.map((id) => getPlace(id).catch(() => null)))).filter(Boolean);
+	const paths = new Map(rows.map((r) => [r.id, r.path]));
+	return grantsCover(session.grants, perm, target.path, (id) => paths.get(id));
 }
