@@ -40,9 +40,10 @@ function cunwu(bin, dir, pg, args, input) {
 	return r.stdout;
 }
 
-// The demo township (微子镇) with known passwords for the accounts the tests use; on
-// PostgreSQL when pg is a cluster URL.
-export async function startServer({ pg } = {}) {
+// The demo township (微子镇) with known passwords (PASSWORD) for the accounts the tests
+// use: admin and security, and those named in logins (such as the village secretaries
+// sj204, sj205); on PostgreSQL when pg is a cluster URL.
+export async function startServer({ pg, logins = [] } = {}) {
 	const bin = resolve(root, process.env.CUNWU_BIN || 'build/cunwu');
 	if (!existsSync(bin)) throw new Error(`${bin} is missing: run make first`);
 	const dir = mkdtempSync(join(tmpdir(), 'cunwu-browser-'));
@@ -51,7 +52,7 @@ export async function startServer({ pg } = {}) {
 		psql(pg, "CREATE DATABASE cunwu_browser TEMPLATE template0 LC_COLLATE 'C' LC_CTYPE 'C' ENCODING 'UTF8'");
 	}
 	cunwu(bin, dir, pg, ['demo', '--force']);
-	for (const login of ['admin', 'security'])
+	for (const login of new Set(['admin', 'security', ...logins]))
 		cunwu(bin, dir, pg, ['user', 'passwd', login, '--password-stdin'], PASSWORD + '\n');
 	const ready = join(dir, 'ready');
 	const child = spawn(
