@@ -123,10 +123,10 @@ static int write_row_tags(struct req *r, struct jw *w, const char *entity, const
 	struct db_stmt *st = db_query(
 	    r->db, e,
 	    !strcmp(entity, "persons")
-	        ? "SELECT t.id, t.name, t.perm, x.source, x.as_of FROM person_tags x JOIN tags t "
-	          "ON t.id = x.tag_id WHERE x.person_id = ? ORDER BY t.sort, t.id"
-	        : "SELECT t.id, t.name, t.perm, x.source, x.as_of FROM household_tags x JOIN tags "
-	          "t ON t.id = x.tag_id WHERE x.household_id = ? ORDER BY t.sort, t.id",
+	        ? "SELECT t.id, t.name, t.perm, x.source, x.as_of, t.rule FROM person_tags x JOIN "
+	          "tags t ON t.id = x.tag_id WHERE x.person_id = ? ORDER BY t.sort, t.id"
+	        : "SELECT t.id, t.name, t.perm, x.source, x.as_of, t.rule FROM household_tags x "
+	          "JOIN tags t ON t.id = x.tag_id WHERE x.household_id = ? ORDER BY t.sort, t.id",
 	    DB_T(id));
 	if (!st)
 		return -1;
@@ -141,6 +141,7 @@ static int write_row_tags(struct req *r, struct jw *w, const char *entity, const
 		jw_kstr(w, "name", db_text(st, 1));
 		jw_kstr(w, "source", db_text(st, 3));
 		jw_kstr(w, "as_of", db_text(st, 4));
+		jw_kbool(w, "derived", !db_isnull(st, 5));
 		jw_obj_end(w);
 	}
 	jw_arr_end(w);
@@ -800,10 +801,13 @@ static int tag_counts(struct req *r, struct err *e)
 	    "SELECT t.id, t.name, t.applies_to, t.perm, "
 	    "(SELECT count(*) FROM person_tags x JOIN persons y ON y.id = x.person_id JOIN places "
 	    "p "
-	    "ON p.id = y.place_id WHERE x.tag_id = t.id AND p.path >= ? AND p.path < ?), "
+	    "ON p.id = y.place_id WHERE x.tag_id = t.id AND p.path >= ? AND p.path < ? AND "
+	    "y.status IN ('present', 'away')), "
 	    "(SELECT count(*) FROM household_tags x JOIN households y ON y.id = x.household_id "
 	    "JOIN "
-	    "places p ON p.id = y.place_id WHERE x.tag_id = t.id AND p.path >= ? AND p.path < ?) "
+	    "places p ON p.id = y.place_id WHERE x.tag_id = t.id AND p.path >= ? AND p.path < ? "
+	    "AND "
+	    "y.status = 'active') "
 	    "FROM tags t ORDER BY t.sort, t.id",
 	    DB_T(path), DB_T(end), DB_T(path), DB_T(end));
 	if (!st)
@@ -869,13 +873,22 @@ static int list_households(struct req *r, struct err *e)
 	if ((v = req_query(r, "q")) && *v) {
 		if (strlen(v) > 64)
 			return err_invalid(e, "people.q_too_long", "q", "'q' is over 64 bytes");
+		/* the head's name through the gram index: its first pair (or its one character),
+		 * and LIKE for the whole name */
+		const char **grams;
+		size_t ng = name_grams(&r->arena, v, &grams), k = 0;
+		while (k < ng && utf8_len(grams[k], strlen(grams[k])) != 2)
+			k++;
 		const char *like = db_like_contains(&r->arena, v);
-		query_and(&q,
-		          "(h.address LIKE ? ESCAPE '\\' OR h.hukou_no = ? OR h.head_id IN (SELECT "
-		          "person_id FROM person_grams WHERE gram = ?))",
-		          DB_T(like));
+		query_and(
+		    &q,
+		    "(h.address LIKE ? ESCAPE '\\' OR h.hukou_no = ? OR h.head_id IN (SELECT "
+		    "y.id FROM person_grams g CROSS JOIN persons y WHERE y.id = g.person_id AND "
+		    "g.gram = ? AND y.name LIKE ? ESCAPE '\\'))",
+		    DB_T(like));
 		q.args[q.n++] = DB_T(v);
-		q.args[q.n++] = DB_T(v);
+		q.args[q.n++] = DB_T(ng ? grams[k < ng ? k : 0] : "");
+		q.args[q.n++] = DB_T(like);
 	}
 	return req_list(r, HOUSEHOLD_COLS, HOUSEHOLD_FROM, &q, &pg, write_household_row, e);
 }

@@ -236,3 +236,45 @@ expect 200
 
 GET /api/v1/orgs/${org}
 expect 403
+
+# households are found by their head's whole name too; tag counts count the living
+login cadre1
+POST /api/v1/households
+{"place_id": "140406101204", "address": "秦家山村五组2号"}
+expect 201
+
+capture hh5 = .id
+
+POST /api/v1/people
+{"household_id": "${hh5}", "name": "欧阳念慈", "relation": "head"}
+expect 201
+
+capture p5 = .id
+
+GET /api/v1/households?q=欧阳念慈
+expect 200
+{"total": 1, "items": [{"id": "${hh5}"}]}
+
+GET /api/v1/households?q=念慈
+expect 200
+{"total": 1}
+
+POST /api/v1/people/${p5}/tags
+{"tag_id": "volunteer"}
+expect 204
+
+GET /api/v1/people/${p5}
+expect 200
+{"tags": [{"id": "volunteer", "derived": false}]}
+
+GET /api/v1/tags/counts?place=140406101204
+expect 200
+{"items": [{"id": "elderly_alone"}, {"id": "left_behind_elderly"}, {"id": "aged80"}, {"id": "disabled_care"}, {"id": "disability"}, {"id": "dibao"}, {"id": "tekun"}, {"id": "poverty_watch"}, {"id": "left_behind_child"}, {"id": "veteran"}, {"id": "party_member"}, {"id": "volunteer", "count": 1}, "..."]}
+
+POST /api/v1/people/${p5}/move
+{"status": "deceased", "on_date": "2026-11-25"}
+expect 200
+
+GET /api/v1/tags/counts?place=140406101204
+expect 200
+{"items": [{"id": "elderly_alone"}, {"id": "left_behind_elderly"}, {"id": "aged80"}, {"id": "disabled_care"}, {"id": "disability"}, {"id": "dibao"}, {"id": "tekun"}, {"id": "poverty_watch"}, {"id": "left_behind_child"}, {"id": "veteran"}, {"id": "party_member"}, {"id": "volunteer", "count": 0}, "..."]}
