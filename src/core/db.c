@@ -438,13 +438,12 @@ int db_backup_to(struct db *db, const char *path, struct err *e)
 
 /* ---- migrations ---- */
 
-static int max_known(const char *module)
+static int max_known(const struct migration *list, size_t n, const char *module)
 {
 	int v = -1;
-	for (size_t i = 0; i < schema_migrations_count; i++)
-		if (!strcmp(schema_migrations_list[i].module, module) &&
-		    schema_migrations_list[i].version > v)
-			v = schema_migrations_list[i].version;
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(list[i].module, module) && list[i].version > v)
+			v = list[i].version;
 	return v;
 }
 
@@ -454,7 +453,7 @@ static const char migrations_table[] =
     " applied_at TEXT NOT NULL, PRIMARY KEY (module, version))";
 
 /* -1 error; else sets *pending */
-static int check(struct db *db, int *pending, struct err *e)
+static int check(struct db *db, const struct migration *list, size_t n, int *pending, struct err *e)
 {
 	struct db_stmt *st =
 	    db_query(db, e, "SELECT module, version, name FROM schema_migrations", DB_NOARGS);
@@ -464,7 +463,7 @@ static int check(struct db *db, int *pending, struct err *e)
 	while ((rc = db_step(st, e)) == 1) {
 		const char *mod = db_text(st, 0);
 		int64_t ver = db_int(st, 1);
-		if (ver > max_known(mod)) {
+		if (ver > max_known(list, n, mod)) {
 			const char *name = db_text(st, 2);
 			db_done(st);
 			return err_set(e, 409, "db.too_new", "db",
@@ -476,14 +475,15 @@ static int check(struct db *db, int *pending, struct err *e)
 	}
 	if (rc < 0)
 		return -1;
-	*pending = (int)schema_migrations_count - napplied;
+	*pending = (int)n - napplied;
 	return 0;
 }
 
 int db_schema_check(struct db *db, struct err *e)
 {
 	int pending;
-	if (db_exec_script(db, migrations_table, e) || check(db, &pending, e))
+	if (db_exec_script(db, migrations_table, e) ||
+	    check(db, schema_migrations_list, schema_migrations_count, &pending, e))
 		return -1;
 	if (pending > 0)
 		return err_set(e, 409, "db.needs_migration", "db",
@@ -492,7 +492,65 @@ int db_schema_check(struct db *db, struct err *e)
 	return 0;
 }
 
-int db_migrate(struct db *db, int *applied, struct err *e)
+/* 1 if m is recorded in schema_migrations, 0 if not, -1 on error */
+static int recorded(struct db *db, const struct migration *m, struct err *e)
+{
+	int64_t have = 0;
+	if (db_get_int(db, e, &have,
+	               "SELECT count(*) FROM schema_migrations WHERE module = ? AND version = ?",
+	               DB_ARGS(DB_T(m->module), DB_I(m->version))) < 0)
+		return -1;
+	return have > 0;
+}
+
+/* Run m's script, then record it; *n counts it if this call recorded it. */
+static int apply(struct db *db, const struct migration *m, int *n, struct err *e)
+{
+	int rc = m->outside_tx ? db->ops->script_outside_tx(db, m->sql, e)
+	                       : db_exec_script(db, m->sql, e);
+	if (rc) {
+		char msg[sizeof(e->msg)];
+		snprintf(msg, sizeof(msg), "%s", e->msg);
+		return err_set(e, 500, "db.migration_failed", NULL, "migration %s/%04d-%s: %s",
+		               m->module, m->version, m->name, msg);
+	}
+	char ts[32];
+	time_iso(time_now_ms(), ts);
+	/* DO NOTHING: an outside-transaction migration another process ran meanwhile */
+	int64_t ch = db_exec(db, e,
+	                     "INSERT INTO schema_migrations (module, version, name, applied_at) "
+	                     "VALUES (?, ?, ?, ?) ON CONFLICT (module, version) DO NOTHING",
+	                     DB_T(m->module), DB_I(m->version), DB_T(m->name), DB_T(ts));
+	if (ch < 0)
+		return -1;
+	*n += (int)ch;
+	return 0;
+}
+
+/*
+ * One migration that cannot run in a transaction (CREATE INDEX CONCURRENTLY), after the
+ * transaction of the others: under the backend's session lock, so two migrators do not
+ * both run it; checked again under the lock; recorded once it succeeded. Interrupted
+ * before the record, it runs again next time: its IF NOT EXISTS finds the index built,
+ * and the backend drops an invalid one a failed build left (db_pg.c).
+ */
+static int apply_outside_tx(struct db *db, const struct migration *m, int *n, struct err *e)
+{
+	if (db->ops->outside_lock && db_exec_script(db, db->ops->outside_lock, e))
+		return -1;
+	int rc = recorded(db, m, e);
+	if (rc == 0)
+		rc = apply(db, m, n, e);
+	if (db->ops->outside_unlock) {
+		struct err ue;
+		if (db_exec_script(db, db->ops->outside_unlock, &ue))
+			log_warn("unable to release the migration lock: %s", ue.msg);
+	}
+	return rc < 0 ? -1 : 0;
+}
+
+int db_migrate_list(struct db *db, const struct migration *list, size_t count, int *applied,
+                    struct err *e)
 {
 	int pending, n = 0;
 	if (applied)
@@ -500,40 +558,31 @@ int db_migrate(struct db *db, int *applied, struct err *e)
 	if (db_begin(db, DB_WRITE, e))
 		return -1;
 	if ((db->ops->migrate_lock && db_exec_script(db, db->ops->migrate_lock, e)) ||
-	    db_exec_script(db, migrations_table, e) || check(db, &pending, e))
+	    db_exec_script(db, migrations_table, e) || check(db, list, count, &pending, e))
 		goto fail;
-	for (size_t i = 0; i < schema_migrations_count && pending > 0; i++) {
-		const struct migration *m = &schema_migrations_list[i];
-		int64_t have = 0;
-		if (db_get_int(
-		        db, e, &have,
-		        "SELECT count(*) FROM schema_migrations WHERE module = ? AND version = ?",
-		        DB_ARGS(DB_T(m->module), DB_I(m->version))) < 0)
-			goto fail;
-		if (have)
+	for (size_t i = 0; i < count && pending > 0; i++) {
+		if (list[i].outside_tx)
 			continue;
-		if (db_exec_script(db, m->sql, e)) {
-			char msg[sizeof(e->msg)];
-			snprintf(msg, sizeof(msg), "%s", e->msg);
-			err_set(e, 500, "db.migration_failed", NULL, "migration %s/%04d-%s: %s",
-			        m->module, m->version, m->name, msg);
+		int rc = recorded(db, &list[i], e);
+		if (rc < 0 || (rc == 0 && apply(db, &list[i], &n, e)))
 			goto fail;
-		}
-		char ts[32];
-		time_iso(time_now_ms(), ts);
-		if (db_exec(db, e,
-		            "INSERT INTO schema_migrations (module, version, name, applied_at) "
-		            "VALUES (?, ?, ?, ?)",
-		            DB_T(m->module), DB_I(m->version), DB_T(m->name), DB_T(ts)) < 0)
-			goto fail;
-		n++;
 	}
 	if (db_commit(db, e))
 		return -1;
+	/* then those that must not run in a transaction, each alone */
+	int rc = 0;
+	for (size_t i = 0; i < count && pending > 0 && !rc; i++)
+		if (list[i].outside_tx)
+			rc = apply_outside_tx(db, &list[i], &n, e);
 	if (applied)
 		*applied = n;
-	return 0;
+	return rc;
 fail:
 	db_rollback(db);
 	return -1;
+}
+
+int db_migrate(struct db *db, int *applied, struct err *e)
+{
+	return db_migrate_list(db, schema_migrations_list, schema_migrations_count, applied, e);
 }

@@ -140,11 +140,17 @@ void db_reset_all(struct db *db);
  * order. db_migrate applies what is missing in one transaction and records each in
  * schema_migrations. A database that holds a migration this binary does not know is
  * refused (db.too_new) before anything is touched.
+ *
+ * A migration marked outside_tx (first line "-- cunwu: outside-transaction": one
+ * CREATE INDEX CONCURRENTLY IF NOT EXISTS) runs after the others, alone and outside any
+ * transaction, under the backend's session lock, and is recorded after it; an interrupted
+ * one runs again (docs/internals/db.md).
  */
 struct migration {
 	const char *module;
 	int version;
 	const char *name;
+	int outside_tx;
 	const char *sql;
 };
 extern const struct migration schema_migrations_list[];
@@ -152,6 +158,9 @@ extern const size_t schema_migrations_count;
 
 /* applied: how many were applied now (may be NULL) */
 int db_migrate(struct db *db, int *applied, struct err *e);
+/* The same with another list than schema_migrations_list (tests). */
+int db_migrate_list(struct db *db, const struct migration *list, size_t n, int *applied,
+                    struct err *e);
 /* 0 if the schema is current, else -1 with db.needs_migration or db.too_new */
 int db_schema_check(struct db *db, struct err *e);
 

@@ -29,6 +29,11 @@ struct db_ops {
 	const char *begin_read;   /* SQL to start a read transaction (one snapshot) */
 	const char *data_version; /* SQL answering one integer, or NULL (db_data_version) */
 	const char *migrate_lock; /* SQL run first in the migration transaction, or NULL */
+	/* around each migration run outside a transaction: take and release a session lock
+	 * that excludes migrate_lock too (NULL: none needed) */
+	const char *outside_lock, *outside_unlock;
+	/* run such a migration (one statement) outside any transaction */
+	int (*script_outside_tx)(struct db *db, const char *sql, struct err *e);
 	int (*backup)(struct db *db, const char *path, struct err *e);
 };
 

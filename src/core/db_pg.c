@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <libpq-fe.h>
 
@@ -465,6 +466,82 @@ static int pg_script(struct db *db, const char *sql, struct err *e)
 	return rc;
 }
 
+/*
+ * The index a migration builds: the name after INDEX CONCURRENTLY IF NOT EXISTS (words
+ * of letters, digits, '_' and '.', -- comments skipped) into name; 1 if found.
+ */
+static int concurrent_index_name(const char *sql, char *name, size_t size)
+{
+	static const char *const seq[] = { "INDEX", "CONCURRENTLY", "IF", "NOT", "EXISTS" };
+	size_t matched = 0;
+	for (const char *p = sql; *p;) {
+		if (p[0] == '-' && p[1] == '-') {
+			p += strcspn(p, "\n");
+			continue;
+		}
+		size_t n =
+		    strspn(p, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.");
+		if (!n) {
+			p++;
+			continue;
+		}
+		if (matched == 5) {
+			if (n >= size)
+				return 0;
+			memcpy(name, p, n);
+			name[n] = '\0';
+			return 1;
+		}
+		if (n == strlen(seq[matched]) && !strncasecmp(p, seq[matched], n))
+			matched++;
+		else
+			matched = n == 5 && !strncasecmp(p, "INDEX", 5);
+		p += n;
+	}
+	return 0;
+}
+
+/*
+ * A CREATE INDEX CONCURRENTLY that failed or was interrupted leaves the index behind,
+ * marked invalid: unused by queries, yet IF NOT EXISTS would skip it. Drop it so the
+ * migration builds it again.
+ */
+static int pg_drop_invalid_index(struct db *db, const char *name, struct err *e)
+{
+	const char *params[1] = { name };
+	PGresult *r = PQexecParams(PC(db)->c,
+	                           "SELECT NOT indisvalid FROM pg_index "
+	                           "WHERE indexrelid = to_regclass($1)",
+	                           1, NULL, params, NULL, NULL, 0);
+	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+		int rc = pg_err(db, r, "SELECT NOT indisvalid", e);
+		PQclear(r);
+		return rc;
+	}
+	int invalid = PQntuples(r) == 1 && !strcmp(PQgetvalue(r, 0, 0), "t");
+	PQclear(r);
+	if (!invalid)
+		return 0;
+	log_warn("postgresql: dropping index %s, left invalid by an interrupted build", name);
+	char sql[128];
+	snprintf(sql, sizeof(sql), "DROP INDEX CONCURRENTLY IF EXISTS %s", name);
+	return pg_script(db, sql, e);
+}
+
+/* A migration that must run outside a transaction: CREATE INDEX CONCURRENTLY IF NOT EXISTS. */
+static int pg_script_outside_tx(struct db *db, const char *sql, struct err *e)
+{
+	char name[64];
+	if (pg_ready(db, e))
+		return -1;
+	if (concurrent_index_name(sql, name, sizeof(name)) && pg_drop_invalid_index(db, name, e))
+		return -1;
+	return pg_script(db, sql, e);
+}
+
+/* the advisory lock key of migrations */
+#define MIGRATE_LOCK "7432201"
+
 const struct db_ops db_pg_ops = {
 	.name = "postgresql",
 	.open = pg_open,
@@ -489,6 +566,10 @@ const struct db_ops db_pg_ops = {
 	.data_version = NULL,
 	/* two servers starting at once must not both migrate: the second waits, then finds
 	 * nothing to do (the lock ends with the transaction) */
-	.migrate_lock = "SELECT pg_advisory_xact_lock(7432201)",
+	.migrate_lock = "SELECT pg_advisory_xact_lock(" MIGRATE_LOCK ")",
+	/* a session lock for what runs outside a transaction; it excludes the one above */
+	.outside_lock = "SELECT pg_advisory_lock(" MIGRATE_LOCK ")",
+	.outside_unlock = "SELECT pg_advisory_unlock(" MIGRATE_LOCK ")",
+	.script_outside_tx = pg_script_outside_tx,
 	.backup = NULL,
 };

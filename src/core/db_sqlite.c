@@ -8,9 +8,12 @@
  */
 #include "db_backend.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -201,6 +204,52 @@ static int sq_script(struct db *db, const char *sql, struct err *e)
 	return 0;
 }
 
+/* 1 if s starts with the keyword w (any case) followed by no identifier character */
+static int keyword_at(const char *s, const char *w)
+{
+	size_t n = strlen(w);
+	return !strncasecmp(s, w, n) && !isalnum((unsigned char)s[n]) && s[n] != '_';
+}
+
+/*
+ * SQLite knows no CREATE INDEX CONCURRENTLY (nor DROP INDEX CONCURRENTLY): its index
+ * builds hold the write lock anyway. A copy of sql without the word after INDEX; malloc'd.
+ */
+static char *sq_without_concurrently(const char *sql)
+{
+	char *out = strdup(sql), *o = out;
+	if (!out)
+		return NULL;
+	for (const char *p = sql; *p;) {
+		int word_start = p == sql || (!isalnum((unsigned char)p[-1]) && p[-1] != '_');
+		if (word_start && keyword_at(p, "INDEX")) {
+			const char *q = p + 5;
+			while (isspace((unsigned char)*q))
+				q++;
+			if (keyword_at(q, "CONCURRENTLY")) {
+				memcpy(o, p, (size_t)(q - p));
+				o += q - p;
+				p = q + 12;
+				continue;
+			}
+		}
+		*o++ = *p++;
+	}
+	*o = '\0';
+	return out;
+}
+
+/* A migration that must run outside a transaction: on SQLite, as it is, less CONCURRENTLY. */
+static int sq_script_outside_tx(struct db *db, const char *sql, struct err *e)
+{
+	char *plain = sq_without_concurrently(sql);
+	if (!plain)
+		return err_internal(e, "out of memory");
+	int rc = sq_script(db, plain, e);
+	free(plain);
+	return rc;
+}
+
 static int sq_backup(struct db *db, const char *path, struct err *e)
 {
 	sqlite3 *dst = NULL;
@@ -268,5 +317,6 @@ const struct db_ops db_sqlite_ops = {
 	.begin_write = "BEGIN IMMEDIATE",
 	.begin_read = "BEGIN",
 	.data_version = "PRAGMA data_version",
+	.script_outside_tx = sq_script_outside_tx,
 	.backup = sq_backup,
 };

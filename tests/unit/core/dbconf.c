@@ -273,6 +273,31 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
+/* ---- migrations outside a transaction ---- */
+
+/* a table, then a unique index built outside any transaction (CONCURRENTLY on PostgreSQL) */
+static const struct migration outside_list[] = {
+	{ "conf", 1, "table", 0, "CREATE TABLE m (k TEXT NOT NULL)" },
+	{ "conf", 2, "index", 1,
+	  "-- cunwu: outside-transaction\n"
+	  "-- not this one: CREATE INDEX CONCURRENTLY IF NOT EXISTS m_other\n"
+	  "CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS m_k ON m (k);\n" },
+};
+
+/* Indexes named name: with valid, only one queries may use (PostgreSQL: indisvalid). */
+static int64_t indexes(struct fx *f, const char *name, int valid)
+{
+	if (!is_pg(f))
+		return get_int(f, f->db,
+		               "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND "
+		               "name = ?",
+		               DB_ARGS(DB_T(name)));
+	return get_int(f, f->db,
+	               "SELECT count(*) FROM pg_index WHERE indexrelid = to_regclass(CAST(? AS "
+	               "TEXT)) AND (indisvalid OR ? = 0)",
+	               DB_ARGS(DB_T(name), DB_I(valid)));
+}
+
 /* ---- migrations ---- */
 
 static void test_migrate(void **state)
@@ -295,6 +320,8 @@ static void test_migrate(void **state)
 	                 1);
 	assert_string_equal(name, "镇领导");
 	assert_int_equal(count(f, f->db, "SELECT count(*) FROM audit_log"), 0);
+	/* and the index built outside the transaction (accounts/0003) */
+	assert_int_equal(indexes(f, "users_place", 1), 1);
 
 	/* a second run applies nothing, here and from another connection */
 	applied = -1;
@@ -321,6 +348,50 @@ static void test_migrate(void **state)
 	                 (int64_t)schema_migrations_count + 1);
 	expect_err(f, "check too new, other connection", db_schema_check(second(f), &f->e), 409,
 	           "db.too_new");
+}
+
+static void test_migrate_outside_tx(void **state)
+{
+	struct fx *f = fx(state);
+	int applied = -1;
+	const char *versions = "SELECT count(*) FROM schema_migrations WHERE module = 'conf'";
+	/* the table alone, then rows the unique index cannot take */
+	assert_int_equal(db_migrate_list(f->db, outside_list, 1, &applied, &f->e), 0);
+	assert_int_equal(applied, 1);
+	script(f, f->db, "INSERT INTO m (k) VALUES ('a'), ('a'), ('b')");
+
+	/* the build fails: reported, not recorded; PostgreSQL leaves the index invalid */
+	applied = -1;
+	assert_int_equal(db_migrate_list(f->db, outside_list, 2, &applied, &f->e), -1);
+	assert_int_equal(f->e.status, 500);
+	assert_string_equal(f->e.code, "db.migration_failed");
+	assert_contains(f->e.msg, "conf/0002-index");
+	err_clear(&f->e);
+	assert_int_equal(applied, 0);
+	assert_int_equal(db_in_tx(f->db), 0);
+	assert_int_equal(count(f, f->db, versions), 1);
+	assert_int_equal(indexes(f, "m_k", 1), 0);
+	assert_int_equal(indexes(f, "m_k", 0), is_pg(f) ? 1 : 0);
+
+	/* once the data is fixed the next run builds it (dropping the invalid one first) */
+	script(f, f->db, "DELETE FROM m WHERE k = 'a'");
+	assert_int_equal(db_migrate_list(f->db, outside_list, 2, &applied, &f->e), 0);
+	assert_int_equal(applied, 1);
+	assert_int_equal(db_in_tx(f->db), 0);
+	assert_int_equal(indexes(f, "m_k", 1), 1);
+	assert_int_equal(count(f, f->db, versions), 2);
+	expect_err(f, "duplicate",
+	           db_exec(f->db, &f->e, "INSERT INTO m (k) VALUES ('b')", DB_NOARGS), 409,
+	           "db.conflict");
+
+	/* built but not recorded (interrupted between the two): the next run records it */
+	script(f, f->db, "DELETE FROM schema_migrations WHERE module = 'conf' AND version = 2");
+	assert_int_equal(db_migrate_list(f->db, outside_list, 2, &applied, &f->e), 0);
+	assert_int_equal(applied, 1);
+	assert_int_equal(indexes(f, "m_k", 1), 1);
+	assert_int_equal(db_migrate_list(f->db, outside_list, 2, &applied, &f->e), 0);
+	assert_int_equal(applied, 0);
+	assert_int_equal(count(f, f->db, versions), 2);
 }
 
 /* ---- types ---- */
@@ -1232,6 +1303,57 @@ static void test_pg_deadlock_retry(void **state)
 	assert_int_equal(db_in_tx(f->db) + db_in_tx(b), 0);
 }
 
+struct migrator {
+	struct db *db;
+	struct err e;
+	int rc, applied;
+};
+
+static void *migrate_list(void *arg)
+{
+	struct migrator *m = arg;
+	m->rc = db_migrate_list(m->db, outside_list, 2, &m->applied, &m->e);
+	return NULL;
+}
+
+static void test_pg_migrate_outside_lock(void **state)
+{
+	/*
+	 * The index is built after the migration transaction committed, under a session lock
+	 * held until it is done. CREATE INDEX CONCURRENTLY waits for older transactions, here
+	 * a read of b's: meanwhile its backend is seen holding the lock.
+	 */
+	struct fx *f = fx(state);
+	struct db *b = second(f);
+	assert_int_equal(db_migrate_list(f->db, outside_list, 1, NULL, &f->e), 0);
+	db_set_arena(b, NULL); /* f->a belongs to the other thread now */
+	assert_int_equal(db_begin(b, DB_READ, &f->e), 0);
+	assert_int_equal(count(f, b, "SELECT count(*) FROM m"), 0);
+	struct migrator m = { .db = f->db };
+	pthread_t th;
+	assert_int_equal(pthread_create(&th, NULL, migrate_list, &m), 0);
+	int64_t building = 0;
+	for (int i = 0; i < 500 && !building; i++) {
+		building = count(f, b,
+		                 "SELECT count(*) FROM pg_locks w WHERE w.locktype = 'virtualxid' "
+		                 "AND NOT w.granted AND EXISTS (SELECT 1 FROM pg_locks l WHERE "
+		                 "l.pid = w.pid AND l.locktype = 'advisory' AND l.granted)");
+		struct timespec ms10 = { 0, 10 * 1000 * 1000 };
+		nanosleep(&ms10, NULL);
+	}
+	assert_int_equal(db_commit(b, &f->e), 0);
+	pthread_join(th, NULL);
+	db_set_arena(b, &f->a);
+	assert_int_equal(building, 1);
+	if (m.rc)
+		fail_msg("migrate: %s", m.e.msg);
+	assert_int_equal(m.applied, 1);
+	assert_int_equal(indexes(f, "m_k", 1), 1);
+	/* and released after */
+	assert_int_equal(count(f, b, "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'"),
+	                 0);
+}
+
 static void test_pg_collation_checked(void **state)
 {
 	/* the database this suite made has the C collation; db_open checks it */
@@ -1261,10 +1383,10 @@ static void test_pg_collation_checked(void **state)
  * one group (scripts/test runs "postgresql" as the db-pg suite); none runs both.
  */
 #define BOTH                                                                                       \
-	T(test_migrate), T(test_bigint), T(test_text), T(test_null_and_empty),                     \
-	    T(test_placeholders), T(test_commit_rollback), T(test_read_snapshot),                  \
-	    T(test_data_version), T(test_errors), T(test_paging), T(test_like_escape),             \
-	    T(test_subtree_range), T(test_returning), T(test_on_conflict),                         \
+	T(test_migrate), T(test_migrate_outside_tx), T(test_bigint), T(test_text),                 \
+	    T(test_null_and_empty), T(test_placeholders), T(test_commit_rollback),                 \
+	    T(test_read_snapshot), T(test_data_version), T(test_errors), T(test_paging),           \
+	    T(test_like_escape), T(test_subtree_range), T(test_returning), T(test_on_conflict),    \
 	    T(test_statement_cache), T(test_origin)
 
 int main(int argc, char **argv)
@@ -1274,6 +1396,7 @@ int main(int argc, char **argv)
 		BOTH,
 		T(test_pg_reconnect),
 		T(test_pg_deadlock_retry),
+		T(test_pg_migrate_outside_lock),
 		T(test_pg_collation_checked),
 	};
 	const char *only = argc > 1 ? argv[1] : "";
