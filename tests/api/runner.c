@@ -69,11 +69,10 @@ static void buf_reset(struct buf *b)
 		b->p[0] = '\0';
 }
 
-static int run_cmd(char *const argv[], const char *out_path, const char *err_path)
+/* Start argv with stdout and stderr to those files (NULL: inherited); its pid or -1. */
+static pid_t spawn_cmd(char *const argv[], const char *out_path, const char *err_path)
 {
 	pid_t pid = fork();
-	if (pid < 0)
-		return -1;
 	if (pid == 0) {
 		if (out_path) {
 			int fd = open(out_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
@@ -88,10 +87,24 @@ static int run_cmd(char *const argv[], const char *out_path, const char *err_pat
 		execvp(argv[0], argv);
 		_exit(127);
 	}
+	return pid;
+}
+
+/* Wait for a spawned command: its exit status, 128 + signal, or -1. */
+static int wait_cmd(pid_t pid)
+{
 	int st;
-	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
-		;
+	if (pid < 0)
+		return -1;
+	while (waitpid(pid, &st, 0) < 0)
+		if (errno != EINTR)
+			return -1;
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+static int run_cmd(char *const argv[], const char *out_path, const char *err_path)
+{
+	return wait_cmd(spawn_cmd(argv, out_path, err_path));
 }
 
 static char *slurp(const char *path)
@@ -124,6 +137,7 @@ struct test {
 	char db[600];
 	char key_set[800], media_set[800]; /* --set key_file=..., --set media.dir=... */
 	int skip;                          /* "backend sqlite" on another backend */
+	pid_t bg;                          /* "sql & ...", until "wait" */
 	char addr[64];
 	pid_t server;
 	char *sets[32];
@@ -581,7 +595,7 @@ static int starts_step(const char *s)
 		                             "capture ", "repeat ",    "cli ",    "sql ",
 		                             "sleep ",   "restart",    "upload ", "poll ",
 		                             "set ",     "body-size ", "stdout ", "stderr ",
-		                             "pg ",      "backend " };
+		                             "pg ",      "backend ",   "wait",    "log " };
 	if (is_method(s))
 		return 1;
 	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
@@ -917,31 +931,67 @@ static int run_file(struct test *t)
 		} else if (!strcmp(l, "restart")) {
 			rc = server_stop(t) || server_start(t);
 			i++;
-		} else if (!strncmp(l, "sql ", 4)) {
-			char *x = expand(t, l + 4);
-			if (!x) {
-				rc = -1;
-				break;
-			}
-			/* wait for the server's locks (the job scheduler writes as it polls) */
-			char *lite[] = { "sqlite3", "-cmd", ".timeout 5000", t->db, x, NULL };
-			char *psql[] = { "psql", "-X",  "-q", "-tA", "-v", "ON_ERROR_STOP=1",
-				         "-d",   t->db, "-c", x,     NULL };
-			char **argv = pg ? psql : lite;
+		} else if (!strncmp(l, "sql ", 4) || !strcmp(l, "wait")) {
+			/* "sql & STATEMENT" runs in the background until "wait" */
+			int bg = !strncmp(l, "sql & ", 6), rc_sql = 0;
+			const char *sfx = bg || l[0] == 'w' ? "-bg" : "";
 			char out[700], err[700];
-			snprintf(out, sizeof(out), "%s/sql.out", t->dir);
-			snprintf(err, sizeof(err), "%s/sql.err", t->dir);
-			if (run_cmd(argv, out, err) != 0) {
+			snprintf(out, sizeof(out), "%s/sql%s.out", t->dir, sfx);
+			snprintf(err, sizeof(err), "%s/sql%s.err", t->dir, sfx);
+			if (l[0] == 'w') {
+				if (!t->bg) {
+					rc = failf(t, "wait without 'sql & ...'");
+					break;
+				}
+				rc_sql = wait_cmd(t->bg);
+				t->bg = 0;
+			} else {
+				char *x = expand(t, l + (bg ? 6 : 4));
+				if (!x || (bg && t->bg)) {
+					rc = x ? failf(t, "one 'sql &' at a time") : -1;
+					free(x);
+					break;
+				}
+				/* wait for the server's locks (the job scheduler writes as it
+				 * polls) */
+				char *lite[] = {
+					"sqlite3", "-cmd", ".timeout 5000", t->db, x, NULL
+				};
+				char *psql[] = { "psql", "-X",  "-q",
+					         "-tA",  "-v",  "ON_ERROR_STOP=1",
+					         "-d",   t->db, "-c",
+					         x,      NULL };
+				pid_t pid = spawn_cmd(pg ? psql : lite, out, err);
+				free(x);
+				if (bg) {
+					t->bg = pid;
+					i++;
+					continue;
+				}
+				rc_sql = wait_cmd(pid);
+			}
+			if (rc_sql != 0) {
 				char *m = slurp(err);
 				rc = failf(t, "sql failed: %s", m ? m : "");
 				free(m);
 			}
-			free(x);
 			i++;
 			char *o = slurp(out);
 			if (!rc)
 				rc = check_output(t, &L, &i, o, NULL);
 			free(o);
+		} else if (!strncmp(l, "log ~ ", 6) || !strncmp(l, "log !~ ", 7)) {
+			/* the server's log holds the text, or not */
+			char log[700];
+			snprintf(log, sizeof(log), "%s/server.log", t->dir);
+			char *text = slurp(log), *needle = expand(t, strchr(l, '~') + 2);
+			int negate = l[4] == '!', found = needle && text && strstr(text, needle);
+			if (!needle || found == negate)
+				rc = failf(t, "server log %s '%s'", negate ? "holds" : "lacks",
+				           needle ? needle : "");
+			free(text);
+			free(needle);
+			i++;
 		} else if (!strncmp(l, "cli ", 4)) {
 			char *x = expand(t, l + 4);
 			if (!x) {
@@ -1022,6 +1072,11 @@ static int run_file(struct test *t)
 		} else {
 			rc = failf(t, "unknown step '%s'", l);
 		}
+	}
+	if (t->bg) { /* a failed step left it running */
+		kill(t->bg, SIGTERM);
+		wait_cmd(t->bg);
+		t->bg = 0;
 	}
 	if (server_stop(t) && !rc)
 		rc = -1;
