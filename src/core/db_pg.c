@@ -105,7 +105,10 @@ static int pg_connect(struct db *db, struct err *e)
 	struct pg_conn *pc = PC(db);
 	if (pc->c)
 		PQfinish(pc->c);
-	pc->c = PQconnectdb(pc->url);
+	/* "cunwu" in pg_stat_activity, unless the URL names an application_name itself */
+	const char *const keys[] = { "dbname", "fallback_application_name", NULL };
+	const char *const vals[] = { pc->url, "cunwu", NULL };
+	pc->c = PQconnectdbParams(keys, vals, 1);
 	if (PQstatus(pc->c) != CONNECTION_OK) {
 		char msg[200];
 		snprintf(msg, sizeof(msg), "%s", PQerrorMessage(pc->c));

@@ -51,24 +51,59 @@ static atomic_int draining; /* stopping: new connections are refused */
 
 /* ---- per-thread database connections ---- */
 
+/*
+ * Every connection of the server is in conns (closed at the end); the first nspare of
+ * them were opened by http_serve before the workers started and wait for their thread.
+ */
 static pthread_mutex_t conns_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct db *conns[1024];
-static size_t nconns;
+static size_t nconns, nspare;
 static _Thread_local struct db *thread_db;
+
+static void add_conn(struct db *db)
+{
+	pthread_mutex_lock(&conns_lock);
+	if (nconns < sizeof(conns) / sizeof(conns[0]))
+		conns[nconns++] = db;
+	pthread_mutex_unlock(&conns_lock);
+}
 
 struct db *http_thread_db(struct err *e)
 {
 	if (thread_db)
 		return thread_db;
-	struct db *db;
-	if (db_open(&db, opts->db_url, 0, e))
-		return NULL;
 	pthread_mutex_lock(&conns_lock);
-	if (nconns < sizeof(conns) / sizeof(conns[0]))
-		conns[nconns++] = db;
+	struct db *db = nspare ? conns[--nspare] : NULL;
 	pthread_mutex_unlock(&conns_lock);
+	if (!db) { /* more threads than were opened for */
+		if (db_open(&db, opts->db_url, 0, e))
+			return NULL;
+		add_conn(db);
+	}
 	thread_db = db;
 	return db;
+}
+
+/*
+ * One connection per worker, opened before the workers start: no request waits for a
+ * PostgreSQL backend to start, and a server that cannot have them all says so at once.
+ */
+static int open_conns(int n, struct err *e)
+{
+	for (int i = 0; i < n; i++) {
+		struct db *db;
+		if (db_open(&db, opts->db_url, 0, e)) {
+			char msg[sizeof(e->msg)];
+			snprintf(msg, sizeof(msg), "%s", e->msg);
+			snprintf(e->msg, sizeof(e->msg),
+			         "database connection %d of %d (one per thread): %.190s", i + 1, n,
+			         msg);
+			return -1;
+		}
+		add_conn(db);
+		nspare = nconns;
+	}
+	return 0;
 }
 
 static void close_conns(void)
@@ -76,7 +111,7 @@ static void close_conns(void)
 	pthread_mutex_lock(&conns_lock);
 	for (size_t i = 0; i < nconns; i++)
 		db_close(conns[i]);
-	nconns = 0;
+	nconns = nspare = 0;
 	pthread_mutex_unlock(&conns_lock);
 }
 
@@ -1072,10 +1107,16 @@ int http_serve(const struct server_opts *o, struct err *e)
 {
 	opts = o;
 	atomic_store(&draining, 0);
+	if (open_conns(o->threads, e)) {
+		close_conns();
+		return -1;
+	}
 	struct sockaddr_in sa;
 	int fd = bind_listen(o->listen, &sa, e);
-	if (fd < 0)
+	if (fd < 0) {
+		close_conns();
 		return -1;
+	}
 	char tmpdir[4096];
 	snprintf(tmpdir, sizeof(tmpdir), "%s/tmp", media_dir());
 	mkdir(media_dir(), 0750);
@@ -1097,6 +1138,7 @@ int http_serve(const struct server_opts *o, struct err *e)
 	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL, MHD_OPTION_END);
 	if (!d) {
 		close(fd);
+		close_conns();
 		return err_internal(e, "unable to start the HTTP server");
 	}
 	char addr[64], ip[32];
@@ -1105,6 +1147,7 @@ int http_serve(const struct server_opts *o, struct err *e)
 	if (o->ready_file && *o->ready_file && write_ready(o->ready_file, addr, e)) {
 		MHD_stop_daemon(d);
 		close(fd);
+		close_conns();
 		return -1;
 	}
 	log_info("serving http://%s/ with %d threads, database %s", addr, o->threads, o->db_url);

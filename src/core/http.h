@@ -248,7 +248,7 @@ void http_each_route(void (*fn)(const struct route *rt, const char *module, void
 /* Serve until SIGTERM/SIGINT (or stop_after); 0 on a clean stop. */
 int http_serve(const struct server_opts *o, struct err *e);
 
-/* The connection of the calling worker thread (opened on first use). */
+/* The connection of the calling worker thread (opened by http_serve before it listened). */
 struct db *http_thread_db(struct err *e);
 
 #endif
