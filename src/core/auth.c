@@ -444,12 +444,22 @@ static void cache_store(char kind, const char *cred, const struct principal *p, 
 	c->p = principal_copy(&c->arena, p);
 }
 
-/* Write the idle-touch (seen_at / last_used_at) at most once a minute. */
+/*
+ * Write the idle-touch (seen_at / last_used_at) at most once a minute. Identification
+ * runs before the request's transaction, so this is a write transaction of its own: it
+ * queues with the other writers (db_sqlite.c) instead of polling for the lock.
+ */
 static int touch(struct req *r, const char *sql, const char *key, int64_t now, struct err *e)
 {
 	char now_s[32];
 	time_iso(now, now_s);
-	return db_exec(r->db, e, sql, DB_T(now_s), DB_T(key)) < 0 ? -1 : 0;
+	if (db_begin(r->db, DB_WRITE, e))
+		return -1;
+	if (db_exec(r->db, e, sql, DB_T(now_s), DB_T(key)) < 0) {
+		db_rollback(r->db);
+		return -1;
+	}
+	return db_commit(r->db, e);
 }
 
 /* region, place name, version, created_at, updated_at, lang from column col on */

@@ -82,11 +82,24 @@ int db_begin(struct db *db, int write, struct err *e)
 		db->in_tx = TX_LAZY;
 		return 0;
 	}
-	/* cached statements: BEGIN and COMMIT run on every request */
-	if (db_exec_(db, e, db->ops->begin_write, DB_ARGS(DB_NOARGS)) < 0)
+	if (db->ops->write_lock && db->ops->write_lock(db, e))
 		return -1;
+	/* cached statements: BEGIN and COMMIT run on every request */
+	if (db_exec_(db, e, db->ops->begin_write, DB_ARGS(DB_NOARGS)) < 0) {
+		if (db->ops->write_unlock)
+			db->ops->write_unlock(db);
+		return -1;
+	}
 	db->in_tx = TX_WRITE;
 	return 0;
+}
+
+/* The transaction is over (committed or rolled back): the next writer's turn. */
+static void end_tx(struct db *db)
+{
+	if (db->in_tx == TX_WRITE && db->ops->write_unlock)
+		db->ops->write_unlock(db);
+	db->in_tx = 0;
 }
 
 int db_commit(struct db *db, struct err *e)
@@ -103,7 +116,7 @@ int db_commit(struct db *db, struct err *e)
 	}
 	if (db->in_tx == TX_WRITE)
 		atomic_fetch_add(&write_epoch, 1);
-	db->in_tx = 0;
+	end_tx(db);
 	return 0;
 }
 
@@ -119,7 +132,7 @@ void db_rollback(struct db *db)
 	struct err e;
 	if (db_exec_(db, &e, "ROLLBACK", DB_ARGS(DB_NOARGS)) < 0)
 		log_warn("rollback failed: %s", e.msg);
-	db->in_tx = 0;
+	end_tx(db);
 }
 
 uint64_t db_write_epoch(void)

@@ -25,7 +25,10 @@ struct db_ops {
 	char (*coltype)(void *stmt, int col); /* see db_coltype; NULL values are 'n' */
 	int64_t (*changes)(struct db *db);
 	int (*script)(struct db *db, const char *sql, struct err *e);
-	const char *begin_write;  /* SQL to start a write transaction */
+	const char *begin_write; /* SQL to start a write transaction */
+	/* optional: taken before begin_write, released when that transaction ends */
+	int (*write_lock)(struct db *db, struct err *e);
+	void (*write_unlock)(struct db *db);
 	const char *begin_read;   /* SQL to start a read transaction (one snapshot) */
 	const char *data_version; /* SQL answering one integer, or NULL (db_data_version) */
 	const char *migrate_lock; /* SQL run first in the migration transaction, or NULL */
@@ -71,5 +74,6 @@ struct db {
 extern const struct db_ops db_sqlite_ops;
 extern const struct db_ops db_pg_ops;
 void db_sqlite_global_init(void);
+int db_sqlite_writers_waiting(struct db *db);
 
 #endif

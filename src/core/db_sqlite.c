@@ -5,11 +5,21 @@
  * a power loss may drop the last acknowledged transactions; FULL syncs the WAL at every
  * commit, so a write that was answered survives a process crash and a power loss. The cost
  * is one fsync per write transaction, which a township's write rate never notices.
+ *
+ * Writers queue: the threads of this process that want to write one database file wait
+ * on a mutex of that file before BEGIN IMMEDIATE, released at commit or rollback; the
+ * kernel wakes them in turn. SQLite's busy handler sleeps and polls (1, 2, 5 ... 100 ms)
+ * and gives the lock to whichever poller comes first, which made the write tail of a busy
+ * server seconds long. The busy timeout stays for other processes (a `cunwu` command
+ * beside the server).
  */
 #include "db_backend.h"
 
 #include <ctype.h>
 #include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <time.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,7 +32,27 @@
 #include "log.h"
 #include "banned.h"
 
-#define CONN(db) ((sqlite3 *)(db)->conn)
+/* how long a writer waits for the lock, this process's or SQLite's */
+#define BUSY_MS 5000
+
+/* The write lock of one database file (device and inode), shared by its connections. */
+struct file_lock {
+	dev_t dev;
+	ino_t ino;
+	int refs; /* connections using it; 0: the slot is free */
+	pthread_mutex_t lock;
+	atomic_int waiting;
+};
+
+static pthread_mutex_t file_locks_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct file_lock file_locks[64];
+
+struct sq_conn {
+	sqlite3 *h;
+	struct file_lock *fl; /* NULL: too many files open; SQLite's lock alone */
+};
+
+#define CONN(db) (((struct sq_conn *)(db)->conn)->h)
 
 static int sq_err(sqlite3 *h, int rc, const char *what, struct err *e)
 {
@@ -40,6 +70,80 @@ static int sq_err(sqlite3 *h, int rc, const char *what, struct err *e)
 	return err_set(e, 500, "db.error", NULL, "database error: %s", sqlite3_errmsg(h));
 }
 
+/* The write lock of the file h has open, made on first use; NULL if no slot is free. */
+static struct file_lock *file_lock_of(sqlite3 *h)
+{
+	struct stat st;
+	const char *file = sqlite3_db_filename(h, "main");
+	if (!file || !*file || stat(file, &st))
+		return NULL;
+	struct file_lock *q = NULL, *free_slot = NULL;
+	pthread_mutex_lock(&file_locks_lock);
+	for (size_t i = 0; i < sizeof(file_locks) / sizeof(file_locks[0]) && !q; i++) {
+		if (file_locks[i].refs && file_locks[i].dev == st.st_dev &&
+		    file_locks[i].ino == st.st_ino)
+			q = &file_locks[i];
+		else if (!file_locks[i].refs && !free_slot)
+			free_slot = &file_locks[i];
+	}
+	if (!q && free_slot) {
+		q = free_slot;
+		q->dev = st.st_dev;
+		q->ino = st.st_ino;
+		pthread_mutex_init(&q->lock, NULL);
+		atomic_store(&q->waiting, 0);
+	}
+	if (q)
+		q->refs++;
+	pthread_mutex_unlock(&file_locks_lock);
+	return q;
+}
+
+static void file_lock_release(struct file_lock *q)
+{
+	if (!q)
+		return;
+	pthread_mutex_lock(&file_locks_lock);
+	if (--q->refs == 0)
+		pthread_mutex_destroy(&q->lock);
+	pthread_mutex_unlock(&file_locks_lock);
+}
+
+/* Wait for the file's write lock (the kernel wakes waiters in turn); 503 db.busy after
+ * BUSY_MS. */
+static int sq_write_lock(struct db *db, struct err *e)
+{
+	struct file_lock *q = ((struct sq_conn *)db->conn)->fl;
+	if (!q)
+		return 0;
+	struct timespec until;
+	clock_gettime(CLOCK_MONOTONIC, &until);
+	until.tv_sec += BUSY_MS / 1000;
+	atomic_fetch_add(&q->waiting, 1);
+	int rc = pthread_mutex_clocklock(&q->lock, CLOCK_MONOTONIC, &until);
+	atomic_fetch_sub(&q->waiting, 1);
+	if (rc == 0)
+		return 0;
+	err_set(e, 503, "db.busy", NULL, "database is busy; try again");
+	if (e)
+		e->retry_after = "1";
+	return -1;
+}
+
+static void sq_write_unlock(struct db *db)
+{
+	struct file_lock *q = ((struct sq_conn *)db->conn)->fl;
+	if (q)
+		pthread_mutex_unlock(&q->lock);
+}
+
+/* Writers waiting for the write lock of db's file, the holder not counted (tests). */
+int db_sqlite_writers_waiting(struct db *db)
+{
+	struct file_lock *q = ((struct sq_conn *)db->conn)->fl;
+	return q ? atomic_load(&q->waiting) : 0;
+}
+
 static int sq_open(struct db *db, const char *path, int create, struct err *e)
 {
 	struct stat stb;
@@ -55,7 +159,7 @@ static int sq_open(struct db *db, const char *path, int create, struct err *e)
 		sqlite3_close(h);
 		return -1;
 	}
-	sqlite3_busy_timeout(h, 5000);
+	sqlite3_busy_timeout(h, BUSY_MS);
 	sqlite3_extended_result_codes(h, 1);
 	char *msg = NULL;
 	rc = sqlite3_exec(h,
@@ -70,13 +174,23 @@ static int sq_open(struct db *db, const char *path, int create, struct err *e)
 		sqlite3_close(h);
 		return -1;
 	}
-	db->conn = h;
+	struct sq_conn *c = calloc(1, sizeof(*c));
+	if (!c) {
+		sqlite3_close(h);
+		return err_internal(e, "out of memory");
+	}
+	c->h = h;
+	c->fl = file_lock_of(h);
+	db->conn = c;
 	return 0;
 }
 
 static void sq_close(struct db *db)
 {
-	sqlite3_close(CONN(db));
+	struct sq_conn *c = db->conn;
+	sqlite3_close(c->h);
+	file_lock_release(c->fl);
+	free(c);
 }
 
 static void *sq_prepare(struct db *db, const char *sql, struct err *e)
@@ -315,6 +429,8 @@ const struct db_ops db_sqlite_ops = {
 	.changes = sq_changes,
 	.script = sq_script,
 	.begin_write = "BEGIN IMMEDIATE",
+	.write_lock = sq_write_lock,
+	.write_unlock = sq_write_unlock,
 	.begin_read = "BEGIN",
 	.data_version = "PRAGMA data_version",
 	.script_outside_tx = sq_script_outside_tx,

@@ -11,7 +11,9 @@
 #include <string.h>
 
 #include <ftw.h>
+#include <pthread.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -396,6 +398,96 @@ static void test_commit_and_rollback(void **state)
 	assert_int_equal(count(f, "SELECT a FROM t"), 7);
 }
 
+/* ---- the write queue ---- */
+
+struct writer {
+	struct db *db;
+	struct err e;
+	int n, rc;
+};
+
+static void *write_one(void *arg)
+{
+	struct writer *w = arg;
+	w->rc = db_begin(w->db, DB_WRITE, &w->e);
+	if (!w->rc && db_exec(w->db, &w->e, "INSERT INTO t (a) VALUES (?)", DB_I(w->n)) != 1)
+		w->rc = -1;
+	if (!w->rc && db_commit(w->db, &w->e))
+		w->rc = -1;
+	if (w->rc)
+		db_rollback(w->db);
+	return NULL;
+}
+
+/* Wait until n writers wait for the write lock of db's file; 0 if they never do (5 s). */
+static int wait_for_waiters(struct db *db, int n)
+{
+	for (int i = 0; i < 5000; i++) {
+		if (db_sqlite_writers_waiting(db) == n)
+			return 1;
+		struct timespec ms = { 0, 1000 * 1000 };
+		nanosleep(&ms, NULL);
+	}
+	return 0;
+}
+
+static void test_writers_wait_their_turn(void **state)
+{
+	/* writers of one file in this process wait for its lock (not in SQLite's busy
+	 * handler), and each gets it once the one before commits */
+	struct fx *f = *state;
+	enum {
+		N = 4
+	};
+	struct writer w[N];
+	pthread_t th[N];
+	make_table(f);
+	assert_int_equal(db_begin(f->db, DB_WRITE, &f->e), 0);
+	for (int i = 0; i < N; i++) {
+		w[i] = (struct writer){ .n = i };
+		assert_int_equal(db_open(&w[i].db, f->path, 0, &f->e), 0);
+		assert_int_equal(pthread_create(&th[i], NULL, write_one, &w[i]), 0);
+	}
+	assert_true(wait_for_waiters(f->db, N));
+	assert_int_equal(count(f, "SELECT count(*) FROM t"), 0);
+	assert_int_equal(db_commit(f->db, &f->e), 0);
+	for (int i = 0; i < N; i++) {
+		pthread_join(th[i], NULL);
+		if (w[i].rc)
+			fail_msg("writer %d: %s", i, w[i].e.msg);
+		db_close(w[i].db);
+	}
+	assert_int_equal(count(f, "SELECT count(*) FROM t"), N);
+	assert_int_equal(db_sqlite_writers_waiting(f->db), 0);
+}
+
+static void test_writer_waits_then_busy(void **state)
+{
+	/* a writer waits its turn for 5 s, then gives up with 503 db.busy; the lock goes on */
+	struct fx *f = *state;
+	struct writer w = { .n = 1 };
+	pthread_t th;
+	make_table(f);
+	assert_int_equal(db_open(&w.db, f->path, 0, &f->e), 0);
+	assert_int_equal(db_begin(f->db, DB_WRITE, &f->e), 0);
+	assert_int_equal(pthread_create(&th, NULL, write_one, &w), 0);
+	assert_true(wait_for_waiters(f->db, 1));
+	pthread_join(th, NULL);
+	assert_int_equal(w.rc, -1);
+	assert_int_equal(w.e.status, 503);
+	assert_string_equal(w.e.code, "db.busy");
+	assert_non_null(w.e.retry_after);
+	assert_int_equal(db_in_tx(w.db), 0);
+	assert_int_equal(db_sqlite_writers_waiting(f->db), 0);
+	assert_int_equal(db_commit(f->db, &f->e), 0);
+	/* free again for the one that gave up */
+	write_one(&w);
+	if (w.rc)
+		fail_msg("after: %s", w.e.msg);
+	assert_int_equal(count(f, "SELECT count(*) FROM t"), 1);
+	db_close(w.db);
+}
+
 /* ---- values ---- */
 
 static void test_text_copied_into_arena(void **state)
@@ -520,7 +612,8 @@ int main(void)
 		T(test_cache_eviction),         T(test_nested_same_sql),
 		T(test_oneoff_left_open),       T(test_conflict),
 		T(test_other_errors),           T(test_open_errors),
-		T(test_commit_and_rollback),    T(test_text_copied_into_arena),
+		T(test_commit_and_rollback),    T(test_writers_wait_their_turn),
+		T(test_writer_waits_then_busy), T(test_text_copied_into_arena),
 		T(test_exec_counts_changes),    T(test_backup),
 	};
 	return cmocka_run_group_tests(tests, group_setup, NULL);
