@@ -16,6 +16,8 @@
 #include "banned.h"
 
 #define GENESIS "sha256:genesis"
+/* how many times a writer reads a head that others keep moving before it gives up */
+#define AUDIT_HEAD_ATTEMPTS 100
 
 static void feed(crypto_hash_sha256_state *st, const char *s)
 {
@@ -65,58 +67,65 @@ int audit_write(struct db *db, const struct actor *who, const char *region, cons
 		return -1;
 	char chain[48];
 	snprintf(chain, sizeof(chain), "%.16s.%s", region, origin);
-	/*
-	 * Take the chain's head: the UPDATE locks its row until commit (PostgreSQL; SQLite
-	 * holds the whole write lock anyway), so concurrent writers in one county queue here
-	 * and writers in other counties do not wait at all. A new chain starts from a genesis
-	 * head at seq 0.
-	 */
-	int64_t seq = 0;
-	const char *prev = NULL;
-	for (int attempt = 0; attempt < 2 && !prev; attempt++) {
-		struct db_stmt *st =
-		    db_query(db, e,
-		             "UPDATE audit_heads SET seq = seq + 1 WHERE chain = ? "
-		             "RETURNING seq, hash",
-		             DB_T(chain));
-		if (!st)
-			return -1;
-		int rc = db_step(st, e);
-		if (rc < 0)
-			return -1;
-		if (rc == 1) {
-			seq = db_int(st, 0);
-			prev = db_text(st, 1);
-			db_done(st);
-		} else if (db_exec(db, e,
-		                   "INSERT INTO audit_heads (chain, region, seq, hash) "
-		                   "VALUES (?, ?, 0, ?) ON CONFLICT (chain) DO NOTHING",
-		                   DB_T(chain), DB_T(region), DB_T(GENESIS)) < 0) {
-			return -1;
-		}
-	}
-	if (!prev)
-		return err_internal(e, "no audit head for chain %s", chain);
 	char id[ID_LEN + 1], at[32], hash[80];
 	id_new(id);
 	time_iso(time_now_ms(), at);
 	if (!changes)
 		changes = "{}";
 	struct audit_row row = {
-		chain,     region,          seq,    id,        at,     who->kind, who->id,
-		who->name, who->request_id, entity, entity_id, action, changes,   prev
+		chain,     region,          0,      id,        at,     who->kind, who->id,
+		who->name, who->request_id, entity, entity_id, action, changes,   NULL
 	};
-	audit_hash(&row, hash);
-	if (db_exec(db, e,
-	            "INSERT INTO audit_log (chain, region, seq, id, at, actor_kind, actor_id, "
-	            "actor_name, request_id, entity, entity_id, action, changes, prev_hash, hash) "
-	            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-	            DB_T(chain), DB_T(region), DB_I(seq), DB_T(id), DB_T(at), DB_T(who->kind),
-	            DB_T(who->id), DB_T(who->name), DB_T(who->request_id), DB_T(entity),
-	            DB_T(entity_id), DB_T(action), DB_T(changes), DB_T(prev), DB_T(hash)) < 0)
-		return -1;
-	return db_exec(db, e, "UPDATE audit_heads SET hash = ? WHERE chain = ?", DB_T(hash),
-	               DB_T(chain)) < 0
+	/*
+	 * Read the chain's head, hash the new row after it, and move the head to it in one
+	 * UPDATE if it is still where it was read: that UPDATE locks the head's row until
+	 * commit (PostgreSQL; SQLite holds the whole write lock anyway), so writers in one
+	 * county queue there and writers in other counties do not wait at all. Only on
+	 * PostgreSQL can the head have moved meanwhile (another writer of the county committed
+	 * first, whose lock this UPDATE waited for): it changes nothing, and the head is read
+	 * again. A new chain starts from a genesis head at seq 0.
+	 */
+	for (int attempt = 0;; attempt++) {
+		if (attempt == AUDIT_HEAD_ATTEMPTS)
+			return err_set(e, 503, "db.retry", NULL,
+			               "audit chain %s is busy; try again", chain);
+		struct db_stmt *st = db_query(
+		    db, e, "SELECT seq, hash FROM audit_heads WHERE chain = ?", DB_T(chain));
+		if (!st)
+			return -1;
+		int rc = db_step(st, e);
+		if (rc < 0)
+			return -1;
+		if (rc == 0) {
+			if (db_exec(db, e,
+			            "INSERT INTO audit_heads (chain, region, seq, hash) "
+			            "VALUES (?, ?, 0, ?) ON CONFLICT (chain) DO NOTHING",
+			            DB_T(chain), DB_T(region), DB_T(GENESIS)) < 0)
+				return -1;
+			continue;
+		}
+		int64_t head = db_int(st, 0);
+		row.seq = head + 1;
+		row.prev_hash = db_text(st, 1);
+		db_done(st);
+		audit_hash(&row, hash);
+		int64_t moved = db_exec(db, e,
+		                        "UPDATE audit_heads SET seq = ?, hash = ? "
+		                        "WHERE chain = ? AND seq = ?",
+		                        DB_I(row.seq), DB_T(hash), DB_T(chain), DB_I(head));
+		if (moved < 0)
+			return -1;
+		if (moved == 1)
+			break;
+	}
+	return db_exec(db, e,
+	               "INSERT INTO audit_log (chain, region, seq, id, at, actor_kind, actor_id, "
+	               "actor_name, request_id, entity, entity_id, action, changes, prev_hash, "
+	               "hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	               DB_T(chain), DB_T(region), DB_I(row.seq), DB_T(id), DB_T(at),
+	               DB_T(who->kind), DB_T(who->id), DB_T(who->name), DB_T(who->request_id),
+	               DB_T(entity), DB_T(entity_id), DB_T(action), DB_T(changes),
+	               DB_T(row.prev_hash), DB_T(hash)) < 0
 	           ? -1
 	           : 0;
 }

@@ -27,6 +27,7 @@
 
 #include "../unit.h"
 
+#include "core/audit.h"
 #include "core/db.h"
 #include "core/db_backend.h" /* to look at the statement cache */
 #include "core/log.h"
@@ -1303,6 +1304,18 @@ static void test_pg_deadlock_retry(void **state)
 	assert_int_equal(db_in_tx(f->db) + db_in_tx(b), 0);
 }
 
+/* count(f, db, sql) once it is not 0, or 0 after 5 s (another thread is on its way). */
+static int64_t count_soon(struct fx *f, struct db *db, const char *sql)
+{
+	int64_t n = 0;
+	for (int i = 0; i < 500 && !n; i++) {
+		n = count(f, db, sql);
+		struct timespec ms10 = { 0, 10 * 1000 * 1000 };
+		nanosleep(&ms10, NULL);
+	}
+	return n;
+}
+
 struct migrator {
 	struct db *db;
 	struct err e;
@@ -1332,15 +1345,11 @@ static void test_pg_migrate_outside_lock(void **state)
 	struct migrator m = { .db = f->db };
 	pthread_t th;
 	assert_int_equal(pthread_create(&th, NULL, migrate_list, &m), 0);
-	int64_t building = 0;
-	for (int i = 0; i < 500 && !building; i++) {
-		building = count(f, b,
-		                 "SELECT count(*) FROM pg_locks w WHERE w.locktype = 'virtualxid' "
-		                 "AND NOT w.granted AND EXISTS (SELECT 1 FROM pg_locks l WHERE "
-		                 "l.pid = w.pid AND l.locktype = 'advisory' AND l.granted)");
-		struct timespec ms10 = { 0, 10 * 1000 * 1000 };
-		nanosleep(&ms10, NULL);
-	}
+	int64_t building =
+	    count_soon(f, b,
+	               "SELECT count(*) FROM pg_locks w WHERE w.locktype = 'virtualxid' AND NOT "
+	               "w.granted AND EXISTS (SELECT 1 FROM pg_locks l WHERE l.pid = w.pid AND "
+	               "l.locktype = 'advisory' AND l.granted)");
 	assert_int_equal(db_commit(b, &f->e), 0);
 	pthread_join(th, NULL);
 	db_set_arena(b, &f->a);
@@ -1352,6 +1361,68 @@ static void test_pg_migrate_outside_lock(void **state)
 	/* and released after */
 	assert_int_equal(count(f, b, "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'"),
 	                 0);
+}
+
+struct auditor {
+	struct db *db;
+	struct err e;
+	int rc;
+};
+
+static const struct actor conf_actor = { "system", NULL, "dbconf", NULL };
+
+static void *audit_one(void *arg)
+{
+	struct auditor *a = arg;
+	a->rc = db_begin(a->db, DB_WRITE, &a->e) ||
+	        audit_write(a->db, &conf_actor, "140406", "t", "a", "update", NULL, &a->e) ||
+	        db_commit(a->db, &a->e);
+	if (a->rc)
+		db_rollback(a->db);
+	return NULL;
+}
+
+static void test_pg_audit_head_race(void **state)
+{
+	/*
+	 * Two writers of one county (audit.c): both read the chain's head, b moves it first;
+	 * f->db's move waits for b's row lock, then finds the head moved, reads it again and
+	 * goes after b. The chain stays whole, each row once.
+	 */
+	struct fx *f = fx(state);
+	struct db *b = second(f);
+	assert_int_equal(db_migrate(f->db, NULL, &f->e), 0);
+	struct auditor a = { .db = f->db };
+	assert_int_equal(db_begin(f->db, DB_WRITE, &f->e), 0);
+	assert_int_equal(audit_write(f->db, &conf_actor, "140406", "t", "0", "create", NULL, &f->e),
+	                 0);
+	assert_int_equal(db_commit(f->db, &f->e), 0);
+	db_set_arena(b, NULL); /* f->a belongs to the other thread now */
+	assert_int_equal(db_begin(b, DB_WRITE, &f->e), 0);
+	assert_int_equal(audit_write(b, &conf_actor, "140406", "t", "b", "update", NULL, &f->e), 0);
+	pthread_t th;
+	assert_int_equal(pthread_create(&th, NULL, audit_one, &a), 0);
+	int64_t blocked = count_soon(f, b,
+	                             "SELECT count(*) FROM pg_stat_activity WHERE "
+	                             "pg_backend_pid() = ANY (pg_blocking_pids(pid))");
+	assert_int_equal(db_commit(b, &f->e), 0);
+	pthread_join(th, NULL);
+	db_set_arena(b, &f->a);
+	assert_int_equal(blocked, 1);
+	if (a.rc)
+		fail_msg("the writer that waited: %s", a.e.msg);
+	const char *order[3];
+	assert_int_equal(rows_text(f, f->db, order, 3,
+	                           "SELECT entity_id FROM audit_log ORDER BY seq",
+	                           DB_ARGS(DB_NOARGS)),
+	                 3);
+	assert_string_equal(order[1], "b");
+	assert_string_equal(order[2], "a");
+	struct audit_report rep;
+	assert_int_equal(audit_verify(f->db, NULL, NULL, &rep, NULL, NULL, &f->e), 0);
+	assert_true(rep.ok);
+	assert_int_equal(rep.rows, 3);
+	assert_int_equal(count(f, f->db, "SELECT max(seq) FROM audit_heads"), 3);
 }
 
 static void test_pg_collation_checked(void **state)
@@ -1397,6 +1468,7 @@ int main(int argc, char **argv)
 		T(test_pg_reconnect),
 		T(test_pg_deadlock_retry),
 		T(test_pg_migrate_outside_lock),
+		T(test_pg_audit_head_race),
 		T(test_pg_collation_checked),
 	};
 	const char *only = argc > 1 ? argv[1] : "";
