@@ -637,17 +637,27 @@ static int grant_has(const struct grant *g, const char *perm)
 	return 0;
 }
 
-int authz(struct req *r, const char *perm, const char *path, struct err *e)
+static int under(const char *path, const char *prefix)
+{
+	return path && !strncmp(path, prefix, strlen(prefix));
+}
+
+int authz2(struct req *r, const char *perm, const char *path, const char *gpath, struct err *e)
 {
 	if (!r->who)
 		return err_set(e, 401, "auth.required", NULL, "sign in first");
 	for (size_t i = 0; i < r->who->ngrants; i++) {
 		const struct grant *g = &r->who->grants[i];
-		if (grant_has(g, perm) && path &&
-		    !strncmp(path, g->place_path, strlen(g->place_path)))
+		if (grant_has(g, perm) &&
+		    (under(path, g->place_path) || under(gpath, g->place_path)))
 			return 0;
 	}
 	return err_forbidden(e, "you do not have '%s' over this place", perm);
+}
+
+int authz(struct req *r, const char *perm, const char *path, struct err *e)
+{
+	return authz2(r, perm, path, NULL, e);
 }
 
 int authz_any(struct req *r, const char *perm)
@@ -686,20 +696,50 @@ const char **authz_scope(struct req *r, const char *perm)
 	return out;
 }
 
-const char *authz_sql(struct req *r, const char *perm, const char *col, struct db_arg *args,
-                      size_t *nargs, size_t max_args)
+/*
+ * A grant at town level or above (a path of at most AUTH_TOWN_IDS ids) needs no gpath term:
+ * grids cover places of their own town only, so a row whose gpath is under such a prefix
+ * has its path under it too, and the scope of a town or county stays one range per grant.
+ */
+#define AUTH_TOWN_IDS 4
+
+static int path_ids(const char *path)
+{
+	int n = 0;
+	for (const char *p = path; *p; p++)
+		n += *p == '/';
+	return n - 1;
+}
+
+const char *authz_sql2(struct req *r, const char *perm, const char *col, const char *gcol,
+                       struct db_arg *args, size_t *nargs, size_t max_args)
 {
 	const char **scope = authz_scope(r, perm);
 	struct strbuf sb;
 	strbuf_init(&sb, &r->arena, 8192);
 	strbuf_addch(&sb, '(');
-	for (size_t i = 0; scope[i] && *nargs + 2 < max_args; i++) {
+	for (size_t i = 0; scope[i]; i++) {
+		int both = gcol && path_ids(scope[i]) > AUTH_TOWN_IDS;
+		if (*nargs + (both ? 4 : 2) >= max_args)
+			break; /* fails closed: fewer subtrees, never more */
+		const char *hi = arena_printf(&r->arena, "%s~", scope[i]);
 		strbuf_addf(&sb, "%s(%s >= ? AND %s < ?)", i ? " OR " : "", col, col);
 		args[(*nargs)++] = DB_T(scope[i]);
-		args[(*nargs)++] = DB_T(arena_printf(&r->arena, "%s~", scope[i]));
+		args[(*nargs)++] = DB_T(hi);
+		if (both) {
+			strbuf_addf(&sb, " OR (%s >= ? AND %s < ?)", gcol, gcol);
+			args[(*nargs)++] = DB_T(scope[i]);
+			args[(*nargs)++] = DB_T(hi);
+		}
 	}
 	if (sb.len == 1)
 		strbuf_adds(&sb, "0 = 1");
 	strbuf_addch(&sb, ')');
 	return sb.buf;
+}
+
+const char *authz_sql(struct req *r, const char *perm, const char *col, struct db_arg *args,
+                      size_t *nargs, size_t max_args)
+{
+	return authz_sql2(r, perm, col, NULL, args, nargs, max_args);
 }

@@ -4,9 +4,12 @@
  * A principal is a signed-in user (by session cookie or API token) with their grants:
  * each grant is a role over a place subtree, and a role is a set of permissions. A grant
  * over a place covers every place whose materialized path starts with that place's path.
+ * Places sit in two trees: a physical place covered by a grid also has a gpath (the path
+ * of that grid), and a grant covers it when either path is under the granted place's.
  *
- *   authz(r, perm, path)   may the caller use perm on something at path? 0 or -1 (403)
- *   authz_scope(r, perm)   the path prefixes a list query must filter by
+ *   authz(r, perm, path)          may the caller use perm on something at path? 0 or -1
+ *   authz2(r, perm, path, gpath)  the same for something at path or covered at gpath
+ *   authz_scope(r, perm)          the path prefixes a list query must filter by
  *
  * Passwords are Argon2id (libsodium crypto_pwhash_str); at most auth.hash_concurrency
  * hashes run at once so that memory stays bounded however many logins arrive. Session
@@ -45,6 +48,9 @@ struct principal {
 int auth_identify(struct req *r, struct err *e);
 
 int authz(struct req *r, const char *perm, const char *path, struct err *e);
+/* 0 if some grant holds perm over path or over gpath (NULL: no grid covers the target);
+ * else 403 auth.forbidden (401 without a caller). */
+int authz2(struct req *r, const char *perm, const char *path, const char *gpath, struct err *e);
 /* 1 if the caller holds perm over any place */
 int authz_any(struct req *r, const char *perm);
 /* NULL-terminated array of path prefixes (possibly empty: the caller sees nothing). */
@@ -56,6 +62,13 @@ const char **authz_scope(struct req *r, const char *perm);
  */
 const char *authz_sql(struct req *r, const char *perm, const char *col, struct db_arg *args,
                       size_t *nargs, size_t max_args);
+/*
+ * The same over both trees: a row is in scope when col (its path) or gcol (its gpath) is
+ * inside a granted subtree. Grants at town level or above get the col term alone (grids
+ * cover places within their town only), so a town's scope costs what it did.
+ */
+const char *authz_sql2(struct req *r, const char *perm, const char *col, const char *gcol,
+                       struct db_arg *args, size_t *nargs, size_t max_args);
 
 /* Argon2id hash of password into out (crypto_pwhash_STRBYTES). */
 int auth_hash_password(const char *password, char *out, size_t outlen, struct err *e);

@@ -301,12 +301,19 @@ int req_page(struct req *r, const char *const *allowed, const char *default_sort
 	return 0;
 }
 
-void query_scope(struct req *r, struct query *q, const char *perm, const char *path_col)
+void query_scope2(struct req *r, struct query *q, const char *perm, const char *path_col,
+                  const char *gpath_col)
 {
 	strbuf_init(&q->where, &r->arena, 16384);
 	q->n = 0;
 	/* leave room for the narrowing conditions and LIMIT/OFFSET */
-	strbuf_adds(&q->where, authz_sql(r, perm, path_col, q->args, &q->n, QUERY_MAX_ARGS - 16));
+	strbuf_adds(&q->where,
+	            authz_sql2(r, perm, path_col, gpath_col, q->args, &q->n, QUERY_MAX_ARGS - 16));
+}
+
+void query_scope(struct req *r, struct query *q, const char *perm, const char *path_col)
+{
+	query_scope2(r, q, perm, path_col, NULL);
 }
 
 void query_and(struct query *q, const char *cond, struct db_arg a)
@@ -438,31 +445,44 @@ void req_accepted_job(struct req *r, const char *job_id)
 
 /* ---- place rules ---- */
 
-int req_place_path(struct req *r, const char *id, const char **path, struct err *e)
+int req_place_paths(struct req *r, const char *id, const char **path, const char **gpath,
+                    struct err *e)
 {
 	if (!id || !id_valid(id))
 		return err_notfound(e, "places.not_found", "no place '%s'", id ? id : "");
-	int rc =
-	    db_get_text(r->db, e, path, "SELECT path FROM places WHERE id = ?", DB_ARGS(DB_T(id)));
+	struct db_stmt *st =
+	    db_query(r->db, e, "SELECT path, gpath FROM places WHERE id = ?", DB_T(id));
+	int rc = st ? db_step(st, e) : -1;
 	if (rc == 0)
 		return err_notfound(e, "places.not_found", "no place '%s'", id);
-	return rc < 0 ? -1 : 0;
+	if (rc < 0)
+		return -1;
+	*path = db_text(st, 0);
+	*gpath = db_text(st, 1);
+	db_done(st);
+	return 0;
 }
 
-static int find_param_id(struct req *r, const char **path, struct err *e)
+int req_place_path(struct req *r, const char *id, const char **path, struct err *e)
 {
-	return req_place_path(r, req_param(r, "id"), path, e);
+	const char *gpath;
+	return req_place_paths(r, id, path, &gpath, e);
 }
 
-static int find_query(struct req *r, const char **path, struct err *e)
+static int find_param_id(struct req *r, const char **path, const char **gpath, struct err *e)
+{
+	return req_place_paths(r, req_param(r, "id"), path, gpath, e);
+}
+
+static int find_query(struct req *r, const char **path, const char **gpath, struct err *e)
 {
 	const char *id = req_query(r, "place");
 	if (!id)
 		return err_invalid(e, "http.place_required", "place", "'place' is required");
-	return req_place_path(r, id, path, e);
+	return req_place_paths(r, id, path, gpath, e);
 }
 
-static int find_body(struct req *r, const char **path, struct err *e)
+static int find_body(struct req *r, const char **path, const char **gpath, struct err *e)
 {
 	json_t *j = req_json(r, e);
 	if (!j)
@@ -470,15 +490,15 @@ static int find_body(struct req *r, const char **path, struct err *e)
 	json_t *v = json_object_get(j, "place_id");
 	if (!json_is_string(v))
 		return err_invalid(e, "json.required", "place_id", "'place_id' is required");
-	return req_place_path(r, json_string_value(v), path, e);
+	return req_place_paths(r, json_string_value(v), path, gpath, e);
 }
 
-const struct place_rule PLACE_NONE = { "none", NULL };
-const struct place_rule PLACE_SCOPE = { "scope: the list is filtered by the caller's grants",
+const struct place_rule PLACE_NONE = { "none", NULL, NULL };
+const struct place_rule PLACE_SCOPE = { "scope: the list is filtered by the caller's grants", NULL,
 	                                NULL };
-const struct place_rule PLACE_PARAM_ID = { "param :id is a place", find_param_id };
-const struct place_rule PLACE_QUERY = { "query place=ID", find_query };
-const struct place_rule PLACE_BODY = { "body place_id", find_body };
+const struct place_rule PLACE_PARAM_ID = { "param :id is a place", NULL, find_param_id };
+const struct place_rule PLACE_QUERY = { "query place=ID", NULL, find_query };
+const struct place_rule PLACE_BODY = { "body place_id", NULL, find_body };
 
 /* ---- answering ---- */
 
@@ -619,6 +639,12 @@ static int check_access(struct req *r, struct err *e)
 	}
 	if (!strcmp(rt->perm, PERM_LOGIN))
 		return 0;
+	if (rt->place && rt->place->find2) {
+		const char *path, *gpath;
+		if (rt->place->find2(r, &path, &gpath, e))
+			return -1;
+		return authz2(r, rt->perm, path, gpath, e);
+	}
 	if (rt->place && rt->place->find) {
 		const char *path;
 		if (rt->place->find(r, &path, e))

@@ -39,10 +39,20 @@ struct principal;
 struct place_rule {
 	const char *how;
 	int (*find)(struct req *r, const char **path, struct err *e);
+	/*
+	 * Optional, used instead of find when set: also the target's gpath, the path of the
+	 * finest grid covering it (NULL if none), so that a grant over that grid is honoured
+	 * (authz2). The core rules below have only find2; a module's rule for a row at a
+	 * place gets it from req_place_paths.
+	 */
+	int (*find2)(struct req *r, const char **path, const char **gpath, struct err *e);
 };
 
 /* The materialized path of place id; 404 places.not_found if there is none. */
 int req_place_path(struct req *r, const char *id, const char **path, struct err *e);
+/* Its path and gpath (NULL when no grid covers it); 404 places.not_found. */
+int req_place_paths(struct req *r, const char *id, const char **path, const char **gpath,
+                    struct err *e);
 
 /* No place: the route is about the caller (or public). Permission is checked alone. */
 extern const struct place_rule PLACE_NONE;
@@ -194,6 +204,10 @@ struct query {
 };
 /* where := "<path_col> inside the caller's places for perm" */
 void query_scope(struct req *r, struct query *q, const char *perm, const char *path_col);
+/* where := "<path_col> or <gpath_col> inside the caller's places for perm": rows at places
+ * of either tree (a grant over a grid reaches the places it covers). See authz_sql2. */
+void query_scope2(struct req *r, struct query *q, const char *perm, const char *path_col,
+                  const char *gpath_col);
 /* where += " AND <cond>" with one '?' bound to a (or none if a.type is DB_ARG_END) */
 void query_and(struct query *q, const char *cond, struct db_arg a);
 

@@ -271,7 +271,8 @@ static int get_cockpit(struct req *r, struct err *e)
 	const char *cid[256], *cname[256], *cpath[256];
 	int nc = 0, rc;
 	st = db_query(r->db, e,
-	              "SELECT id, name, path FROM places WHERE parent_id = ? ORDER BY code, name",
+	              "SELECT id, name, path FROM places WHERE parent_id = ? AND status = 'active' "
+	              "AND tree = 'physical' ORDER BY code, name",
 	              DB_T(pid));
 	if (!st)
 		return -1;
