@@ -15,47 +15,73 @@
 
 /* ---- where a row is: the place rules of the routes ---- */
 
-static int path_of(struct req *r, const char *sql, const char *id, const char *code,
-                   const char *what, const char **path, struct err *e)
+static int paths_of(struct req *r, const char *sql, const char *id, const char *code,
+                    const char *what, const char **path, const char **gpath, struct err *e)
 {
 	if (!id || !*id)
 		return err_notfound(e, code, "no such %s", what);
-	int rc = db_get_text(r->db, e, path, sql, DB_ARGS(DB_T(id)));
+	struct db_stmt *st = db_query(r->db, e, sql, DB_T(id));
+	if (!st)
+		return -1;
+	int rc = db_step(st, e);
+	if (rc < 0)
+		return -1;
 	if (rc == 0)
 		return err_notfound(e, code, "no %s '%s'", what, id);
-	return rc < 0 ? -1 : 0;
+	*path = db_text(st, 0);
+	*gpath = db_text(st, 1);
+	db_done(st);
+	return 0;
 }
 
-static int place_of_person(struct req *r, const char **path, struct err *e)
+static int place_of_person(struct req *r, const char **path, const char **gpath, struct err *e)
 {
-	return path_of(
-	    r, "SELECT p.path FROM persons x JOIN places p ON p.id = x.place_id WHERE x.id = ?",
-	    req_param(r, "id"), "people.person_not_found", "person", path, e);
+	return paths_of(r,
+	                "SELECT p.path, p.gpath FROM persons x JOIN places p ON p.id = x.place_id "
+	                "WHERE x.id = ?",
+	                req_param(r, "id"), "people.person_not_found", "person", path, gpath, e);
 }
-static const struct place_rule PLACE_PERSON = { "param :id is a person; their place",
+static const struct place_rule PLACE_PERSON = { "param :id is a person; their place", NULL,
 	                                        place_of_person };
 
-static int place_of_household(struct req *r, const char **path, struct err *e)
+static int place_of_household(struct req *r, const char **path, const char **gpath, struct err *e)
 {
-	return path_of(r,
-	               "SELECT p.path FROM households h JOIN places p ON p.id = h.place_id "
-	               "WHERE h.id = ?",
-	               req_param(r, "id"), "people.household_not_found", "household", path, e);
+	return paths_of(
+	    r,
+	    "SELECT p.path, p.gpath FROM households h JOIN places p ON p.id = h.place_id "
+	    "WHERE h.id = ?",
+	    req_param(r, "id"), "people.household_not_found", "household", path, gpath, e);
 }
-static const struct place_rule PLACE_HOUSEHOLD = { "param :id is a household; its place",
+static const struct place_rule PLACE_HOUSEHOLD = { "param :id is a household; its place", NULL,
 	                                           place_of_household };
 
-static int place_of_org(struct req *r, const char **path, struct err *e)
+static int place_of_org(struct req *r, const char **path, const char **gpath, struct err *e)
 {
-	return path_of(
-	    r, "SELECT p.path FROM orgs o JOIN places p ON p.id = o.place_id WHERE o.id = ?",
-	    req_param(r, "id"), "people.org_not_found", "organization", path, e);
+	return paths_of(r,
+	                "SELECT p.path, p.gpath FROM orgs o JOIN places p ON p.id = o.place_id "
+	                "WHERE o.id = ?",
+	                req_param(r, "id"), "people.org_not_found", "organization", path, gpath, e);
 }
-static const struct place_rule PLACE_ORG = { "param :id is an organization; its place",
+static const struct place_rule PLACE_ORG = { "param :id is an organization; its place", NULL,
 	                                     place_of_org };
 
+/* the path and gpath of the place of household id; 400 naming the field if there is none */
+static int household_paths(struct req *r, const char *id, const char **path, const char **gpath,
+                           struct err *e)
+{
+	int rc = paths_of(r,
+	                  "SELECT p.path, p.gpath FROM households h JOIN places p ON "
+	                  "p.id = h.place_id WHERE h.id = ?",
+	                  id, "people.household_not_found", "household", path, gpath, e);
+	if (rc && e->status == 404)
+		return err_invalid(e, "people.household_not_found", "household_id",
+		                   "no household '%s'", id ? id : "");
+	return rc;
+}
+
 /* POST /people: the household_id of the body; 400 (not 404) if it names none */
-static int place_of_body_household(struct req *r, const char **path, struct err *e)
+static int place_of_body_household(struct req *r, const char **path, const char **gpath,
+                                   struct err *e)
 {
 	json_t *j = req_json(r, e);
 	if (!j)
@@ -64,16 +90,9 @@ static int place_of_body_household(struct req *r, const char **path, struct err 
 	if (!id)
 		return err_invalid(e, "json.required", "household_id",
 		                   "'household_id' is required");
-	int rc = db_get_text(r->db, e, path,
-	                     "SELECT p.path FROM households h JOIN places p ON p.id = h.place_id "
-	                     "WHERE h.id = ?",
-	                     DB_ARGS(DB_T(id)));
-	if (rc == 0)
-		return err_invalid(e, "people.household_not_found", "household_id",
-		                   "no household '%s'", id);
-	return rc < 0 ? -1 : 0;
+	return household_paths(r, id, path, gpath, e);
 }
-static const struct place_rule PLACE_BODY_HOUSEHOLD = { "body household_id; its place",
+static const struct place_rule PLACE_BODY_HOUSEHOLD = { "body household_id; its place", NULL,
 	                                                place_of_body_household };
 
 /* 412 unless If-Match (if sent) names the row's version now; the update checks it again */
@@ -94,14 +113,19 @@ static int list_start(struct req *r, const char *const *sorts, const char *defau
 {
 	if (req_page(r, sorts, default_sort, pg, e))
 		return -1;
-	query_scope(r, q, "people.read", "p.path");
+	query_scope2(r, q, "people.read", "p.path", "p.gpath");
 	const char *v = req_query(r, "place");
 	if (v) {
-		const char *path;
-		if (req_place_path(r, v, &path, e))
+		/* a place of either tree: a village, a compound, or a grid and what it covers */
+		const char *path, *gpath, *end;
+		if (req_place_paths(r, v, &path, &gpath, e))
 			return -1;
-		query_and(q, "p.path >= ?", DB_T(path));
-		query_and(q, "p.path < ?", DB_T(arena_printf(&r->arena, "%s~", path)));
+		end = arena_printf(&r->arena, "%s~", path);
+		query_and(q, "((p.path >= ? AND p.path < ?) OR (p.gpath >= ? AND p.gpath < ?))",
+		          DB_T(path));
+		q->args[q->n++] = DB_T(end);
+		q->args[q->n++] = DB_T(path);
+		q->args[q->n++] = DB_T(end);
 	}
 	return 0;
 }
@@ -110,15 +134,15 @@ static int list_start(struct req *r, const char *const *sorts, const char *defau
 
 /* 1 if the caller may see tags guarded by perm (NULL: anyone who may read the row) on a
  * row at path */
-static int tag_visible(struct req *r, const char *perm, const char *path)
+static int tag_visible(struct req *r, const char *perm, const char *path, const char *gpath)
 {
 	struct err ignore;
-	return !perm || !authz(r, perm, path, &ignore);
+	return !perm || !authz2(r, perm, path, gpath, &ignore);
 }
 
 /* "tags":[{"id","name","source","as_of"}...] of one row, only those the caller may see */
 static int write_row_tags(struct req *r, struct jw *w, const char *entity, const char *id,
-                          const char *path, struct err *e)
+                          const char *path, const char *gpath, struct err *e)
 {
 	struct db_stmt *st = db_query(
 	    r->db, e,
@@ -134,7 +158,7 @@ static int write_row_tags(struct req *r, struct jw *w, const char *entity, const
 	jw_arr(w);
 	int rc;
 	while ((rc = db_step(st, e)) == 1) {
-		if (!tag_visible(r, db_text(st, 2), path))
+		if (!tag_visible(r, db_text(st, 2), path, gpath))
 			continue;
 		jw_obj(w);
 		jw_kstr(w, "id", db_text(st, 0));
@@ -174,7 +198,7 @@ static const char *years_before(struct arena *a, const char *ymd, int64_t n)
 #define PERSON_COLS                                                                                \
 	"x.id, x.region, x.household_id, x.place_id, p.name, x.name, x.name_pinyin, x.relation, "  \
 	"x.status, x.id_kind, x.id_masked, x.birth_date, x.sex, x.phone_masked, x.ethnicity, "     \
-	"x.note, x.version, x.created_at, x.updated_at, p.path"
+	"x.note, x.version, x.created_at, x.updated_at, p.path, p.gpath"
 #define PERSON_FROM "persons x JOIN places p ON p.id = x.place_id"
 
 static const char *const person_keys[] = { "id",         "region",     "household_id", "place_id",
@@ -216,8 +240,8 @@ static void write_person_row(struct jw *w, struct db_stmt *st)
 	jw_obj(w);
 	write_person_fields(w, st, pp->today);
 	/* tags of this row: a short indexed query (the cached statement is another one) */
-	if (!pp->failed &&
-	    write_row_tags(pp->r, w, "persons", db_text(st, 0), db_text(st, 19), pp->e))
+	if (!pp->failed && write_row_tags(pp->r, w, "persons", db_text(st, 0), db_text(st, 19),
+	                                  db_text(st, 20), pp->e))
 		pp->failed = 1;
 	jw_obj_end(w);
 }
@@ -336,7 +360,7 @@ static int list_people(struct req *r, struct err *e)
 	/* a restricted tag narrows the scope to where the caller may see it */
 	if (tag_perm) {
 		struct query tq;
-		query_scope(r, &tq, tag_perm, "p.path");
+		query_scope2(r, &tq, tag_perm, "p.path", "p.gpath");
 		query_and(&q, tq.where.buf, DB_NOARGS);
 		for (size_t i = 0; i < tq.n && q.n < QUERY_MAX_ARGS - 16; i++)
 			q.args[q.n++] = tq.args[i];
@@ -397,14 +421,14 @@ static int write_person(struct req *r, const char *id, struct err *e)
 	int rc = db_step(st, e);
 	if (rc <= 0)
 		return rc;
-	const char *path = db_text(st, 19);
+	const char *path = db_text(st, 19), *gpath = db_text(st, 20);
 	int64_t version = db_int(st, 16);
 	struct jw *w = req_jw(r);
 	jw_obj(w);
 	write_person_fields(w, st, today);
 	db_done(st);
 	req_etag(r, version);
-	if (write_row_tags(r, w, "persons", id, path, e))
+	if (write_row_tags(r, w, "persons", id, path, gpath, e))
 		return -1;
 	/* moves and changes of status, newest first */
 	st = db_query(r->db, e,
@@ -526,17 +550,9 @@ static int move_person(struct req *r, struct err *e)
 	if (b.status && check_person_status(b.status, e))
 		return -1;
 	if (b.household_id) {
-		const char *path;
-		int rc = db_get_text(r->db, e, &path,
-		                     "SELECT p.path FROM households h JOIN places p ON "
-		                     "p.id = h.place_id WHERE h.id = ?",
-		                     DB_ARGS(DB_T(b.household_id)));
-		if (rc < 0)
-			return -1;
-		if (rc == 0)
-			return err_invalid(e, "people.household_not_found", "household_id",
-			                   "no household '%s'", b.household_id);
-		if (authz(r, "people.write", path, e))
+		const char *path, *gpath;
+		if (household_paths(r, b.household_id, &path, &gpath, e) ||
+		    authz2(r, "people.write", path, gpath, e))
 			return -1;
 	}
 	char today[11];
@@ -670,11 +686,11 @@ static int tag_allowed(struct req *r, const char *tag_id, struct err *e)
 	if (rule)
 		return err_invalid(e, "people.tag_derived", "tag_id",
 		                   "'%s' is derived by a rule and cannot be set by hand", tag_id);
-	const char *path = NULL;
+	const char *path = NULL, *gpath = NULL;
 	if (perm) {
-		if (r->route->place->find(r, &path, e))
+		if (r->route->place->find2(r, &path, &gpath, e))
 			return -1;
-		if (authz(r, perm, path, e))
+		if (authz2(r, perm, path, gpath, e))
 			return err_set(e, 403, "people.tag_restricted", "tag_id",
 			               "you may not see or set the tag '%s' here", tag_id);
 	}
@@ -792,24 +808,25 @@ static int list_tags(struct req *r, struct err *e)
  * tags the caller may see there */
 static int tag_counts(struct req *r, struct err *e)
 {
-	const char *path;
-	if (req_place_path(r, req_query(r, "place"), &path, e))
+	const char *path, *gpath;
+	if (req_place_paths(r, req_query(r, "place"), &path, &gpath, e))
 		return -1;
+	/* under the place in either tree: a village's places, or the places a grid covers */
 	const char *end = arena_printf(&r->arena, "%s~", path);
 	struct db_stmt *st = db_query(
 	    r->db, e,
 	    "SELECT t.id, t.name, t.applies_to, t.perm, "
 	    "(SELECT count(*) FROM person_tags x JOIN persons y ON y.id = x.person_id JOIN places "
 	    "p "
-	    "ON p.id = y.place_id WHERE x.tag_id = t.id AND p.path >= ? AND p.path < ? AND "
-	    "y.status IN ('present', 'away')), "
+	    "ON p.id = y.place_id WHERE x.tag_id = t.id AND ((p.path >= ? AND p.path < ?) OR "
+	    "(p.gpath >= ? AND p.gpath < ?)) AND y.status IN ('present', 'away')), "
 	    "(SELECT count(*) FROM household_tags x JOIN households y ON y.id = x.household_id "
 	    "JOIN "
-	    "places p ON p.id = y.place_id WHERE x.tag_id = t.id AND p.path >= ? AND p.path < ? "
-	    "AND "
-	    "y.status = 'active') "
+	    "places p ON p.id = y.place_id WHERE x.tag_id = t.id AND ((p.path >= ? AND p.path < ?) "
+	    "OR (p.gpath >= ? AND p.gpath < ?)) AND y.status = 'active') "
 	    "FROM tags t ORDER BY t.sort, t.id",
-	    DB_T(path), DB_T(end), DB_T(path), DB_T(end));
+	    DB_T(path), DB_T(end), DB_T(path), DB_T(end), DB_T(path), DB_T(end), DB_T(path),
+	    DB_T(end));
 	if (!st)
 		return -1;
 	struct jw *w = req_jw(r);
@@ -818,7 +835,7 @@ static int tag_counts(struct req *r, struct err *e)
 	jw_arr(w);
 	int rc;
 	while ((rc = db_step(st, e)) == 1) {
-		if (!tag_visible(r, db_text(st, 3), path))
+		if (!tag_visible(r, db_text(st, 3), path, gpath))
 			continue;
 		jw_obj(w);
 		jw_kstr(w, "id", db_text(st, 0));
@@ -838,7 +855,7 @@ static int tag_counts(struct req *r, struct err *e)
 	"h.id, h.region, h.place_id, p.name, h.address, h.kind, h.hukou_no, h.head_id, "           \
 	"(SELECT y.name FROM persons y WHERE y.id = h.head_id), h.status, h.note, "                \
 	"(SELECT count(*) FROM persons y WHERE y.household_id = h.id AND y.status IN "             \
-	"('present', 'away')), h.version, h.created_at, h.updated_at, p.path"
+	"('present', 'away')), h.version, h.created_at, h.updated_at, p.path, p.gpath"
 #define HOUSEHOLD_FROM "households h JOIN places p ON p.id = h.place_id"
 
 static const char *const household_keys[] = {
@@ -903,7 +920,7 @@ static int write_household(struct req *r, const char *id, struct err *e)
 	int rc = db_step(st, e);
 	if (rc <= 0)
 		return rc;
-	const char *path = db_text(st, 15);
+	const char *path = db_text(st, 15), *gpath = db_text(st, 16);
 	req_etag(r, db_int(st, 12));
 	struct jw *w = req_jw(r);
 	jw_obj(w);
@@ -915,7 +932,7 @@ static int write_household(struct req *r, const char *id, struct err *e)
 			jw_kstr(w, k, db_text(st, i));
 	}
 	db_done(st);
-	if (write_row_tags(r, w, "households", id, path, e))
+	if (write_row_tags(r, w, "households", id, path, gpath, e))
 		return -1;
 	char today[11];
 	people_today(today);
