@@ -303,64 +303,140 @@ int people_person_create(struct db *db, const struct actor *who, const struct pe
 
 /* ---- organizations ---- */
 
-int people_org_create(struct db *db, const struct actor *who, const struct org_in *in,
-                      const char **id_out, struct err *e)
+/* the checked values of an org_in: the credit code normalized, the phone sealed */
+struct org_row {
+	char uscc[19];
+	struct sealed phone;
+	const char *pinyin, *initials;
+};
+
+static int org_check(struct db *db, const struct org_in *in, const char *self, struct org_row *o,
+                     struct err *e)
 {
-	struct place p;
-	if (home_place(db, in->place_id, &p, e) ||
-	    check_enum(in->kind, org_kinds, "people.org_kind", "kind", e) ||
+	struct arena *a = db_arena(db);
+	memset(o, 0, sizeof(*o));
+	if (check_enum(in->kind, org_kinds, "people.org_kind", "kind", e) ||
 	    check_enum(in->status, org_states, "people.org_status", "status", e))
 		return -1;
-	struct arena *a = db_arena(db);
-	char uscc[19] = "";
-	if (in->uscc && *in->uscc && uscc_parse(in->uscc, "uscc", uscc, e))
-		return -1;
-	struct sealed ph = { 0 };
+	if (in->uscc && *in->uscc) {
+		if (uscc_parse(in->uscc, "uscc", o->uscc, e))
+			return -1;
+		const char *other = NULL;
+		int rc = db_get_text(db, e, &other, "SELECT id FROM orgs WHERE uscc = ?",
+		                     DB_ARGS(DB_T(o->uscc)));
+		if (rc < 0)
+			return -1;
+		if (rc == 1 && (!self || strcmp(other, self)))
+			return err_conflict(e, "people.duplicate_uscc", "uscc",
+			                    "an organization with code %s is already registered",
+			                    o->uscc);
+	}
 	if (in->phone && *in->phone) {
 		char norm[32];
 		enum phone_kind pk;
 		if (phone_parse(in->phone, "phone", norm, &pk, e) ||
-		    seal(db, norm, mask_phone(a, norm), &ph, e))
+		    seal(db, norm, mask_phone(a, norm), &o->phone, e))
 			return -1;
 	}
-	const char *pinyin, *initials;
-	pinyin_of_name(a, in->name, &pinyin, &initials);
+	if (in->name)
+		pinyin_of_name(a, in->name, &o->pinyin, &o->initials);
+	return 0;
+}
+
+static const char *org_changes(struct db *db, const struct org_in *in, const struct org_row *o,
+                               uint64_t seen)
+{
+	struct jdoc doc;
+	struct jw *wp = jdoc_open(&doc, db_arena(db));
+	static const char *const keys[] = { "place_id",     "name",  "kind",   "uscc", "address",
+		                            "contact_name", "phone", "status", "note" };
+	const char *vals[] = { in->place_id,    in->name,
+		               in->kind,        o->uscc[0] ? o->uscc : NULL,
+		               in->address,     in->contact_name,
+		               o->phone.masked, in->status,
+		               in->note };
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		if (seen & (1u << i))
+			jw_kstr(wp, keys[i], vals[i]);
+	return jdoc_close(&doc);
+}
+
+int people_org_create(struct db *db, const struct actor *who, const struct org_in *in,
+                      const char **id_out, struct err *e)
+{
+	struct place p;
+	struct org_row o;
+	if (home_place(db, in->place_id, &p, e) || org_check(db, in, NULL, &o, e))
+		return -1;
 	char id[ID_LEN + 1], now[32];
 	id_new(id);
 	time_iso(time_now_ms(), now);
-	if (uscc[0]) {
-		int64_t n = 0;
-		if (db_get_int(db, e, &n, "SELECT count(*) FROM orgs WHERE uscc = ?",
-		               DB_ARGS(DB_T(uscc))) < 0)
-			return -1;
-		if (n)
-			return err_conflict(e, "people.duplicate_uscc", "uscc",
-			                    "an organization with code %s is already registered",
-			                    uscc);
-	}
 	if (db_exec(
 	        db, e,
 	        "INSERT INTO orgs (id, region, place_id, name, name_pinyin, kind, uscc, address, "
 	        "contact_name, phone_enc, phone_hash, phone_masked, status, note, created_at, "
 	        "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-	        DB_T(id), DB_T(p.region), DB_T(p.id), DB_T(in->name), DB_T(pinyin), DB_T(in->kind),
-	        DB_T(uscc[0] ? uscc : NULL), DB_T(in->address ? in->address : ""),
-	        DB_T(in->contact_name ? in->contact_name : ""), DB_T(ph.enc), DB_T(ph.hash),
-	        DB_T(ph.masked), DB_T(in->status ? in->status : "active"),
+	        DB_T(id), DB_T(p.region), DB_T(p.id), DB_T(in->name), DB_T(o.pinyin),
+	        DB_T(in->kind), DB_T(o.uscc[0] ? o.uscc : NULL),
+	        DB_T(in->address ? in->address : ""),
+	        DB_T(in->contact_name ? in->contact_name : ""), DB_T(o.phone.enc),
+	        DB_T(o.phone.hash), DB_T(o.phone.masked), DB_T(in->status ? in->status : "active"),
 	        DB_T(in->note ? in->note : ""), DB_T(now), DB_T(now)) < 0)
 		return -1;
-	struct jdoc doc;
-	struct jw *wp = jdoc_open(&doc, a);
-	jw_kstr(wp, "place_id", p.id);
-	jw_kstr(wp, "name", in->name);
-	jw_kstr(wp, "kind", in->kind);
-	jw_kstr(wp, "uscc", uscc[0] ? uscc : NULL);
-	jw_kstr(wp, "phone", ph.masked);
-	if (audit_write(db, who, p.region, "orgs", id, "create", jdoc_close(&doc), e))
+	if (audit_write(db, who, p.region, "orgs", id, "create", org_changes(db, in, &o, 0x1ff), e))
 		return -1;
 	if (id_out)
-		*id_out = arena_strdup(a, id);
+		*id_out = arena_strdup(db_arena(db), id);
 	return 0;
+}
+
+int people_org_update(struct db *db, const struct actor *who, const char *id,
+                      const struct org_in *in, uint64_t seen, int if_match, struct err *e)
+{
+	enum {
+		OF_NAME = 2,
+		OF_USCC = 8,
+		OF_PHONE = 64
+	};
+	const char *region = NULL;
+	int64_t version = 0;
+	struct db_stmt *st =
+	    db_query(db, e, "SELECT region, version FROM orgs WHERE id = ?", DB_T(id));
+	if (!st)
+		return -1;
+	int rc = db_step(st, e);
+	if (rc <= 0)
+		return rc < 0 ? -1
+		              : err_notfound(e, "people.org_not_found", "no such organization");
+	region = db_text(st, 0);
+	version = db_int(st, 1);
+	db_done(st);
+	struct org_row o;
+	if (org_check(db, in, id, &o, e))
+		return -1;
+	char now[32];
+	time_iso(time_now_ms(), now);
+	int64_t n = db_exec(
+	    db, e,
+	    "UPDATE orgs SET name = COALESCE(?, name), name_pinyin = COALESCE(?, name_pinyin), "
+	    "kind = COALESCE(?, kind), uscc = CASE WHEN ? = 1 THEN ? ELSE uscc END, "
+	    "address = COALESCE(?, address), contact_name = COALESCE(?, contact_name), "
+	    "phone_enc = CASE WHEN ? = 1 THEN ? ELSE phone_enc END, "
+	    "phone_hash = CASE WHEN ? = 1 THEN ? ELSE phone_hash END, "
+	    "phone_masked = CASE WHEN ? = 1 THEN ? ELSE phone_masked END, "
+	    "status = COALESCE(?, status), note = COALESCE(?, note), updated_at = ?, "
+	    "version = version + 1 WHERE id = ? AND (? = 0 OR version = ?)",
+	    DB_T((seen & OF_NAME) ? in->name : NULL), DB_T((seen & OF_NAME) ? o.pinyin : NULL),
+	    DB_T(in->kind), DB_I((seen & OF_USCC) != 0), DB_T(o.uscc[0] ? o.uscc : NULL),
+	    DB_T(in->address), DB_T(in->contact_name), DB_I((seen & OF_PHONE) != 0),
+	    DB_T(o.phone.enc), DB_I((seen & OF_PHONE) != 0), DB_T(o.phone.hash),
+	    DB_I((seen & OF_PHONE) != 0), DB_T(o.phone.masked), DB_T(in->status), DB_T(in->note),
+	    DB_T(now), DB_T(id), DB_I(if_match), DB_I(version));
+	if (n != 1)
+		return n < 0 ? -1
+		             : err_set(e, 412, "http.precondition_failed", NULL,
+		                       "the organization changed meanwhile; reload and try again");
+	return audit_write(db, who, region, "orgs", id, "update", org_changes(db, in, &o, seen), e);
 }
 
 /* ---- tags ---- */

@@ -1112,6 +1112,31 @@ static int post_org(struct req *r, struct err *e)
 	return write_org(r, id, e) == 1 ? 0 : -1;
 }
 
+/* PATCH /api/v1/orgs/:id with If-Match: the fields sent (an organization does not move) */
+static int patch_org(struct req *r, struct err *e)
+{
+	const char *id = req_param(r, "id");
+	struct org_in in = { 0 };
+	uint64_t seen = 0;
+	json_t *j = req_json(r, e);
+	if (!j || json_decode(j, org_fields, JF_COUNT(org_fields), &in, &seen, 1, e))
+		return -1;
+	if (seen & 1)
+		return err_invalid(
+		    e, "people.org_place", "place_id",
+		    "an organization that moves is closed here and registered there");
+	if (!seen)
+		return err_invalid(e, "json.empty", NULL, "nothing to change");
+	if (check_if_match(r, "SELECT version FROM orgs WHERE id = ?", id, e))
+		return -1;
+	struct actor a;
+	accounts_actor(r, &a);
+	return people_org_update(r->db, &a, id, &in, seen, req_header(r, "If-Match") != NULL, e) ||
+	               write_org(r, id, e) != 1
+	           ? -1
+	           : 0;
+}
+
 /* ---- cockpit ---- */
 
 static int count_persons(struct db *db, const char *path, int64_t *out, struct err *e)
@@ -1172,6 +1197,7 @@ static const struct route routes[] = {
 	{ "GET", "/api/v1/orgs", list_orgs, "people.read", &PLACE_SCOPE, 0, 0 },
 	{ "POST", "/api/v1/orgs", post_org, "people.write", &PLACE_BODY, 0, 0 },
 	{ "GET", "/api/v1/orgs/:id", get_org, "people.read", &PLACE_ORG, 0, 0 },
+	{ "PATCH", "/api/v1/orgs/:id", patch_org, "people.write", &PLACE_ORG, 0, 0 },
 	{ "POST", "/api/v1/orgs/:id/reveal", reveal_org, "people.reveal", &PLACE_ORG,
 	  ROUTE_NO_REPLAY, 0 },
 	{ "GET", "/api/v1/tags", list_tags, PERM_LOGIN, &PLACE_NONE, 0, 0 },

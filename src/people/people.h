@@ -56,6 +56,10 @@ int people_person_update(struct db *db, const struct actor *who, const char *id,
 int people_person_move(struct db *db, const struct actor *who, const char *id,
                        const char *household_id, const char *status, const char *on_date,
                        const char *reason, const char *today, struct err *e);
+/* Change the fields of organization id that `seen` marks (bits in the order of struct
+ * org_in; place_id is refused by the route). Audited. */
+int people_org_update(struct db *db, const struct actor *who, const char *id,
+                      const struct org_in *in, uint64_t seen, int if_match, struct err *e);
 /* Set a tag on a person or household by hand (or by an import: source names it). */
 int people_tag_set(struct db *db, const struct actor *who, const char *entity, const char *row_id,
                    const char *tag_id, const char *source, const char *as_of, struct err *e);

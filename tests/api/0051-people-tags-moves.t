@@ -278,3 +278,43 @@ expect 200
 GET /api/v1/tags/counts?place=140406101204
 expect 200
 {"items": [{"id": "elderly_alone"}, {"id": "left_behind_elderly"}, {"id": "aged80"}, {"id": "disabled_care"}, {"id": "disability"}, {"id": "dibao"}, {"id": "tekun"}, {"id": "poverty_watch"}, {"id": "left_behind_child"}, {"id": "veteran"}, {"id": "party_member"}, {"id": "volunteer", "count": 0}, "..."]}
+
+# organizations are edited with If-Match; the credit code is checked again
+POST /api/v1/orgs
+{"place_id": "140406101204", "name": "秦家山村农机合作社", "kind": "cooperative"}
+expect 201
+
+capture coop = .id
+
+PATCH /api/v1/orgs/${coop}
+If-Match: "1"
+{"name": "秦家山村农机专业合作社", "uscc": "91140406MA0K123455"}
+expect 409
+{"error": {"code": "people.duplicate_uscc", "field": "uscc"}}
+
+PATCH /api/v1/orgs/${coop}
+If-Match: "1"
+{"name": "秦家山村农机专业合作社", "phone": "0355-6012345", "status": "closed"}
+expect 200
+ETag: "2"
+{"name": "秦家山村农机专业合作社", "phone": "0355-***2345", "status": "closed", "kind": "cooperative"}
+
+PATCH /api/v1/orgs/${coop}
+If-Match: "1"
+{"note": "stale"}
+expect 412
+
+PATCH /api/v1/orgs/${coop}
+{"place_id": "140406101205"}
+expect 400
+{"error": {"code": "people.org_place", "field": "place_id"}}
+
+PATCH /api/v1/orgs/${coop}
+{"kind": "bank"}
+expect 400
+{"error": {"code": "people.org_kind", "field": "kind"}}
+
+login cadre2
+PATCH /api/v1/orgs/${coop}
+{"note": "not mine"}
+expect 403

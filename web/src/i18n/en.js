@@ -686,6 +686,7 @@ export default {
 	'people.not_found': 'No such record',
 	'people.org_kind': 'Unknown kind of organization',
 	'people.org_not_found': 'No such organization',
+	'people.org_place': 'An organization does not move: close it here and register it there',
 	'people.org_status': 'Unknown organization status',
 	'people.person_not_found': 'No such person',
 	'people.person_status': 'Unknown status',

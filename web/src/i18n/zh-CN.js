@@ -685,6 +685,7 @@ export default {
 	'people.not_found': '记录不存在',
 	'people.org_kind': '单位类别不正确',
 	'people.org_not_found': '单位不存在',
+	'people.org_place': '单位不能迁移：请在原地注销、在新地登记',
 	'people.org_status': '单位状态不正确',
 	'people.person_not_found': '人员不存在',
 	'people.person_status': '人员状态不正确',
