@@ -417,6 +417,11 @@ int db_get_text(struct db *db, struct err *e, const char **out, const char *sql,
 	return rc;
 }
 
+const char *db_sql_concat_agg(struct db *db, struct arena *a, const char *expr)
+{
+	return arena_printf(a, "%s(%s, ',')", db->ops->concat_agg, expr);
+}
+
 const char *db_like_contains(struct arena *a, const char *text)
 {
 	size_t n = strlen(text);

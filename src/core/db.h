@@ -131,6 +131,12 @@ int db_get_text(struct db *db, struct err *e, const char **out, const char *sql,
  * "col LIKE ? ESCAPE '\'" (the same on SQLite and PostgreSQL). In a.
  */
 const char *db_like_contains(struct arena *a, const char *text);
+/*
+ * SQL for "the values of expr over a group, joined with ','" (SQLite group_concat,
+ * PostgreSQL string_agg), in no particular order; NULL for no rows. In a. The one
+ * backend difference a module may need to fold a short list into a column.
+ */
+const char *db_sql_concat_agg(struct db *db, struct arena *a, const char *expr);
 
 /* Reset statements a request left open; called by the HTTP layer after each request. */
 void db_reset_all(struct db *db);

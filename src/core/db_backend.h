@@ -38,6 +38,7 @@ struct db_ops {
 	/* run such a migration (one statement) outside any transaction */
 	int (*script_outside_tx)(struct db *db, const char *sql, struct err *e);
 	int (*backup)(struct db *db, const char *path, struct err *e);
+	const char *concat_agg; /* the aggregate joining text with ',' (db_sql_concat_agg) */
 };
 
 #define DB_CACHE_SIZE 128

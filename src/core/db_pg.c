@@ -575,4 +575,5 @@ const struct db_ops db_pg_ops = {
 	.outside_unlock = "SELECT pg_advisory_unlock(" MIGRATE_LOCK ")",
 	.script_outside_tx = pg_script_outside_tx,
 	.backup = NULL,
+	.concat_agg = "string_agg",
 };

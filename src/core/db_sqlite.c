@@ -435,4 +435,5 @@ const struct db_ops db_sqlite_ops = {
 	.data_version = "PRAGMA data_version",
 	.script_outside_tx = sq_script_outside_tx,
 	.backup = sq_backup,
+	.concat_agg = "group_concat",
 };

@@ -226,23 +226,77 @@ static void write_person_fields(struct jw *w, struct db_stmt *st, const char *to
 }
 
 /* the page of a list, kept for writing its tags after the rows */
+/* the tag catalogue, read once per list */
+struct tag_def {
+	const char *id, *name, *perm;
+	int derived;
+};
+
+/* the page of a list: today, and the catalogue to name each row's tags */
 struct person_page {
 	struct req *r;
 	char today[11];
-	struct err *e;
-	int failed;
+	struct tag_def tags[64];
+	size_t ntags;
 };
 static _Thread_local struct person_page *cur_page;
+
+static int load_tag_defs(struct req *r, struct person_page *pp, struct err *e)
+{
+	struct db_stmt *st = db_query(
+	    r->db, e, "SELECT id, name, perm, rule FROM tags ORDER BY sort, id", DB_NOARGS);
+	if (!st)
+		return -1;
+	int rc;
+	while ((rc = db_step(st, e)) == 1)
+		if (pp->ntags < sizeof(pp->tags) / sizeof(pp->tags[0]))
+			pp->tags[pp->ntags++] =
+			    (struct tag_def){ db_text(st, 0), db_text(st, 1), db_text(st, 2),
+				              !db_isnull(st, 3) };
+	return rc < 0 ? -1 : 0;
+}
+
+/* the row's tags come folded into one column, "id|source|as_of,..." (no query per row);
+ * written in catalogue order, only those the caller may see at the row's place */
+static void write_folded_tags(struct jw *w, const struct person_page *pp, const char *folded,
+                              const char *path, const char *gpath)
+{
+	jw_key(w, "tags");
+	jw_arr(w);
+	for (size_t t = 0; folded && t < pp->ntags; t++) {
+		const struct tag_def *d = &pp->tags[t];
+		size_t n = strlen(d->id);
+		for (const char *p = folded; p && *p;
+		     p = strchr(p, ',') ? strchr(p, ',') + 1 : NULL) {
+			if (strncmp(p, d->id, n) || p[n] != '|')
+				continue;
+			if (!tag_visible(pp->r, d->perm, path, gpath))
+				break;
+			const char *src = p + n + 1, *bar = strchr(src, '|');
+			const char *end = strchr(src, ',');
+			if (!bar || (end && bar > end))
+				break;
+			jw_obj(w);
+			jw_kstr(w, "id", d->id);
+			jw_kstr(w, "name", d->name);
+			jw_key(w, "source");
+			jw_strn(w, src, (size_t)(bar - src));
+			jw_key(w, "as_of");
+			jw_strn(w, bar + 1, end ? (size_t)(end - bar - 1) : strlen(bar + 1));
+			jw_kbool(w, "derived", d->derived);
+			jw_obj_end(w);
+			break;
+		}
+	}
+	jw_arr_end(w);
+}
 
 static void write_person_row(struct jw *w, struct db_stmt *st)
 {
 	struct person_page *pp = cur_page;
 	jw_obj(w);
 	write_person_fields(w, st, pp->today);
-	/* tags of this row: a short indexed query (the cached statement is another one) */
-	if (!pp->failed && write_row_tags(pp->r, w, "persons", db_text(st, 0), db_text(st, 19),
-	                                  db_text(st, 20), pp->e))
-		pp->failed = 1;
+	write_folded_tags(w, pp, db_text(st, 21), db_text(st, 19), db_text(st, 20));
 	jw_obj_end(w);
 }
 
@@ -348,7 +402,7 @@ static int list_people(struct req *r, struct err *e)
 {
 	struct page pg;
 	struct query q;
-	struct person_page pp = { r, "", e, 0 };
+	struct person_page pp = { .r = r };
 	people_today(pp.today);
 	if (list_start(r, person_sorts, "name", &pg, &q, e))
 		return -1;
@@ -403,10 +457,16 @@ static int list_people(struct req *r, struct err *e)
 	}
 	if (text && *text && search_text(r, &q, text, pp.today, &from, e))
 		return -1;
+	if (load_tag_defs(r, &pp, e))
+		return -1;
+	const char *cols = arena_printf(
+	    &r->arena, "%s, (SELECT %s FROM person_tags t2 WHERE t2.person_id = x.id)", PERSON_COLS,
+	    db_sql_concat_agg(r->db, &r->arena,
+	                      "t2.tag_id || '|' || t2.source || '|' || t2.as_of"));
 	cur_page = &pp;
-	int rc = req_list(r, PERSON_COLS, from, &q, &pg, write_person_row, e);
+	int rc = req_list(r, cols, from, &q, &pg, write_person_row, e);
 	cur_page = NULL;
-	return rc || pp.failed ? -1 : 0;
+	return rc;
 }
 
 /* the person at :id as one object, with household, tags and history; 1 found, 0 not */
