@@ -958,6 +958,37 @@ static void test_like_escape(void **state)
 	                 1);
 }
 
+/* db_sql_concat_agg: the values of a group joined with ',' (any order), NULL for none */
+static void test_concat_agg(void **state)
+{
+	struct fx *f = fx(state);
+	script(f, f->db, "CREATE TABLE ca (k TEXT NOT NULL, v TEXT NOT NULL, PRIMARY KEY (k, v))");
+	static const char *const rows[][2] = {
+		{ "a", "veteran" }, { "a", "aged80" }, { "a", "村务" }, { "b", "x|y|2026-01-01" }
+	};
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
+		assert_int_equal(db_exec(f->db, &f->e, "INSERT INTO ca (k, v) VALUES (?, ?)",
+		                         DB_T(rows[i][0]), DB_T(rows[i][1])),
+		                 1);
+	const char *sql = arena_printf(&f->a, "SELECT (SELECT %s FROM ca WHERE ca.k = ?)",
+	                               db_sql_concat_agg(f->db, &f->a, "ca.v"));
+	const char *got = NULL;
+	assert_int_equal(db_get_text(f->db, &f->e, &got, sql, DB_ARGS(DB_T("a"))), 1);
+	assert_int_equal(strlen(got), strlen("veteran,aged80,村务"));
+	assert_non_null(strstr(got, "veteran"));
+	assert_non_null(strstr(got, "aged80"));
+	assert_non_null(strstr(got, "村务"));
+	assert_int_equal(strchr(got, ',') != NULL, 1);
+	assert_int_equal(db_get_text(f->db, &f->e, &got, sql, DB_ARGS(DB_T("b"))), 1);
+	assert_string_equal(got, "x|y|2026-01-01");
+	/* no rows: NULL */
+	got = "unset";
+	int rc = db_get_text(f->db, &f->e, &got, sql, DB_ARGS(DB_T("none")));
+	assert_true(rc == 1 || rc == 0);
+	if (rc == 1)
+		assert_null(got);
+}
+
 static void test_subtree_range(void **state)
 {
 	struct fx *f = fx(state);
@@ -1457,8 +1488,8 @@ static void test_pg_collation_checked(void **state)
 	T(test_migrate), T(test_migrate_outside_tx), T(test_bigint), T(test_text),                 \
 	    T(test_null_and_empty), T(test_placeholders), T(test_commit_rollback),                 \
 	    T(test_read_snapshot), T(test_data_version), T(test_errors), T(test_paging),           \
-	    T(test_like_escape), T(test_subtree_range), T(test_returning), T(test_on_conflict),    \
-	    T(test_statement_cache), T(test_origin)
+	    T(test_like_escape), T(test_concat_agg), T(test_subtree_range), T(test_returning),     \
+	    T(test_on_conflict), T(test_statement_cache), T(test_origin)
 
 int main(int argc, char **argv)
 {
