@@ -6,7 +6,9 @@
  * children left behind, younger families; common northern surnames; identity numbers that
  * pass every check, with Lucheng's area codes (140481 while it was a county-level city,
  * 140406 for those registered since it became a district in 2018); mobiles for most
- * adults; tags in plausible proportions. The same seed gives the same people.
+ * adults; tags in plausible proportions. Two other mixes for the compounds of a town: an
+ * old compound of the elderly, many alone, and a newer one of families. The same seed gives
+ * the same people.
  */
 #include "people.h"
 
@@ -80,6 +82,21 @@ static const char *draw_surname(uint64_t *s)
 	                      : surnames[12 + below(s, (int)N(surnames) - 12)];
 }
 
+/* Who lives at a place: the cumulative percentages of the kinds of household (an old
+ * person alone, an old couple, three generations, a younger family; the rest single
+ * adults), years added to the old people's ages, and per mille away working. */
+struct mix {
+	int alone, couple, three, young;
+	int older;
+	int away_mid, away_head, away_single;
+	int resident; /* per mille registered elsewhere (流动, 人户分离) */
+};
+static const struct mix mixes[] = {
+	[PEOPLE_DEMO_RURAL] = { 12, 42, 77, 95, 0, 550, 300, 400, 70 },
+	[PEOPLE_DEMO_ELDERLY] = { 45, 80, 88, 95, 6, 100, 100, 100, 100 },
+	[PEOPLE_DEMO_URBAN] = { 8, 28, 45, 92, 0, 150, 80, 150, 200 },
+};
+
 struct demo {
 	struct db *db;
 	const struct actor *who;
@@ -88,7 +105,9 @@ struct demo {
 	const char *today, *household_id;
 	int year; /* this year */
 	int64_t persons, order;
-	const char *last_id; /* the person added last */
+	const char *last_id;   /* the person added last */
+	const char *area;      /* the area code of ID numbers, or NULL: Lucheng's */
+	const struct mix *mix; /* of the place being filled */
 };
 
 /* a birth date for someone aged age today */
@@ -103,7 +122,9 @@ static const char *birth_for(struct demo *d, int age)
 /* a valid 18-character number for the birth date and sex; the order code walks */
 static const char *id_for(struct demo *d, const char *birth, int male)
 {
-	const char *area = strcmp(birth, "2018-06-01") >= 0 ? "140406" : "140481";
+	const char *area = d->area                            ? d->area
+	                   : strcmp(birth, "2018-06-01") >= 0 ? "140406"
+	                                                      : "140481";
 	int order = (int)(d->order++ % 499);
 	order = order - order % 2 + (male ? 1 : 0); /* odd for men, even for women */
 	char first17[24];
@@ -179,26 +200,28 @@ static int add_household(struct demo *d, const char *place_id, const char *addre
 	struct household_in h = { 0 };
 	h.place_id = place_id;
 	h.address = address;
-	h.kind = chance(&d->rng, 930) ? "registered" : "resident";
+	h.kind = chance(&d->rng, 1000 - d->mix->resident) ? "registered" : "resident";
 	if (people_household_create(d->db, d->who, &h, &d->household_id, e))
 		return -1;
 	const char *sn = draw_surname(&d->rng), *wife_sn = draw_surname(&d->rng);
+	const struct mix *m = d->mix;
 	int kind = below(&d->rng, 100);
-	if (kind < 12) { /* an old person alone, more often a widow */
+	if (kind < m->alone) { /* an old person alone, more often a widow */
 		int male = chance(&d->rng, 350);
 		return add_person(d, draw_name(d->a, &d->rng, sn, male), "head",
-		                  66 + below(&d->rng, 27), male, "present", e);
+		                  66 + m->older + below(&d->rng, 27 - m->older), male, "present",
+		                  e);
 	}
-	if (kind < 42) { /* an elderly couple; the children live elsewhere */
-		int age = 60 + below(&d->rng, 25);
+	if (kind < m->couple) { /* an elderly couple; the children live elsewhere */
+		int age = 60 + m->older + below(&d->rng, 25);
 		return add_person(d, draw_name(d->a, &d->rng, sn, 1), "head", age, 1, "present",
 		                  e) ||
 		       add_person(d, draw_name(d->a, &d->rng, wife_sn, 0), "spouse",
 		                  age - below(&d->rng, 5), 0, "present", e);
 	}
-	if (kind < 77) { /* three generations; the middle one often works in the city */
-		int old = 62 + below(&d->rng, 18), mid = old - 24 - below(&d->rng, 6);
-		int away = chance(&d->rng, 550), both = away && chance(&d->rng, 450);
+	if (kind < m->three) { /* three generations; the middle one often works in the city */
+		int old = 62 + m->older + below(&d->rng, 18), mid = old - 24 - below(&d->rng, 6);
+		int away = chance(&d->rng, m->away_mid), both = away && chance(&d->rng, 450);
 		const char *son = draw_name(d->a, &d->rng, sn, 1);
 		if (add_person(d, draw_name(d->a, &d->rng, sn, 1), "head", old, 1, "present", e) ||
 		    add_person(d, draw_name(d->a, &d->rng, wife_sn, 0), "spouse",
@@ -218,10 +241,10 @@ static int add_household(struct demo *d, const char *place_id, const char *addre
 		}
 		return 0;
 	}
-	if (kind < 95) { /* a younger family */
+	if (kind < m->young) { /* a younger family */
 		int age = 28 + below(&d->rng, 25);
 		if (add_person(d, draw_name(d->a, &d->rng, sn, 1), "head", age, 1,
-		               chance(&d->rng, 300) ? "away" : "present", e) ||
+		               chance(&d->rng, m->away_head) ? "away" : "present", e) ||
 		    add_person(d, draw_name(d->a, &d->rng, wife_sn, 0), "spouse",
 		               age - below(&d->rng, 4), 0, "present", e))
 			return -1;
@@ -237,7 +260,7 @@ static int add_household(struct demo *d, const char *place_id, const char *addre
 	/* a single adult */
 	int male = chance(&d->rng, 600);
 	return add_person(d, draw_name(d->a, &d->rng, sn, male), "head", 22 + below(&d->rng, 40),
-	                  male, chance(&d->rng, 400) ? "away" : "present", e);
+	                  male, chance(&d->rng, m->away_single) ? "away" : "present", e);
 }
 
 int people_demo(struct db *db, const struct actor *who, struct arena *a,
@@ -246,14 +269,17 @@ int people_demo(struct db *db, const struct actor *who, struct arena *a,
 {
 	char today[11];
 	people_today(today);
-	struct demo d = { db, who, a, seed, today, NULL, 0, 0, 0, NULL };
+	struct demo d = { db, who, a, seed, today, NULL, 0, 0, 0, NULL, NULL, NULL };
 	d.year = (today[0] - '0') * 1000 + (today[1] - '0') * 100 + (today[2] - '0') * 10 +
 	         (today[3] - '0');
 	for (size_t i = 0; i < n; i++) {
+		d.area = places[i].area;
+		d.mix = &mixes[places[i].mix];
 		for (int k = 0; k < places[i].households; k++) {
 			const char *addr = places[i].address_fmt
 			                       ? arena_printf(a, places[i].address_fmt, k + 1)
-			                       : "";
+			                   : places[i].address ? places[i].address
+			                                       : "";
 			if (add_household(&d, places[i].place_id, addr, e))
 				return -1;
 			/* households with little income: 低保 and the monitored ones */

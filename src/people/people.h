@@ -71,14 +71,26 @@ int people_tag_set(struct db *db, const struct actor *who, const char *entity, c
 int people_derive_tags(struct db *db, const char *household_id, const char *path, const char *today,
                        int64_t *changed, struct err *e);
 
-/* Demo data: `households` households at place_id, addresses from address_fmt ("%d号"). */
+/* Demo data: who lives at a place. */
+enum people_demo_mix {
+	PEOPLE_DEMO_RURAL,   /* a Shanxi village: old couples, three generations with the middle
+	                        one working away, the children left behind */
+	PEOPLE_DEMO_ELDERLY, /* an old compound: mostly the elderly, many of them alone */
+	PEOPLE_DEMO_URBAN    /* a newer compound: families, few away */
+};
+/* `households` households at place_id, their addresses numbered by address_fmt ("%d号",
+ * from 1) or, without one, each `address`; ID numbers of `area` (6 digits; NULL: Lucheng's,
+ * 140481 before 2018 and 140406 since). */
 struct people_demo_place {
 	const char *place_id;
 	int households;
-	const char *address_fmt;
+	const char *address_fmt, *address;
+	const char *area;
+	enum people_demo_mix mix;
 };
-/* Fill the places with synthetic households and people (deterministic for a seed); the
- * caller holds the write transaction. *persons gets the number of people made. */
+/* Fill the places with synthetic households and people (deterministic for a seed and a
+ * day: ages are today's); the caller holds the write transaction. *persons gets the number
+ * of people made. No synthetic person gets the name of a real person of the seed page. */
 int people_demo(struct db *db, const struct actor *who, struct arena *a,
                 const struct people_demo_place *places, size_t n, uint64_t seed, int64_t *persons,
                 struct err *e);
