@@ -233,16 +233,19 @@ static int unique_id(struct db *db, const char *hash, const char *self, struct e
 	return 0;
 }
 
-/* replace a person's search grams with those of name */
-static int grams_set(struct db *db, const char *person_id, const char *name, struct err *e)
+/* replace a person's search grams with those of name (each with the name's pinyin, the
+ * order a search pages in) */
+static int grams_set(struct db *db, const char *person_id, const char *name, const char *pinyin,
+                     struct err *e)
 {
 	const char **grams;
 	size_t n = name_grams(db_arena(db), name, &grams);
 	if (db_exec(db, e, "DELETE FROM person_grams WHERE person_id = ?", DB_T(person_id)) < 0)
 		return -1;
 	for (size_t i = 0; i < n; i++)
-		if (db_exec(db, e, "INSERT INTO person_grams (gram, person_id) VALUES (?, ?)",
-		            DB_T(grams[i]), DB_T(person_id)) < 0)
+		if (db_exec(db, e,
+		            "INSERT INTO person_grams (gram, person_id, pinyin) VALUES (?, ?, ?)",
+		            DB_T(grams[i]), DB_T(person_id), DB_T(pinyin)) < 0)
 			return -1;
 	return 0;
 }
@@ -281,7 +284,7 @@ int people_person_create(struct db *db, const struct actor *who, const struct pe
 	    db_exec(db, e, "UPDATE households SET head_id = ?, updated_at = ? WHERE id = ?",
 	            DB_T(id), DB_T(now), DB_T(in->household_id)) < 0)
 		return -1;
-	if (grams_set(db, id, pr.name, e))
+	if (grams_set(db, id, pr.name, pr.pinyin, e))
 		return -1;
 	struct jdoc doc;
 	struct jw *wp = jdoc_open(&doc, db_arena(db));
@@ -717,7 +720,7 @@ int people_person_update(struct db *db, const struct actor *who, const char *id,
 	    db_exec(db, e, "UPDATE households SET head_id = NULL, updated_at = ? WHERE id = ?",
 	            DB_T(now), DB_T(now_row.household_id)) < 0)
 		return -1;
-	if ((seen & PF_NAME) && grams_set(db, id, pr.name, e))
+	if ((seen & PF_NAME) && grams_set(db, id, pr.name, pr.pinyin, e))
 		return -1;
 	if ((seen & PF_STATUS) && strcmp(now_row.status, pr.status)) {
 		char mid[ID_LEN + 1];

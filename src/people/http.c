@@ -457,6 +457,14 @@ static int list_people(struct req *r, struct err *e)
 	}
 	if (text && *text && search_text(r, &q, text, pp.today, &from, e))
 		return -1;
+	/* by name is by pinyin, then id (pages never reorder); a name search reads that order
+	 * from the gram index itself, so a page stops after its rows instead of sorting all */
+	int gram = strstr(from, "person_grams g") != NULL;
+	if (!strcmp(pg.order, "x.name_pinyin"))
+		pg.order = gram ? "g.pinyin, g.person_id" : "x.name_pinyin, x.id";
+	else if (!strcmp(pg.order, "x.name_pinyin DESC"))
+		pg.order =
+		    gram ? "g.pinyin DESC, g.person_id DESC" : "x.name_pinyin DESC, x.id DESC";
 	if (load_tag_defs(r, &pp, e))
 		return -1;
 	const char *cols = arena_printf(
