@@ -22,6 +22,12 @@ export const modules = [
 				component: () => import('./pages/PlacesPage.vue'),
 				meta: { title: 'nav.places', perm: 'places.read' },
 			},
+			{
+				path: 'places/:id',
+				name: 'place',
+				component: () => import('./pages/PlacePage.vue'),
+				meta: { title: 'place.one', perm: 'places.read', menu: 'places' },
+			},
 		],
 	},
 	{

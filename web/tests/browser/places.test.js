@@ -1,0 +1,130 @@
+// The place pages in a real Chromium against a real `cunwu serve` over the demo township,
+// as the town leader (places.write over 微子镇): open 秦家山村 from the list of places, add
+// a natural village under it, rename it (an empty name first: the API's error beside the
+// field), see both changes in its history, retire it after a confirm — at desktop size and
+// at 375×812. Every page is screenshotted, checked with axe-core, and on the phone checked
+// for sideways scrolling and small targets.
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import zh from '../../src/i18n/zh-CN.js';
+import {
+	startServer, startBrowser, newPage, shot, axeViolations, phoneProblems, PASSWORD,
+} from './harness.js';
+
+const VILLAGE = '140406101204'; // 秦家山村
+const fill = (text, params) => text.replace(/\{(\w+)\}/g, (m, k) => (k in params ? String(params[k]) : m));
+
+const DATA = {
+	desktop: { name: '测试东庄', renamed: '测试东庄新村' },
+	phone: { name: '测试西庄', renamed: '测试西庄新村' },
+};
+
+describe('place pages', () => {
+	let server, browser;
+	before(async () => {
+		server = await startServer({ logins: ['leader'] });
+		browser = await startBrowser();
+	});
+	after(async () => {
+		if (browser) await browser.close();
+		if (server) assert.equal(await server.stop(), 0, 'cunwu serve stops cleanly');
+	});
+
+	for (const kind of ['desktop', 'phone']) {
+		describe(kind, () => {
+			let s;
+			const phone = kind === 'phone';
+			const d = DATA[kind];
+			let placeUrl;
+
+			async function check(name) {
+				await s.page.waitForLoadState('networkidle');
+				await shot(s.page, `${kind}-${name}`);
+				assert.deepEqual(await axeViolations(s.page), [], `axe on ${name}`);
+				if (phone) assert.deepEqual(await phoneProblems(s.page), [], `phone rules on ${name}`);
+				assert.deepEqual(s.problems, [], `no script errors on ${name}`);
+			}
+
+			const main = () => s.page.locator('main');
+			const dialog = () => s.page.getByRole('dialog');
+			const status = (text) => s.page.getByRole('status').filter({ hasText: text });
+
+			before(async () => {
+				s = await newPage(browser, kind);
+			});
+			after(async () => {
+				await s.context.close();
+			});
+
+			it('opens a village from the list of places', async () => {
+				await s.page.goto(server.url + '/login');
+				await s.page.getByLabel(zh['login.login']).fill('leader');
+				await s.page.getByLabel(zh['login.password']).fill(PASSWORD);
+				await s.page.getByRole('button', { name: zh['login.submit'] }).click();
+				await s.page.waitForURL(server.url + '/');
+
+				await s.page.goto(`${server.url}/places?parent=${VILLAGE}`);
+				const head = main().getByRole('link', { name: fill(zh['places.open_place'], { name: '秦家山村' }) });
+				await head.waitFor();
+				await main().getByRole('link', { name: new RegExp(`^${zh['place.details']}`) }).first().waitFor();
+				await check('places-list-village');
+				await head.click();
+				await s.page.waitForURL(`${server.url}/places/${VILLAGE}`);
+				await main().getByRole('heading', { level: 1, name: '秦家山村' }).waitFor();
+				await check('place-village');
+			});
+
+			it('adds a natural village under it', async () => {
+				await main().getByRole('button', { name: zh['place.add'] }).click();
+				await dialog().getByLabel(zh['place.kind']).selectOption('natural_village');
+				await dialog().getByLabel(zh['place.name']).fill(d.name);
+				await check('place-add');
+				await dialog().getByRole('button', { name: zh['place.add_submit'] }).click();
+				await s.page.waitForURL(/\/places\/[0-9A-Z]{26}\?created=1$/);
+				placeUrl = s.page.url().replace(/\?.*$/, '');
+				await status(fill(zh['place.created'], { name: d.name })).waitFor();
+				await main().getByRole('heading', { level: 1, name: d.name }).waitFor();
+				await main().getByText(zh['place.kind.natural_village']).first().waitFor();
+				await check('place-new');
+			});
+
+			it('shows the API error beside the name, then renames it', async () => {
+				await main().getByRole('button', { name: zh['place.edit'], exact: true }).click();
+				const name = dialog().getByLabel(zh['place.name']);
+				await name.fill('');
+				await dialog().getByRole('button', { name: zh['place.save'] }).click();
+				await dialog().getByText(zh['json.length']).waitFor();
+				assert.equal(await name.getAttribute('aria-invalid'), 'true');
+				await check('place-edit-error');
+				await name.fill(d.renamed);
+				await dialog().getByRole('button', { name: zh['place.save'] }).click();
+				await status(zh['place.saved']).waitFor();
+				await main().getByRole('heading', { level: 1, name: d.renamed }).waitFor();
+			});
+
+			it('lists the changes in its history', async () => {
+				const hist = main().locator('.place-history li');
+				await hist.first().waitFor();
+				assert.equal(await hist.count(), 2);
+				await hist.nth(0).getByText(zh['place.action.rename']).waitFor();
+				await hist.nth(0).getByText(fill(zh['place.change'], { field: zh['place.attr.name'], from: d.name, to: d.renamed })).waitFor();
+				await hist.nth(1).getByText(zh['place.action.create']).waitFor();
+				await check('place-history');
+			});
+
+			it('retires it after a confirm', async () => {
+				await main().getByRole('button', { name: zh['place.retire'], exact: true }).click();
+				await dialog().getByText(zh['place.retire_warning']).waitFor();
+				await check('place-retire');
+				await dialog().getByRole('button', { name: zh['place.retire_confirm'] }).click();
+				await status(zh['place.retired_done']).waitFor();
+				await main().getByText(zh['place.status.retired']).first().waitFor();
+				await main().getByRole('button', { name: zh['place.restore'], exact: true }).waitFor();
+				assert.equal(await main().getByRole('button', { name: zh['place.edit'], exact: true }).count(), 0);
+				await main().locator('.place-history li').nth(0).getByText(zh['place.action.retire'], { exact: true }).waitFor();
+				await check('place-retired');
+				assert.ok(placeUrl);
+			});
+		});
+	}
+});
