@@ -134,6 +134,12 @@ export default {
 	'place.action.restore': 'Restored',
 	'place.action.cover': 'Covered',
 	'place.action.uncover': 'Uncovered',
+	'place.move': 'Move',
+	'place.move_title': 'Move “{name}”',
+	'place.new_parent': 'New parent',
+	'place.new_parent_hint': 'It may hang under: {kinds}; the places under it move along',
+	'place.move_submit': 'Move',
+	'place.moved': 'Moved under {name}',
 	'places.open_place': 'Details of {name}',
 
 	// ---- tables ----

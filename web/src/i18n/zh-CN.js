@@ -134,6 +134,12 @@ export default {
 	'place.action.restore': '恢复',
 	'place.action.cover': '覆盖',
 	'place.action.uncover': '解除覆盖',
+	'place.move': '迁移',
+	'place.move_title': '迁移“{name}”',
+	'place.new_parent': '新的上级',
+	'place.new_parent_hint': '可迁到这些类别之下：{kinds}；其下的地点一同迁移',
+	'place.move_submit': '迁移',
+	'place.moved': '已迁到 {name} 之下',
 	'places.open_place': '{name} 的详情',
 
 	// ---- tables ----

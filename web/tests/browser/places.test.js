@@ -112,6 +112,30 @@ describe('place pages', () => {
 				await check('place-history');
 			});
 
+			// choose a place in the picker a PlaceField opened
+			async function pick(name) {
+				const picker = s.page.getByRole('dialog').filter({ has: s.page.getByLabel(zh['place.search']) });
+				await picker.getByLabel(zh['place.search']).fill(name);
+				await picker.getByRole('button', { name: new RegExp('^' + name) }).first().click();
+				await picker.waitFor({ state: 'hidden' });
+			}
+
+			it('moves it: a wrong parent shows the API error, then under another village', async () => {
+				await main().getByRole('button', { name: zh['place.move'], exact: true }).click();
+				const form = s.page.locator('#place-move-form');
+				await form.getByRole('button', { name: new RegExp(zh['place.new_parent']) }).click();
+				await pick('一组');
+				await dialog().getByRole('button', { name: zh['place.move_submit'], exact: true }).click();
+				await form.getByText(zh['places.parent_kind']).waitFor();
+				await check('place-move-error');
+				await form.getByRole('button', { name: new RegExp(zh['place.new_parent']) }).click();
+				await pick('冯村');
+				await dialog().getByRole('button', { name: zh['place.move_submit'], exact: true }).click();
+				await status(fill(zh['place.moved'], { name: '冯村' })).waitFor();
+				await main().locator('.place-history li').nth(0).getByText(zh['place.action.move'], { exact: true }).waitFor();
+				await main().getByRole('link', { name: '冯村' }).waitFor();
+			});
+
 			it('retires it after a confirm', async () => {
 				await main().getByRole('button', { name: zh['place.retire'], exact: true }).click();
 				await dialog().getByText(zh['place.retire_warning']).waitFor();
