@@ -130,6 +130,30 @@ static int list_start(struct req *r, const char *const *sorts, const char *defau
 	return 0;
 }
 
+/*
+ * The start of every PATCH here: the body decoded partially into in, the first field of
+ * the table (where the row is) refused with `moved` (a row changes place by other means),
+ * an empty body refused, and If-Match checked against the row's version now.
+ */
+struct patch_rule {
+	const struct jfield *fields;
+	size_t nfields;
+	const char *moved_code, *moved_msg, *version_sql;
+};
+
+static int patch_start(struct req *r, const struct patch_rule *pr, void *in, uint64_t *seen,
+                       struct err *e)
+{
+	json_t *j = req_json(r, e);
+	if (!j || json_decode(j, pr->fields, pr->nfields, in, seen, 1, e))
+		return -1;
+	if (*seen & 1)
+		return err_invalid(e, pr->moved_code, pr->fields[0].key, "%s", pr->moved_msg);
+	if (!*seen)
+		return err_invalid(e, "json.empty", NULL, "nothing to change");
+	return check_if_match(r, pr->version_sql, req_param(r, "id"), e);
+}
+
 /* ---- tags the caller may see ---- */
 
 /* 1 if the caller may see tags guarded by perm (NULL: anyone who may read the row) on a
@@ -568,18 +592,15 @@ static int post_person(struct req *r, struct err *e)
 /* PATCH /api/v1/people/:id with If-Match: the fields sent (household_id: use move) */
 static int patch_person(struct req *r, struct err *e)
 {
+	static const struct patch_rule rule = {
+		person_fields, JF_COUNT(person_fields), "people.use_move",
+		"a person changes household by POST /api/v1/people/:id/move",
+		"SELECT version FROM persons WHERE id = ?"
+	};
 	const char *id = req_param(r, "id");
 	struct person_in in = { 0 };
 	uint64_t seen = 0;
-	json_t *j = req_json(r, e);
-	if (!j || json_decode(j, person_fields, JF_COUNT(person_fields), &in, &seen, 1, e))
-		return -1;
-	if (seen & 1)
-		return err_invalid(e, "people.use_move", "household_id",
-		                   "a person changes household by POST /api/v1/people/:id/move");
-	if (!seen)
-		return err_invalid(e, "json.empty", NULL, "nothing to change");
-	if (check_if_match(r, "SELECT version FROM persons WHERE id = ?", id, e))
+	if (patch_start(r, &rule, &in, &seen, e))
 		return -1;
 	struct actor a;
 	accounts_actor(r, &a);
@@ -1066,19 +1087,15 @@ static int post_household(struct req *r, struct err *e)
 /* PATCH /api/v1/households/:id {address?, kind?, hukou_no?, note?, status?, head_id?} */
 static int patch_household(struct req *r, struct err *e)
 {
+	static const struct patch_rule rule = {
+		household_fields, JF_COUNT(household_fields), "people.household_place",
+		"a household does not move; its members move to another household",
+		"SELECT version FROM households WHERE id = ?"
+	};
 	const char *id = req_param(r, "id");
 	struct household_in in = { 0 };
 	uint64_t seen = 0;
-	json_t *j = req_json(r, e);
-	if (!j || json_decode(j, household_fields, JF_COUNT(household_fields), &in, &seen, 1, e))
-		return -1;
-	if (seen & 1)
-		return err_invalid(
-		    e, "people.household_place", "place_id",
-		    "a household does not move; its members move to another household");
-	if (!seen)
-		return err_invalid(e, "json.empty", NULL, "nothing to change");
-	if (check_if_match(r, "SELECT version FROM households WHERE id = ?", id, e))
+	if (patch_start(r, &rule, &in, &seen, e))
 		return -1;
 	struct actor a;
 	accounts_actor(r, &a);
@@ -1183,19 +1200,15 @@ static int post_org(struct req *r, struct err *e)
 /* PATCH /api/v1/orgs/:id with If-Match: the fields sent (an organization does not move) */
 static int patch_org(struct req *r, struct err *e)
 {
+	static const struct patch_rule rule = {
+		org_fields, JF_COUNT(org_fields), "people.org_place",
+		"an organization that moves is closed here and registered there",
+		"SELECT version FROM orgs WHERE id = ?"
+	};
 	const char *id = req_param(r, "id");
 	struct org_in in = { 0 };
 	uint64_t seen = 0;
-	json_t *j = req_json(r, e);
-	if (!j || json_decode(j, org_fields, JF_COUNT(org_fields), &in, &seen, 1, e))
-		return -1;
-	if (seen & 1)
-		return err_invalid(
-		    e, "people.org_place", "place_id",
-		    "an organization that moves is closed here and registered there");
-	if (!seen)
-		return err_invalid(e, "json.empty", NULL, "nothing to change");
-	if (check_if_match(r, "SELECT version FROM orgs WHERE id = ?", id, e))
+	if (patch_start(r, &rule, &in, &seen, e))
 		return -1;
 	struct actor a;
 	accounts_actor(r, &a);
