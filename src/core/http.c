@@ -263,6 +263,7 @@ int req_page(struct req *r, const char *const *allowed, const char *default_sort
 	const char *sort = req_query(r, "sort");
 	pg->page = 1;
 	pg->size = 50;
+	pg->count_cap = 0;
 	if (p && parse_i64(p, 1, 1000000, &pg->page))
 		return err_invalid(e, "http.page", "page", "'page' must be a whole number from 1");
 	if (ps && parse_i64(ps, 1, 500, &pg->size))
@@ -379,11 +380,17 @@ int req_list(struct req *r, const char *cols, const char *from, struct query *q,
 		return err_internal(e, "list query too long");
 	int64_t total = 0;
 	q->args[q->n] = DB_NOARGS;
-	if (db_get_int(
-	        r->db, e, &total,
-	        arena_printf(&r->arena, "SELECT count(*) FROM %s WHERE %s", from, q->where.buf),
-	        q->args) < 0)
+	const char *count =
+	    pg->count_cap > 0
+	        ? arena_printf(&r->arena,
+	                       "SELECT count(*) FROM (SELECT 1 FROM %s WHERE %s LIMIT %lld) c",
+	                       from, q->where.buf, (long long)pg->count_cap + 1)
+	        : arena_printf(&r->arena, "SELECT count(*) FROM %s WHERE %s", from, q->where.buf);
+	if (db_get_int(r->db, e, &total, count, q->args) < 0)
 		return -1;
+	int capped = pg->count_cap > 0 && total > pg->count_cap;
+	if (capped)
+		total = pg->count_cap;
 	q->args[q->n] = DB_I(pg->size);
 	q->args[q->n + 1] = DB_I(pg->offset);
 	q->args[q->n + 2] = DB_NOARGS;
@@ -401,6 +408,8 @@ int req_list(struct req *r, const char *cols, const char *from, struct query *q,
 	jw_ki64(w, "page", pg->page);
 	jw_ki64(w, "page_size", pg->size);
 	jw_ki64(w, "total", total);
+	if (capped)
+		jw_kbool(w, "total_capped", 1);
 	jw_obj_end(w);
 	return 0;
 }

@@ -189,6 +189,9 @@ void req_set_header(struct req *r, const char *name, const char *value);
 struct page {
 	int64_t page, size, offset;
 	const char *order;
+	/* count at most this many for the total (0: all), for searches that may match much
+	 * of a county: the answer then says "total_capped": true and total is the cap */
+	int64_t count_cap;
 };
 int req_page(struct req *r, const char *const *allowed, const char *default_sort, struct page *pg,
              struct err *e);
@@ -224,7 +227,8 @@ typedef void (*row_writer)(struct jw *w, struct db_stmt *st);
 /*
  * One page of a list: "SELECT count(*) FROM <from> WHERE <q>" for the total, then
  * "SELECT <cols> FROM <from> WHERE <q> ORDER BY <pg->order> LIMIT ? OFFSET ?", each row
- * written by fn, as {"items":[...],"page":..,"page_size":..,"total":..}.
+ * written by fn, as {"items":[...],"page":..,"page_size":..,"total":..}. With
+ * pg->count_cap the count stops there ("total_capped": true when it did).
  */
 int req_list(struct req *r, const char *cols, const char *from, struct query *q,
              const struct page *pg, row_writer fn, struct err *e);

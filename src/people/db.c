@@ -233,20 +233,27 @@ static int unique_id(struct db *db, const char *hash, const char *self, struct e
 	return 0;
 }
 
-/* replace a person's search grams with those of name (each with the name's pinyin, the
- * order a search pages in) */
-static int grams_set(struct db *db, const char *person_id, const char *name, const char *pinyin,
+/* replace a person's search grams with those of their name: its characters and pairs, and
+ * the prefixes of its initials ("py:z", "py:zw", ...), each with the name's pinyin, the
+ * order a search pages in */
+static int grams_set(struct db *db, const struct person_row *pr, const char *person_id,
                      struct err *e)
 {
+	struct arena *a = db_arena(db);
 	const char **grams;
-	size_t n = name_grams(db_arena(db), name, &grams);
+	size_t n = name_grams(a, pr->name, &grams);
 	if (db_exec(db, e, "DELETE FROM person_grams WHERE person_id = ?", DB_T(person_id)) < 0)
 		return -1;
-	for (size_t i = 0; i < n; i++)
+	size_t ni = strlen(pr->initials);
+	for (size_t i = 0; i < n + ni && i < n + INITIALS_GRAM_MAX; i++) {
+		const char *gram = i < n ? grams[i]
+		                         : arena_printf(a, INITIALS_GRAM "%.*s", (int)(i - n + 1),
+		                                        pr->initials);
 		if (db_exec(db, e,
 		            "INSERT INTO person_grams (gram, person_id, pinyin) VALUES (?, ?, ?)",
-		            DB_T(grams[i]), DB_T(person_id), DB_T(pinyin)) < 0)
+		            DB_T(gram), DB_T(person_id), DB_T(pr->pinyin)) < 0)
 			return -1;
+	}
 	return 0;
 }
 
@@ -284,7 +291,7 @@ int people_person_create(struct db *db, const struct actor *who, const struct pe
 	    db_exec(db, e, "UPDATE households SET head_id = ?, updated_at = ? WHERE id = ?",
 	            DB_T(id), DB_T(now), DB_T(in->household_id)) < 0)
 		return -1;
-	if (grams_set(db, id, pr.name, pr.pinyin, e))
+	if (grams_set(db, &pr, id, e))
 		return -1;
 	struct jdoc doc;
 	struct jw *wp = jdoc_open(&doc, db_arena(db));
@@ -720,7 +727,7 @@ int people_person_update(struct db *db, const struct actor *who, const char *id,
 	    db_exec(db, e, "UPDATE households SET head_id = NULL, updated_at = ? WHERE id = ?",
 	            DB_T(now), DB_T(now_row.household_id)) < 0)
 		return -1;
-	if ((seen & PF_NAME) && grams_set(db, id, pr.name, pr.pinyin, e))
+	if ((seen & PF_NAME) && grams_set(db, &pr, id, e))
 		return -1;
 	if ((seen & PF_STATUS) && strcmp(now_row.status, pr.status)) {
 		char mid[ID_LEN + 1];

@@ -384,20 +384,25 @@ static int search_text(struct req *r, struct query *q, const char *text, const c
 		return 0;
 	}
 	if (all_ascii_letters(text)) {
-		/* a prefix as a range, so both backends use the index: "wjg" <= x < "wjh" */
 		char lower[65], upper[65];
-		size_t i = 0;
-		for (; text[i] && i < 64; i++)
+		size_t i = 0, vowels = 0;
+		for (; text[i] && i < 64; i++) {
 			lower[i] = upper[i] = (char)(text[i] | 0x20);
+			vowels += strchr("aeiouv", lower[i]) != NULL;
+		}
 		lower[i] = upper[i] = '\0';
+		/* letters without a vowel are initials ("zw", "wjg"): their gram, in pinyin order */
+		if (!vowels && i <= INITIALS_GRAM_MAX) {
+			*from = PERSON_FROM_GRAM;
+			query_and(q, "x.id = g.person_id", DB_NOARGS);
+			query_and(q, "g.gram = ?", DB_T(arena_printf(a, INITIALS_GRAM "%s", lower)));
+			return 0;
+		}
+		/* else the start of the whole pinyin ("wang", "zhangw"), as a range so that both
+		 * backends read it in order from the index: "wang" <= x < "wanh" */
 		upper[i - 1]++;
-		query_and(q,
-		          "((x.name_initials >= ? AND x.name_initials < ?) OR "
-		          "(x.name_pinyin >= ? AND x.name_pinyin < ?))",
-		          DB_T(arena_strdup(a, lower)));
-		q->args[q->n++] = DB_T(arena_strdup(a, upper));
-		q->args[q->n++] = DB_T(arena_strdup(a, lower));
-		q->args[q->n++] = DB_T(arena_strdup(a, upper));
+		query_and(q, "x.name_pinyin >= ?", DB_T(arena_strdup(a, lower)));
+		query_and(q, "x.name_pinyin < ?", DB_T(arena_strdup(a, upper)));
 		return 0;
 	}
 	const char **grams;
@@ -481,6 +486,10 @@ static int list_people(struct req *r, struct err *e)
 	}
 	if (text && *text && search_text(r, &q, text, pp.today, &from, e))
 		return -1;
+	/* a name may match thousands in a county: "1,000+" says as much as an exact count,
+	 * and counting stops there */
+	if (text && *text)
+		pg.count_cap = 1000;
 	/* by name is by pinyin, then id (pages never reorder); a name search reads that order
 	 * from the gram index itself, so a page stops after its rows instead of sorting all */
 	int gram = strstr(from, "person_grams g") != NULL;

@@ -126,6 +126,14 @@ const char *mask_name(struct arena *a, const char *name);
 void pinyin_of_name(struct arena *a, const char *name, const char **full, const char **initials);
 
 /*
+ * A search by pinyin initials looks up "py:" and the initials typed ("py:zw") in the same
+ * gram index: a person has one such gram per prefix of their initials, up to this many
+ * letters. A name gram is one or two characters, so the two never meet.
+ */
+#define INITIALS_GRAM     "py:"
+#define INITIALS_GRAM_MAX 8
+
+/*
  * The search grams of a name: every character (unigram) and every pair of adjacent
  * characters (bigram), as UTF-8 strings, without duplicates, '·' and spaces dropped (a
  * pair spans them, so 阿依古丽买买提 typed without the dot finds the name), full-width

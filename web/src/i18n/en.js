@@ -145,6 +145,8 @@ export default {
 	// ---- tables ----
 	'table.empty': 'Nothing here yet',
 	'table.total': '{total} in all',
+	'table.total_capped': 'Over {total}',
+	'table.page_of_many': 'Page {page}',
 	'table.page': 'Page {page} of {pages}',
 	'table.pages': 'Pages',
 	'table.prev': 'Previous page',

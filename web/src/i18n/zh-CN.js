@@ -145,6 +145,8 @@ export default {
 	// ---- tables ----
 	'table.empty': '暂无数据',
 	'table.total': '共 {total} 条',
+	'table.total_capped': '{total} 条以上',
+	'table.page_of_many': '第 {page} 页',
 	'table.page': '第 {page} / {pages} 页',
 	'table.pages': '分页',
 	'table.prev': '上一页',
