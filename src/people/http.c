@@ -391,11 +391,13 @@ static int search_text(struct req *r, struct query *q, const char *text, const c
 			vowels += strchr("aeiouv", lower[i]) != NULL;
 		}
 		lower[i] = upper[i] = '\0';
-		/* letters without a vowel are initials ("zw", "wjg"): their gram, in pinyin order */
+		/* letters without a vowel are initials ("zw", "wjg"): their gram, in pinyin order
+		 */
 		if (!vowels && i <= INITIALS_GRAM_MAX) {
 			*from = PERSON_FROM_GRAM;
 			query_and(q, "x.id = g.person_id", DB_NOARGS);
-			query_and(q, "g.gram = ?", DB_T(arena_printf(a, INITIALS_GRAM "%s", lower)));
+			query_and(q, "g.gram = ?",
+			          DB_T(arena_printf(a, INITIALS_GRAM "%s", lower)));
 			return 0;
 		}
 		/* else the start of the whole pinyin ("wang", "zhangw"), as a range so that both
