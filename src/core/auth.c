@@ -696,6 +696,15 @@ const char **authz_scope(struct req *r, const char *perm)
 	return out;
 }
 
+int authz_scope_implied(struct req *r, const char *perm, const char *path)
+{
+	const char **scope = authz_scope(r, perm);
+	for (size_t i = 0; scope[i]; i++)
+		if (!strncmp(path, scope[i], strlen(scope[i])))
+			return 1;
+	return 0;
+}
+
 /*
  * A grant at town level or above (a path of at most AUTH_TOWN_IDS ids) needs no gpath term:
  * grids cover places of their own town only, so a row whose gpath is under such a prefix

@@ -56,6 +56,13 @@ int authz_any(struct req *r, const char *perm);
 /* NULL-terminated array of path prefixes (possibly empty: the caller sees nothing). */
 const char **authz_scope(struct req *r, const char *perm);
 /*
+ * 1 if a list narrowed to the place at path (its subtree in either tree) needs no scope
+ * term for perm: a grant holds perm over path or a place above it. Rows under path then
+ * lie in that grant's scope (grids cover places of their own town, see authz_sql2), and
+ * dropping the wide term lets the database start from the narrow one.
+ */
+int authz_scope_implied(struct req *r, const char *perm, const char *path);
+/*
  * SQL for "column is inside the caller's scope": "(col >= ? AND col < ?) OR ..." and the
  * arguments to bind, appended to args (which must have room for 2 per prefix + 1).
  * With no prefixes the text is "0 = 1".

@@ -165,7 +165,7 @@ static int sq_open(struct db *db, const char *path, int create, struct err *e)
 	rc = sqlite3_exec(h,
 	                  "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;"
 	                  "PRAGMA foreign_keys = ON; PRAGMA temp_store = MEMORY;"
-	                  "PRAGMA cache_size = -16000; PRAGMA mmap_size = 1073741824;",
+	                  "PRAGMA cache_size = -16000; PRAGMA mmap_size = 2147418112;",
 	                  NULL, NULL, &msg);
 	if (rc != SQLITE_OK) {
 		err_invalid(e, "db.open", "db", "unable to set up '%s': %s", path,

@@ -264,6 +264,7 @@ int req_page(struct req *r, const char *const *allowed, const char *default_sort
 	pg->page = 1;
 	pg->size = 50;
 	pg->count_cap = 0;
+	pg->key = pg->key_from = NULL;
 	if (p && parse_i64(p, 1, 1000000, &pg->page))
 		return err_invalid(e, "http.page", "page", "'page' must be a whole number from 1");
 	if (ps && parse_i64(ps, 1, 500, &pg->size))
@@ -394,11 +395,16 @@ int req_list(struct req *r, const char *cols, const char *from, struct query *q,
 	q->args[q->n] = DB_I(pg->size);
 	q->args[q->n + 1] = DB_I(pg->offset);
 	q->args[q->n + 2] = DB_NOARGS;
-	struct db_stmt *st = db_query_(
-	    r->db, e,
-	    arena_printf(&r->arena, "SELECT %s FROM %s WHERE %s ORDER BY %s LIMIT ? OFFSET ?", cols,
-	                 from, q->where.buf, pg->order),
-	    q->args);
+	const char *sql =
+	    pg->key
+	        ? arena_printf(&r->arena,
+	                       "SELECT %s FROM %s WHERE %s IN (SELECT %s FROM %s WHERE %s ORDER "
+	                       "BY %s LIMIT ? OFFSET ?) ORDER BY %s",
+	                       cols, pg->key_from, pg->key, pg->key, from, q->where.buf, pg->order,
+	                       pg->order)
+	        : arena_printf(&r->arena, "SELECT %s FROM %s WHERE %s ORDER BY %s LIMIT ? OFFSET ?",
+	                       cols, from, q->where.buf, pg->order);
+	struct db_stmt *st = db_query_(r->db, e, sql, q->args);
 	if (!st)
 		return -1;
 	struct jw *w = req_jw(r);

@@ -192,6 +192,11 @@ struct page {
 	/* count at most this many for the total (0: all), for searches that may match much
 	 * of a county: the answer then says "total_capped": true and total is the cap */
 	int64_t count_cap;
+	/* late row reads: with key ("x.id") the page's keys are found and sorted first, and only
+	 * those rows are read for cols, from key_from ("persons x JOIN places p"), so columns
+	 * that cost (a subquery per row) are not computed for every match a sort must see. The
+	 * order may use only columns key_from has. */
+	const char *key, *key_from;
 };
 int req_page(struct req *r, const char *const *allowed, const char *default_sort, struct page *pg,
              struct err *e);
