@@ -400,20 +400,38 @@ static int search_text(struct req *r, struct query *q, const char *text, const c
 			vowels += strchr("aeiouv", lower[i]) != NULL;
 		}
 		lower[i] = upper[i] = '\0';
+		const char *gram = arena_printf(a, INITIALS_GRAM "%s", lower);
 		/* letters without a vowel are initials ("zw", "wjg"): their gram, in pinyin order
 		 */
 		if (!vowels && i <= INITIALS_GRAM_MAX) {
 			*from = PERSON_FROM_GRAM;
 			query_and(q, "x.id = g.person_id", DB_NOARGS);
-			query_and(q, "g.gram = ?",
-			          DB_T(arena_printf(a, INITIALS_GRAM "%s", lower)));
+			query_and(q, "g.gram = ?", DB_T(gram));
 			return 0;
 		}
 		/* else the start of the whole pinyin ("wang", "zhangw"), as a range so that both
-		 * backends read it in order from the index: "wang" <= x < "wanh" */
+		 * backends read it in order from the index: "wang" <= x < "wanh"; and initials
+		 * too where a syllable starts with a vowel (欧阳念慈 "oync"), sorted then */
 		upper[i - 1]++;
-		query_and(q, "x.name_pinyin >= ?", DB_T(arena_strdup(a, lower)));
-		query_and(q, "x.name_pinyin < ?", DB_T(arena_strdup(a, upper)));
+		const char *lo = arena_strdup(a, lower), *hi = arena_strdup(a, upper);
+		int64_t initials = 0;
+		if (i <= INITIALS_GRAM_MAX &&
+		    db_get_int(r->db, e, &initials,
+		               "SELECT count(*) FROM (SELECT 1 FROM person_grams WHERE gram = ? "
+		               "LIMIT 1) c",
+		               DB_ARGS(DB_T(gram))) < 0)
+			return -1;
+		if (!initials) {
+			query_and(q, "x.name_pinyin >= ?", DB_T(lo));
+			query_and(q, "x.name_pinyin < ?", DB_T(hi));
+			return 0;
+		}
+		query_and(q,
+		          "(x.id IN (SELECT person_id FROM person_grams WHERE gram = ?) OR "
+		          "(x.name_pinyin >= ? AND x.name_pinyin < ?))",
+		          DB_T(gram));
+		q->args[q->n++] = DB_T(lo);
+		q->args[q->n++] = DB_T(hi);
 		return 0;
 	}
 	const char **grams;

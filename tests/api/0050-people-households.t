@@ -104,6 +104,32 @@ GET /api/v1/people?q=wangx
 expect 200
 {"total": 0, "items": []}
 
+# initials with a vowel-initial syllable (欧阳 ouyang) are found as initials and as pinyin
+POST /api/v1/households
+{"place_id": "140406101204", "address": "秦家山村三组13号", "kind": "registered"}
+expect 201
+
+capture hh2 = .id
+
+POST /api/v1/people
+{"household_id": "${hh2}", "name": "欧阳念慈", "relation": "head"}
+expect 201
+
+capture ouyang = .id
+
+GET /api/v1/people?q=oync
+expect 200
+{"total": 1, "items": [{"id": "${ouyang}"}]}
+
+GET /api/v1/people?q=ouyang
+expect 200
+{"total": 1, "items": [{"id": "${ouyang}"}]}
+
+GET /api/v1/people?q=o
+expect 200
+{"total": 1, "items": [{"id": "${ouyang}"}]}
+
+
 # a search that matches over 500 stops counting there and says so; its pages go on
 sql INSERT INTO persons (id, region, household_id, place_id, name, name_pinyin, name_initials, relation, created_at, updated_at) WITH RECURSIVE n(k) AS (SELECT 1 UNION ALL SELECT k + 1 FROM n WHERE k < 1001) SELECT 'cap' || (10000 + k), h.region, h.household_id, h.place_id, '秦琴', 'qinqin', 'qq', 'other', h.created_at, h.updated_at FROM n, persons h WHERE h.id = '${head}'
 sql INSERT INTO person_grams (gram, person_id, pinyin) SELECT 'py:qq', id, name_pinyin FROM persons WHERE name_initials = 'qq'
