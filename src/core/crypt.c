@@ -183,8 +183,8 @@ int crypt_reload(void)
 	int n = kr.n;
 	install(&kr);
 	remember(NULL, &st);
-	log_info("key file '%s' changed: %d key%s loaded", loaded_file.path, n,
-	         n == 1 ? "" : "s (a rotation is under way)");
+	log_info("key file '%s' reloaded: %s", loaded_file.path,
+	         n == 1 ? "one key" : "two keys, a rotation is under way");
 	rc = 1;
 out:
 	pthread_mutex_unlock(&file_lock);

@@ -711,6 +711,8 @@ export default {
 	'json.type': 'The type is wrong',
 	'json.unknown_field': 'An unknown field was sent',
 
+	'keys.busy': 'Another key rotation is running on this key file',
+
 	'media.dir': 'Unable to create the files folder',
 	'media.file_required': 'Choose a file',
 	'media.malformed': 'The file is damaged',

@@ -710,6 +710,8 @@ export default {
 	'json.type': '类型不正确',
 	'json.unknown_field': '提交了未知的字段',
 
+	'keys.busy': '此密钥文件正在进行另一次密钥轮换',
+
 	'media.dir': '无法创建文件目录',
 	'media.file_required': '请选择文件',
 	'media.malformed': '文件已损坏',
