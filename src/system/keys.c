@@ -123,8 +123,10 @@ static int reseal_row(struct rotation *rot, const struct sealed_table *t, const 
 		hash[i] = h;
 		changed = 1;
 	}
-	if (!changed)
+	if (!changed) {
+		k->current++;
 		return 0;
+	}
 	/* new values; the row's id; what it held, so a row changed meanwhile is left alone */
 	struct db_arg args[2 * 2 + 1 + 2 + 1];
 	int n = 0;
