@@ -477,7 +477,7 @@ int crypt_same_key(const char *path1, const char *path2, struct err *e)
 		sodium_memzero(&k1, sizeof(k1));
 		return -1;
 	}
-	int same = !sodium_memcmp(k1.key[0], k2.key[0], KEY_LEN);
+	int same = k1.n == k2.n && !sodium_memcmp(k1.key, k2.key, (size_t)k1.n * KEY_LEN);
 	sodium_memzero(&k1, sizeof(k1));
 	sodium_memzero(&k2, sizeof(k2));
 	return same;

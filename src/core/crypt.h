@@ -67,7 +67,7 @@ int crypt_lookups(struct arena *a, const char *plain, const char *out[2]);
 int crypt_rotate_begin(const char *path, int *resumed, long long *age_ms, int *lock_fd,
                        struct err *e);
 int crypt_rotate_finish(struct arena *a, const char *path, const char **retired, struct err *e);
-/* 1 if the two files hold the same current key (first line), 0 if not, -1 with e set. */
+/* 1 if the two key files hold the same keys, 0 if not, -1 with e set (`cunwu copy`). */
 int crypt_same_key(const char *path1, const char *path2, struct err *e);
 
 #endif

@@ -652,6 +652,7 @@ export default {
 	'copy.login_taken': 'The target database already has that login',
 	'copy.login_town': 'The renaming rule is not valid',
 	'copy.media': 'Unable to copy the files',
+	'copy.key_differs': 'The personal data of the source is sealed under another key than the target',
 	'copy.media_damaged': 'A source file is damaged',
 	'copy.not_cunwu': 'The source is not a cunwu database',
 	'copy.same_origin': 'Source and target are the same database',

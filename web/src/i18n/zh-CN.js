@@ -651,6 +651,7 @@ export default {
 	'copy.login_taken': '目标数据库中已有同名账号',
 	'copy.login_town': '改名规则无效',
 	'copy.media': '无法复制文件',
+	'copy.key_differs': '源数据库的个人信息所用密钥与目标不同',
 	'copy.media_damaged': '源文件已损坏',
 	'copy.not_cunwu': '源数据库不是村务数据库',
 	'copy.same_origin': '源与目标是同一数据库',
