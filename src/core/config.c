@@ -38,6 +38,8 @@ static const struct cfg_def defs[] = {
 	  "largest upload, in bytes" },
 	{ "key_file", CFG_STR, "", "CUNWU_KEY_FILE", 0, 0,
 	  "the key for personal data (default: <db>.key beside a SQLite file)" },
+	{ "keys.rotate_stop_after", CFG_INT, "0", "CUNWU_KEYS_ROTATE_STOP_AFTER", 0, 1000000000,
+	  "tests: `keys rotate` stops after this many batches, as if it crashed (0: never)" },
 	{ "session.idle_minutes", CFG_INT, "120", "CUNWU_SESSION_IDLE_MINUTES", 1, 60 * 24 * 30,
 	  "a session unused this long expires" },
 	{ "session.absolute_hours", CFG_INT, "12", "CUNWU_SESSION_ABSOLUTE_HOURS", 1, 24 * 90,

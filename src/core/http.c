@@ -36,6 +36,7 @@
 #include "audit.h"
 #include "auth.h"
 #include "config.h"
+#include "crypt.h"
 #include "log.h"
 #include "media.h"
 #include "util.h"
@@ -327,6 +328,24 @@ void query_and(struct query *q, const char *cond, struct db_arg a)
 		q->args[q->n++] = a;
 	else
 		q->where.err = 1; /* req_list refuses the query rather than bind too few */
+}
+
+void query_and_in(struct query *q, const char *col, const char *const *vals, int n)
+{
+	if (n == 1) {
+		strbuf_addf(&q->where, " AND %s = ?", col);
+	} else {
+		strbuf_addf(&q->where, " AND %s IN (", col);
+		for (int i = 0; i < n; i++)
+			strbuf_addf(&q->where, "%s?", i ? ", " : "");
+		strbuf_addf(&q->where, ")");
+	}
+	for (int i = 0; i < n; i++) {
+		if (q->n < QUERY_MAX_ARGS - 3)
+			q->args[q->n++] = DB_T(vals[i]);
+		else
+			q->where.err = 1;
+	}
 }
 
 void jw_row(struct jw *w, struct db_stmt *st, const char *const *keys)
@@ -740,6 +759,9 @@ static void dispatch(struct req *r)
 		e = r->upload_err;
 		goto fail;
 	}
+	/* a key file rewritten by `cunwu keys rotate` is taken up before this request seals
+	 * anything with the old key (a look at the file at most once a second) */
+	crypt_reload();
 	if (!r->route) {
 		int st = route_find(r, allow, sizeof(allow));
 		if (st == 404 && static_serve(r))

@@ -218,6 +218,9 @@ void query_scope2(struct req *r, struct query *q, const char *perm, const char *
                   const char *gpath_col);
 /* where += " AND <cond>" with one '?' bound to a (or none if a.type is DB_ARG_END) */
 void query_and(struct query *q, const char *cond, struct db_arg a);
+/* where += " AND <col> = ?" for one value, " AND <col> IN (?, ?, ...)" for several (the
+ * hashes of a value under each loaded key: crypt_lookups) */
+void query_and_in(struct query *q, const char *col, const char *const *vals, int n);
 
 /*
  * Write the current row of st as one object, column i under keys[i] (NULL-terminated).

@@ -67,9 +67,11 @@ static int home_place(struct db *db, const char *id, struct place *p, struct err
 	return 0;
 }
 
-/* sealed value, keyed hash and masked form of a personal value */
+/* sealed value, keyed hash and masked form of a personal value; prev_hash is the hash
+ * under the previous key while a rotation is under way (rows not yet re-sealed carry it),
+ * else NULL */
 struct sealed {
-	const char *enc, *hash, *masked;
+	const char *enc, *hash, *prev_hash, *masked;
 };
 
 static int seal(struct db *db, const char *plain, const char *masked, struct sealed *s,
@@ -79,9 +81,11 @@ static int seal(struct db *db, const char *plain, const char *masked, struct sea
 	s->enc = crypt_seal(a, plain, e);
 	if (!s->enc)
 		return -1;
-	s->hash = crypt_lookup(a, plain);
-	if (!s->hash)
+	const char *h[2];
+	if (!crypt_lookups(a, plain, h))
 		return err_internal(e, "no key loaded for personal data");
+	s->hash = h[0];
+	s->prev_hash = h[1];
 	s->masked = masked;
 	return 0;
 }
@@ -219,12 +223,16 @@ static int household_get(struct db *db, const char *id, const char **region, con
 	return 0;
 }
 
-/* 409 if hash is already someone else's (the unique index would say so less clearly) */
-static int unique_id(struct db *db, const char *hash, const char *self, struct err *e)
+/* 409 if the ID number is already someone else's, under either key during a rotation (the
+ * unique index would say so less clearly) */
+static int unique_id(struct db *db, const struct sealed *id, const char *self, struct err *e)
 {
 	const char *other = NULL;
-	int rc = db_get_text(db, e, &other, "SELECT id FROM persons WHERE id_hash = ?",
-	                     DB_ARGS(DB_T(hash)));
+	int rc =
+	    db_get_text(db, e, &other,
+	                id->prev_hash ? "SELECT id FROM persons WHERE id_hash IN (?, ?)"
+	                              : "SELECT id FROM persons WHERE id_hash = ?",
+	                DB_ARGS(DB_T(id->hash), id->prev_hash ? DB_T(id->prev_hash) : DB_NOARGS));
 	if (rc < 0)
 		return -1;
 	if (rc == 1 && (!self || strcmp(other, self)))
@@ -265,7 +273,7 @@ int people_person_create(struct db *db, const struct actor *who, const struct pe
 	if (person_check(db, in, today, &pr, e) ||
 	    household_get(db, in->household_id, &region, &place_id, &head_id, e))
 		return -1;
-	if (pr.has_id && unique_id(db, pr.id.hash, NULL, e))
+	if (pr.has_id && unique_id(db, &pr.id, NULL, e))
 		return -1;
 	if (!strcmp(pr.relation, "head") && head_id)
 		return err_conflict(e, "people.head_exists", "relation",
@@ -685,7 +693,7 @@ int people_person_update(struct db *db, const struct actor *who, const char *id,
 	if (person_check(db, &m, today, &pr, e))
 		return -1;
 	int id_changes = (seen & PF_ID_NO) != 0;
-	if (id_changes && pr.has_id && unique_id(db, pr.id.hash, id, e))
+	if (id_changes && pr.has_id && unique_id(db, &pr.id, id, e))
 		return -1;
 	if ((seen & PF_RELATION) && !strcmp(pr.relation, "head") && now_row.head_id &&
 	    strcmp(now_row.head_id, id))

@@ -382,14 +382,16 @@ static int search_text(struct req *r, struct query *q, const char *text, const c
 			struct id_doc doc;
 			if (idno_parse(text, ID_NONE, today, "q", &doc, e))
 				return -1;
-			query_and(q, "x.id_hash = ?", DB_T(crypt_lookup(a, doc.norm)));
+			const char *h[2];
+			query_and_in(q, "x.id_hash", h, crypt_lookups(a, doc.norm, h));
 			return 0;
 		}
 		char norm[32];
 		enum phone_kind pk;
 		if (phone_parse(text, "q", norm, &pk, e))
 			return -1;
-		query_and(q, "x.phone_hash = ?", DB_T(crypt_lookup(a, norm)));
+		const char *h[2];
+		query_and_in(q, "x.phone_hash", h, crypt_lookups(a, norm, h));
 		return 0;
 	}
 	if (all_ascii_letters(text)) {

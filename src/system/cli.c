@@ -484,9 +484,11 @@ static const struct command cmds[] = {
 	  "write a consistent backup (database and media) while serving" },
 	{ "restore", cmd_restore, 0, "restore FILE", "unpack a backup into a new --db path" },
 	{ "copy", system_copy, 0,
-	  "copy --from FILE.db --to URL [--rename-logins] [--from-media DIR] [--media DIR] "
-	  "[--dry-run]",
+	  "copy --from FILE.db --to URL [--rename-logins] [--from-media DIR] [--from-key FILE] "
+	  "[--media DIR] [--dry-run]",
 	  "copy a township's database and media into a city database; again adds nothing" },
+	{ "keys rotate", system_keys_rotate, NEED_DB, "keys rotate [--batch N]",
+	  "a new key for personal data, every sealed value re-sealed; a server keeps serving" },
 	{ "audit verify", cmd_audit_verify, NEED_DB,
 	  "audit verify [--head FILE [--pub KEYFILE.pub]]",
 	  "recompute every audit chain; name the first bad row" },

@@ -28,6 +28,7 @@
 #include <sodium.h>
 
 #include "core/audit.h"
+#include "core/crypt.h"
 #include "core/json.h"
 #include "core/util.h"
 #include "core/banned.h"
@@ -910,10 +911,41 @@ static int check_source(struct copy *k, struct err *e)
 	return 0;
 }
 
+/*
+ * Sealed personal data is copied as it is (x1: ciphertexts, k1: hashes): the target reads
+ * it and finds it only under the same key. Refused, before anything is written, when the
+ * source holds any and its key file and the target's do not hold the same keys.
+ */
+static int check_keys(struct copy *k, const char *src_key, const char *to, struct err *e)
+{
+	int64_t n = 0;
+	if (db_get_int(k->src, e, &n,
+	               "SELECT (SELECT count(*) FROM persons WHERE id_enc IS NOT NULL "
+	               "OR phone_enc IS NOT NULL) + "
+	               "(SELECT count(*) FROM orgs WHERE phone_enc IS NOT NULL)",
+	               DB_ARGS(DB_NOARGS)) < 0)
+		return -1;
+	if (!n)
+		return 0;
+	const char *dst_key = system_key_path(&k->c->arena, to);
+	int same = crypt_same_key(src_key, dst_key, e);
+	if (same < 0)
+		return -1;
+	if (!same)
+		return err_conflict(
+		    e, "copy.key_differs", "to",
+		    "'%s' holds sealed personal data under the key in '%s', and the "
+		    "target's key file '%s' holds another key: the target could not "
+		    "read or find it (see docs/copy.md)",
+		    k->from, src_key, dst_key);
+	return 0;
+}
+
 int system_copy(struct cli *c, struct err *e)
 {
 	const char *from = cli_opt(c, "--from"), *to = cli_opt(c, "--to");
 	const char *from_media = cli_opt(c, "--from-media"), *media = cli_opt(c, "--media");
+	const char *from_key = cli_opt(c, "--from-key");
 	int rename_logins = cli_flag(c, "--rename-logins"), dry_run = cli_flag(c, "--dry-run");
 	if (cli_end(c, e))
 		return -1;
@@ -951,7 +983,8 @@ int system_copy(struct cli *c, struct err *e)
 	if (db_open(&k.src, from, 0, e))
 		goto out;
 	db_set_arena(k.src, &c->arena);
-	if (check_source(&k, e))
+	if (check_source(&k, e) ||
+	    check_keys(&k, from_key ? from_key : arena_printf(&c->arena, "%s.key", k.from), to, e))
 		goto out;
 	if (db_open(&k.dst, to, 0, e))
 		goto out;

@@ -22,6 +22,9 @@ int system_init_db(struct cli *c, struct err *e);
 /* The demo: defined in demo.c. */
 int system_demo(struct cli *c, struct err *e);
 
+/* cunwu keys rotate: a new key for personal data, every row re-sealed; in keys.c. */
+int system_keys_rotate(struct cli *c, struct err *e);
+
 /* cunwu copy --from FILE.db --to URL: a township's database into a city's; in copy.c. */
 int system_copy(struct cli *c, struct err *e);
 

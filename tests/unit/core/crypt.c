@@ -179,6 +179,235 @@ static void test_lookup(void **state)
 	assert_string_not_equal(crypt_lookup(&a, ""), h1);
 }
 
+/* the first line of a key file, without its newline */
+static void first_line(const char *path, char out[65])
+{
+	char buf[128];
+	FILE *f = fopen(path, "r");
+	assert_non_null(f);
+	assert_non_null(fgets(buf, sizeof(buf), f));
+	fclose(f);
+	memcpy(out, buf, 64);
+	out[64] = '\0';
+}
+
+static void write_text(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+static char *read_all(const char *path)
+{
+	static char buf[512];
+	FILE *f = fopen(path, "r");
+	assert_non_null(f);
+	size_t n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	return buf;
+}
+
+/* a bad key file is refused with crypt.key, naming the file and what is wrong */
+static void refused(const char *text, const char *what)
+{
+	struct err e;
+	char path[160];
+	snprintf(path, sizeof(path), "%s/bad.key", dir);
+	write_text(path, text);
+	err_clear(&e);
+	if (crypt_load(path, &e) == 0)
+		fail_msg("'%s' loaded", text);
+	assert_string_equal(e.code, "crypt.key");
+	assert_int_equal(e.status, 400);
+	if (!strstr(e.msg, path) || !strstr(e.msg, what))
+		fail_msg("message '%s' does not name '%s' and '%s'", e.msg, path, what);
+}
+
+static void test_bad_files(void **state)
+{
+	char a1[65], b1[65], text[512];
+	(void)state;
+	first_line(key1, a1);
+	first_line(key2, b1);
+	snprintf(text, sizeof(text), "%s\n%s\n%s\n", b1, a1, b1);
+	refused(text, "more than two lines");
+	snprintf(text, sizeof(text), "%s\n%s\n\n", b1, a1);
+	refused(text, "more than two lines");
+	snprintf(text, sizeof(text), "%s\n%.62s\n", b1, a1);
+	refused(text, "line 2 is not a key");
+	snprintf(text, sizeof(text), "%s\n%.63sg\n", b1, a1);
+	refused(text, "line 2 is not a key");
+	snprintf(text, sizeof(text), "%s\n\n", b1);
+	refused(text, "line 2 is not a key");
+	snprintf(text, sizeof(text), "%s\n%s\n", a1, a1);
+	refused(text, "the same key twice");
+	refused("", "holds no key");
+	refused("abcdef\n", "line 1 is not a key");
+	/* one key without a final newline, and CRLF lines, are keys */
+	struct err e;
+	char path[160];
+	snprintf(path, sizeof(path), "%s/ok.key", dir);
+	write_text(path, a1);
+	assert_int_equal(crypt_load(path, &e), 0);
+	assert_int_equal(crypt_loaded(), 1);
+	snprintf(text, sizeof(text), "%s\r\n%s\r\n", b1, a1);
+	write_text(path, text);
+	assert_int_equal(crypt_load(path, &e), 0);
+	assert_int_equal(crypt_loaded(), 2);
+}
+
+/* during a rotation: "B\nA" opens what A sealed, seals under B, finds under both */
+static void test_two_keys(void **state)
+{
+	struct err e;
+	char a1[65], b1[65], text[160], path[160];
+	const char *h[2];
+	(void)state;
+	first_line(key1, a1);
+	first_line(key2, b1);
+	assert_int_equal(crypt_load(key1, &e), 0);
+	const char *under_a = crypt_seal(&a, person, &e);
+	const char *hash_a = crypt_lookup(&a, "110101199003077777");
+	assert_int_equal(crypt_lookups(&a, "110101199003077777", h), 1);
+	assert_string_equal(h[0], hash_a);
+	assert_null(h[1]);
+	assert_int_equal(crypt_load(key2, &e), 0);
+	const char *hash_b = crypt_lookup(&a, "110101199003077777");
+
+	snprintf(path, sizeof(path), "%s/both.key", dir);
+	snprintf(text, sizeof(text), "%s\n%s\n", b1, a1);
+	write_text(path, text);
+	assert_int_equal(crypt_load(path, &e), 0);
+	assert_int_equal(crypt_loaded(), 2);
+	int slot = -1;
+	assert_string_equal(crypt_open_slot(&a, under_a, &slot, &e), person);
+	assert_int_equal(slot, 1);
+	assert_string_equal(crypt_open(&a, under_a, &e), person);
+	const char *under_b = crypt_seal(&a, person, &e); /* new data: the current key */
+	assert_string_equal(crypt_open_slot(&a, under_b, &slot, &e), person);
+	assert_int_equal(slot, 0);
+	assert_int_equal(crypt_lookups(&a, "110101199003077777", h), 2);
+	assert_string_equal(h[0], hash_b);
+	assert_string_equal(h[1], hash_a);
+	assert_string_equal(crypt_lookup(&a, "110101199003077777"), hash_b);
+
+	/* the rotation done: B alone no longer opens what A sealed */
+	snprintf(text, sizeof(text), "%s\n", b1);
+	write_text(path, text);
+	assert_int_equal(crypt_load(path, &e), 0);
+	assert_int_equal(crypt_loaded(), 1);
+	err_clear(&e);
+	assert_null(crypt_open(&a, under_a, &e));
+	assert_int_equal(e.status, 500);
+	assert_string_equal(crypt_open(&a, under_b, &e), person);
+}
+
+/* crypt_rotate_begin and _finish: "new\nold", resumed, retired, "new" */
+static void test_rotate_file(void **state)
+{
+	struct err e;
+	char a1[65], path[160], text[160];
+	struct stat st;
+	(void)state;
+	first_line(key1, a1);
+	snprintf(path, sizeof(path), "%s/rot.key", dir);
+	snprintf(text, sizeof(text), "%s\n", a1);
+	write_text(path, text);
+	chmod(path, 0600);
+	assert_int_equal(crypt_load(path, &e), 0);
+	const char *under_a = crypt_seal(&a, person, &e);
+
+	int resumed = -1, fd = -1;
+	long long age = -1;
+	assert_int_equal(crypt_rotate_begin(path, &resumed, &age, &fd, &e), 0);
+	assert_int_equal(resumed, 0);
+	assert_true(age >= 0 && age < 2000);
+	assert_true(fd >= 0);
+	const char *two = arena_strdup(&a, read_all(path));
+	assert_int_equal(strlen(two), 2 * 65);
+	assert_memory_equal(two + 65, text, 65); /* the old key second */
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	assert_int_equal(crypt_loaded(), 2);
+	/* a second rotation at once is refused */
+	int resumed2, fd2 = -1;
+	err_clear(&e);
+	assert_int_equal(crypt_rotate_begin(path, &resumed2, &age, &fd2, &e), -1);
+	assert_string_equal(e.code, "keys.busy");
+	close(fd);
+	/* interrupted, taken up again: no third key */
+	assert_int_equal(crypt_rotate_begin(path, &resumed, &age, &fd, &e), 0);
+	assert_int_equal(resumed, 1);
+	assert_string_equal(read_all(path), two);
+	const char *under_b = crypt_seal(&a, person, &e);
+
+	const char *retired = NULL;
+	assert_int_equal(crypt_rotate_finish(&a, path, &retired, &e), 0);
+	close(fd);
+	assert_non_null(strstr(retired, ".retired-"));
+	assert_int_equal(stat(retired, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	assert_string_equal(read_all(retired), text); /* the old key, for old backups */
+	assert_int_equal(strlen(read_all(path)), 65);
+	assert_memory_equal(read_all(path), two, 65); /* the new key alone */
+	assert_int_equal(crypt_loaded(), 1);
+	assert_null(crypt_open(&a, under_a, &e));
+	assert_string_equal(crypt_open(&a, under_b, &e), person);
+	/* the retired file is a key file: an old backup opens with it */
+	assert_int_equal(crypt_load(retired, &e), 0);
+	assert_string_equal(crypt_open(&a, under_a, &e), person);
+	assert_int_equal(crypt_same_key(retired, key1, &e), 1);
+	assert_int_equal(crypt_same_key(path, key1, &e), 0);
+}
+
+/* a server takes up a rewritten key file by itself */
+static void test_reload(void **state)
+{
+	struct err e;
+	char a1[65], b1[65], path[160], text[160], tmp[170];
+	(void)state;
+	first_line(key1, a1);
+	first_line(key2, b1);
+	snprintf(path, sizeof(path), "%s/served.key", dir);
+	snprintf(text, sizeof(text), "%s\n", a1);
+	write_text(path, text);
+	assert_int_equal(crypt_load(path, &e), 0);
+	const char *under_a = crypt_seal(&a, person, &e);
+	/* renamed over, as keys rotate does */
+	snprintf(tmp, sizeof(tmp), "%s.new", path);
+	snprintf(text, sizeof(text), "%s\n%s\n", b1, a1);
+	write_text(tmp, text);
+	assert_int_equal(rename(tmp, path), 0);
+	int rc = 0;
+	for (int i = 0; i < 30 && rc == 0; i++) { /* looks at most once a second */
+		rc = crypt_reload();
+		if (!rc)
+			usleep(100 * 1000);
+	}
+	assert_int_equal(rc, 1);
+	assert_int_equal(crypt_loaded(), 2);
+	int slot;
+	assert_string_equal(crypt_open_slot(&a, crypt_seal(&a, person, &e), &slot, &e), person);
+	assert_int_equal(slot, 0);
+	assert_string_equal(crypt_open_slot(&a, under_a, &slot, &e), person);
+	assert_int_equal(slot, 1);
+	/* a broken file is not taken up: the keys loaded stay */
+	write_text(tmp, "not a key\n");
+	assert_int_equal(rename(tmp, path), 0);
+	rc = 0;
+	for (int i = 0; i < 30 && rc == 0; i++) {
+		rc = crypt_reload();
+		if (!rc)
+			usleep(100 * 1000);
+	}
+	assert_int_equal(rc, -1);
+	assert_int_equal(crypt_loaded(), 2);
+	assert_string_equal(crypt_open(&a, under_a, &e), person);
+}
+
 static int group_setup(void **state)
 {
 	(void)state;
@@ -205,6 +434,8 @@ int main(void)
 		cmocka_unit_test(test_not_loaded),  cmocka_unit_test(test_keygen),
 		cmocka_unit_test(test_load_errors), cmocka_unit_test(test_seal_open),
 		cmocka_unit_test(test_tampered),    cmocka_unit_test(test_lookup),
+		cmocka_unit_test(test_bad_files),   cmocka_unit_test(test_two_keys),
+		cmocka_unit_test(test_rotate_file), cmocka_unit_test(test_reload),
 	};
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

@@ -654,6 +654,7 @@ export default {
 	'copy.login_taken': 'The target database already has that login',
 	'copy.login_town': 'The renaming rule is not valid',
 	'copy.media': 'Unable to copy the files',
+	'copy.key_differs': 'The personal data of the source is sealed under another key than the target',
 	'copy.media_damaged': 'A source file is damaged',
 	'copy.not_cunwu': 'The source is not a cunwu database',
 	'copy.same_origin': 'Source and target are the same database',
@@ -712,6 +713,8 @@ export default {
 	'json.required': 'Required',
 	'json.type': 'The type is wrong',
 	'json.unknown_field': 'An unknown field was sent',
+
+	'keys.busy': 'Another key rotation is running on this key file',
 
 	'media.dir': 'Unable to create the files folder',
 	'media.file_required': 'Choose a file',

@@ -653,6 +653,7 @@ export default {
 	'copy.login_taken': '目标数据库中已有同名账号',
 	'copy.login_town': '改名规则无效',
 	'copy.media': '无法复制文件',
+	'copy.key_differs': '源数据库的个人信息所用密钥与目标不同',
 	'copy.media_damaged': '源文件已损坏',
 	'copy.not_cunwu': '源数据库不是村务数据库',
 	'copy.same_origin': '源与目标是同一数据库',
@@ -711,6 +712,8 @@ export default {
 	'json.required': '此项必填',
 	'json.type': '类型不正确',
 	'json.unknown_field': '提交了未知的字段',
+
+	'keys.busy': '此密钥文件正在进行另一次密钥轮换',
 
 	'media.dir': '无法创建文件目录',
 	'media.file_required': '请选择文件',
