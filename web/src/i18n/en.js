@@ -582,7 +582,7 @@ export default {
 	'places.active': 'The place is not retired',
 	'places.already_covered': 'Another grid of the same level already covers this place',
 	'places.area_invalid': 'The area must be more than 0 m², with at most two decimals',
-	'places.attr_kind': 'Floor, room and area belong to dwellings only',
+	'places.attr_kind': 'Floor, room and area belong to dwellings only; floors to buildings',
 	'places.code_invalid': 'The place code is not valid',
 	'places.code_taken': 'Another place holds this code now',
 	'places.coverage_outside': 'A micro-grid covers only what its grid covers',
@@ -774,4 +774,8 @@ export default {
 	'people.uscc_length': 'The credit code must have 18 characters',
 	'people.uscc_chars': 'The credit code holds invalid characters',
 	'people.uscc_check': 'The credit code’s check character is wrong',
+
+	// ---- building floors and the diagram (issue 6) ----
+	'places.floor_outside': 'The floor is outside the building’s floors',
+	'places.floors_invalid': 'Floors must be 1 to 200, basements 0 to 9',
 };

@@ -581,7 +581,7 @@ export default {
 	'places.active': '该地点未注销',
 	'places.already_covered': '该地点已由同级的另一网格覆盖',
 	'places.area_invalid': '面积应大于 0，最多两位小数（平方米）',
-	'places.attr_kind': '楼层、房号、面积只用于户室',
+	'places.attr_kind': '楼层、房号、面积只用于户室，层数只用于楼栋',
 	'places.code_invalid': '区划代码无效',
 	'places.code_taken': '该区划代码已被其他地点使用',
 	'places.coverage_outside': '微网格只能覆盖其所属网格覆盖的地点',
@@ -773,4 +773,8 @@ export default {
 	'people.uscc_length': '统一社会信用代码应为 18 位',
 	'people.uscc_chars': '统一社会信用代码含有无效字符',
 	'people.uscc_check': '统一社会信用代码校验位错误',
+
+	// ---- building floors and the diagram (issue 6) ----
+	'places.floor_outside': '楼层超出了楼栋的层数',
+	'places.floors_invalid': '地上层数应为 1 到 200，地下层数 0 到 9',
 };
