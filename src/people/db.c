@@ -246,9 +246,9 @@ static int grams_set(struct db *db, const struct person_row *pr, const char *per
 		return -1;
 	size_t ni = strlen(pr->initials);
 	for (size_t i = 0; i < n + ni && i < n + INITIALS_GRAM_MAX; i++) {
-		const char *gram = i < n ? grams[i]
-		                         : arena_printf(a, INITIALS_GRAM "%.*s", (int)(i - n + 1),
-		                                        pr->initials);
+		const char *gram =
+		    i < n ? grams[i]
+		          : arena_printf(a, INITIALS_GRAM "%.*s", (int)(i - n + 1), pr->initials);
 		if (db_exec(db, e,
 		            "INSERT INTO person_grams (gram, person_id, pinyin) VALUES (?, ?, ?)",
 		            DB_T(gram), DB_T(person_id), DB_T(pr->pinyin)) < 0)
