@@ -778,4 +778,5 @@ export default {
 	// ---- building floors and the diagram (issue 6) ----
 	'places.floor_outside': 'The floor is outside the building’s floors',
 	'places.floors_invalid': 'Floors must be 1 to 200, basements 0 to 9',
+	'people.diagram_kind': 'A diagram is for a building; house cards for a village, natural village, group or grid',
 };

@@ -777,4 +777,5 @@ export default {
 	// ---- building floors and the diagram (issue 6) ----
 	'places.floor_outside': '楼层超出了楼栋的层数',
 	'places.floors_invalid': '地上层数应为 1 到 200，地下层数 0 到 9',
+	'people.diagram_kind': '楼栋才有楼栋图；村、自然村、村民小组或网格才有户卡',
 };
