@@ -163,9 +163,7 @@ static int patch_start(struct req *r, const struct patch_rule *pr, void *in, uin
 
 /* ---- tags the caller may see ---- */
 
-/* 1 if the caller may see tags guarded by perm (NULL: anyone who may read the row) on a
- * row at path */
-static int tag_visible(struct req *r, const char *perm, const char *path, const char *gpath)
+int people_tag_visible(struct req *r, const char *perm, const char *path, const char *gpath)
 {
 	struct err ignore;
 	return !perm || !authz2(r, perm, path, gpath, &ignore);
@@ -189,7 +187,7 @@ static int write_row_tags(struct req *r, struct jw *w, const char *entity, const
 	jw_arr(w);
 	int rc;
 	while ((rc = db_step(st, e)) == 1) {
-		if (!tag_visible(r, db_text(st, 2), path, gpath))
+		if (!people_tag_visible(r, db_text(st, 2), path, gpath))
 			continue;
 		jw_obj(w);
 		jw_kstr(w, "id", db_text(st, 0));
@@ -256,34 +254,28 @@ static void write_person_fields(struct jw *w, struct db_stmt *st, const char *to
 		jw_null(w);
 }
 
-/* the page of a list, kept for writing its tags after the rows */
-/* the tag catalogue, read once per list */
-struct tag_def {
-	const char *id, *name, *perm;
-	int derived;
-};
-
 /* the page of a list: today, and the catalogue to name each row's tags */
 struct person_page {
 	struct req *r;
 	char today[11];
-	struct tag_def tags[64];
+	struct people_tag_def tags[64];
 	size_t ntags;
 };
 static _Thread_local struct person_page *cur_page;
 
-static int load_tag_defs(struct req *r, struct person_page *pp, struct err *e)
+int people_tag_defs(struct db *db, struct people_tag_def *defs, size_t cap, size_t *n,
+                    struct err *e)
 {
-	struct db_stmt *st = db_query(
-	    r->db, e, "SELECT id, name, perm, rule FROM tags ORDER BY sort, id", DB_NOARGS);
+	struct db_stmt *st =
+	    db_query(db, e, "SELECT id, name, perm, rule FROM tags ORDER BY sort, id", DB_NOARGS);
 	if (!st)
 		return -1;
 	int rc;
+	*n = 0;
 	while ((rc = db_step(st, e)) == 1)
-		if (pp->ntags < sizeof(pp->tags) / sizeof(pp->tags[0]))
-			pp->tags[pp->ntags++] =
-			    (struct tag_def){ db_text(st, 0), db_text(st, 1), db_text(st, 2),
-				              !db_isnull(st, 3) };
+		if (*n < cap)
+			defs[(*n)++] = (struct people_tag_def){ db_text(st, 0), db_text(st, 1),
+				                                db_text(st, 2), !db_isnull(st, 3) };
 	return rc < 0 ? -1 : 0;
 }
 
@@ -295,13 +287,13 @@ static void write_folded_tags(struct jw *w, const struct person_page *pp, const 
 	jw_key(w, "tags");
 	jw_arr(w);
 	for (size_t t = 0; folded && t < pp->ntags; t++) {
-		const struct tag_def *d = &pp->tags[t];
+		const struct people_tag_def *d = &pp->tags[t];
 		size_t n = strlen(d->id);
 		for (const char *p = folded; p && *p;
 		     p = strchr(p, ',') ? strchr(p, ',') + 1 : NULL) {
 			if (strncmp(p, d->id, n) || p[n] != '|')
 				continue;
-			if (!tag_visible(pp->r, d->perm, path, gpath))
+			if (!people_tag_visible(pp->r, d->perm, path, gpath))
 				break;
 			const char *src = p + n + 1, *bar = strchr(src, '|');
 			const char *end = strchr(src, ',');
@@ -535,7 +527,7 @@ static int list_people(struct req *r, struct err *e)
 		pg.key = "x.id";
 		pg.key_from = PERSON_FROM;
 	}
-	if (load_tag_defs(r, &pp, e))
+	if (people_tag_defs(r->db, pp.tags, sizeof(pp.tags) / sizeof(pp.tags[0]), &pp.ntags, e))
 		return -1;
 	const char *cols = arena_printf(
 	    &r->arena, "%s, (SELECT %s FROM person_tags t2 WHERE t2.person_id = x.id)", PERSON_COLS,
@@ -970,7 +962,7 @@ static int tag_counts(struct req *r, struct err *e)
 	jw_arr(w);
 	int rc;
 	while ((rc = db_step(st, e)) == 1) {
-		if (!tag_visible(r, db_text(st, 3), path, gpath))
+		if (!people_tag_visible(r, db_text(st, 3), path, gpath))
 			continue;
 		jw_obj(w);
 		jw_kstr(w, "id", db_text(st, 0));
@@ -1329,6 +1321,10 @@ static const struct route routes[] = {
 	  ROUTE_NO_REPLAY, 0 },
 	{ "GET", "/api/v1/tags", list_tags, PERM_LOGIN, &PLACE_NONE, 0, 0 },
 	{ "GET", "/api/v1/tags/counts", tag_counts, "people.read", &PLACE_QUERY, 0, 0 },
+	{ "GET", "/api/v1/places/:id/diagram", people_diagram_get, "people.read", &PLACE_PARAM_ID,
+	  0, 0 },
+	{ "GET", "/api/v1/places/:id/houses", people_houses_get, "people.read", &PLACE_PARAM_ID, 0,
+	  0 },
 };
 
 const struct route_table people_routes = { "people", routes, sizeof(routes) / sizeof(routes[0]) };

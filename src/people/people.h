@@ -104,6 +104,25 @@ int people_household_update(struct db *db, const struct actor *who, const char *
                             const struct household_in *in, uint64_t seen, int if_match,
                             struct err *e);
 
+/* ---- what the module's own files share (http.c, diagram.c) ---- */
+
+/* A tag of the catalogue: perm (NULL: none) guards a restricted tag; derived by a rule. */
+struct people_tag_def {
+	const char *id, *name, *perm;
+	int derived;
+};
+/* The catalogue in its order (sort, id), at most cap tags; *n gets the count. Values live
+ * in the db's arena. */
+int people_tag_defs(struct db *db, struct people_tag_def *defs, size_t cap, size_t *n,
+                    struct err *e);
+/* 1 if the caller may see tags guarded by perm (NULL: anyone who may read the row) on a row
+ * at path / gpath. */
+int people_tag_visible(struct req *r, const char *perm, const char *path, const char *gpath);
+
+/* GET /api/v1/places/:id/diagram and /houses (diagram.c): the route handlers. */
+int people_diagram_get(struct req *r, struct err *e);
+int people_houses_get(struct req *r, struct err *e);
+
 /* The job kinds of people (the daily derivation of rule tags). */
 void people_jobs_register(void);
 

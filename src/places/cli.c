@@ -98,12 +98,13 @@ static int arg_place(struct cli *c, const char *ref, const char *what, struct pl
 	return rc < 0 ? -1 : 0;
 }
 
-/* --lat, --lng, --floor, --room, --area, --geojson FILE into a. */
+/* --lat, --lng, --floor, --room, --area, --floors, --basements, --geojson FILE into a. */
 static int opt_attrs(struct cli *c, struct place_attrs *a, unsigned *present, struct err *e)
 {
 	const char *lat = cli_opt(c, "--lat"), *lng = cli_opt(c, "--lng");
 	const char *floor = cli_opt(c, "--floor"), *room = cli_opt(c, "--room");
 	const char *area = cli_opt(c, "--area"), *geo = cli_opt(c, "--geojson");
+	const char *floors = cli_opt(c, "--floors"), *basements = cli_opt(c, "--basements");
 	memset(a, 0, sizeof(*a));
 	*present = 0;
 	if (!lat != !lng)
@@ -119,6 +120,16 @@ static int opt_attrs(struct cli *c, struct place_attrs *a, unsigned *present, st
 		if (parse_i64(floor, -9, 200, &a->floor))
 			return cli_usage(e, "--floor is an integer from -9 to 200");
 		a->has |= PLACE_FLOOR;
+	}
+	if (floors) {
+		if (parse_i64(floors, 1, 200, &a->floors))
+			return cli_usage(e, "--floors is an integer from 1 to 200");
+		a->has |= PLACE_FLOORS;
+	}
+	if (basements) {
+		if (parse_i64(basements, 0, 9, &a->basements))
+			return cli_usage(e, "--basements is an integer from 0 to 9");
+		a->has |= PLACE_BASEMENTS;
 	}
 	if (room) {
 		a->room = room;
@@ -296,7 +307,7 @@ static const struct command cmds[] = {
 	  "the same as 'places import-nbs'" },
 	{ "places add", cmd_add, NEED_DB,
 	  "places add --parent ID --kind KIND --name NAME [--lat DEG --lng DEG] [--geojson FILE] "
-	  "[--floor N] [--room R] [--area M2]",
+	  "[--floor N] [--room R] [--area M2] [--floors N] [--basements N]",
 	  "add a place (a compound, building, unit, dwelling, natural village, group …)" },
 	{ "places rename", cmd_rename, NEED_DB, "places rename ID NAME", "rename a place" },
 	{ "places move", cmd_move, NEED_DB, "places move ID --parent ID",

@@ -60,6 +60,14 @@ void places_read_row(struct db_stmt *st, struct place *p)
 		a->has |= PLACE_AREA;
 		a->area = db_int(st, 24);
 	}
+	if (!db_isnull(st, 25)) {
+		a->has |= PLACE_FLOORS;
+		a->floors = db_int(st, 25);
+	}
+	if (!db_isnull(st, 26)) {
+		a->has |= PLACE_BASEMENTS;
+		a->basements = db_int(st, 26);
+	}
 }
 
 int places_get(struct db *db, const char *id, struct place *p, struct err *e)
@@ -135,6 +143,19 @@ static void write_decimal(struct jw *w, const char *key, int64_t v, int scale)
 	jw_raw(w, buf, strlen(buf));
 }
 
+/* An integer attribute (bit) as key when mask has it: its value, or null when unset. */
+static void write_int(struct jw *w, const struct place_attrs *a, unsigned mask, unsigned bit,
+                      const char *key, int64_t v)
+{
+	if (!(mask & bit))
+		return;
+	jw_key(w, key);
+	if (a->has & bit)
+		jw_i64(w, v);
+	else
+		jw_null(w);
+}
+
 void places_write_attrs(struct jw *w, const struct place_attrs *a, unsigned mask, int geo_hash)
 {
 	if (mask & PLACE_LATLNG) {
@@ -158,13 +179,7 @@ void places_write_attrs(struct jw *w, const struct place_attrs *a, unsigned mask
 			jw_raw(w, a->geojson, strlen(a->geojson));
 		}
 	}
-	if (mask & PLACE_FLOOR) {
-		jw_key(w, "floor");
-		if (a->has & PLACE_FLOOR)
-			jw_i64(w, a->floor);
-		else
-			jw_null(w);
-	}
+	write_int(w, a, mask, PLACE_FLOOR, "floor", a->floor);
 	if (mask & PLACE_ROOM)
 		jw_kstr(w, "room", a->has & PLACE_ROOM ? a->room : NULL);
 	if (mask & PLACE_AREA) {
@@ -173,6 +188,8 @@ void places_write_attrs(struct jw *w, const struct place_attrs *a, unsigned mask
 		else
 			jw_kstr(w, "area", NULL);
 	}
+	write_int(w, a, mask, PLACE_FLOORS, "floors", a->floors);
+	write_int(w, a, mask, PLACE_BASEMENTS, "basements", a->basements);
 }
 
 void places_write(struct jw *w, const struct place *p, int with_geojson)
@@ -193,7 +210,7 @@ void places_write(struct jw *w, const struct place *p, int with_geojson)
 	jw_kbool(w, "virtual", p->is_virtual);
 	jw_kbool(w, "zone", p->in_zone);
 	places_write_attrs(w, &p->attrs,
-	                   PLACE_LATLNG | PLACE_FLOOR | PLACE_ROOM | PLACE_AREA |
+	                   PLACE_LATLNG | PLACE_FLOOR | PLACE_ROOM | PLACE_AREA | PLACE_BUILDING |
 	                       (with_geojson ? PLACE_GEOJSON : 0),
 	                   0);
 	jw_kstr(w, "retired_at", p->retired_at);
@@ -245,7 +262,11 @@ static int record(struct db *db, const struct actor *who, const char *id, const 
 
 static const char *attr_field(unsigned bit)
 {
-	return bit & PLACE_FLOOR ? "floor" : bit & PLACE_ROOM ? "room" : "area";
+	return bit & PLACE_FLOOR    ? "floor"
+	       : bit & PLACE_ROOM   ? "room"
+	       : bit & PLACE_AREA   ? "area"
+	       : bit & PLACE_FLOORS ? "floors"
+	                            : "basements";
 }
 
 int places_name_check(const char *name, const char *field, struct err *e)
@@ -262,11 +283,11 @@ static int attrs_check(const struct place_kind *k, const struct place_attrs *a, 
                        struct err *e)
 {
 	unsigned set = a->has & mask;
-	unsigned wrong = set & PLACE_DWELLING & ~k->attrs;
+	unsigned wrong = set & (PLACE_DWELLING | PLACE_BUILDING) & ~k->attrs;
 	if (wrong)
 		return err_invalid(e, "places.attr_kind", attr_field(wrong),
-		                   "'%s' is only for a dwelling, not a %s", attr_field(wrong),
-		                   k->name);
+		                   "'%s' is only for a %s, not a %s", attr_field(wrong),
+		                   wrong & PLACE_DWELLING ? "dwelling" : "building", k->name);
 	if ((set & PLACE_LATLNG) && (a->lat < -900000000 || a->lat > 900000000 ||
 	                             a->lng < -1800000000 || a->lng > 1800000000))
 		return err_invalid(e, "places.lat_lng_invalid", "lat",
@@ -285,6 +306,12 @@ static int attrs_check(const struct place_kind *k, const struct place_attrs *a, 
 		    e, "places.area_invalid", "area",
 		    "'area' must be more than 0 and at most 1000000 m², with at most "
 		    "two decimals");
+	if ((set & PLACE_FLOORS) && (a->floors < 1 || a->floors > 200))
+		return err_invalid(e, "places.floors_invalid", "floors",
+		                   "'floors' must be an integer from 1 to 200");
+	if ((set & PLACE_BASEMENTS) && (a->basements < 0 || a->basements > 9))
+		return err_invalid(e, "places.floors_invalid", "basements",
+		                   "'basements' must be an integer from 0 to 9");
 	if ((set & PLACE_GEOJSON) && (!a->geojson || strlen(a->geojson) > (4u << 20)))
 		return err_invalid(e, "places.geojson_invalid", "geojson", "'geojson' is invalid");
 	return 0;
@@ -329,6 +356,46 @@ static int parent_kind_error(const char *kind, const char *parent_kind, struct e
 
 /* ---- create, edit ---- */
 
+/*
+ * Every active dwelling under path (itself included) with a floor must be on one of its
+ * building's floors (places_floor_inside) when the building has floors: a dwelling hangs
+ * under its building or under a unit of it. 400 places.floor_outside naming field "floor"
+ * (a dwelling made or edited) or "parent_id" (moved); 409 naming "floors" or "basements"
+ * (a building's floors lowered below a dwelling).
+ */
+static int floors_check(struct db *db, const char *path, const char *field, int conflict,
+                        struct err *e)
+{
+	struct arena *a = db_arena(db);
+	struct db_stmt *st = db_query(
+	    db, e,
+	    "SELECT d.room, d.floor, b.name, b.floors, b.basements FROM places d "
+	    "JOIN places u ON u.id = d.parent_id "
+	    "JOIN places b ON b.id = CASE WHEN u.kind = 'unit' THEN u.parent_id ELSE u.id END "
+	    "WHERE d.path >= ? AND d.path < ? AND d.kind = 'dwelling' AND d.status = 'active' "
+	    "AND d.floor IS NOT NULL AND b.kind = 'building' AND b.floors IS NOT NULL "
+	    "ORDER BY d.path",
+	    DB_T(path), DB_T(arena_printf(a, "%s~", path)));
+	int rc;
+	while (st && (rc = db_step(st, e)) == 1) {
+		int64_t floor = db_int(st, 1), floors = db_int(st, 3), basements = db_int(st, 4);
+		if (places_floor_inside(floor, floors, basements))
+			continue;
+		const char *room = db_text(st, 0), *building = db_text(st, 2);
+		const char *range = places_floors_text(a, floors, basements);
+		db_done(st);
+		if (conflict)
+			return err_conflict(e, "places.floor_outside", field,
+			                    "room '%s' is on floor %lld, outside the floors %s "
+			                    "'%s' would have",
+			                    room ? room : "", (long long)floor, range, building);
+		return err_invalid(e, "places.floor_outside", field,
+		                   "floor %lld is outside the floors of '%s' (%s)",
+		                   (long long)floor, building, range);
+	}
+	return !st || rc < 0 ? -1 : 0;
+}
+
 int places_create(struct db *db, const struct actor *who, const char *parent_id, const char *kind,
                   const char *name, const struct place_attrs *a, const char **id, struct err *e)
 {
@@ -359,8 +426,9 @@ int places_create(struct db *db, const struct actor *who, const char *parent_id,
 	int physical = !strcmp(k->tree, "physical");
 	if (db_exec(db, e,
 	            "INSERT INTO places (id, region, name, kind, parent_id, path, depth, "
-	            "created_at, updated_at, tree, gpath, lat, lng, geojson, floor, room, area) "
-	            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	            "created_at, updated_at, tree, gpath, lat, lng, geojson, floor, room, area, "
+	            "floors, basements) "
+	            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 	            DB_T(nid), DB_T(parent.region), DB_T(name), DB_T(k->name), DB_T(parent.id),
 	            DB_T(path), DB_I(parent.depth + 1), DB_T(now), DB_T(now), DB_T(k->tree),
 	            DB_T(physical ? parent.gpath : NULL),
@@ -369,7 +437,10 @@ int places_create(struct db *db, const struct actor *who, const char *parent_id,
 	            DB_T(a->has & PLACE_GEOJSON ? a->geojson : NULL),
 	            a->has & PLACE_FLOOR ? DB_I(a->floor) : DB_NULL,
 	            DB_T(a->has & PLACE_ROOM ? a->room : NULL),
-	            a->has & PLACE_AREA ? DB_I(a->area) : DB_NULL) < 0)
+	            a->has & PLACE_AREA ? DB_I(a->area) : DB_NULL,
+	            a->has & PLACE_FLOORS ? DB_I(a->floors) : DB_NULL,
+	            a->has & PLACE_BASEMENTS ? DB_I(a->basements) : DB_NULL) < 0 ||
+	    floors_check(db, path, "floor", 0, e))
 		return -1;
 	struct jdoc d;
 	struct jw *w = jdoc_open(&d, ar);
@@ -387,8 +458,8 @@ int places_create(struct db *db, const struct actor *who, const char *parent_id,
 static unsigned attrs_diff(const struct place_attrs *x, const struct place_attrs *y, unsigned mask)
 {
 	unsigned d = 0;
-	for (unsigned bit = 1; bit <= PLACE_AREA; bit <<= 1) {
-		if (!(mask & bit))
+	for (unsigned bit = 1; bit <= PLACE_BASEMENTS; bit <<= 1) {
+		if (!(mask & bit) || bit == PLACE_NAME)
 			continue;
 		int hx = (x->has & bit) != 0, hy = (y->has & bit) != 0;
 		int same = hx == hy;
@@ -397,7 +468,9 @@ static unsigned attrs_diff(const struct place_attrs *x, const struct place_attrs
 			       : bit == PLACE_GEOJSON ? !strcmp(x->geojson, y->geojson)
 			       : bit == PLACE_FLOOR   ? x->floor == y->floor
 			       : bit == PLACE_ROOM    ? !strcmp(x->room, y->room)
-			                              : x->area == y->area;
+			       : bit == PLACE_AREA    ? x->area == y->area
+			       : bit == PLACE_FLOORS  ? x->floors == y->floors
+			                              : x->basements == y->basements;
 		if (!same)
 			d |= bit;
 	}
@@ -435,6 +508,10 @@ int places_edit(struct db *db, const struct actor *who, const char *id, const st
 		na.room = ed->a.room;
 	if (amask & PLACE_AREA)
 		na.area = ed->a.area;
+	if (amask & PLACE_FLOORS)
+		na.floors = ed->a.floors;
+	if (amask & PLACE_BASEMENTS)
+		na.basements = ed->a.basements;
 	unsigned diff = attrs_diff(&p.attrs, &na, amask);
 	int rename = (ed->set & PLACE_NAME) && strcmp(ed->name, p.name);
 	if (!diff && !rename)
@@ -445,14 +522,23 @@ int places_edit(struct db *db, const struct actor *who, const char *id, const st
 	int64_t n = db_exec(
 	    db, e,
 	    "UPDATE places SET name = ?, lat = ?, lng = ?, geojson = ?, floor = ?, room = ?, "
-	    "area = ?, version = version + 1, updated_at = ? WHERE id = ? AND version = ?",
+	    "area = ?, floors = ?, basements = ?, version = version + 1, updated_at = ? "
+	    "WHERE id = ? AND version = ?",
 	    DB_T(name), na.has & PLACE_LATLNG ? DB_I(na.lat) : DB_NULL,
 	    na.has & PLACE_LATLNG ? DB_I(na.lng) : DB_NULL,
 	    DB_T(na.has & PLACE_GEOJSON ? na.geojson : NULL),
 	    na.has & PLACE_FLOOR ? DB_I(na.floor) : DB_NULL,
 	    DB_T(na.has & PLACE_ROOM ? na.room : NULL),
-	    na.has & PLACE_AREA ? DB_I(na.area) : DB_NULL, DB_T(now), DB_T(p.id), DB_I(p.version));
-	if (n < 0)
+	    na.has & PLACE_AREA ? DB_I(na.area) : DB_NULL,
+	    na.has & PLACE_FLOORS ? DB_I(na.floors) : DB_NULL,
+	    na.has & PLACE_BASEMENTS ? DB_I(na.basements) : DB_NULL, DB_T(now), DB_T(p.id),
+	    DB_I(p.version));
+	if (n < 0 || (n > 0 && (diff & (PLACE_FLOOR | PLACE_BUILDING)) &&
+	              floors_check(db, p.path,
+	                           diff & PLACE_FLOOR    ? "floor"
+	                           : diff & PLACE_FLOORS ? "floors"
+	                                                 : "basements",
+	                           !(diff & PLACE_FLOOR), e)))
 		return -1;
 	if (n == 0)
 		return err_set(e, 412, "http.precondition_failed", NULL,
@@ -685,7 +771,7 @@ int places_move(struct db *db, const struct actor *who, const char *id, const ch
 	p.path = path;
 	p.parent_id = np.id;
 	if ((!strcmp(p.tree, "physical") && recompute_gpath(db, &p, e)) ||
-	    coverage_recheck(db, path, e))
+	    coverage_recheck(db, path, e) || floors_check(db, path, "parent_id", 0, e))
 		return -1;
 	struct jdoc b, af;
 	struct jw *wb = jdoc_open(&b, a), *wa = jdoc_open(&af, a);

@@ -209,6 +209,10 @@ static int list_kinds(struct req *r, struct err *e)
 			jw_str(w, "room");
 		if (k[i].attrs & PLACE_AREA)
 			jw_str(w, "area");
+		if (k[i].attrs & PLACE_FLOORS)
+			jw_str(w, "floors");
+		if (k[i].attrs & PLACE_BASEMENTS)
+			jw_str(w, "basements");
 		jw_arr_end(w);
 		jw_obj_end(w);
 	}
@@ -336,10 +340,24 @@ static json_t *attr(json_t *j, const char *key, unsigned bit, unsigned *present)
 	return json_is_null(v) ? NULL : v;
 }
 
+/* An integer attribute key into *out (its range, for the message, is the writer's to check). */
+static int int_attr(json_t *j, const char *key, unsigned bit, const char *code, const char *range,
+                    struct place_attrs *a, int64_t *out, unsigned *present, struct err *e)
+{
+	json_t *v = attr(j, key, bit, present);
+	if (!v)
+		return 0;
+	if (!json_is_integer(v))
+		return err_invalid(e, code, key, "'%s' must be an integer from %s", key, range);
+	*out = json_integer_value(v);
+	a->has |= bit;
+	return 0;
+}
+
 /*
- * The attributes of a body (lat, lng, geojson, floor, room, area), taken out of the object
- * so that json_decode sees the rest. *present gets the PLACE_* bits of those present (null
- * included, which clears); a->has those with a value. Ranges are places_create's and
+ * The attributes of a body (lat, lng, geojson, floor, room, area, floors, basements), taken out of
+ * the object so that json_decode sees the rest. *present gets the PLACE_* bits of those present
+ * (null included, which clears); a->has those with a value. Ranges are places_create's and
  * places_edit's to check.
  */
 static int read_attrs(struct req *r, json_t *j, struct place_attrs *a, unsigned *present,
@@ -368,13 +386,9 @@ static int read_attrs(struct req *r, json_t *j, struct place_attrs *a, unsigned 
 			return -1;
 		a->has |= PLACE_GEOJSON;
 	}
-	if ((v = attr(j, "floor", PLACE_FLOOR, present))) {
-		if (!json_is_integer(v))
-			return err_invalid(e, "places.floor_invalid", "floor",
-			                   "'floor' must be an integer from -9 to 200");
-		a->floor = json_integer_value(v);
-		a->has |= PLACE_FLOOR;
-	}
+	if (int_attr(j, "floor", PLACE_FLOOR, "places.floor_invalid", "-9 to 200", a, &a->floor,
+	             present, e))
+		return -1;
 	if ((v = attr(j, "room", PLACE_ROOM, present))) {
 		if (!json_is_string(v))
 			return err_invalid(e, "places.room_invalid", "room",
@@ -389,7 +403,13 @@ static int read_attrs(struct req *r, json_t *j, struct place_attrs *a, unsigned 
 			                   "1000000, with at most two decimals");
 		a->has |= PLACE_AREA;
 	}
-	static const char *const keys[] = { "lat", "lng", "geojson", "floor", "room", "area" };
+	if (int_attr(j, "floors", PLACE_FLOORS, "places.floors_invalid", "1 to 200", a, &a->floors,
+	             present, e) ||
+	    int_attr(j, "basements", PLACE_BASEMENTS, "places.floors_invalid", "0 to 9", a,
+	             &a->basements, present, e))
+		return -1;
+	static const char *const keys[] = { "lat",  "lng",  "geojson", "floor",
+		                            "room", "area", "floors",  "basements" };
 	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
 		json_object_del(j, keys[i]);
 	return 0;
@@ -420,7 +440,8 @@ static int find_parent(struct req *r, const char **path, const char **gpath, str
 }
 static const struct place_rule PLACE_PARENT = { "body parent_id", NULL, find_parent };
 
-/* POST /api/v1/places {parent_id, kind, name, lat?, lng?, geojson?, floor?, room?, area?} */
+/* POST /api/v1/places {parent_id, kind, name, lat?, lng?, geojson?, floor?, room?, area?,
+ * floors?, basements?} */
 static int post_place(struct req *r, struct err *e)
 {
 	json_t *j = req_json(r, e);
@@ -451,7 +472,8 @@ static int if_match(struct req *r, const struct place *p, int64_t *version, stru
 	return req_if_match(r, p->version, e);
 }
 
-/* PATCH /api/v1/places/:id {name?, lat?, lng?, geojson?, floor?, room?, area?} */
+/* PATCH /api/v1/places/:id {name?, lat?, lng?, geojson?, floor?, room?, area?, floors?,
+ * basements?} */
 static int patch_place(struct req *r, struct err *e)
 {
 	struct place p;

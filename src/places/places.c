@@ -35,7 +35,7 @@ static const struct place_kind kinds[] = {
 	  "physical",
 	  0,
 	  { "compound", "community", "village", "natural_village" },
-	  0 },
+	  PLACE_BUILDING },
 	{ "unit", "单元", "physical", 0, { "building" }, 0 },
 	{ "dwelling",
 	  "户室",
@@ -72,6 +72,18 @@ int places_kind_may_hang(const char *kind, const char *parent_kind)
 		if (!strcmp(k->parents[i], parent_kind))
 			return 1;
 	return 0;
+}
+
+int places_floor_inside(int64_t floor, int64_t floors, int64_t basements)
+{
+	return floor >= 1 ? floor <= floors : floor <= -1 && floor >= -basements;
+}
+
+const char *places_floors_text(struct arena *a, int64_t floors, int64_t basements)
+{
+	return basements > 0 ? arena_printf(a, "-%lld–%lld (no floor 0)", (long long)basements,
+	                                    (long long)floors)
+	                     : arena_printf(a, "1–%lld", (long long)floors);
 }
 
 const char *places_town_path(struct arena *a, const char *path)

@@ -64,7 +64,10 @@ enum {
 	PLACE_ROOM = 8,    /* dwelling: room number or, for a rural house, its house number */
 	PLACE_AREA = 16,   /* dwelling: floor area */
 	PLACE_NAME = 32,   /* place_edit only: the display name */
-	PLACE_DWELLING = PLACE_FLOOR | PLACE_ROOM | PLACE_AREA
+	PLACE_DWELLING = PLACE_FLOOR | PLACE_ROOM | PLACE_AREA,
+	PLACE_FLOORS = 64,     /* building: floors above ground, 1 .. 200 */
+	PLACE_BASEMENTS = 128, /* building: floors below ground, 0 .. 9 */
+	PLACE_BUILDING = PLACE_FLOORS | PLACE_BASEMENTS
 };
 
 struct place_attrs {
@@ -74,6 +77,8 @@ struct place_attrs {
 	int64_t floor;       /* -9 .. 200 */
 	const char *room;    /* 1 .. 20 characters */
 	int64_t area;        /* hundredths of a square metre, 1 .. 100000000 */
+	int64_t floors;      /* a building's floors above ground, 1 .. 200 */
+	int64_t basements;   /* a building's floors below ground, 0 .. 9 */
 };
 
 struct place {
@@ -95,7 +100,7 @@ struct place {
 #define PLACES_COLS                                                                                \
 	"id, region, code, name, kind, parent_id, path, depth, version, created_at, updated_at, "  \
 	"tree, status, retired_at, retired_code, nbs_name, gpath, is_virtual, in_zone, lat, lng, " \
-	"geojson, floor, room, area"
+	"geojson, floor, room, area, floors, basements"
 /* Read a row of PLACES_COLS (in that order) into p; values live in the db's arena. */
 void places_read_row(struct db_stmt *st, struct place *p);
 /* 1 found, 0 not, -1 error. Retired places are found too (p->status says). */
@@ -205,6 +210,14 @@ int places_geojson_check(struct arena *a, const json_t *v, const char *field, co
 /* The same for text (a file, the fuzzer): parsed, then checked. */
 int places_geojson_parse(struct arena *a, const char *text, size_t len, const char **out,
                          struct err *e);
+
+/*
+ * 1 if a dwelling's floor is one of a building's: 1 .. floors above ground, -basements ..
+ * -1 below (there is no floor 0). Pure.
+ */
+int places_floor_inside(int64_t floor, int64_t floors, int64_t basements);
+/* The floors of a building as text for a message: "1–6", "-1–6" with a basement. In a. */
+const char *places_floors_text(struct arena *a, int64_t floors, int64_t basements);
 
 /* The prefix of path that names its town ("/14…/1404…/140406…/140406101000/"), or NULL
  * above town level. In a. Pure. */

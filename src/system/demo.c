@@ -301,7 +301,10 @@ static int flats(struct demo *d, const char *compound, const char *name, int bui
 	struct arena *ar = &d->c->arena;
 	for (int b = 1; b <= buildings; b++) {
 		const char *building, *unit, *flat;
-		if (place(d, compound, "building", arena_printf(ar, "%d号楼", b), NULL, &building,
+		struct place_attrs ba = { 0 };
+		ba.has = PLACE_FLOORS;
+		ba.floors = floors;
+		if (place(d, compound, "building", arena_printf(ar, "%d号楼", b), &ba, &building,
 		          e))
 			return -1;
 		for (int u = 1; u <= units; u++) {

@@ -139,6 +139,23 @@ export const modules = [
 		],
 	},
 	{
+		id: 'diagram',
+		routes: [
+			{
+				path: 'places/:id/diagram',
+				name: 'place-diagram',
+				component: () => import('./pages/DiagramPage.vue'),
+				meta: { title: 'diagram.title', perm: 'people.read', menu: 'places' },
+			},
+			{
+				path: 'places/:id/houses',
+				name: 'place-houses',
+				component: () => import('./pages/DiagramPage.vue'),
+				meta: { title: 'diagram.houses_title', perm: 'people.read', menu: 'places' },
+			},
+		],
+	},
+	{
 		id: 'account',
 		routes: [
 			{

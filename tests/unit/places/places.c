@@ -282,7 +282,7 @@ static void test_kinds(void **state)
 	assert_int_equal(places_kind("community")->nbs, 1);
 	assert_int_equal(places_kind("compound")->nbs, 0);
 	assert_int_equal(places_kind("dwelling")->attrs, PLACE_FLOOR | PLACE_ROOM | PLACE_AREA);
-	assert_int_equal(places_kind("building")->attrs, 0);
+	assert_int_equal(places_kind("building")->attrs, PLACE_FLOORS | PLACE_BASEMENTS);
 	assert_string_equal(places_kind("micro_grid")->tree, "grid");
 	assert_string_equal(places_kind("dwelling")->tree, "physical");
 	assert_null(places_kind(NULL));
@@ -507,6 +507,26 @@ static void test_paths(void **state)
 	assert_null(places_town_path(&f->a, NULL));
 }
 
+/* a dwelling's floor against its building's: 1..floors above ground, -basements..-1 below */
+static void test_floor_inside(void **state)
+{
+	struct fx *f = *state;
+	assert_true(places_floor_inside(1, 6, 0));
+	assert_true(places_floor_inside(6, 6, 0));
+	assert_false(places_floor_inside(7, 6, 0));
+	assert_false(places_floor_inside(0, 6, 0));
+	assert_false(places_floor_inside(0, 6, 2));
+	assert_false(places_floor_inside(-1, 6, 0));
+	assert_true(places_floor_inside(-1, 6, 1));
+	assert_true(places_floor_inside(-2, 6, 2));
+	assert_false(places_floor_inside(-3, 6, 2));
+	assert_false(places_floor_inside(-9, 200, 0));
+	assert_true(places_floor_inside(200, 200, 9));
+	assert_string_equal(places_floors_text(&f->a, 6, 0), "1–6");
+	assert_string_equal(places_floors_text(&f->a, 6, 2), "-2–6 (no floor 0)");
+	assert_int_equal(places_kind("unit")->attrs, 0);
+}
+
 #define HDR "code,name,level,parent_code\n"
 
 static void test_small_file(void **state)
@@ -719,13 +739,14 @@ static void test_nbs_flags_and_names(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		T(test_shanxi_town), T(test_shanxi_whole_and_prefixes),
-		T(test_short_name),  T(test_small_file),
-		T(test_bad_header),  T(test_bad_lines),
-		T(test_bad_under),   T(test_orphan),
-		T(test_kinds),       T(test_decimals),
-		T(test_geojson),     T(test_paths),
-		T(test_nbs_kind),    T(test_nbs_flags_and_names),
+		T(test_shanxi_town),  T(test_shanxi_whole_and_prefixes),
+		T(test_short_name),   T(test_small_file),
+		T(test_bad_header),   T(test_bad_lines),
+		T(test_bad_under),    T(test_orphan),
+		T(test_kinds),        T(test_decimals),
+		T(test_geojson),      T(test_paths),
+		T(test_nbs_kind),     T(test_nbs_flags_and_names),
+		T(test_floor_inside),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
