@@ -1,22 +1,23 @@
 // The place pages in a real Chromium against a real `cunwu serve` over the demo township,
 // as the town leader (places.write over 微子镇): open 秦家山村 from the list of places, add
 // a natural village under it, rename it (an empty name first: the API's error beside the
-// field), see both changes in its history, retire it after a confirm — at desktop size and
-// at 375×812. Every page is screenshotted, checked with axe-core, and on the phone checked
-// for sideways scrolling and small targets.
+// field), see both changes in its history, retire it after a confirm and restore it, save
+// an edit after someone else changed the place meanwhile (412, reload, save) — at desktop
+// size and at 375×812. Every page is screenshotted, checked with axe-core, and on the phone
+// checked for sideways scrolling and small targets.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import zh from '../../src/i18n/zh-CN.js';
 import {
-	startServer, startBrowser, newPage, shot, axeViolations, phoneProblems, PASSWORD,
+	startServer, startBrowser, newPage, shot, axeViolations, phoneProblems, PASSWORD, apiCall,
 } from './harness.js';
 
 const VILLAGE = '140406101204'; // 秦家山村
 const fill = (text, params) => text.replace(/\{(\w+)\}/g, (m, k) => (k in params ? String(params[k]) : m));
 
 const DATA = {
-	desktop: { name: '测试东庄', renamed: '测试东庄新村' },
-	phone: { name: '测试西庄', renamed: '测试西庄新村' },
+	desktop: { name: '测试东庄', renamed: '测试东庄新村', theirs: '测试东庄（他人改）', mine: '测试东庄三队' },
+	phone: { name: '测试西庄', renamed: '测试西庄新村', theirs: '测试西庄（他人改）', mine: '测试西庄三队' },
 };
 
 describe('place pages', () => {
@@ -148,6 +149,42 @@ describe('place pages', () => {
 				await main().locator('.place-history li').nth(0).getByText(zh['place.action.retire'], { exact: true }).waitFor();
 				await check('place-retired');
 				assert.ok(placeUrl);
+			});
+
+			it('restores it from its page; the history shows both', async () => {
+				await main().getByRole('button', { name: zh['place.restore'], exact: true }).click();
+				await dialog().getByText(zh['place.restore_warning']).waitFor();
+				await dialog().getByRole('button', { name: zh['place.restore_confirm'] }).click();
+				await status(zh['place.restored_done']).waitFor();
+				await main().getByText(zh['place.status.active']).first().waitFor();
+				await main().getByRole('button', { name: zh['place.edit'], exact: true }).waitFor();
+				const hist = main().locator('.place-history li');
+				await hist.nth(0).getByText(zh['place.action.restore'], { exact: true }).waitFor();
+				await hist.nth(1).getByText(zh['place.action.retire'], { exact: true }).waitFor();
+				await check('place-restored');
+			});
+
+			it('an edit after someone else changed the place: 412, reload, then the save goes through', async () => {
+				await main().getByRole('button', { name: zh['place.edit'], exact: true }).click();
+				const name = dialog().getByLabel(zh['place.name']);
+				await name.fill(d.mine);
+				// a colleague renames it meanwhile
+				const id = placeUrl.split('/').pop();
+				assert.equal((await apiCall(s.page, 'PATCH', '/api/v1/places/' + id, { name: d.theirs })).status, 200);
+				await dialog().getByRole('button', { name: zh['place.save'] }).click();
+				await dialog().getByText(zh['http.precondition_failed']).waitFor();
+				await main().getByRole('heading', { level: 1, name: d.renamed }).waitFor();
+				await check('place-edit-stale');
+				await dialog().getByRole('button', { name: zh['action.reload'] }).click();
+				await main().getByRole('heading', { level: 1, name: d.theirs }).waitFor();
+				assert.equal(await name.inputValue(), d.theirs);
+				await name.fill(d.mine);
+				await dialog().getByRole('button', { name: zh['place.save'] }).click();
+				await status(zh['place.saved']).waitFor();
+				await main().getByRole('heading', { level: 1, name: d.mine }).waitFor();
+				const hist = main().locator('.place-history li');
+				await hist.nth(0).getByText(fill(zh['place.change'], { field: zh['place.attr.name'], from: d.theirs, to: d.mine })).waitFor();
+				await hist.nth(1).getByText(fill(zh['place.change'], { field: zh['place.attr.name'], from: d.renamed, to: d.theirs })).waitFor();
 			});
 		});
 	}
