@@ -131,6 +131,23 @@ export async function shot(page, name) {
 	await page.screenshot({ path: join(shotDir, `${name}.png`), fullPage: true });
 }
 
+// A call of the API as the page's signed-in user (what another tab or a colleague does):
+// { status, body }.
+export async function apiCall(page, method, path, body) {
+	return page.evaluate(
+		async ([method, path, body]) => {
+			const me = await (await fetch('/api/v1/me')).json();
+			const r = await fetch(path, {
+				method,
+				headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': me.csrf_token },
+				body: body ? JSON.stringify(body) : undefined,
+			});
+			return { status: r.status, body: r.status === 204 ? null : await r.json() };
+		},
+		[method, path, body],
+	);
+}
+
 // axe-core in the page: serious and critical violations are failures.
 const axeSource = readFileSync(resolve(root, 'web/node_modules/axe-core/axe.min.js'), 'utf8');
 export async function axeViolations(page) {

@@ -11,7 +11,7 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import zh from '../../src/i18n/zh-CN.js';
 import {
-	startServer, startBrowser, newPage, shot, axeViolations, phoneProblems, PASSWORD,
+	startServer, startBrowser, newPage, shot, axeViolations, phoneProblems, PASSWORD, apiCall,
 } from './harness.js';
 
 // A translated text with its {params} as a pattern
@@ -92,20 +92,7 @@ describe('people pages', () => {
 			}
 
 			// a call of the API as the signed-in user (what another tab or colleague does)
-			async function call(method, path, body) {
-				return s.page.evaluate(
-					async ([method, path, body]) => {
-						const me = await (await fetch('/api/v1/me')).json();
-						const r = await fetch(path, {
-							method,
-							headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': me.csrf_token },
-							body: body ? JSON.stringify(body) : undefined,
-						});
-						return { status: r.status, body: r.status === 204 ? null : await r.json() };
-					},
-					[method, path, body],
-				);
-			}
+			const call = (method, path, body) => apiCall(s.page, method, path, body);
 
 			const main = () => s.page.locator('main');
 			const status = (text) => s.page.getByRole('status').filter({ hasText: text });
