@@ -350,7 +350,7 @@ static int looks_like_number(const char *s, size_t min)
 /* the name search starts from the gram index: SQLite joins in the order written after
  * CROSS JOIN, PostgreSQL plans it freely */
 /* what a text search counts at most (each match counted costs about 2 µs) */
-#define PEOPLE_COUNT_CAP 500
+#define PEOPLE_COUNT_CAP 100
 #define PERSON_FROM_GRAM "person_grams g CROSS JOIN persons x JOIN places p ON p.id = x.place_id"
 #define PERSON_FROM_TAG  "person_tags t CROSS JOIN persons x JOIN places p ON p.id = x.place_id"
 
