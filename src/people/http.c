@@ -156,9 +156,7 @@ static int patch_start(struct req *r, const struct patch_rule *pr, void *in, uin
 
 /* ---- tags the caller may see ---- */
 
-/* 1 if the caller may see tags guarded by perm (NULL: anyone who may read the row) on a
- * row at path */
-static int tag_visible(struct req *r, const char *perm, const char *path, const char *gpath)
+int people_tag_visible(struct req *r, const char *perm, const char *path, const char *gpath)
 {
 	struct err ignore;
 	return !perm || !authz2(r, perm, path, gpath, &ignore);
@@ -182,7 +180,7 @@ static int write_row_tags(struct req *r, struct jw *w, const char *entity, const
 	jw_arr(w);
 	int rc;
 	while ((rc = db_step(st, e)) == 1) {
-		if (!tag_visible(r, db_text(st, 2), path, gpath))
+		if (!people_tag_visible(r, db_text(st, 2), path, gpath))
 			continue;
 		jw_obj(w);
 		jw_kstr(w, "id", db_text(st, 0));
@@ -251,32 +249,28 @@ static void write_person_fields(struct jw *w, struct db_stmt *st, const char *to
 
 /* the page of a list, kept for writing its tags after the rows */
 /* the tag catalogue, read once per list */
-struct tag_def {
-	const char *id, *name, *perm;
-	int derived;
-};
 
 /* the page of a list: today, and the catalogue to name each row's tags */
 struct person_page {
 	struct req *r;
 	char today[11];
-	struct tag_def tags[64];
+	struct people_tag_def tags[64];
 	size_t ntags;
 };
 static _Thread_local struct person_page *cur_page;
 
-static int load_tag_defs(struct req *r, struct person_page *pp, struct err *e)
+int people_tag_defs(struct db *db, struct people_tag_def *out, size_t max, size_t *n, struct err *e)
 {
-	struct db_stmt *st = db_query(
-	    r->db, e, "SELECT id, name, perm, rule FROM tags ORDER BY sort, id", DB_NOARGS);
+	struct db_stmt *st =
+	    db_query(db, e, "SELECT id, name, perm, rule FROM tags ORDER BY sort, id", DB_NOARGS);
 	if (!st)
 		return -1;
 	int rc;
+	*n = 0;
 	while ((rc = db_step(st, e)) == 1)
-		if (pp->ntags < sizeof(pp->tags) / sizeof(pp->tags[0]))
-			pp->tags[pp->ntags++] =
-			    (struct tag_def){ db_text(st, 0), db_text(st, 1), db_text(st, 2),
-				              !db_isnull(st, 3) };
+		if (*n < max)
+			out[(*n)++] = (struct people_tag_def){ db_text(st, 0), db_text(st, 1),
+				                               db_text(st, 2), !db_isnull(st, 3) };
 	return rc < 0 ? -1 : 0;
 }
 
@@ -288,13 +282,13 @@ static void write_folded_tags(struct jw *w, const struct person_page *pp, const 
 	jw_key(w, "tags");
 	jw_arr(w);
 	for (size_t t = 0; folded && t < pp->ntags; t++) {
-		const struct tag_def *d = &pp->tags[t];
+		const struct people_tag_def *d = &pp->tags[t];
 		size_t n = strlen(d->id);
 		for (const char *p = folded; p && *p;
 		     p = strchr(p, ',') ? strchr(p, ',') + 1 : NULL) {
 			if (strncmp(p, d->id, n) || p[n] != '|')
 				continue;
-			if (!tag_visible(pp->r, d->perm, path, gpath))
+			if (!people_tag_visible(pp->r, d->perm, path, gpath))
 				break;
 			const char *src = p + n + 1, *bar = strchr(src, '|');
 			const char *end = strchr(src, ',');
@@ -391,11 +385,13 @@ static int search_text(struct req *r, struct query *q, const char *text, const c
 			vowels += strchr("aeiouv", lower[i]) != NULL;
 		}
 		lower[i] = upper[i] = '\0';
-		/* letters without a vowel are initials ("zw", "wjg"): their gram, in pinyin order */
+		/* letters without a vowel are initials ("zw", "wjg"): their gram, in pinyin order
+		 */
 		if (!vowels && i <= INITIALS_GRAM_MAX) {
 			*from = PERSON_FROM_GRAM;
 			query_and(q, "x.id = g.person_id", DB_NOARGS);
-			query_and(q, "g.gram = ?", DB_T(arena_printf(a, INITIALS_GRAM "%s", lower)));
+			query_and(q, "g.gram = ?",
+			          DB_T(arena_printf(a, INITIALS_GRAM "%s", lower)));
 			return 0;
 		}
 		/* else the start of the whole pinyin ("wang", "zhangw"), as a range so that both
@@ -498,7 +494,7 @@ static int list_people(struct req *r, struct err *e)
 	else if (!strcmp(pg.order, "x.name_pinyin DESC"))
 		pg.order =
 		    gram ? "g.pinyin DESC, g.person_id DESC" : "x.name_pinyin DESC, x.id DESC";
-	if (load_tag_defs(r, &pp, e))
+	if (people_tag_defs(r->db, pp.tags, sizeof(pp.tags) / sizeof(pp.tags[0]), &pp.ntags, e))
 		return -1;
 	const char *cols = arena_printf(
 	    &r->arena, "%s, (SELECT %s FROM person_tags t2 WHERE t2.person_id = x.id)", PERSON_COLS,
@@ -933,7 +929,7 @@ static int tag_counts(struct req *r, struct err *e)
 	jw_arr(w);
 	int rc;
 	while ((rc = db_step(st, e)) == 1) {
-		if (!tag_visible(r, db_text(st, 3), path, gpath))
+		if (!people_tag_visible(r, db_text(st, 3), path, gpath))
 			continue;
 		jw_obj(w);
 		jw_kstr(w, "id", db_text(st, 0));

@@ -107,6 +107,20 @@ int people_household_update(struct db *db, const struct actor *who, const char *
 /* The job kinds of people (the daily derivation of rule tags). */
 void people_jobs_register(void);
 
+/* ---- tags the caller may see, for other modules' lists (duties, diagrams) ---- */
+
+/* A tag of the catalogue: perm guards a restricted tag (NULL: anyone who reads the row). */
+struct people_tag_def {
+	const char *id, *name, *perm;
+	int derived; /* a rule tag */
+};
+/* The catalogue in its order, at most max tags into out; *n gets the count. In the db's
+ * arena. */
+int people_tag_defs(struct db *db, struct people_tag_def *out, size_t max, size_t *n,
+                    struct err *e);
+/* 1 if the caller may see tags guarded by perm (NULL: yes) on a row at path / gpath. */
+int people_tag_visible(struct req *r, const char *perm, const char *path, const char *gpath);
+
 extern const struct route_table people_routes;
 extern const struct command_table people_commands;
 void people_register(void);
