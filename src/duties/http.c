@@ -537,7 +537,8 @@ static int write_gaps(struct req *r, struct jw *w, const char *key, const char *
 	const char *end = arena_printf(&r->arena, "%s~", path);
 	struct db_stmt *st = db_query(
 	    r->db, e,
-	    "SELECT b.id, b.name, b.kind, (SELECT x.name FROM places x WHERE x.id = b.parent_id) "
+	    "SELECT b.id, b.name, b.kind, b.parent_id, (SELECT x.name FROM places x WHERE x.id = "
+	    "b.parent_id) "
 	    "FROM places b WHERE b.kind = ? AND b.status = 'active' AND ((b.path >= ? AND b.path "
 	    "< ?) OR (b.gpath >= ? AND b.gpath < ?)) AND NOT EXISTS (SELECT 1 FROM duties d WHERE "
 	    "d.place_id = b.id AND d.role = ? AND d.from_date <= ? AND (d.to_date IS NULL OR "
@@ -546,7 +547,7 @@ static int write_gaps(struct req *r, struct jw *w, const char *key, const char *
 	    DB_T(day));
 	if (!st)
 		return -1;
-	static const char *const keys[] = { "id", "name", "kind", "parent_name", NULL };
+	static const char *const keys[] = { "id", "name", "kind", "parent_id", "parent_name", NULL };
 	jw_key(w, key);
 	jw_arr(w);
 	int rc;
