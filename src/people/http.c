@@ -509,7 +509,7 @@ static int list_people(struct req *r, struct err *e)
 	}
 	if (text && *text && search_text(r, &q, text, pp.today, &from, e))
 		return -1;
-	/* a name may match thousands in a county: "500+" says as much as an exact count,
+	/* a name may match thousands in a county: "100+" says as much as an exact count,
 	 * and counting stops there */
 	if (text && *text)
 		pg.count_cap = PEOPLE_COUNT_CAP;

@@ -104,7 +104,7 @@ int people_household_update(struct db *db, const struct actor *who, const char *
                             const struct household_in *in, uint64_t seen, int if_match,
                             struct err *e);
 
-/* ---- what the module's own files share (http.c, diagram.c) ---- */
+/* ---- tags the caller may see: the module's lists and diagrams, and other modules' ---- */
 
 /* A tag of the catalogue: perm (NULL: none) guards a restricted tag; derived by a rule. */
 struct people_tag_def {

@@ -36,6 +36,7 @@
 #include "core/auth.h"
 #include "core/config.h"
 #include "core/crypt.h"
+#include "duties/duties.h"
 #include "people/people.h"
 #include "places/places.h"
 #include "core/banned.h"
@@ -528,6 +529,9 @@ int system_demo(struct cli *c, struct err *e)
 	int64_t persons = 0;
 	rc = rc || lucheng(&d, rows, n, per, e) || chenjiayu(&d, e) || jinsheng(&d, e) ||
 	     people_demo(c->db, &c->actor, &c->arena, d.fill, d.nfill, 1404061, &persons, e);
+	/* the responsibility chain over the places, people and accounts made above */
+	int64_t duties = 0;
+	rc = rc || duties_demo(c->db, &c->actor, &c->arena, &duties, e);
 	if (cli_commit(c, rc ? -1 : 0, e))
 		return -1;
 	printf("demo: %s — %s with %zu villages: %lld natural villages and groups, %lld grids, "
@@ -538,8 +542,11 @@ int system_demo(struct cli *c, struct err *e)
 	       (long long)d.accounts);
 	printf("also 长子县常张乡陈家峪村 and its 东洼股份经济合作社, 晋源区金胜镇金胜一社区 with "
 	       "政府宿舍小区 and 新村小区 under one grid; %lld people of the seed page, with no ID "
-	       "number or phone\n\n",
+	       "number or phone\n",
 	       (long long)d.real);
+	printf("%lld duties (branch secretaries, liaison cadres, area, group, grid and building "
+	       "leaders, party contacts; some handed over, two grids left vacant)\n\n",
+	       (long long)duties);
 	printf("  administrator  admin     %s\n", admin_pw);
 	printf("  security       security  %s\n", sec_pw);
 	printf("  auditor        auditor   %s\n\n", aud_pw);

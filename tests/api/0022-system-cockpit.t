@@ -21,7 +21,9 @@ expect 200
                          {"place_id": "140406101230", "value": 1}]},
            {"key": "people.persons", "unit": "人", "value": 0},
            {"key": "people.households", "unit": "户", "value": 0},
-           {"key": "people.elderly_alone", "unit": "人", "value": 0}]}
+           {"key": "people.elderly_alone", "unit": "人", "value": 0},
+           {"key": "duties.coverage", "unit": "%", "value": 100},
+           {"key": "duties.uncovered", "unit": "户", "value": 0}]}
 
 # one village, drilled down from the town
 GET /api/v1/cockpit?place=140406101204
@@ -46,7 +48,8 @@ expect 200
 {"place": {"id": "140406101204"},
  "tiles": [{"key": "places.villages", "value": 1, "children": []},
            {"key": "people.persons"}, {"key": "people.households"},
-           {"key": "people.elderly_alone"}]}
+           {"key": "people.elderly_alone"}, {"key": "duties.coverage"},
+           {"key": "duties.uncovered"}]}
 
 GET /api/v1/cockpit?place=140406101205
 expect 403

@@ -130,17 +130,17 @@ expect 200
 {"total": 1, "items": [{"id": "${ouyang}"}]}
 
 
-# a search that matches over 500 stops counting there and says so; its pages go on
+# a search that matches over 100 stops counting there and says so; its pages go on
 sql INSERT INTO persons (id, region, household_id, place_id, name, name_pinyin, name_initials, relation, created_at, updated_at) WITH RECURSIVE n(k) AS (SELECT 1 UNION ALL SELECT k + 1 FROM n WHERE k < 1001) SELECT 'cap' || (10000 + k), h.region, h.household_id, h.place_id, '秦琴', 'qinqin', 'qq', 'other', h.created_at, h.updated_at FROM n, persons h WHERE h.id = '${head}'
 sql INSERT INTO person_grams (gram, person_id, pinyin) SELECT 'py:qq', id, name_pinyin FROM persons WHERE name_initials = 'qq'
 
 GET /api/v1/people?q=qq
 expect 200
-{"total": 500, "total_capped": true, "page": 1, "items": [{"id": "cap10001"}, "..."]}
+{"total": 100, "total_capped": true, "page": 1, "items": [{"id": "cap10001"}, "..."]}
 
 GET /api/v1/people?q=qq&page=21
 expect 200
-{"total": 500, "total_capped": true, "items": [{"id": "cap11001"}]}
+{"total": 100, "total_capped": true, "items": [{"id": "cap11001"}]}
 
 GET /api/v1/people?q=wjg
 expect 200

@@ -156,6 +156,42 @@ export const modules = [
 		],
 	},
 	{
+		id: 'duties',
+		menu: { label: 'nav.duties', icon: 'users', to: '/duties', perm: 'duties.read' },
+		routes: [
+			{
+				path: 'duties',
+				name: 'duties',
+				component: () => import('./pages/duties/DutiesPage.vue'),
+				meta: { title: 'duties.title', perm: 'duties.read' },
+			},
+			{
+				path: 'duties/coverage',
+				name: 'duty-coverage',
+				component: () => import('./pages/duties/CoveragePage.vue'),
+				meta: { title: 'coverage.title', perm: 'duties.read', menu: 'duties' },
+			},
+			{
+				path: 'duties/orgchart/:id',
+				name: 'duty-orgchart',
+				component: () => import('./pages/duties/OrgChartPage.vue'),
+				meta: { title: 'duties.orgchart', perm: 'duties.read', menu: 'duties' },
+			},
+			{
+				path: 'duties/roster/:id',
+				name: 'duty-roster',
+				component: () => import('./pages/duties/RosterPage.vue'),
+				meta: { title: 'roster.title', perm: 'duties.read', menu: 'duties' },
+			},
+			{
+				path: 'duties/:id/households',
+				name: 'duty-households',
+				component: () => import('./pages/duties/DutyHouseholdsPage.vue'),
+				meta: { title: 'duty.households', perm: 'duties.read', menu: 'duties' },
+			},
+		],
+	},
+	{
 		id: 'account',
 		routes: [
 			{

@@ -293,6 +293,42 @@ static void test_real_people(void **state)
 	                 2);
 }
 
+/* the chain: a branch secretary in every village, the seed page's real ones where the page
+ * names them, hand-overs in the past, grid workers but for two vacant grids, building
+ * leaders in 政府宿舍小区 */
+static void test_duties(void **state)
+{
+	struct db *db = runs[0].db;
+	(void)state;
+	assert_int_equal(
+	    count(db,
+	          "SELECT count(*) FROM places v WHERE v.path LIKE ? AND v.kind = "
+	          "'village' AND NOT EXISTS (SELECT 1 FROM duties d WHERE d.place_id = "
+	          "v.id AND d.role = 'branch_secretary' AND d.to_date IS NULL)",
+	          "%/140406101000/%"),
+	    0);
+	assert_int_equal(count(db,
+	                       "SELECT count(*) FROM duties d JOIN persons y ON y.id = d.person_id "
+	                       "WHERE d.role = 'branch_secretary' AND d.to_date IS NULL AND "
+	                       "y.name IN ('张玉刚', '崔红伟') AND d.holder_name = y.name",
+	                       NULL),
+	                 2);
+	assert_true(count(db, "SELECT count(*) FROM duties WHERE prev_id IS NOT NULL", NULL) >= 5);
+	assert_int_equal(count(db,
+	                       "SELECT count(*) FROM places g WHERE g.kind = 'grid' AND NOT EXISTS "
+	                       "(SELECT 1 FROM duties d WHERE d.place_id = g.id AND d.to_date IS "
+	                       "NULL)",
+	                       NULL),
+	                 2);
+	assert_int_equal(count(db,
+	                       "SELECT count(DISTINCT d.place_id) FROM duties d JOIN places b ON "
+	                       "b.id = d.place_id JOIN places c ON c.id = b.parent_id WHERE "
+	                       "d.role = 'building_leader' AND d.to_date IS NULL AND c.name = ?",
+	                       "政府宿舍小区"),
+	                 4);
+	assert_true(count(db, "SELECT count(*) FROM duty_households", NULL) >= 10);
+}
+
 /*
  * Everything the demo wrote, one line a row, with places named by their path of names
  * instead of ids; no times, no sealed values or keyed hashes (the key differs), no
@@ -333,7 +369,13 @@ static const char *const dump_sql =
     "JOIN users u ON u.id = t.user_id JOIN np ON np.id = t.place_id "
     "UNION ALL SELECT 'L ' || entity || '|' || action || '|' || count(*) FROM audit_log "
     "GROUP BY entity, action "
-    "UNION ALL SELECT 'Y ' || action || '|' || count(*) FROM place_history GROUP BY action"
+    "UNION ALL SELECT 'Y ' || action || '|' || count(*) FROM place_history GROUP BY action "
+    "UNION ALL SELECT 'D ' || d.role || '|' || np.n || '|' || d.holder_name || '|' || "
+    "d.from_date || '|' || coalesce(d.to_date, '') || '|' || (d.prev_id IS NOT NULL) "
+    "FROM duties d JOIN np ON np.id = d.place_id "
+    "UNION ALL SELECT 'DH ' || d.role || '|' || np.n || '|' || d.holder_name || '|' || hk.k "
+    "FROM duty_households x JOIN duties d ON d.id = x.duty_id JOIN np ON np.id = d.place_id "
+    "JOIN hk ON hk.id = x.household_id"
     ") ORDER BY x";
 
 static const char *dump(struct run *r, size_t *lines)
@@ -377,9 +419,8 @@ static void test_same_twice(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_villages),
-		cmocka_unit_test(test_joint_grid),
-		cmocka_unit_test(test_real_people),
+		cmocka_unit_test(test_villages),    cmocka_unit_test(test_joint_grid),
+		cmocka_unit_test(test_real_people), cmocka_unit_test(test_duties),
 		cmocka_unit_test(test_same_twice),
 	};
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
