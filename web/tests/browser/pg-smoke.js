@@ -42,9 +42,16 @@ describe('console on PostgreSQL', { skip: !process.env.CUNWU_TEST_PG && 'CUNWU_T
 		await s.page.getByRole('link', { name: /^sj/ }).first().waitFor();
 		await shot(s.page, 'pg-users');
 
+		// each switch is saved (PATCH /api/v1/me); the page settles after the answer, so
+		// the user menu is opened only then (a re-render could close it)
+		const saved = () => s.page.waitForResponse((r) => r.url().endsWith('/api/v1/me') && r.request().method() === 'PATCH');
+		let answer = saved();
 		await s.page.getByLabel(zh['lang.switch']).selectOption('en');
+		await answer;
 		await s.page.getByRole('navigation', { name: en['place.breadcrumb'] }).waitFor();
+		answer = saved();
 		await s.page.getByLabel(en['lang.switch']).selectOption('zh-CN');
+		await answer;
 		await s.page.getByRole('navigation', { name: zh['place.breadcrumb'] }).waitFor();
 
 		await s.page.getByRole('button', { name: zh['user.menu'] }).click();
