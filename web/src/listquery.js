@@ -1,7 +1,8 @@
 // listquery.js - a list page's state (q, sort, page, filters) kept in the URL's query, so
 // that the back button, reloads and shared links show the same list.
-import { computed } from 'vue';
+import { computed, reactive, watch } from 'vue';
 import { useRoute, useRouter } from 'vue-router';
+import { place } from './place.js';
 
 /*
  * useListQuery({ sort: 'login', q: '' }) -> { state, set }
@@ -37,3 +38,76 @@ export function useListQuery(defaults) {
 	}
 	return { state, set };
 }
+
+/*
+ * usePagedList(defaults, fetchPage, options) -> a reactive list:
+ *   { state, set, q, rows, total, totalCapped, busy, error, pageSize, load }
+ * fetchPage(state, pageSize) gets one page from the API ({ items, total, total_capped? }); the last
+ * call wins (an older answer arriving late is dropped). options:
+ *   place: true       reload when the current place changes too
+ *   skip(state)       true: do not load (e.g. a filter the API would refuse)
+ *   loaded(answer)    after a page is shown, with the whole answer
+ *   search(text)      the changes a search box's text makes (default { q: text })
+ * q is the search box's text: it follows ?q= and sets it 300 ms after the typing stops.
+ */
+export function usePagedList(defaults, fetchPage, options = {}) {
+	const { state, set } = useListQuery(defaults);
+	const list = reactive({
+		state,
+		set,
+		q: state.value.q || '',
+		rows: [],
+		total: 0,
+		totalCapped: false,
+		busy: false,
+		error: null,
+		pageSize: PAGE_SIZE,
+		load,
+	});
+	let seq = 0;
+	let timer = null;
+
+	async function load() {
+		const s = state.value;
+		if (options.skip && options.skip(s)) return;
+		const n = ++seq;
+		list.busy = true;
+		list.error = null;
+		try {
+			const r = await fetchPage(s, PAGE_SIZE);
+			if (n !== seq) return;
+			list.rows = r.items;
+			list.total = r.total;
+			list.totalCapped = !!r.total_capped;
+			if (options.loaded) await options.loaded(r);
+		} catch (err) {
+			if (n !== seq) return;
+			list.error = err;
+			list.rows = [];
+			list.total = 0;
+		} finally {
+			if (n === seq) list.busy = false;
+		}
+	}
+
+	if ('q' in defaults) {
+		watch(
+			() => state.value.q,
+			(v) => {
+				if (v !== list.q.trim()) list.q = v;
+			},
+		);
+		watch(
+			() => list.q,
+			(v) => {
+				if (v.trim() === state.value.q) return;
+				clearTimeout(timer);
+				timer = setTimeout(() => set(options.search ? options.search(v.trim()) : { q: v.trim() }), 300);
+			},
+		);
+	}
+	watch(options.place ? [state, () => place.current && place.current.id] : state, load, { immediate: true });
+	return list;
+}
+
+export const PAGE_SIZE = 50;
