@@ -157,7 +157,7 @@ export const modules = [
 	},
 	{
 		id: 'duties',
-		menu: { label: 'nav.duties', icon: 'users', to: '/duties', perm: 'duties.read' },
+		menu: { label: 'nav.duties', icon: 'chain', to: '/duties', perm: 'duties.read' },
 		routes: [
 			{
 				path: 'duties',
