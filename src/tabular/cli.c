@@ -91,7 +91,7 @@ static int warn_row(const struct tab_row *row, void *ctx, struct err *e)
 		else if (c->flags & TAB_SUBST)
 			warn(in, c, "import.lost_chars",
 			     "a character may have been lost before the file was saved ('?' or "
-			     "U+FFFD next to Chinese text)");
+			     "U+FFFD next to Chinese text, or a private-use character)");
 	}
 	for (int k = 0; k < in->nid; k++) {
 		int col = in->id_cols[k];
@@ -110,8 +110,12 @@ static int warn_row(const struct tab_row *row, void *ctx, struct err *e)
 
 static long pick_sheet(const struct tab_book *b, const char *arg)
 {
-	if (!arg)
+	if (!arg) { /* the first sheet the workbook shows */
+		for (size_t i = 0; i < b->nsheets; i++)
+			if (!b->sheets[i].hidden)
+				return (long)i;
 		return 0;
+	}
 	int64_t n;
 	if (!parse_i64(arg, 1, (int64_t)b->nsheets, &n))
 		return (long)n - 1;

@@ -62,6 +62,24 @@ static void record_start(struct csv *p)
 	}
 }
 
+/* bytes of a GB18030 character at s (n left): 1, 2, 4; 0 if invalid; -1 if cut short */
+static int gb_next(const unsigned char *s, size_t n)
+{
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] == 0x80 || s[0] == 0xFF)
+		return 0;
+	if (n < 2)
+		return -1;
+	if ((s[1] >= 0x40 && s[1] <= 0x7E) || (s[1] >= 0x80 && s[1] <= 0xFE))
+		return 2;
+	if (s[1] < 0x30 || s[1] > 0x39)
+		return 0;
+	if (n < 4)
+		return -1;
+	return s[2] >= 0x81 && s[2] <= 0xFE && s[3] >= 0x30 && s[3] <= 0x39 ? 4 : 0;
+}
+
 /* GB18030 bytes into UTF-8 in sb; U+FFFD for what does not convert (and TAB_LOST) */
 static void from_gb18030(iconv_t cd, const char *in, size_t n, struct strbuf *sb,
                          struct tab_cell *c)
@@ -81,11 +99,8 @@ static void from_gb18030(iconv_t cd, const char *in, size_t n, struct strbuf *sb
 			/* EILSEQ or EINVAL (cut short): one character lost */
 			strbuf_add(sb, "\xEF\xBF\xBD", 3);
 			c->flags |= TAB_LOST;
-			unsigned char b0 = (unsigned char)*ip;
-			size_t skip = 1;
-			if (b0 >= 0x81 && left >= 2 && (unsigned char)ip[1] >= 0x40 &&
-			    (unsigned char)ip[1] != 0x7F && (unsigned char)ip[1] != 0xFF)
-				skip = 2;
+			int k = gb_next((const unsigned char *)ip, left);
+			size_t skip = k > 0 ? (size_t)k : 1; /* the whole character that failed */
 			ip += skip;
 			left -= skip;
 		}
@@ -283,24 +298,6 @@ static char guess_delim(const char *s, size_t n)
 }
 
 /* ---- encodings ---- */
-
-/* bytes of a GB18030 character at s (n left): 1, 2, 4; 0 if invalid; -1 if cut short */
-static int gb_next(const unsigned char *s, size_t n)
-{
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] == 0x80 || s[0] == 0xFF)
-		return 0;
-	if (n < 2)
-		return -1;
-	if ((s[1] >= 0x40 && s[1] <= 0x7E) || (s[1] >= 0x80 && s[1] <= 0xFE))
-		return 2;
-	if (s[1] < 0x30 || s[1] > 0x39)
-		return 0;
-	if (n < 4)
-		return -1;
-	return s[2] >= 0x81 && s[2] <= 0xFE && s[3] >= 0x30 && s[3] <= 0x39 ? 4 : 0;
-}
 
 struct scan {
 	int utf8_ok, gb_ok, nul;

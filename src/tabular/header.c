@@ -164,8 +164,8 @@ static void stat_row(const struct tab_row *row, const struct tab_merge *m, size_
 	}
 }
 
-/* the name row r gives column c: its own text, or a horizontal merge's (or, without merges,
- * heuristically, the nearest text to the left within a gap) */
+/* the name row gives column c: its own text, or a horizontal merge's (or, without merges,
+ * with fill_gaps, the nearest text to the left) */
 static const char *upper_name(const struct tab_row *row, const struct tab_merge *m, size_t nm,
                               int c, int fill_gaps)
 {
@@ -184,8 +184,7 @@ static const char *upper_name(const struct tab_row *row, const struct tab_merge 
 
 /* 1 if the row under the header row up belongs to the header */
 static int second_row(const struct tab_row *up, const struct tab_row *low,
-                      const struct tab_merge *m, size_t nm, const struct row_stat *su,
-                      int *fill_gaps)
+                      const struct tab_merge *m, size_t nm, const struct row_stat *su, int *fill_to)
 {
 	struct row_stat sl;
 	if (low->row != up->row + 1)
@@ -211,7 +210,8 @@ static int second_row(const struct tab_row *up, const struct tab_row *low,
 	/* without: the upper row has gaps the lower row fills, and the lower row is empty
 	 * under some name of the upper row */
 	int gaps = 0, filled_gaps = 0, empty_under = 0;
-	for (int c = su->first; c <= su->last; c++) {
+	int end = sl.last > su->last ? sl.last : su->last;
+	for (int c = su->first; c <= end; c++) {
 		if (!nonblank(up, c)) {
 			gaps++;
 			filled_gaps += nonblank(low, c);
@@ -220,7 +220,7 @@ static int second_row(const struct tab_row *up, const struct tab_row *low,
 		}
 	}
 	if (gaps && filled_gaps == gaps && empty_under) {
-		*fill_gaps = 1;
+		*fill_to = end;
 		return 1;
 	}
 	return 0;
@@ -255,8 +255,8 @@ void tab_header_find(struct arena *a, const struct tab_row *rows, int n,
 	if (hr < 0)
 		return;
 	const struct tab_row *up = &rows[hr];
-	int fill_gaps = 0;
-	int two = hr + 1 < n && second_row(up, &rows[hr + 1], merges, nmerges, &st[hr], &fill_gaps);
+	int fill_to = -1; /* without merges: the upper names fill the gaps up to this column */
+	int two = hr + 1 < n && second_row(up, &rows[hr + 1], merges, nmerges, &st[hr], &fill_to);
 	const struct tab_row *low = two ? &rows[hr + 1] : NULL;
 	int ncols = up->n;
 	if (low && low->n > ncols)
@@ -268,8 +268,8 @@ void tab_header_find(struct arena *a, const struct tab_row *rows, int n,
 		ncols = TAB_MAX_COLS;
 	const char **names = arena_zalloc(a, sizeof(char *) * (size_t)(ncols ? ncols : 1));
 	for (int c = 0; c < ncols; c++) {
-		const char *u = upper_name(up, merges, nmerges, c,
-		                           fill_gaps && c > st[hr].first && c <= st[hr].last);
+		const char *u =
+		    upper_name(up, merges, nmerges, c, c > st[hr].first && c <= fill_to);
 		const char *l = NULL;
 		if (low && nonblank(low, c))
 			l = low->cells[c].text;

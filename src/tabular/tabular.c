@@ -159,6 +159,10 @@ void tab_flag_subst(struct tab_cell *c)
 				return;
 			}
 		}
+		if (cp >= 0xE000 && cp <= 0xF8FF) {
+			c->flags |= TAB_SUBST; /* a private-use character: a made-up glyph */
+			return;
+		}
 		prev_wide = cp >= 0x2E80;
 		i += k;
 	}

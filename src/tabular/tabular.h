@@ -54,9 +54,9 @@ enum tab_kind {
 /* Cell flags: what a later layer warns about. */
 enum {
 	TAB_LOST = 1,  /* bytes that do not decode (GB18030) became U+FFFD: characters lost */
-	TAB_SUBST = 2, /* the text holds U+FFFD, or a '?' next to a Chinese character: a
-	                  character lost before the file reached us (a rare name character
-	                  saved in GBK) */
+	TAB_SUBST = 2, /* the text holds U+FFFD, a '?' next to a Chinese character, or a
+	                  private-use character (U+E000..U+F8FF, a glyph some system made
+	                  up): a rare name character lost before the file reached us */
 	TAB_TIME = 4,  /* a number formatted as a time of day, not a date */
 };
 
