@@ -2,7 +2,7 @@
 # every test suite (see scripts/test) and ends with one line: N passed, N failed, N skipped.
 
 CC      ?= cc
-PKGS    := libmicrohttpd jansson sqlite3 libsodium libpq
+PKGS    := libmicrohttpd jansson sqlite3 libsodium libpq libzip expat freexl
 CFLAGS  ?= -O2 -g
 CFLAGS  += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
            -Wno-missing-field-initializers -Isrc -Ibuild/gen $(shell pkg-config --cflags $(PKGS))
@@ -122,7 +122,7 @@ FUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE -g -O1 -Isrc -Ibuild/gen -fsanitize=fuzzer
 	$(shell pkg-config --cflags $(PKGS))
 fuzz: $(FUZZ_BIN)
 FUZZ_GEN := build/gen/schema.c build/gen/pinyin.c src/data.S build/gen/web/web.c build/gen/web/web.S
-build/fuzz/%: tests/fuzz/%.c tests/fuzz/fuzz.h $(SRC) $(filter-out %.S,$(FUZZ_GEN)) src/data.S
+build/fuzz/%: tests/fuzz/%.c $(wildcard tests/fuzz/*.h) $(SRC) $(filter-out %.S,$(FUZZ_GEN)) src/data.S
 	@mkdir -p $(@D)
 	clang $(FUZZ_CFLAGS) -o $@ $< $(SRC) $(FUZZ_GEN) $(LDLIBS)
 

@@ -20,11 +20,13 @@
 #include "people/people.h"
 #include "duties/duties.h"
 #include "system/system.h"
+#include "tabular/tabular.h"
 #include "version.h"
 #include "core/banned.h"
 
 static const struct command_table *const command_tables[] = {
-	&system_commands, &accounts_commands, &places_commands, &people_commands, &duties_commands,
+	&system_commands, &accounts_commands, &places_commands,
+	&people_commands, &duties_commands,   &tabular_commands,
 };
 
 static const struct route_table *const route_tables[] = {

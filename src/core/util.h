@@ -35,6 +35,13 @@ void hex_encode(const unsigned char *in, size_t n, char *out);
 /* Decode exactly n bytes from 2n hex characters; -1 on anything else. */
 int hex_decode(const char *in, unsigned char *out, size_t n);
 
+/*
+ * Decode one UTF-8 character of s (n bytes left, n > 0) into *cp: the bytes it takes (1 to
+ * 4), or 0 if s does not start with a valid character (overlong forms, surrogates and
+ * values above U+10FFFF are invalid).
+ */
+size_t utf8_next(const char *s, size_t n, uint32_t *cp);
+
 /* Constant-time comparison of two NUL-terminated strings. */
 int str_eq_ct(const char *a, const char *b);
 

@@ -9,11 +9,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/*
- * Decode one UTF-8 character of s (n bytes left, n > 0) into *cp: the bytes it takes (1 to
- * 4), or 0 if s does not start with a valid character (overlong forms, surrogates and
- * values above U+10FFFF are invalid).
- */
+/* core/util.h's utf8_next: one UTF-8 character of s (n > 0 bytes left) into *cp; the
+ * bytes it takes (1 to 4), or 0 if s does not start with a valid character. */
 size_t people_utf8_next(const char *s, size_t n, uint32_t *cp);
 /* Encode cp (a valid scalar value) into out (4 bytes); the bytes written. */
 size_t people_utf8_put(uint32_t cp, char *out);

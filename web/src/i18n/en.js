@@ -600,6 +600,17 @@ export default {
 	'accounts.token_not_found': 'No such active token',
 	'accounts.user_not_found': 'No such account',
 
+	'import.corrupt': 'The file is damaged and cannot be read',
+	'import.csv_quote': 'A quote in the CSV file is never closed',
+	'import.encrypted': 'The workbook is protected by a password: remove the password and try again',
+	'import.file': 'Unable to read the file',
+	'import.format': 'Not a spreadsheet: use a CSV, .xlsx or .xls file',
+	'import.id_number': 'Excel stored the ID number as a number and lost its last three digits',
+	'import.id_scientific': 'Excel shows the ID number as 1.40406E+17: the number is lost; format the column as text and enter it again',
+	'import.lost_chars': 'Some characters were lost when the file was saved (rare characters in GBK)',
+	'import.sheet': 'No such sheet in the file',
+	'import.too_large': 'The file is too large',
+
 	'places.active': 'The place is not retired',
 	'places.already_covered': 'Another grid of the same level already covers this place',
 	'places.area_invalid': 'The area must be more than 0 m², with at most two decimals',

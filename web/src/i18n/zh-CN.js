@@ -599,6 +599,17 @@ export default {
 	'accounts.token_not_found': '令牌不存在或已吊销',
 	'accounts.user_not_found': '账号不存在',
 
+	'import.corrupt': '文件已损坏，无法读取',
+	'import.csv_quote': 'CSV 文件中有引号没有闭合',
+	'import.encrypted': '工作簿设有密码，请取消密码后再导入',
+	'import.file': '无法读取文件',
+	'import.format': '不是表格文件，请使用 CSV、.xlsx 或 .xls 文件',
+	'import.id_number': 'Excel 把身份证号存成了数字，末三位已丢失',
+	'import.id_scientific': 'Excel 把身份证号显示成了科学计数法（如 1.40406E+17），号码已丢失，请将该列设为文本后重新录入',
+	'import.lost_chars': '保存文件时有字符丢失（GBK 中没有的生僻字）',
+	'import.sheet': '文件中没有该工作表',
+	'import.too_large': '文件过大',
+
 	'places.active': '该地点未注销',
 	'places.already_covered': '该地点已由同级的另一网格覆盖',
 	'places.area_invalid': '面积应大于 0，最多两位小数（平方米）',

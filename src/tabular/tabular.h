@@ -1,0 +1,228 @@
+/*
+ * tabular.h - reading the spreadsheets people bring: CSV (UTF-8 with or without BOM, or
+ * GB18030/GBK as Excel in China writes it), .xlsx (libzip + expat, streamed) and .xls
+ * (freexl). The only header other modules include. See docs/internals/tabular.md.
+ *
+ * Three layers, each usable alone:
+ *   - the readers: tab_open() detects the format from the bytes, a book lists its sheets,
+ *     tab_rows() streams one sheet's rows to a callback (a row's memory is reused after
+ *     the callback returns, so a million-row CSV never sits in memory);
+ *   - the header layer (pure): tab_header_find() finds the header row(s) under title rows,
+ *     joins two-row merged headers ("联系方式/手机"), finds the 序号 column;
+ *     tab_row_is_summary() / tab_row_is_blank() mark the rows that are not data;
+ *   - the value helpers (pure): dates from serials and from text, numbers stored as text,
+ *     text stored as numbers, and identity numbers that Excel mangled.
+ *
+ * Errors are 400s with an `import.*` code (an i18n key); field is "file" or the cell
+ * ("B12"). Warnings that do not stop reading (characters lost in decoding) are flags on
+ * the cell. Rows and columns are 0-based in the structs; tab_a1() names a cell for people.
+ */
+#ifndef CUNWU_TABULAR_H
+#define CUNWU_TABULAR_H
+
+#include <stddef.h>
+
+#include "core/arena.h"
+#include "core/cli.h"
+#include "core/err.h"
+
+struct id_doc;
+
+/* ---- the readers ---- */
+
+enum tab_format {
+	TAB_CSV = 1,
+	TAB_XLSX = 2,
+	TAB_XLS = 3,
+};
+
+enum tab_encoding {
+	TAB_ENC_NONE = 0, /* xlsx and xls: the file says (UTF-8 out) */
+	TAB_UTF8 = 1,
+	TAB_UTF8_BOM = 2,
+	TAB_GB18030 = 3, /* GBK is its subset; converted to UTF-8 cell by cell */
+};
+
+enum tab_kind {
+	TAB_EMPTY = 0,
+	TAB_TEXT = 1,
+	TAB_NUMBER = 2,
+	TAB_DATE = 3, /* a number the file formats as a date (xlsx styles, xls date cells) */
+	TAB_BOOL = 4,
+};
+
+/* Cell flags: what a later layer warns about. */
+enum {
+	TAB_LOST = 1,  /* bytes that do not decode (GB18030) became U+FFFD: characters lost */
+	TAB_SUBST = 2, /* the text holds U+FFFD, a '?' next to a Chinese character, or a
+	                  private-use character (U+E000..U+F8FF, a glyph some system made
+	                  up): a rare name character lost before the file reached us */
+	TAB_TIME = 4,  /* a number formatted as a time of day, not a date */
+};
+
+struct tab_cell {
+	enum tab_kind kind;
+	unsigned flags;
+	int row, col; /* 0-based; tab_a1() makes "B12" */
+	/* Never NULL, UTF-8: the text; for a number the digits as the file wrote them
+	 * (xlsx "1.40406E+17" stays so; xls and computed numbers are printed %.15g); for a
+	 * date "YYYY-MM-DD"; for a boolean "TRUE" or "FALSE"; "" when empty. */
+	const char *text;
+	double num;    /* TAB_NUMBER; TAB_DATE: the serial (0 if the file gave none); TAB_BOOL */
+	char date[11]; /* TAB_DATE: "YYYY-MM-DD" */
+};
+
+/* One row: n cells from column 0 (empty cells filled in, trailing empty cells left out,
+ * so a blank row has n == 0). Only rows the file holds are given: an xlsx may skip rows. */
+struct tab_row {
+	int row;
+	int n;
+	const struct tab_cell *cells;
+};
+
+/* A merged range, inclusive, 0-based. */
+struct tab_merge {
+	int r1, c1, r2, c2;
+};
+
+struct tab_sheet {
+	const char *name; /* CSV: "" */
+	long rows;        /* rows the file holds (the last row's number + 1); -1 if unknown */
+	int cols;         /* columns of the widest row, or of the sheet's dimension; -1 unknown */
+	const struct tab_merge *merges; /* xlsx only (freexl does not give them) */
+	size_t nmerges;
+	int hidden; /* xlsx: a sheet the workbook hides */
+};
+
+struct tab_impl;
+
+struct tab_book {
+	enum tab_format format;
+	enum tab_encoding encoding;
+	char delim;   /* CSV: ',', '\t' or ';' */
+	int date1904; /* xlsx/xls: serials count from 1904-01-01 */
+	size_t nsheets;
+	const struct tab_sheet *sheets;
+	struct tab_impl *impl;
+};
+
+/*
+ * Open a file, detecting its format from the bytes (never from the name): a zip whose
+ * [Content_Types].xml names a worksheet is .xlsx; the OLE2 magic D0 CF 11 E0 is .xls; else
+ * text: valid UTF-8 (BOM or not), else valid GB18030, is CSV with its delimiter (comma,
+ * tab or semicolon) guessed from the first lines. Everything lives in arena a (files and
+ * handles are closed when it is released). Errors (400, field "file"):
+ *   import.file (cannot open or read), import.format (none of these: the message names
+ *   what was found: empty, binary, PDF, image, Word, OpenDocument, HTML, UTF-16 text …),
+ *   import.corrupt (the container is broken), import.too_large (a part over the limits),
+ *   import.encrypted (a password-protected workbook).
+ */
+int tab_open(struct arena *a, const char *path, struct tab_book **out, struct err *e);
+/* The same over bytes in memory; data must outlive the arena (it is not copied). */
+int tab_open_mem(struct arena *a, const void *data, size_t len, struct tab_book **out,
+                 struct err *e);
+
+/* What the callback returns: 0 to go on, 1 to stop (tab_rows returns 0), -1 to fail
+ * (tab_rows returns -1 with the callback's error). */
+typedef int (*tab_row_fn)(const struct tab_row *row, void *ctx, struct err *e);
+
+/*
+ * Stream the rows of sheet (0-based) in file order. The row and its cells are valid only
+ * during the callback; copy what you keep (tab_row_copy). Errors: import.sheet (no such
+ * sheet), import.corrupt, import.too_large (a cell over 1 MiB, over 16384 columns),
+ * import.csv_quote (a quote never closed), and whatever the callback sets. A sheet may be
+ * read more than once.
+ */
+int tab_rows(struct tab_book *b, size_t sheet, tab_row_fn fn, void *ctx, struct err *e);
+/* A deep copy of row into a. */
+struct tab_row *tab_row_copy(struct arena *a, const struct tab_row *row);
+/* The first max rows of a sheet copied into a (*rows gets them, *n their count). */
+int tab_head(struct tab_book *b, size_t sheet, int max, struct arena *a, struct tab_row **rows,
+             int *n, struct err *e);
+
+/* "csv", "xlsx", "xls"; "utf-8", "utf-8 with BOM", "gb18030", "" */
+const char *tab_format_name(enum tab_format f);
+const char *tab_encoding_name(enum tab_encoding enc);
+const char *tab_kind_name(enum tab_kind k);
+/* "A1" for 0,0; "AB12" for 11,27. buf holds 16. */
+const char *tab_a1(int row, int col, char buf[16]);
+/* Column letters alone: "A", "AB". buf holds 8. */
+const char *tab_col_name(int col, char buf[8]);
+
+/* ---- the header layer (pure) ---- */
+
+struct tab_header {
+	int found;          /* 0: no row looked like a header (names are then "" ) */
+	int first;          /* the row number of the (upper) header row */
+	int nrows;          /* 1 or 2 */
+	int ncols;          /* columns named */
+	const char **names; /* per column, whitespace cleaned, two rows joined "联系方式/手机";
+	                       "" for a column without a name */
+	int seq_col;        /* the 序号 column, or -1 */
+	int data_first;     /* the first row number after the header */
+	int title_rows; /* rows above the header that hold something (titles, 填报单位 …) */
+};
+
+/*
+ * Find the header among rows (the first rows of a sheet, in order, as tab_head gives
+ * them; 20 are plenty) with the sheet's merges (may be NULL). A title row (one text over
+ * the width, or far fewer cells than the table below) is skipped; the header is the first
+ * row that covers most of the width with text; the row under it joins it when the upper
+ * row is merged over it (or, without merge information, when the upper row has gaps that
+ * the lower row fills and the lower row leaves columns empty that the upper row names).
+ * Names live in a. Never fails; h->found says whether a header was seen.
+ */
+void tab_header_find(struct arena *a, const struct tab_row *rows, int n,
+                     const struct tab_merge *merges, size_t nmerges, struct tab_header *h);
+/* 1 if a row ends the data: one of its first two non-empty cells starts with 合计, 小计,
+ * 总计, 填表人, 填报人, 审核人, 制表, 负责人 or 统计人 (spaces ignored). */
+int tab_row_is_summary(const struct tab_row *row);
+/* 1 if every cell is empty or only spaces. */
+int tab_row_is_blank(const struct tab_row *row);
+/* A header text cleaned: spaces and line breaks between Chinese characters removed, other
+ * runs of spaces made one, trimmed. In a. */
+const char *tab_clean_name(struct arena *a, const char *s);
+
+/* ---- the value helpers (pure) ---- */
+
+/* An Excel serial day number as "YYYY-MM-DD" (the time of day dropped). The 1900 system
+ * keeps Excel's leap-year bug: 60 is the 29 February 1900 that never was (refused), 61 is
+ * 1 March 1900; the 1904 system counts from 1904-01-01 = 0. -1 if before 1900-01-01 (1904
+ * system: 1904-01-01), after 9999-12-31, or not a number. */
+int tab_date_from_serial(double serial, int date1904, char out[11]);
+/* A date written as text: 1990-01-01, 1990-1-1, 1990/1/1, 1990.1.1, 1990年1月1日 (日 may be
+ * missing), 19900101, each with an optional time after a space; full-width digits too.
+ * Impossible dates (1990-02-30) and years before 1900 are refused (-1). */
+int tab_date_parse(const char *text, char out[11]);
+/* A cell of a date column as "YYYY-MM-DD": a date cell; a number cell as a serial (or
+ * 19900101 as digits); a text cell by tab_date_parse, or as a serial if it is 5 digits.
+ * -1 if it is none of these. */
+int tab_cell_date(const struct tab_cell *c, int date1904, char out[11]);
+/* A number stored as text: spaces around, a sign, thousands commas ("1,234.5"), full-width
+ * digits; nothing else ("12 户" is not a number). 0 or -1. */
+int tab_number_parse(const char *text, double *out);
+/* A cell of a number column: a number cell, a text cell by tab_number_parse; -1 else. */
+int tab_cell_number(const struct tab_cell *c, double *out);
+/* A cell of a text column as text: text stored as a number comes back without ".0" and
+ * without an exponent where the number is a whole one Excel kept exactly (a phone
+ * 13812345678); else the text. In a (or the cell's own text). */
+const char *tab_cell_text(struct arena *a, const struct tab_cell *c);
+
+/*
+ * An identity-number cell checked (people/rules.h idno_parse, kind inferred) on today_ymd,
+ * with what Excel does to such numbers recognized first and said precisely:
+ *   import.id_number: an 18-digit number stored as a number (the cell is a number ≥ 1e15,
+ *     or 18 digits ending in 000 whose check fails): Excel keeps 15 digits, the last three
+ *     are lost;
+ *   import.id_scientific: shown as "1.40406E+17": only the digits shown are left;
+ * a 15-digit old card stored as a number is exact and is accepted. Other errors are
+ * idno_parse's (people.id_*). field names the cell in the error ("B12").
+ */
+int tab_idno_check(const struct tab_cell *c, const char *today_ymd, const char *field,
+                   struct id_doc *out, struct err *e);
+
+/* ---- commands ---- */
+
+extern const struct command_table tabular_commands;
+
+#endif
