@@ -182,10 +182,11 @@ static int cmd_inspect(struct cli *c, struct err *e)
 		for (int i = 0; i < h.ncols; i++) {
 			char col[8];
 			const char *name = h.names[i];
-			printf("  %-3s %s%s\n", tab_col_name(i, col), *name ? name : "(no name)",
-			       i == h.seq_col ? "  [序号]" : "");
-			if (in.nid < 8 && (strstr(name, "身份证") || strstr(name, "证件号") ||
-			                   strstr(name, "身份号码")))
+			enum tab_field f = tab_field_of_header(&c->arena, name);
+			printf("  %-3s %s%s%s%s\n", tab_col_name(i, col),
+			       *name ? name : "(no name)", i == h.seq_col ? "  [序号]" : "",
+			       f != TF_NONE ? "  -> " : "", f != TF_NONE ? tab_field_id(f) : "");
+			if (in.nid < 8 && f == TF_ID_NO)
 				in.id_cols[in.nid++] = i;
 		}
 		in.data_first = h.data_first;

@@ -221,6 +221,61 @@ const char *tab_cell_text(struct arena *a, const struct tab_cell *c);
 int tab_idno_check(const struct tab_cell *c, const char *today_ymd, const char *field,
                    struct id_doc *out, struct err *e);
 
+/* ---- the mapping layer (pure): headers to fields, words to values, place names ---- */
+
+/* The fields a register of people and households may hold. */
+enum tab_field {
+	TF_NONE,
+	TF_NAME,
+	TF_HEAD_NAME,
+	TF_ID_NO,
+	TF_PHONE,
+	TF_LANDLINE,
+	TF_RELATION,
+	TF_HUKOU_NO,
+	TF_VILLAGE,
+	TF_NATURAL_VILLAGE,
+	TF_GROUP,
+	TF_COMPOUND,
+	TF_BUILDING,
+	TF_UNIT,
+	TF_FLOOR,
+	TF_ROOM,
+	TF_ADDRESS,
+	TF_SEX,
+	TF_BIRTH_DATE,
+	TF_AGE,
+	TF_ETHNICITY,
+	TF_TAGS,
+	TF_STATUS,
+	TF_HOUSEHOLD_KIND,
+	TF_AREA,
+	TF_NOTE,
+};
+/* The field's id in a saved mapping ("id_no"), NULL for TF_NONE; and back (TF_NONE if
+ * unknown). */
+const char *tab_field_id(enum tab_field f);
+enum tab_field tab_field_by_id(const char *id);
+/* A header name as compared: full-width folded, spaces, required-column marks (* ※ ★), a
+ * trailing colon and bracketed notes ("身份证号（必填）") dropped. In a. */
+const char *tab_header_key(struct arena *a, const char *name);
+/* The field a header names: 姓名, 公民身份号码, 联系电话, 与户主关系, 户号, 村/社区, 组, 楼栋,
+ * 单元, 楼层, 房号, 人员类别 … as cadres write them; a two-row header ("联系方式/手机") by its
+ * lower name, then its upper. TF_NONE if unknown: the importer maps it by hand. */
+enum tab_field tab_field_of_header(struct arena *a, const char *name);
+/* A relation to the head as registers write it (户主, 妻, 长子, 儿媳, 外孙女 …, or a GB/T 4761
+ * code: 02, 10, 22, 38 …) as the people module's relation ("head", "spouse", "child",
+ * "parent", "grandchild", "grandparent", "sibling", "child_in_law", "other"); NULL if
+ * unknown. */
+const char *tab_relation_of(struct arena *a, const char *text);
+/* 男/女 (男性, M, 1 …) as "M"/"F"; NULL if unknown. */
+const char *tab_sex_of(struct arena *a, const char *text);
+/* A place name as compared: the committee or group ending dropped (东靳村委会, 东靳村 -> 东靳;
+ * 第一村民小组, 1组, 01组 -> 1), Chinese numerals as digits. In a. */
+const char *tab_place_key(struct arena *a, const char *name);
+/* 1 if a place written in a sheet is the registered one (东靳 and 东靳村; 一组 and 1组). */
+int tab_place_matches(struct arena *a, const char *written, const char *registered);
+
 /* ---- commands ---- */
 
 extern const struct command_table tabular_commands;
