@@ -20,21 +20,21 @@
 
 struct inspect {
 	struct arena *a;
-	const struct tab_header *h;
-	const char *today;
-	int id_cols[8], nid;
+	struct tab_check check;
 	long data_first, data_last, blanks, data;
 	long summary_row;
 	const char *summary;
 	int shown;
-	long warnings;
+	long problems, show; /* printed up to show (-1: all) */
 };
 
-static void warn(struct inspect *in, const struct tab_cell *c, const char *code, const char *msg)
+static void print_problem(void *ctx, const struct tab_problem *p)
 {
-	char a1[16];
-	if (in->warnings++ < SHOW_WARN)
-		printf("  %-7s %s: %s\n", tab_a1(c->row, c->col, a1), code, msg);
+	struct inspect *in = ctx;
+	if (in->show < 0 || in->problems < in->show)
+		printf("  %-7s %s%s: %s\n", p->cell, p->warning ? "(warning) " : "", p->code,
+		       p->message);
+	in->problems++;
 }
 
 static void show_row(const struct tab_row *row)
@@ -76,35 +76,13 @@ static int data_row(const struct tab_row *row, void *ctx, struct err *e)
 	return 0;
 }
 
-/* the second pass: warnings over the data rows */
-static int warn_row(const struct tab_row *row, void *ctx, struct err *e)
+/* the second pass: every data row checked */
+static int check_row(const struct tab_row *row, void *ctx, struct err *e)
 {
 	(void)e;
 	struct inspect *in = ctx;
-	if (row->row < in->data_first || row->row > in->data_last || tab_row_is_blank(row))
-		return 0;
-	for (int i = 0; i < row->n; i++) {
-		const struct tab_cell *c = &row->cells[i];
-		if (c->flags & TAB_LOST)
-			warn(in, c, "import.lost_chars",
-			     "characters that do not exist in GB18030 were lost (shown as U+FFFD)");
-		else if (c->flags & TAB_SUBST)
-			warn(in, c, "import.lost_chars",
-			     "a character may have been lost before the file was saved ('?' or "
-			     "U+FFFD next to Chinese text, or a private-use character)");
-	}
-	for (int k = 0; k < in->nid; k++) {
-		int col = in->id_cols[k];
-		if (col >= row->n || row->cells[col].kind == TAB_EMPTY)
-			continue;
-		struct id_doc doc;
-		struct err ie;
-		char a1[16];
-		err_clear(&ie);
-		if (tab_idno_check(&row->cells[col], in->today, tab_a1(row->row, col, a1), &doc,
-		                   &ie))
-			warn(in, &row->cells[col], ie.code, ie.msg);
-	}
+	if (row->row >= in->data_first && row->row <= in->data_last && !tab_row_is_blank(row))
+		tab_check_row(&in->check, row);
 	return 0;
 }
 
@@ -125,8 +103,10 @@ static long pick_sheet(const struct tab_book *b, const char *arg)
 	return -1;
 }
 
-/* cunwu import inspect FILE [--sheet N|NAME] */
-static int cmd_inspect(struct cli *c, struct err *e)
+/* open FILE, pick its sheet, find the header, map its columns and find the data rows
+ * (the first pass); verbose prints what was found, as inspect does */
+static int open_sheet(struct cli *c, int verbose, struct tab_book **bp, long *sp,
+                      struct inspect *in, struct err *e)
 {
 	const char *sheet_arg = cli_opt(c, "--sheet");
 	const char *file = cli_arg(c, "FILE", 1, e);
@@ -139,22 +119,24 @@ static int cmd_inspect(struct cli *c, struct err *e)
 	if (s < 0)
 		return err_invalid(e, "import.sheet", "sheet", "the file has no sheet '%s'",
 		                   sheet_arg);
-	printf("file:     %s\nformat:   %s", file, tab_format_name(b->format));
-	if (b->format == TAB_CSV)
-		printf(", %s, delimiter %s", tab_encoding_name(b->encoding),
-		       b->delim == '\t'  ? "tab"
-		       : b->delim == ';' ? "';'"
-		                         : "','");
-	if (b->date1904)
-		printf(", 1904 date system");
-	printf("\nsheets:\n");
-	for (size_t i = 0; i < b->nsheets; i++) {
-		const struct tab_sheet *sh = &b->sheets[i];
-		printf("  %c %zu. %s (%ld rows, %d columns", (long)i == s ? '*' : ' ', i + 1,
-		       *sh->name ? sh->name : "-", sh->rows, sh->cols);
-		if (sh->nmerges)
-			printf(", %zu merged ranges", sh->nmerges);
-		printf("%s)\n", sh->hidden ? ", hidden" : "");
+	if (verbose) {
+		printf("file:     %s\nformat:   %s", file, tab_format_name(b->format));
+		if (b->format == TAB_CSV)
+			printf(", %s, delimiter %s", tab_encoding_name(b->encoding),
+			       b->delim == '\t'  ? "tab"
+			       : b->delim == ';' ? "';'"
+			                         : "','");
+		if (b->date1904)
+			printf(", 1904 date system");
+		printf("\nsheets:\n");
+		for (size_t i = 0; i < b->nsheets; i++) {
+			const struct tab_sheet *sh = &b->sheets[i];
+			printf("  %c %zu. %s (%ld rows, %d columns", (long)i == s ? '*' : ' ',
+			       i + 1, *sh->name ? sh->name : "-", sh->rows, sh->cols);
+			if (sh->nmerges)
+				printf(", %zu merged ranges", sh->nmerges);
+			printf("%s)\n", sh->hidden ? ", hidden" : "");
+		}
 	}
 	struct tab_row *rows;
 	int n;
@@ -163,62 +145,115 @@ static int cmd_inspect(struct cli *c, struct err *e)
 	struct tab_header h;
 	const struct tab_sheet *sh = &b->sheets[s];
 	tab_header_find(&c->arena, rows, n, sh->merges, sh->nmerges, &h);
-	char tb[32];
-	time_iso(time_now_ms(), tb);
-	tb[10] = '\0';
-	struct inspect in = { .a = &c->arena, .h = &h, .today = tb, .summary_row = -1 };
+	char *today = arena_alloc(&c->arena, 32);
+	time_iso(time_now_ms(), today);
+	today[10] = '\0';
+	enum tab_field *map = arena_zalloc(&c->arena, (size_t)(h.ncols + 1) * sizeof(*map));
 	if (!h.found) {
-		printf("header:   none found in the first %d rows\n", HEAD_ROWS);
-		in.data_first = 0;
+		if (verbose)
+			printf("header:   none found in the first %d rows\n", HEAD_ROWS);
+		in->data_first = 0;
 	} else {
-		if (h.nrows == 2)
+		if (verbose && h.nrows == 2)
 			printf("header:   rows %d-%d", h.first + 1, h.first + 2);
-		else
+		else if (verbose)
 			printf("header:   row %d", h.first + 1);
-		if (h.title_rows)
+		if (verbose && h.title_rows)
 			printf(", under %d title row%s", h.title_rows,
 			       h.title_rows == 1 ? "" : "s");
-		printf("\ncolumns:\n");
+		if (verbose)
+			printf("\ncolumns:\n");
 		for (int i = 0; i < h.ncols; i++) {
 			char col[8];
 			const char *name = h.names[i];
-			enum tab_field f = tab_field_of_header(&c->arena, name);
-			printf("  %-3s %s%s%s%s\n", tab_col_name(i, col),
-			       *name ? name : "(no name)", i == h.seq_col ? "  [序号]" : "",
-			       f != TF_NONE ? "  -> " : "", f != TF_NONE ? tab_field_id(f) : "");
-			if (in.nid < 8 && f == TF_ID_NO)
-				in.id_cols[in.nid++] = i;
+			map[i] = i == h.seq_col ? TF_NONE : tab_field_of_header(&c->arena, name);
+			if (verbose)
+				printf("  %-3s %s%s%s%s\n", tab_col_name(i, col),
+				       *name ? name : "(no name)", i == h.seq_col ? "  [序号]" : "",
+				       map[i] != TF_NONE ? "  -> " : "",
+				       map[i] != TF_NONE ? tab_field_id(map[i]) : "");
 		}
-		in.data_first = h.data_first;
+		in->data_first = h.data_first;
 	}
-	in.data_last = -1;
-	printf("first rows:\n");
-	if (tab_rows(b, (size_t)s, data_row, &in, e))
+	in->a = &c->arena;
+	in->data_last = -1;
+	in->summary_row = -1;
+	tab_check_init(&in->check, &c->arena, today, map, h.found ? h.ncols : 0, b->date1904,
+	               print_problem, in);
+	if (verbose)
+		printf("first rows:\n");
+	else
+		in->shown = SHOW_ROWS; /* none shown */
+	if (tab_rows(b, (size_t)s, data_row, in, e))
 		return -1;
-	if (in.data)
-		printf("data:     rows %ld-%ld (%ld rows", in.data_first + 1, in.data_last + 1,
-		       in.data);
+	*bp = b;
+	*sp = s;
+	return 0;
+}
+
+static void print_data(const struct inspect *in)
+{
+	if (in->data)
+		printf("data:     rows %ld-%ld (%ld rows", in->data_first + 1, in->data_last + 1,
+		       in->data);
 	else
 		printf("data:     none (0 rows");
-	if (in.blanks)
-		printf(", %ld blank rows skipped", in.blanks);
+	if (in->blanks)
+		printf(", %ld blank rows skipped", in->blanks);
 	printf(")");
-	if (in.summary)
-		printf(", ends at row %ld: %.30s", in.summary_row + 1, in.summary);
-	printf("\nwarnings:\n");
-	if (in.data && tab_rows(b, (size_t)s, warn_row, &in, e))
+	if (in->summary)
+		printf(", ends at row %ld: %.30s", in->summary_row + 1, in->summary);
+	printf("\n");
+}
+
+/* cunwu import inspect FILE [--sheet N|NAME] */
+static int cmd_inspect(struct cli *c, struct err *e)
+{
+	struct inspect in = { .show = SHOW_WARN };
+	struct tab_book *b;
+	long s;
+	if (open_sheet(c, 1, &b, &s, &in, e))
 		return -1;
-	if (in.warnings > SHOW_WARN)
-		printf("  … and %ld more\n", in.warnings - SHOW_WARN);
-	if (!in.warnings)
+	print_data(&in);
+	printf("problems:\n");
+	if (in.data && tab_rows(b, (size_t)s, check_row, &in, e))
+		return -1;
+	if (in.problems > SHOW_WARN)
+		printf("  … and %ld more ('cunwu import check' lists them all)\n",
+		       in.problems - SHOW_WARN);
+	if (!in.problems)
 		printf("  none\n");
+	return 0;
+}
+
+/* cunwu import check FILE [--sheet N|NAME]: every problem of every data row, one a line;
+ * fails (exit 1) if a row has an error */
+static int cmd_check(struct cli *c, struct err *e)
+{
+	struct inspect in = { .show = -1 };
+	struct tab_book *b;
+	long s;
+	if (open_sheet(c, 0, &b, &s, &in, e))
+		return -1;
+	print_data(&in);
+	if (in.data && tab_rows(b, (size_t)s, check_row, &in, e))
+		return -1;
+	printf("checked:  %ld rows, %ld with errors, %ld problems\n", in.check.rows, in.check.bad,
+	       in.problems);
+	if (in.check.bad)
+		return err_invalid(e, "import.rows_bad", "file",
+		                   "%ld of %ld rows have errors: correct them and check again",
+		                   in.check.bad, in.check.rows);
 	return 0;
 }
 
 static const struct command cmds[] = {
 	{ "import inspect", cmd_inspect, 0, "import inspect FILE [--sheet N|NAME]",
 	  "show what a CSV, .xlsx or .xls file holds before importing it: format, encoding, "
-	  "sheets, header, data rows, lost characters, mangled identity numbers" },
+	  "sheets, header and the field of each column, data rows, the first problems" },
+	{ "import check", cmd_check, 0, "import check FILE [--sheet N|NAME]",
+	  "check every data row of a register before importing it: each problem by its cell "
+	  "(B12), code and reason; fails if any row has an error" },
 };
 
 const struct command_table tabular_commands = { "tabular", cmds, sizeof(cmds) / sizeof(cmds[0]) };

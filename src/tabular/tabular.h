@@ -276,6 +276,45 @@ const char *tab_place_key(struct arena *a, const char *name);
 /* 1 if a place written in a sheet is the registered one (东靳 and 东靳村; 一组 and 1组). */
 int tab_place_matches(struct arena *a, const char *written, const char *registered);
 
+/* ---- checking rows (pure): the dry run's first half, before the registry is asked ---- */
+
+/* One problem of a cell: an error stops the row, a warning (characters lost) does not. */
+struct tab_problem {
+	int row, col;
+	const char *cell; /* "B12" */
+	const char *code; /* an i18n key: import.*, people.id_*, people.phone* */
+	const char *message;
+	int warning;
+};
+typedef void (*tab_problem_fn)(void *ctx, const struct tab_problem *p);
+
+struct tab_seen;
+struct tab_check {
+	struct arena *a;
+	const char *today;
+	const enum tab_field *map; /* the field of each column */
+	int ncols, date1904;
+	tab_problem_fn problem;
+	void *ctx;
+	struct tab_seen *seen; /* identity numbers seen, with their rows */
+	long rows, bad, errors;
+};
+/* Start checking the rows of one sheet whose columns map to fields (map[ncols]). */
+void tab_check_init(struct tab_check *k, struct arena *a, const char *today,
+                    const enum tab_field *map, int ncols, int date1904, tab_problem_fn fn,
+                    void *ctx);
+/*
+ * Check one data row (not a header, summary or blank row), calling k->problem for each
+ * problem: a missing or overlong name (import.name_missing, import.name_long); an identity
+ * number Excel mangled or that fails its rules (tab_idno_check), or that an earlier row
+ * has (import.duplicate_in_file); a bad phone (phone_parse's codes); an unknown relation
+ * (import.relation) or sex (import.sex); a birth date that is no date (import.date); a sex
+ * or birth date that the identity number contradicts (import.sex_mismatch,
+ * import.birth_mismatch); characters lost (import.lost_chars, a warning). Returns the
+ * row's errors; k->rows, k->bad and k->errors count.
+ */
+int tab_check_row(struct tab_check *k, const struct tab_row *row);
+
 /* ---- commands ---- */
 
 extern const struct command_table tabular_commands;
