@@ -86,8 +86,14 @@ static void problem(struct tab_check *k, struct row_problems *rp, const struct t
 		                               warning };
 }
 
-/* the first non-empty cell of the row mapped to f, or NULL */
-static const struct tab_cell *cell_of(const struct tab_check *k, const struct tab_row *row,
+void tab_check_add(struct tab_check *k, const struct tab_cell *c, int warning, const char *code,
+                   const char *msg)
+{
+	if (k->cur)
+		problem(k, k->cur, c, warning, code, msg);
+}
+
+const struct tab_cell *tab_check_cell(const struct tab_check *k, const struct tab_row *row,
                                       enum tab_field f)
 {
 	for (int i = 0; i < row->n && i < k->ncols; i++)
@@ -116,6 +122,8 @@ static void check_id(struct tab_check *k, struct row_problems *rp, const struct 
 int tab_check_row(struct tab_check *k, const struct tab_row *row)
 {
 	struct row_problems rows_p = { 0 }, *rp = &rows_p;
+	k->cur = rp;
+	k->place_id = NULL;
 	struct arena *a = k->a;
 	const struct tab_cell *c;
 	for (int i = 0; i < row->n; i++) {
@@ -130,17 +138,17 @@ int tab_check_row(struct tab_check *k, const struct tab_row *row)
 	int name_col = 0;
 	while (name_col < k->ncols && k->map[name_col] != TF_NAME)
 		name_col++;
-	if (name_col < k->ncols && !(c = cell_of(k, row, TF_NAME)))
+	if (name_col < k->ncols && !(c = tab_check_cell(k, row, TF_NAME)))
 		problem(k, rp, &(struct tab_cell){ .row = row->row, .col = name_col, .text = "" },
 		        0, "import.name_missing", "the name is empty");
 	else if (name_col < k->ncols && strlen(tab_cell_text(a, c)) > 64)
 		problem(k, rp, c, 0, "import.name_long", "a name is at most 64 bytes");
 	struct id_doc doc = { .kind = ID_NONE };
-	if ((c = cell_of(k, row, TF_ID_NO)))
+	if ((c = tab_check_cell(k, row, TF_ID_NO)))
 		check_id(k, rp, row, c, &doc);
 	int has_doc = doc.kind != ID_NONE;
 	for (enum tab_field f = TF_PHONE; f <= TF_LANDLINE; f++) {
-		if (!(c = cell_of(k, row, f)))
+		if (!(c = tab_check_cell(k, row, f)))
 			continue;
 		char norm[32], a1[16];
 		enum phone_kind pk;
@@ -149,11 +157,11 @@ int tab_check_row(struct tab_check *k, const struct tab_row *row)
 		if (phone_parse(tab_cell_text(a, c), tab_a1(c->row, c->col, a1), norm, &pk, &e))
 			problem(k, rp, c, 0, e.code, e.msg);
 	}
-	if ((c = cell_of(k, row, TF_RELATION)) && !tab_relation_of(a, tab_cell_text(a, c)))
+	if ((c = tab_check_cell(k, row, TF_RELATION)) && !tab_relation_of(a, tab_cell_text(a, c)))
 		problem(k, rp, c, 0, "import.relation",
 		        arena_printf(a, "'%.40s' is not a relation to the head this system knows",
 		                     c->text));
-	if ((c = cell_of(k, row, TF_SEX))) {
+	if ((c = tab_check_cell(k, row, TF_SEX))) {
 		const char *sex = tab_sex_of(a, tab_cell_text(a, c));
 		if (!sex)
 			problem(k, rp, c, 0, "import.sex", "the sex is 男 or 女");
@@ -161,7 +169,7 @@ int tab_check_row(struct tab_check *k, const struct tab_row *row)
 			problem(k, rp, c, 0, "import.sex_mismatch",
 			        "the sex differs from the one the identity number gives");
 	}
-	if ((c = cell_of(k, row, TF_BIRTH_DATE))) {
+	if ((c = tab_check_cell(k, row, TF_BIRTH_DATE))) {
 		char ymd[11];
 		if (tab_cell_date(c, k->date1904, ymd))
 			problem(k, rp, c, 0, "import.date",
@@ -170,6 +178,12 @@ int tab_check_row(struct tab_check *k, const struct tab_row *row)
 			problem(k, rp, c, 0, "import.birth_mismatch",
 			        arena_printf(a, "the identity number gives %s", doc.birth));
 	}
+	/* then what the registry says (the place written, an ID already registered) */
+	if (k->registry && tab_registry_row(k->registry, k, row, &k->place_id, k->err) < 0) {
+		k->cur = NULL;
+		return -1;
+	}
+	k->cur = NULL;
 	/* in column order (insertion sort: a handful), then given */
 	for (size_t i = 1; i < rp->n; i++)
 		for (size_t j = i; j > 0 && rp->p[j - 1].col > rp->p[j].col; j--) {

@@ -10,8 +10,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/crypt.h"
 #include "core/util.h"
 #include "people/rules.h"
+#include "places/places.h"
+#include "system/system.h"
 #include "core/banned.h"
 
 #define HEAD_ROWS 20
@@ -26,6 +29,7 @@ struct inspect {
 	const char *summary;
 	int shown;
 	long problems, show; /* printed up to show (-1: all) */
+	int failed;
 };
 
 static void print_problem(void *ctx, const struct tab_problem *p)
@@ -81,8 +85,11 @@ static int check_row(const struct tab_row *row, void *ctx, struct err *e)
 {
 	(void)e;
 	struct inspect *in = ctx;
-	if (row->row >= in->data_first && row->row <= in->data_last && !tab_row_is_blank(row))
-		tab_check_row(&in->check, row);
+	if (row->row >= in->data_first && row->row <= in->data_last && !tab_row_is_blank(row) &&
+	    tab_check_row(&in->check, row) < 0) {
+		in->failed = 1;
+		return -1; /* the registry could not be asked: e is set */
+	}
 	return 0;
 }
 
@@ -247,10 +254,54 @@ static int cmd_check(struct cli *c, struct err *e)
 	return 0;
 }
 
+/* cunwu import dry-run FILE --place REF [--sheet N|NAME]: import check, and each row
+ * against the registry under the place: the place it writes found, an identity number
+ * already registered said; nothing is written */
+static int cmd_dry_run(struct cli *c, struct err *e)
+{
+	const char *ref = cli_opt(c, "--place");
+	if (!ref)
+		return cli_usage(e,
+		                 "--place is required: the village, community or town imported to");
+	struct place root;
+	int rc = places_resolve(c->db, ref, &root, e);
+	if (rc <= 0)
+		return rc < 0 ? -1 : err_notfound(e, "places.not_found", "no place '%s'", ref);
+	if (crypt_load(system_key_path(&c->arena, c->db_url), e))
+		return -1;
+	struct tab_registry g;
+	tab_registry_init(&g, c->db, &c->arena, root.id, root.path);
+	struct inspect in = { .show = -1 };
+	struct tab_book *b;
+	long s;
+	if (open_sheet(c, 0, &b, &s, &in, e))
+		return -1;
+	in.check.registry = &g;
+	in.check.err = e;
+	printf("place:    %s (%s)\n", root.name, root.id);
+	print_data(&in);
+	if (in.data && tab_rows(b, (size_t)s, check_row, &in, e))
+		return -1;
+	if (in.failed)
+		return -1;
+	printf("checked:  %ld rows, %ld with errors, %ld problems; nothing written\n",
+	       in.check.rows, in.check.bad, in.problems);
+	if (in.check.bad)
+		return err_invalid(e, "import.rows_bad", "file",
+		                   "%ld of %ld rows have errors: correct them and check again",
+		                   in.check.bad, in.check.rows);
+	return 0;
+}
+
 static const struct command cmds[] = {
 	{ "import inspect", cmd_inspect, 0, "import inspect FILE [--sheet N|NAME]",
 	  "show what a CSV, .xlsx or .xls file holds before importing it: format, encoding, "
 	  "sheets, header and the field of each column, data rows, the first problems" },
+	{ "import dry-run", cmd_dry_run, NEED_DB,
+	  "import dry-run FILE --place REF [--sheet N|NAME]",
+	  "import check, and every row against the registry under the place: the village, group, "
+	  "building or room it writes found, identity numbers already registered; writes "
+	  "nothing" },
 	{ "import check", cmd_check, 0, "import check FILE [--sheet N|NAME]",
 	  "check every data row of a register before importing it: each problem by its cell "
 	  "(B12), code and reason; fails if any row has an error" },

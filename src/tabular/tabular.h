@@ -27,6 +27,7 @@
 #include "core/err.h"
 
 struct id_doc;
+struct db;
 
 /* ---- the readers ---- */
 
@@ -289,6 +290,8 @@ struct tab_problem {
 typedef void (*tab_problem_fn)(void *ctx, const struct tab_problem *p);
 
 struct tab_seen;
+struct row_problems;
+struct tab_registry;
 struct tab_check {
 	struct arena *a;
 	const char *today;
@@ -298,6 +301,13 @@ struct tab_check {
 	void *ctx;
 	struct tab_seen *seen; /* identity numbers seen, with their rows */
 	long rows, bad, errors;
+	/* with a registry (NULL: the file alone), each row is also checked against it: the
+	 * place it writes, an identity number already registered; place_id gets the row's
+	 * place (NULL if not found), err a database error (tab_check_row then returns -1) */
+	struct tab_registry *registry;
+	const char *place_id;
+	struct err *err;
+	struct row_problems *cur; /* the row being checked */
 };
 /* Start checking the rows of one sheet whose columns map to fields (map[ncols]). */
 void tab_check_init(struct tab_check *k, struct arena *a, const char *today,
@@ -311,9 +321,38 @@ void tab_check_init(struct tab_check *k, struct arena *a, const char *today,
  * (import.relation) or sex (import.sex); a birth date that is no date (import.date); a sex
  * or birth date that the identity number contradicts (import.sex_mismatch,
  * import.birth_mismatch); characters lost (import.lost_chars, a warning). Returns the
- * row's errors; k->rows, k->bad and k->errors count.
+ * row's errors (-1 if the registry could not be asked: k->err); k->rows, k->bad and
+ * k->errors count.
  */
 int tab_check_row(struct tab_check *k, const struct tab_row *row);
+/* The first non-empty cell of row in a column mapped to f, or NULL. */
+const struct tab_cell *tab_check_cell(const struct tab_check *k, const struct tab_row *row,
+                                      enum tab_field f);
+/* Add a problem of cell c to the row being checked (from a check that sits on this one). */
+void tab_check_add(struct tab_check *k, const struct tab_cell *c, int warning, const char *code,
+                   const char *msg);
+
+/*
+ * The registry under the place an import goes to (root: its id and path): a row's place is
+ * found from the names it writes, widest first (村/社区, 自然村, 组, 小区, 楼栋, 单元, 房号),
+ * each among the active physical places of that kind below the last one found, matched as
+ * people write them (tab_place_matches; a dwelling by its room or name). Lookups are
+ * remembered, so a million rows of a few villages ask the database a few times.
+ */
+struct found;
+struct tab_registry {
+	struct db *db;
+	struct arena *a;
+	const char *root_id, *root_path;
+	struct found **found;
+};
+int tab_registry_init(struct tab_registry *g, struct db *db, struct arena *a, const char *root_id,
+                      const char *root_path);
+/* Check a row (inside tab_check_row when k->registry is set): import.place_unknown,
+ * import.place_ambiguous (errors, on the cell that names the place), import.registered (a
+ * warning: the identity number is registered already). *place_id gets the place found. */
+int tab_registry_row(struct tab_registry *g, struct tab_check *k, const struct tab_row *row,
+                     const char **place_id, struct err *e);
 
 /* ---- commands ---- */
 

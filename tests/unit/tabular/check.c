@@ -83,8 +83,9 @@ static void test_rows(void **state)
 	    row(&k, 5, (const char *[]){ "2", "李四", id1, "女", "1990年2月1日", "12345", "邻居" },
 	        0),
 	    5);
-	assert_string_equal(got, "C6 import.duplicate_in_file, D6 import.sex_mismatch, "
-	                         "E6 import.birth_mismatch, F6 people.phone_format, G6 import.relation");
+	assert_string_equal(got,
+	                    "C6 import.duplicate_in_file, D6 import.sex_mismatch, "
+	                    "E6 import.birth_mismatch, F6 people.phone_format, G6 import.relation");
 
 	/* no name; a date that is none; an ID Excel made a number */
 	assert_int_equal(row(&k, 6,
