@@ -450,12 +450,20 @@ static int search_text(struct req *r, struct query *q, const char *text, const c
 }
 
 /* GET /api/v1/people?q=&tag=&place=&status=&sex=&age_min=&age_max=&household_id= */
-static int list_people(struct req *r, struct err *e)
+/* the people a list or an export gives: its query (q, from, cols, pg) from the request's
+ * filters, and the page's catalogue of tags (pp) */
+struct person_query {
+	struct page pg;
+	struct query q;
+	const char *from, *cols;
+};
+
+static int people_query(struct req *r, struct person_page *pp, struct person_query *pq,
+                        struct err *e)
 {
 	struct page pg;
 	struct query q;
-	struct person_page pp = { .r = r };
-	people_today(pp.today);
+	people_today(pp->today);
 	if (list_start(r, person_sorts, "name", &pg, &q, e))
 		return -1;
 	const char *tag = req_query(r, "tag");
@@ -498,16 +506,17 @@ static int list_people(struct req *r, struct err *e)
 			return err_invalid(e, "people.age", "age_min",
 			                   "'age_min' must be 0 to 150");
 		/* at least N years old: born on or before today N years ago */
-		query_and(&q, "x.birth_date <= ?", DB_T(years_before(&r->arena, pp.today, age)));
+		query_and(&q, "x.birth_date <= ?", DB_T(years_before(&r->arena, pp->today, age)));
 	}
 	if ((v = req_query(r, "age_max"))) {
 		if (parse_i64(v, 0, 150, &age))
 			return err_invalid(e, "people.age", "age_max",
 			                   "'age_max' must be 0 to 150");
 		/* at most N: born after today N+1 years ago */
-		query_and(&q, "x.birth_date > ?", DB_T(years_before(&r->arena, pp.today, age + 1)));
+		query_and(&q, "x.birth_date > ?",
+		          DB_T(years_before(&r->arena, pp->today, age + 1)));
 	}
-	if (text && *text && search_text(r, &q, text, pp.today, &from, e))
+	if (text && *text && search_text(r, &q, text, pp->today, &from, e))
 		return -1;
 	/* a name may match thousands in a county: "100+" says as much as an exact count,
 	 * and counting stops there */
@@ -527,16 +536,91 @@ static int list_people(struct req *r, struct err *e)
 		pg.key = "x.id";
 		pg.key_from = PERSON_FROM;
 	}
-	if (people_tag_defs(r->db, pp.tags, sizeof(pp.tags) / sizeof(pp.tags[0]), &pp.ntags, e))
+	if (people_tag_defs(r->db, pp->tags, sizeof(pp->tags) / sizeof(pp->tags[0]), &pp->ntags, e))
 		return -1;
-	const char *cols = arena_printf(
+	pq->cols = arena_printf(
 	    &r->arena, "%s, (SELECT %s FROM person_tags t2 WHERE t2.person_id = x.id)", PERSON_COLS,
 	    db_sql_concat_agg(r->db, &r->arena,
 	                      "t2.tag_id || '|' || t2.source || '|' || t2.as_of"));
+	pq->pg = pg;
+	pq->q = q;
+	pq->from = from;
+	return 0;
+}
+
+static int list_people(struct req *r, struct err *e)
+{
+	struct person_page pp = { .r = r };
+	struct person_query pq;
+	if (people_query(r, &pp, &pq, e))
+		return -1;
 	cur_page = &pp;
-	int rc = req_list(r, cols, from, &q, &pg, write_person_row, e);
+	int rc = req_list(r, pq.cols, pq.from, &pq.q, &pq.pg, write_person_row, e);
 	cur_page = NULL;
 	return rc;
+}
+
+int people_export_rows(struct req *r, int64_t max, people_export_fn fn, void *ctx, struct err *e)
+{
+	struct person_page pp = { .r = r };
+	struct person_query pq;
+	if (people_query(r, &pp, &pq, e))
+		return -1;
+	struct query *q = &pq.q;
+	if (q->where.err)
+		return err_internal(e, "list query too long");
+	q->args[q->n] = DB_I(max + 1);
+	q->args[q->n + 1] = DB_NOARGS;
+	struct db_stmt *st =
+	    db_query_(r->db, e,
+	              arena_printf(&r->arena, "SELECT %s FROM %s WHERE %s ORDER BY %s LIMIT ?",
+	                           pq.cols, pq.from, q->where.buf, pq.pg.order),
+	              q->args);
+	if (!st)
+		return -1;
+	int rc;
+	int64_t n = 0;
+	while ((rc = db_step(st, e)) == 1) {
+		if (n++ == max) {
+			db_done(st);
+			return err_invalid(
+			    e, "people.export_too_large", NULL,
+			    "an export holds at most %lld people: narrow it by place, "
+			    "tag or status",
+			    (long long)max);
+		}
+		struct strbuf tags;
+		strbuf_init(&tags, &r->arena, 0);
+		const char *folded = db_text(st, 21), *path = db_text(st, 19),
+		           *gpath = db_text(st, 20);
+		for (size_t t = 0; folded && t < pp.ntags; t++) {
+			const struct people_tag_def *d = &pp.tags[t];
+			size_t len = strlen(d->id);
+			for (const char *f = folded; f && *f;
+			     f = strchr(f, ',') ? strchr(f, ',') + 1 : NULL)
+				if (!strncmp(f, d->id, len) && f[len] == '|') {
+					if (people_tag_visible(r, d->perm, path, gpath))
+						strbuf_addf(&tags, "%s%s", tags.len ? "、" : "",
+						            d->name);
+					break;
+				}
+		}
+		const char *birth = db_text(st, 11);
+		struct people_export_row row = {
+			.name = db_text(st, 5),
+			.sex = db_text(st, 12),
+			.birth_date = birth,
+			.age = birth ? age_on(birth, pp.today) : -1,
+			.id_masked = db_text(st, 10),
+			.phone_masked = db_text(st, 13),
+			.relation = db_text(st, 7),
+			.status = db_text(st, 8),
+			.place_name = db_text(st, 4),
+			.tags = tags.buf,
+		};
+		fn(ctx, &row);
+	}
+	return rc < 0 ? -1 : 0;
 }
 
 /* the person at :id as one object, with household, tags and history; 1 found, 0 not */
@@ -1295,6 +1379,7 @@ static const struct cockpit_tile tile_elderly_alone = { "people.elderly_alone", 
 
 static const struct route routes[] = {
 	{ "GET", "/api/v1/people", list_people, "people.read", &PLACE_SCOPE, 0, 0 },
+	{ "GET", "/api/v1/people/export", people_export, "people.read", &PLACE_SCOPE, 0, 0 },
 	{ "POST", "/api/v1/people", post_person, "people.write", &PLACE_BODY_HOUSEHOLD, 0, 0 },
 	{ "GET", "/api/v1/people/:id", get_person, "people.read", &PLACE_PERSON, 0, 0 },
 	{ "PATCH", "/api/v1/people/:id", patch_person, "people.write", &PLACE_PERSON, 0, 0 },

@@ -154,7 +154,13 @@ int tab_check_row(struct tab_check *k, const struct tab_row *row)
 		enum phone_kind pk;
 		struct err e;
 		err_clear(&e);
-		if (phone_parse(tab_cell_text(a, c), tab_a1(c->row, c->col, a1), norm, &pk, &e))
+		if (strchr(c->text, '*'))
+			problem(
+			    k, rp, c, 0, "import.phone_masked",
+			    "the phone is masked, as lists and exports show it: the whole number "
+			    "is needed");
+		else if (phone_parse(tab_cell_text(a, c), tab_a1(c->row, c->col, a1), norm, &pk,
+		                     &e))
 			problem(k, rp, c, 0, e.code, e.msg);
 	}
 	if ((c = tab_check_cell(k, row, TF_RELATION)) && !tab_relation_of(a, tab_cell_text(a, c)))

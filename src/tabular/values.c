@@ -299,6 +299,11 @@ int tab_idno_check(const struct tab_cell *c, const char *today_ymd, const char *
                    struct id_doc *out, struct err *e)
 {
 	memset(out, 0, sizeof(*out));
+	if (c->kind == TAB_TEXT && strchr(c->text, '*'))
+		return err_invalid(e, "import.id_masked", field,
+		                   "the identity number is masked ('%.24s'), as lists and exports "
+		                   "show it: the whole number is needed",
+		                   c->text);
 	if (c->kind == TAB_TEXT && scientific(c->text))
 		return err_invalid(e, "import.id_scientific", field,
 		                   "the identity number shows as '%s': Excel turned it into a "

@@ -591,11 +591,11 @@ static int is_blank(const char *s)
 /* A step begins at a line that is not indented, not blank, not a comment. */
 static int starts_step(const char *s)
 {
-	static const char *const words[] = { "login ",   "as ",        "csrf ",   "expect ",
-		                             "capture ", "repeat ",    "cli ",    "sql ",
-		                             "sleep ",   "restart",    "upload ", "poll ",
-		                             "set ",     "body-size ", "stdout ", "stderr ",
-		                             "pg ",      "backend ",   "wait",    "log " };
+	static const char *const words[] = {
+		"login ",  "as ",     "csrf ",   "expect ",  "capture ", "repeat ", "cli ",
+		"sql ",    "sleep ",  "restart", "upload ",  "poll ",    "set ",    "body-size ",
+		"stdout ", "stderr ", "pg ",     "backend ", "wait",     "log ",    "save "
+	};
 	if (is_method(s))
 		return 1;
 	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
@@ -911,6 +911,14 @@ static int run_file(struct test *t)
 					           t->body.p);
 				}
 			}
+			i++;
+		} else if (!strncmp(l, "save ", 5)) {
+			/* the last answer's body into ${dir}/NAME (a download to look into) */
+			char path[1024];
+			snprintf(path, sizeof(path), "%s/%s", t->dir, l + 5);
+			FILE *f = fopen(path, "wb");
+			if (!f || fwrite(t->body.p, 1, t->body.n, f) != t->body.n || fclose(f))
+				rc = failf(t, "cannot save the answer to %s", path);
 			i++;
 		} else if (!strncmp(l, "sleep ", 6)) {
 			long ms = strtol(l + 6, NULL, 10);

@@ -605,6 +605,7 @@ export default {
 	'import.duplicate_in_file': 'Another row of the file has the same identity number',
 	'import.name_long': 'The name is too long (64 bytes at most)',
 	'import.name_missing': 'The name is empty',
+	'import.phone_masked': 'The phone is masked (an export shows ****): the whole number is needed',
 	'import.place_ambiguous': 'Several places match this name: write it in full',
 	'import.place_unknown': 'No such place (village, group, building or room) in the registry',
 	'import.registered': 'Already registered: an import leaves the person as registered',
@@ -617,6 +618,7 @@ export default {
 	'import.encrypted': 'The workbook is protected by a password: remove the password and try again',
 	'import.file': 'Unable to read the file',
 	'import.format': 'Not a spreadsheet: use a CSV, .xlsx or .xls file',
+	'import.id_masked': 'The identity number is masked (an export shows ********): the whole number is needed',
 	'import.id_number': 'Excel stored the ID number as a number and lost its last three digits',
 	'import.id_scientific': 'Excel shows the ID number as 1.40406E+17: the number is lost; format the column as text and enter it again',
 	'import.lost_chars': 'Some characters were lost when the file was saved (rare characters in GBK)',
@@ -769,6 +771,8 @@ export default {
 	'media.type': 'Only JPEG, PNG or PDF files',
 
 	// ---- people ----
+	'people.export_format': 'The export format is xlsx or csv',
+	'people.export_too_large': 'Too many people for one export: narrow it by place, tag or status',
 	'people.persons': 'Residents',
 	'people.households': 'Households',
 	'people.elderly_alone': 'Elderly living alone',

@@ -604,6 +604,7 @@ export default {
 	'import.duplicate_in_file': '文件中另有一行是同一个身份证号',
 	'import.name_long': '姓名过长（最多 64 字节）',
 	'import.name_missing': '姓名为空',
+	'import.phone_masked': '电话号码是打码的（导出名单中的 ****），请填写完整号码',
 	'import.place_ambiguous': '有多个地点与该名称相符，请写全称',
 	'import.place_unknown': '登记簿中找不到该地点（村、组、楼栋或房号）',
 	'import.registered': '此人已登记，导入时保留原登记',
@@ -616,6 +617,7 @@ export default {
 	'import.encrypted': '工作簿设有密码，请取消密码后再导入',
 	'import.file': '无法读取文件',
 	'import.format': '不是表格文件，请使用 CSV、.xlsx 或 .xls 文件',
+	'import.id_masked': '身份证号是打码的（导出名单中的 ********），请填写完整号码',
 	'import.id_number': 'Excel 把身份证号存成了数字，末三位已丢失',
 	'import.id_scientific': 'Excel 把身份证号显示成了科学计数法（如 1.40406E+17），号码已丢失，请将该列设为文本后重新录入',
 	'import.lost_chars': '保存文件时有字符丢失（GBK 中没有的生僻字）',
@@ -768,6 +770,8 @@ export default {
 	'media.type': '只支持 JPEG、PNG 或 PDF 文件',
 
 	// ---- people ----
+	'people.export_format': '导出格式只能是 xlsx 或 csv',
+	'people.export_too_large': '导出人数过多，请按地点、标签或状态缩小范围',
 	'people.persons': '人口',
 	'people.households': '户数',
 	'people.elderly_alone': '独居老人',
