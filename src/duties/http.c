@@ -283,26 +283,8 @@ static int write_chain(struct req *r, const char *place_id, const char *househol
 	int rc = places_get(r->db, place_id, &p, e);
 	if (rc <= 0)
 		return rc < 0 ? -1 : err_notfound(e, "places.not_found", "no place '%s'", place_id);
-	size_t n = 0, ng = 0;
-	const char **ids = places_path_ids(&r->arena, p.path, &n);
-	const char **gids = p.gpath ? places_path_ids(&r->arena, p.gpath, &ng) : NULL;
 	struct query q;
-	strbuf_init(&q.where, &r->arena, 0);
-	q.n = 0;
-	strbuf_adds(&q.where, "((d.role <> 'party_contact' AND d.place_id IN (");
-	for (size_t i = 0; i < n + ng && q.n < QUERY_MAX_ARGS - 4; i++) {
-		strbuf_adds(&q.where, i ? ", ?" : "?");
-		q.args[q.n++] = DB_T(i < n ? ids[i] : gids[i - n]);
-	}
-	strbuf_adds(&q.where, "))");
-	if (household_id) {
-		strbuf_adds(&q.where, " OR d.id IN (SELECT duty_id FROM duty_households WHERE "
-		                      "household_id = ?)");
-		q.args[q.n++] = DB_T(household_id);
-	}
-	strbuf_adds(&q.where, ")");
-	and_active(&q, on);
-	q.args[q.n] = DB_NOARGS;
+	duties_chain_query(&r->arena, &p, household_id, on, &q);
 	struct db_stmt *st =
 	    db_query_(r->db, e,
 	              arena_printf(&r->arena,

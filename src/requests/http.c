@@ -1,0 +1,555 @@
+/* http.c - routes of requests: categories, staff and public intake, the public tracking
+ * page, the scoped list, a request with its timeline, and its actions; see requests.h. */
+#include "requests.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "accounts/accounts.h"
+#include "core/auth.h"
+#include "core/config.h"
+#include "core/json.h"
+#include "core/util.h"
+#include "core/banned.h"
+
+/* ---- where a request is ---- */
+
+static int place_of_request(struct req *r, const char **path, const char **gpath, struct err *e)
+{
+	const char *id = req_param(r, "id"), *place_id = NULL;
+	int rc = id ? db_get_text(r->db, e, &place_id, "SELECT place_id FROM requests WHERE id = ?",
+	                          DB_ARGS(DB_T(id)))
+	            : 0;
+	if (rc < 0)
+		return -1;
+	if (!rc)
+		return err_notfound(e, "requests.not_found", "no request '%s'", id ? id : "");
+	return req_place_paths(r, place_id, path, gpath, e);
+}
+static const struct place_rule PLACE_REQUEST = { "param :id is a request; its place", NULL,
+	                                         place_of_request };
+
+/* ---- categories ---- */
+
+struct cat {
+	const char *id, *parent_id, *name, *role, *attributes;
+	int64_t response_hours, resolution_hours;
+};
+
+static void write_cats(struct jw *w, const struct cat *c, size_t n, const char *parent, int depth)
+{
+	jw_arr(w);
+	for (size_t i = 0; i < n; i++) {
+		if (parent ? !c[i].parent_id || strcmp(c[i].parent_id, parent) : !!c[i].parent_id)
+			continue;
+		jw_obj(w);
+		jw_kstr(w, "id", c[i].id);
+		jw_kstr(w, "parent_id", c[i].parent_id);
+		jw_kstr(w, "name", c[i].name);
+		jw_ki64(w, "response_hours", c[i].response_hours);
+		jw_ki64(w, "resolution_hours", c[i].resolution_hours);
+		jw_kstr(w, "duty_role", c[i].role);
+		jw_key(w, "attributes");
+		jw_raw(w, c[i].attributes, strlen(c[i].attributes));
+		jw_key(w, "children");
+		if (depth < 4)
+			write_cats(w, c, n, c[i].id, depth + 1);
+		else
+			jw_null(w);
+		jw_obj_end(w);
+	}
+	jw_arr_end(w);
+}
+
+#define CATS_MAX 500
+
+/* GET /api/v1/request-categories: the tree, each with deadlines, role and attributes */
+static int list_categories(struct req *r, struct err *e)
+{
+	struct cat *c = arena_alloc(&r->arena, CATS_MAX * sizeof(*c));
+	size_t n = 0;
+	struct db_stmt *st = db_query(r->db, e,
+	                              "SELECT id, parent_id, name, duty_role, attributes, "
+	                              "response_hours, resolution_hours FROM request_categories "
+	                              "WHERE active = 1 ORDER BY sort, id",
+	                              DB_NOARGS);
+	if (!st)
+		return -1;
+	int rc;
+	while ((rc = db_step(st, e)) == 1 && n < CATS_MAX) {
+		c[n] = (struct cat){ db_text(st, 0), db_text(st, 1), db_text(st, 2), db_text(st, 3),
+			             db_text(st, 4), db_int(st, 5),  db_int(st, 6) };
+		n++;
+	}
+	if (rc < 0)
+		return -1;
+	db_done(st);
+	struct jw *w = req_jw(r);
+	jw_obj(w);
+	jw_key(w, "items");
+	write_cats(w, c, n, NULL, 0);
+	jw_obj_end(w);
+	return 0;
+}
+
+/* ---- a request as the API answers it ---- */
+
+#define REQ_SELECT                                                                                 \
+	"q.id, q.region, q.tracking_code, q.category_id, c.name, q.place_id, p.name, q.title, "    \
+	"q.description, q.attributes, q.status, q.source, q.external_no, q.contact_name, "         \
+	"q.contact_masked, q.handler_duty_id, q.handler_user_id, q.handler_name, "                 \
+	"q.handler_role, q.handler_rung, q.escalation_level, q.response_due_at, "                  \
+	"q.resolution_due_at, q.signed_at, q.resolved_at, q.closed_at, q.reply, q.satisfaction, "  \
+	"q.satisfaction_note, q.reasonable, q.supervised, q.extension_hours, q.merged_into, "      \
+	"q.version, q.created_at, q.updated_at"
+#define REQ_FROM                                                                                   \
+	"requests q JOIN places p ON p.id = q.place_id JOIN request_categories c ON c.id = "       \
+	"q.category_id"
+
+static const char *const req_keys[] = { "id",
+	                                "region",
+	                                "tracking_code",
+	                                "category_id",
+	                                "category_name",
+	                                "place_id",
+	                                "place_name",
+	                                "title",
+	                                "description",
+	                                "@attributes",
+	                                "status",
+	                                "source",
+	                                "external_no",
+	                                "contact_name",
+	                                "contact_phone",
+	                                "handler_duty_id",
+	                                "handler_user_id",
+	                                "handler_name",
+	                                "handler_role",
+	                                "#handler_rung",
+	                                "#escalation_level",
+	                                "response_due_at",
+	                                "resolution_due_at",
+	                                "signed_at",
+	                                "resolved_at",
+	                                "closed_at",
+	                                "reply",
+	                                "#satisfaction",
+	                                "satisfaction_note",
+	                                "?reasonable",
+	                                "?supervised",
+	                                "#extension_hours",
+	                                "merged_into",
+	                                "#version",
+	                                "created_at",
+	                                "updated_at",
+	                                NULL };
+
+/* the instant now, for "overdue" */
+static _Thread_local const char *cur_now;
+
+static void write_req_fields(struct jw *w, struct db_stmt *st)
+{
+	for (int i = 0; req_keys[i]; i++) {
+		const char *k = req_keys[i];
+		if (db_isnull(st, i) && (*k == '#' || *k == '?' || *k == '@'))
+			jw_kstr(w, k + 1, NULL);
+		else if (*k == '#')
+			jw_ki64(w, k + 1, db_int(st, i));
+		else if (*k == '?')
+			jw_kbool(w, k + 1, (int)db_int(st, i));
+		else if (*k == '@') {
+			const char *v = db_text(st, i);
+			jw_key(w, k + 1);
+			jw_raw(w, v, strlen(v));
+		} else
+			jw_kstr(w, k, db_text(st, i));
+	}
+	int s = requests_status_parse(db_text(st, 10));
+	const char *rdue = db_text(st, 21), *sdue = db_text(st, 22);
+	int overdue = requests_status_open(s) && (strcmp(cur_now, sdue) > 0 ||
+	                                          (s == RS_SUBMITTED && strcmp(cur_now, rdue) > 0));
+	jw_kbool(w, "overdue", overdue);
+}
+
+static void write_req_row(struct jw *w, struct db_stmt *st)
+{
+	jw_obj(w);
+	write_req_fields(w, st);
+	jw_obj_end(w);
+}
+
+static void set_now(char buf[32])
+{
+	time_iso(time_now_ms(), buf);
+	cur_now = buf;
+}
+
+/* the caller's relations to the request (requests_relation) */
+static unsigned relation(struct req *r, const char *id, struct err *e)
+{
+	const char *handler = NULL, *reporter = NULL, *place_id = NULL, *path, *gpath;
+	struct err ignore;
+	if (db_get_text(r->db, e, &handler, "SELECT handler_user_id FROM requests WHERE id = ?",
+	                DB_ARGS(DB_T(id))) < 0 ||
+	    db_get_text(r->db, e, &reporter, "SELECT reporter_user_id FROM requests WHERE id = ?",
+	                DB_ARGS(DB_T(id))) < 0 ||
+	    db_get_text(r->db, e, &place_id, "SELECT place_id FROM requests WHERE id = ?",
+	                DB_ARGS(DB_T(id))) < 0 ||
+	    req_place_paths(r, place_id, &path, &gpath, e))
+		return (unsigned)-1;
+	const char *me = r->who ? r->who->user_id : NULL;
+	return requests_relation(me && handler && !strcmp(me, handler),
+	                         !authz2(r, "requests.handle", path, gpath, &ignore),
+	                         !authz2(r, "requests.supervise", path, gpath, &ignore),
+	                         me && reporter && !strcmp(me, reporter), handler != NULL);
+}
+
+/* {request…, "actions": [what the caller may do now], "timeline": […]} */
+static int answer_request(struct req *r, const char *id, struct err *e)
+{
+	char now[32];
+	set_now(now);
+	struct db_stmt *st =
+	    db_query(r->db, e, "SELECT " REQ_SELECT " FROM " REQ_FROM " WHERE q.id = ?", DB_T(id));
+	if (!st)
+		return -1;
+	int rc = db_step(st, e);
+	if (rc <= 0)
+		return rc < 0 ? -1 : err_notfound(e, "requests.not_found", "no request '%s'", id);
+	req_etag(r, db_int(st, 33));
+	int status = requests_status_parse(db_text(st, 10));
+	struct jw *w = req_jw(r);
+	jw_obj(w);
+	write_req_fields(w, st);
+	db_done(st);
+	unsigned rel = relation(r, id, e);
+	if (rel == (unsigned)-1)
+		return -1;
+	size_t n;
+	const struct request_action *acts = requests_actions(&n);
+	jw_key(w, "actions");
+	jw_arr(w);
+	for (size_t i = 0; i < n; i++) {
+		int to;
+		if (!requests_step(acts[i].name, status, rel, &to, NULL))
+			jw_str(w, acts[i].name);
+	}
+	jw_arr_end(w);
+	st = db_query(
+	    r->db, e,
+	    "SELECT id, at, action, actor_kind, actor_id, actor_name, note, status_before, "
+	    "status_after, data FROM request_events WHERE request_id = ? ORDER BY at, id",
+	    DB_T(id));
+	if (!st)
+		return -1;
+	static const char *const keys[] = { "id",           "at",         "action", "actor_kind",
+		                            "actor_id",     "actor_name", "note",   "status_before",
+		                            "status_after", "@data",      NULL };
+	jw_key(w, "timeline");
+	jw_arr(w);
+	while ((rc = db_step(st, e)) == 1)
+		jw_row(w, st, keys);
+	jw_arr_end(w);
+	jw_obj_end(w);
+	return rc < 0 ? -1 : 0;
+}
+
+/* ---- intake ---- */
+
+struct intake_body {
+	const char *category_id, *place_id, *title, *description, *source, *external_no,
+	    *contact_name, *contact_phone;
+};
+
+static const struct jfield staff_fields[] = {
+	{ "category_id", JF_STR, offsetof(struct intake_body, category_id), JF_REQUIRED, 1, 40 },
+	{ "place_id", JF_STR, offsetof(struct intake_body, place_id), JF_REQUIRED, 1, 40 },
+	{ "title", JF_STR, offsetof(struct intake_body, title), 0, 0, 100 },
+	{ "description", JF_STR, offsetof(struct intake_body, description), 0, 0, 2000 },
+	{ "source", JF_STR, offsetof(struct intake_body, source), JF_REQUIRED, 1, 20 },
+	{ "external_no", JF_STR, offsetof(struct intake_body, external_no), JF_NULLABLE, 1, 40 },
+	{ "contact_name", JF_STR, offsetof(struct intake_body, contact_name), JF_NULLABLE, 0, 40 },
+	{ "contact_phone", JF_STR, offsetof(struct intake_body, contact_phone), JF_NULLABLE, 0,
+	  20 },
+};
+
+/* the public form: no source, no ticket number */
+static const struct jfield public_fields[] = {
+	{ "category_id", JF_STR, offsetof(struct intake_body, category_id), JF_REQUIRED, 1, 40 },
+	{ "place_id", JF_STR, offsetof(struct intake_body, place_id), JF_REQUIRED, 1, 40 },
+	{ "title", JF_STR, offsetof(struct intake_body, title), 0, 0, 100 },
+	{ "description", JF_STR, offsetof(struct intake_body, description), 0, 0, 2000 },
+	{ "contact_name", JF_STR, offsetof(struct intake_body, contact_name), JF_NULLABLE, 0, 40 },
+	{ "contact_phone", JF_STR, offsetof(struct intake_body, contact_phone), JF_NULLABLE, 0,
+	  20 },
+};
+
+/* decode body j (its "attributes" apart: a JSON object of the category's spec) into in */
+static int intake_decode(struct req *r, json_t *j, const struct jfield *f, size_t n,
+                         struct request_in *in, struct err *e)
+{
+	struct intake_body b = { 0 };
+	(void)r;
+	if (!json_is_object(j))
+		return err_invalid(e, "json.type", NULL, "the body must be a JSON object");
+	json_t *rest = json_copy(j);
+	if (!rest)
+		return err_internal(e, "out of memory");
+	json_object_del(rest, "attributes");
+	int rc = json_decode(rest, f, n, &b, NULL, 0, e);
+	json_decref(rest); /* the strings live on in j */
+	if (rc)
+		return -1;
+	in->category_id = b.category_id;
+	in->place_id = b.place_id;
+	in->title = b.title;
+	in->description = b.description;
+	in->source = b.source;
+	in->external_no = b.external_no;
+	in->contact_name = b.contact_name;
+	in->contact_phone = b.contact_phone;
+	in->attributes = json_object_get(j, "attributes");
+	if (in->attributes && json_is_null(in->attributes))
+		in->attributes = NULL;
+	return 0;
+}
+
+/* POST /api/v1/requests: staff intake (a phone call, a visit, a 12345 ticket…) */
+static int post_request(struct req *r, struct err *e)
+{
+	struct request_in in = { 0 };
+	const char *id, *code;
+	json_t *j = req_json(r, e);
+	if (!j || intake_decode(r, j, staff_fields, JF_COUNT(staff_fields), &in, e))
+		return -1;
+	if (!requests_source_valid(in.source, 0))
+		return err_invalid(e, "requests.source", "source",
+		                   "source is resident, staff_phone, staff_visit, hotline_12345 or "
+		                   "internal, not '%s'",
+		                   in.source);
+	struct actor who;
+	accounts_actor(r, &who);
+	if (!strcmp(in.source, "resident"))
+		in.reporter_user_id = r->who->user_id;
+	if (requests_create(r->db, &who, &in, &id, &code, e))
+		return -1;
+	r->status = 201;
+	return answer_request(r, id, e);
+}
+
+/* POST /api/v1/public/requests: the public form; answers the tracking code */
+static int post_public(struct req *r, struct err *e)
+{
+	struct request_in in = { 0 };
+	const char *id, *code;
+	json_t *j = req_json(r, e);
+	if (!j || intake_decode(r, j, public_fields, JF_COUNT(public_fields), &in, e) ||
+	    auth_rate_take(r->addr, config_int("requests.public_per_hour"), 3600 * (int64_t)1000,
+	                   "requests.throttled", e))
+		return -1;
+	in.source = "public";
+	in.public_form = 1;
+	struct actor who = { "system", NULL, "public", r->request_id };
+	if (requests_create(r->db, &who, &in, &id, &code, e))
+		return -1;
+	r->status = 201;
+	struct jw *w = req_jw(r);
+	jw_obj(w);
+	jw_kstr(w, "tracking_code", code);
+	jw_kstr(w, "status", "submitted");
+	jw_obj_end(w);
+	return 0;
+}
+
+/* GET /api/v1/public/requests/:code: the status and steps, nothing personal */
+static int get_public(struct req *r, struct err *e)
+{
+	char code[REQUESTS_CODE_LEN + 1];
+	if (requests_code_normalize(req_param(r, "code"), code))
+		return err_notfound(e, "requests.not_found", "no request with this code");
+	struct db_stmt *st = db_query(
+	    r->db, e,
+	    "SELECT q.id, q.tracking_code, q.category_id, c.name, q.status, q.created_at, "
+	    "q.response_due_at, q.resolution_due_at, q.signed_at, q.resolved_at, q.closed_at, "
+	    "q.reply, q.satisfaction FROM requests q JOIN request_categories c ON c.id = "
+	    "q.category_id WHERE q.tracking_code = ?",
+	    DB_T(code));
+	if (!st)
+		return -1;
+	int rc = db_step(st, e);
+	if (rc <= 0)
+		return rc < 0 ? -1
+		              : err_notfound(e, "requests.not_found", "no request with this code");
+	static const char *const keys[] = { "tracking_code",
+		                            "category_id",
+		                            "category_name",
+		                            "status",
+		                            "created_at",
+		                            "response_due_at",
+		                            "resolution_due_at",
+		                            "signed_at",
+		                            "resolved_at",
+		                            "closed_at",
+		                            "reply",
+		                            "#satisfaction",
+		                            NULL };
+	const char *id = db_text(st, 0);
+	struct jw *w = req_jw(r);
+	jw_obj(w);
+	for (int i = 0; keys[i]; i++) {
+		if (keys[i][0] == '#')
+			db_isnull(st, i + 1) ? jw_kstr(w, keys[i] + 1, NULL)
+			                     : jw_ki64(w, keys[i] + 1, db_int(st, i + 1));
+		else
+			jw_kstr(w, keys[i], db_text(st, i + 1));
+	}
+	db_done(st);
+	st = db_query(r->db, e,
+	              "SELECT at, action, status_after FROM request_events WHERE request_id = ? "
+	              "ORDER BY at, id",
+	              DB_T(id));
+	if (!st)
+		return -1;
+	static const char *const ekeys[] = { "at", "action", "status", NULL };
+	jw_key(w, "timeline");
+	jw_arr(w);
+	while ((rc = db_step(st, e)) == 1)
+		jw_row(w, st, ekeys);
+	jw_arr_end(w);
+	jw_obj_end(w);
+	return rc < 0 ? -1 : 0;
+}
+
+/* ---- the list ---- */
+
+static const char *const req_sorts[] = { "created=q.created_at", "due=q.resolution_due_at",
+	                                 "status=q.status", "place=p.path", NULL };
+
+/* GET /api/v1/requests?status=&category=&place=&mine=1&overdue=1 */
+static int list_requests(struct req *r, struct err *e)
+{
+	struct page pg;
+	struct query q;
+	char now[32];
+	const char *v;
+	if (req_page(r, req_sorts, "-created", &pg, e))
+		return -1;
+	set_now(now);
+	query_scope2(r, &q, "requests.read", "p.path", "p.gpath");
+	if ((v = req_query(r, "status"))) {
+		if (requests_status_parse(v) < 0)
+			return err_invalid(e, "requests.status", "status", "no status '%s'", v);
+		query_and(&q, "q.status = ?", DB_T(v));
+	}
+	if ((v = req_query(r, "category"))) {
+		query_and(&q, "(q.category_id = ? OR c.parent_id = ?)", DB_T(v));
+		q.args[q.n++] = DB_T(v);
+	}
+	if ((v = req_query(r, "place"))) {
+		const char *path, *gpath;
+		if (req_place_paths(r, v, &path, &gpath, e))
+			return -1;
+		const char *end = arena_printf(&r->arena, "%s~", path);
+		query_and(&q, "((p.path >= ? AND p.path < ?) OR (p.gpath >= ? AND p.gpath < ?))",
+		          DB_T(path));
+		q.args[q.n++] = DB_T(end);
+		q.args[q.n++] = DB_T(path);
+		q.args[q.n++] = DB_T(end);
+	}
+	if ((v = req_query(r, "mine")) && !strcmp(v, "1"))
+		query_and(&q, "q.handler_user_id = ?", DB_T(r->who->user_id));
+	if ((v = req_query(r, "overdue")) && !strcmp(v, "1")) {
+		query_and(
+		    &q,
+		    "q.status IN ('submitted', 'signed_for', 'in_progress', 'sent_back') AND "
+		    "(q.resolution_due_at < ? OR (q.status = 'submitted' AND q.response_due_at "
+		    "< ?))",
+		    DB_T(now));
+		q.args[q.n++] = DB_T(now);
+	}
+	return req_list(r, REQ_SELECT, REQ_FROM, &q, &pg, write_req_row, e);
+}
+
+/* GET /api/v1/requests/:id */
+static int get_request(struct req *r, struct err *e)
+{
+	return answer_request(r, req_param(r, "id"), e);
+}
+
+/* ---- actions ---- */
+
+struct act_body {
+	const char *action, *reply, *reason, *note, *comment, *target_id;
+	int64_t satisfaction, hours;
+	int reasonable;
+};
+
+static const struct jfield act_fields[] = {
+	{ "action", JF_STR, offsetof(struct act_body, action), JF_REQUIRED, 1, 40 },
+	{ "reply", JF_STR, offsetof(struct act_body, reply), 0, 0, 2000 },
+	{ "reason", JF_STR, offsetof(struct act_body, reason), 0, 0, 500 },
+	{ "note", JF_STR, offsetof(struct act_body, note), 0, 0, 500 },
+	{ "comment", JF_STR, offsetof(struct act_body, comment), 0, 0, 500 },
+	{ "target_id", JF_ID, offsetof(struct act_body, target_id), 0, 0, 0 },
+	{ "satisfaction", JF_I64, offsetof(struct act_body, satisfaction), 0, 1, 5 },
+	{ "hours", JF_I64, offsetof(struct act_body, hours), 0, 1, 720 },
+	{ "reasonable", JF_BOOL, offsetof(struct act_body, reasonable), 0, 0, 0 },
+};
+
+/* POST /api/v1/requests/:id/actions {action, reply, reason, note, comment, satisfaction,
+ * hours, reasonable, target_id} (If-Match optional) */
+static int post_action(struct req *r, struct err *e)
+{
+	struct act_body b = { 0 };
+	struct request_act in = { 0 };
+	uint64_t seen = 0;
+	const char *id = req_param(r, "id");
+	json_t *j = req_json(r, e);
+	if (!j || json_decode(j, act_fields, JF_COUNT(act_fields), &b, &seen, 0, e))
+		return -1;
+	if (req_header(r, "If-Match")) {
+		int64_t version = 0;
+		if (db_get_int(r->db, e, &version, "SELECT version FROM requests WHERE id = ?",
+		               DB_ARGS(DB_T(id))) < 0 ||
+		    req_if_match(r, version, e))
+			return -1;
+	}
+	in.action = b.action;
+	in.reply = b.reply;
+	in.reason = b.reason;
+	in.note = b.note;
+	in.comment = b.comment;
+	in.target_id = b.target_id;
+	in.satisfaction = b.satisfaction;
+	in.hours = b.hours;
+	in.reasonable = seen & (1u << 8) ? b.reasonable : -1;
+	in.user_id = r->who->user_id;
+	in.rel = relation(r, id, e);
+	if (in.rel == (unsigned)-1)
+		return -1;
+	struct actor who;
+	accounts_actor(r, &who);
+	if (requests_act(r->db, &who, id, &in, e))
+		return -1;
+	return answer_request(r, id, e);
+}
+
+/* ---- the routes ---- */
+
+static const struct route routes[] = {
+	{ "GET", "/api/v1/request-categories", list_categories, PERM_PUBLIC, &PLACE_NONE, 0, 0 },
+	{ "GET", "/api/v1/requests", list_requests, "requests.read", &PLACE_SCOPE, 0, 0 },
+	{ "POST", "/api/v1/requests", post_request, "requests.handle", &PLACE_BODY, 0, 0 },
+	{ "GET", "/api/v1/requests/:id", get_request, "requests.read", &PLACE_REQUEST, 0, 0 },
+	{ "POST", "/api/v1/requests/:id/actions", post_action, "requests.read", &PLACE_REQUEST, 0,
+	  0 },
+	{ "POST", "/api/v1/public/requests", post_public, PERM_PUBLIC, &PLACE_NONE, 0, 0 },
+	{ "GET", "/api/v1/public/requests/:code", get_public, PERM_PUBLIC, &PLACE_NONE, 0, 0 },
+};
+
+const struct route_table requests_routes = { "requests", routes,
+	                                     sizeof(routes) / sizeof(routes[0]) };
+
+void requests_register(void)
+{
+}
