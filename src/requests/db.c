@@ -343,7 +343,11 @@ int requests_act(struct db *db, const struct actor *who, const char *id,
 		q.signed_at = arena_strdup(a, now);
 		if (!q.handler_user_id && (in->rel & RR_HANDLER)) {
 			q.handler_user_id = in->user_id;
-			q.handler_name = who->name;
+			q.handler_duty_id = NULL;
+			if (db_get_text(db, e, &q.handler_name,
+			                "SELECT name FROM users WHERE id = ?",
+			                DB_ARGS(DB_T(in->user_id))) < 0)
+				return -1;
 		}
 	} else if (!strcmp(name, "resolve")) {
 		q.reply = in->reply;
@@ -441,5 +445,104 @@ int requests_act(struct db *db, const struct actor *who, const char *id,
 	    event(db, who, q.region, q.id, name, note, before, q.status, data, e) ||
 	    audit(db, who, q.region, q.id, name, before, q.status, e))
 		return -1;
+	return 0;
+}
+
+/* ---- escalation ---- */
+
+/* an instant column as ms (0 for NULL or unreadable) */
+static int64_t ms_of(const char *iso)
+{
+	int64_t ms = 0;
+	if (!iso || time_parse_iso(iso, &ms))
+		return 0;
+	return ms;
+}
+
+#define ESCALATE_BATCH 500
+
+/* one request: climb from its level to levels, routed afresh */
+static int escalate_one(struct db *db, const struct actor *who, const char *id, int levels,
+                        struct err *e)
+{
+	struct arena *a = db_arena(db);
+	struct request_row q;
+	if (row_get(db, id, &q, e))
+		return -1;
+	if (levels <= q.escalation_level || !requests_status_open(requests_status_parse(q.status)))
+		return 0;
+	int rung = requests_escalated_rung((int)q.handler_rung, levels - (int)q.escalation_level);
+	struct jdoc doc;
+	struct jw *w = jdoc_open(&doc, a);
+	jw_kstr(w, "from_role", q.handler_role);
+	jw_ki64(w, "level", levels);
+	if (rung > q.handler_rung) {
+		struct routed r;
+		if (route(db, q.place_id, rung, &r, w, e))
+			return -1;
+		q.handler_rung = r.rung;
+		q.handler_role = requests_ladder_role(r.rung);
+		q.handler_duty_id = r.h.duty_id;
+		q.handler_user_id = r.h.user_id;
+		q.handler_name = r.h.holder_name;
+	}
+	q.escalation_level = levels;
+	char now[32];
+	time_iso(time_now_ms(), now);
+	const char *data = jdoc_close(&doc);
+	return row_put(db, &q, now, e) ||
+	               event(db, who, q.region, q.id, "escalate", NULL, q.status, q.status, data,
+	                     e) ||
+	               audit(db, who, q.region, q.id, "escalate", q.status, q.status, e)
+	           ? -1
+	           : 0;
+}
+
+int requests_escalate(struct db *db, const struct actor *who, int64_t now_ms, int64_t *escalated,
+                      struct err *e)
+{
+	struct arena *a = db_arena(db);
+	char now[32];
+	time_iso(now_ms, now);
+	*escalated = 0;
+	struct db_stmt *st = db_query(
+	    db, e,
+	    "SELECT q.id, q.response_due_at, q.resolution_due_at, q.signed_at, q.resolved_at, "
+	    "q.escalation_level, c.resolution_hours FROM requests q JOIN request_categories c ON "
+	    "c.id = q.category_id WHERE q.status IN ('submitted', 'signed_for', 'in_progress', "
+	    "'sent_back') AND (q.response_due_at < ? OR q.resolution_due_at < ?) ORDER BY "
+	    "q.resolution_due_at, q.id",
+	    DB_T(now), DB_T(now));
+	if (!st)
+		return -1;
+	const char **ids = arena_alloc(a, ESCALATE_BATCH * sizeof(*ids));
+	int *levels = arena_alloc(a, ESCALATE_BATCH * sizeof(*levels));
+	size_t n = 0;
+	int rc;
+	while ((rc = db_step(st, e)) == 1) {
+		struct request_clock k = { ms_of(db_text(st, 1)), ms_of(db_text(st, 2)),
+			                   ms_of(db_text(st, 3)), ms_of(db_text(st, 4)),
+			                   db_int(st, 6) };
+		int64_t next;
+		int due = requests_escalation_due(&k, now_ms, &next);
+		if (due > db_int(st, 5) && n < ESCALATE_BATCH) {
+			ids[n] = db_text(st, 0);
+			levels[n++] = due;
+		}
+	}
+	if (rc < 0)
+		return -1;
+	if (!n)
+		return 0;
+	if (db_begin(db, DB_WRITE, e))
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		if (escalate_one(db, who, ids[i], levels[i], e)) {
+			db_rollback(db);
+			return -1;
+		}
+	if (db_commit(db, e))
+		return -1;
+	*escalated = (int64_t)n;
 	return 0;
 }

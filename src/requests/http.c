@@ -8,6 +8,7 @@
 #include "accounts/accounts.h"
 #include "core/auth.h"
 #include "core/config.h"
+#include "core/jobs.h"
 #include "core/json.h"
 #include "core/util.h"
 #include "core/banned.h"
@@ -550,6 +551,21 @@ static const struct route routes[] = {
 const struct route_table requests_routes = { "requests", routes,
 	                                     sizeof(routes) / sizeof(routes[0]) };
 
+/* ---- the escalation job ---- */
+
+/* requests.escalate, every five minutes: the deadlines passed since, one rung each */
+static int job_escalate(struct job_ctx *j, struct err *e)
+{
+	int64_t n;
+	if (requests_escalate(j->db, &j->actor, time_now_ms(), &n, e))
+		return -1;
+	strbuf_addf(&j->result, "{\"escalated\":%lld}", (long long)n);
+	return 0;
+}
+
+static const struct job_kind escalate_kind = { "requests.escalate", job_escalate, 300 };
+
 void requests_register(void)
 {
+	jobs_register(&escalate_kind);
 }

@@ -208,6 +208,16 @@ struct request_act {
 int requests_act(struct db *db, const struct actor *who, const char *id,
                  const struct request_act *in, struct err *e);
 
+/*
+ * Escalate every open request whose deadlines have passed (requests_escalation_due) by
+ * as many rungs as it has missed deadlines and not yet climbed, each routed to the holder
+ * of the new rung over its place (or further up when vacant): an "escalate" event and an
+ * audit row each. Reads only the stored instants, so a late or repeated run (after a
+ * restart) does the same. Opens its own write transaction; *escalated gets the count.
+ */
+int requests_escalate(struct db *db, const struct actor *who, int64_t now_ms, int64_t *escalated,
+                      struct err *e);
+
 extern const struct route_table requests_routes;
 extern const struct command_table requests_commands;
 void requests_register(void);

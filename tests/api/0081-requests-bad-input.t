@@ -127,7 +127,7 @@ login grid1
 POST /api/v1/requests/${q}/actions
 {"action": "sign"}
 expect 200
-{"status": "signed_for", "handler_name": "grid1"}
+{"status": "signed_for", "handler_name": "*", "handler_user_id": "*", "handler_duty_id": null}
 
 POST /api/v1/requests/${q}/actions
 {"action": "send_back"}
