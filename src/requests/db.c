@@ -450,15 +450,6 @@ int requests_act(struct db *db, const struct actor *who, const char *id,
 
 /* ---- escalation ---- */
 
-/* an instant column as ms (0 for NULL or unreadable) */
-static int64_t ms_of(const char *iso)
-{
-	int64_t ms = 0;
-	if (!iso || time_parse_iso(iso, &ms))
-		return 0;
-	return ms;
-}
-
 #define ESCALATE_BATCH 500
 
 /* one request: climb from its level to levels, routed afresh */
@@ -520,8 +511,8 @@ int requests_escalate(struct db *db, const struct actor *who, int64_t now_ms, in
 	size_t n = 0;
 	int rc;
 	while ((rc = db_step(st, e)) == 1) {
-		struct request_clock k = { ms_of(db_text(st, 1)), ms_of(db_text(st, 2)),
-			                   ms_of(db_text(st, 3)), ms_of(db_text(st, 4)),
+		struct request_clock k = { requests_ms(db_text(st, 1)), requests_ms(db_text(st, 2)),
+			                   requests_ms(db_text(st, 3)), requests_ms(db_text(st, 4)),
 			                   db_int(st, 6) };
 		int64_t next;
 		int due = requests_escalation_due(&k, now_ms, &next);

@@ -7,6 +7,7 @@
 
 #include "accounts/accounts.h"
 #include "core/auth.h"
+#include "core/cockpit.h"
 #include "core/config.h"
 #include "core/jobs.h"
 #include "core/json.h"
@@ -471,6 +472,143 @@ static int list_requests(struct req *r, struct err *e)
 	return req_list(r, REQ_SELECT, REQ_FROM, &q, &pg, write_req_row, e);
 }
 
+/* ---- the rates ---- */
+
+/* {"requests", "unreasonable", the rates} of c as keys of the current object */
+static void write_rates(struct jw *w, const struct request_counts *c)
+{
+	struct request_rates rt;
+	requests_rates(c, &rt);
+	jw_ki64(w, "requests", c->total);
+	jw_ki64(w, "unreasonable", c->unreasonable);
+	jw_ki64(w, "responded_in_time", c->responded_in_time);
+	jw_ki64(w, "resolved", c->resolved);
+	jw_ki64(w, "rated", c->rated);
+	jw_ki64(w, "satisfied", c->satisfied);
+	const int64_t v[] = { rt.responded, rt.resolved, rt.satisfied, rt.avg_response_min,
+		              rt.avg_resolution_min };
+	static const char *const k[] = { "responded_permille", "resolved_permille",
+		                         "satisfied_permille", "avg_response_minutes",
+		                         "avg_resolution_minutes" };
+	for (int i = 0; i < 5; i++)
+		v[i] < 0 ? jw_kstr(w, k[i], NULL) : jw_ki64(w, k[i], v[i]);
+}
+
+/* ?name=YYYY-MM-DD as the instant it starts in Beijing, or dflt; 400 json.date */
+static int day_param(struct req *r, const char *name, int64_t dflt, int64_t *out, struct err *e)
+{
+	const char *v = req_query(r, name);
+	if (!v) {
+		*out = dflt;
+		return 0;
+	}
+	if (date_check(v) || time_parse_iso(arena_printf(&r->arena, "%sT00:00:00+08:00", v), out))
+		return err_invalid(e, "json.date", name, "'%s' must be a date YYYY-MM-DD", name);
+	return 0;
+}
+
+#define RATES_WEEKS 60
+#define RATES_ROWS  200000
+
+/*
+ * GET /api/v1/requests/rates?place=&category=&handler=&from=&to=: the three rates and
+ * the average times of the requests submitted in [from, to) (Beijing dates; default the
+ * last 12 weeks), in the caller's scope, overall and by week (Monday).
+ */
+static int get_rates(struct req *r, struct err *e)
+{
+	struct query q;
+	const char *v;
+	int64_t now = time_now_ms(), from, to;
+	if (day_param(r, "from", now - 84 * 24 * HOUR_MS, &from, e) ||
+	    day_param(r, "to", now + 1, &to, e))
+		return -1;
+	if (req_query(r, "to"))
+		to += 24 * HOUR_MS; /* inclusive */
+	if (to <= from || to - from > RATES_WEEKS * 7 * 24 * HOUR_MS)
+		return err_invalid(e, "requests.range", "to",
+		                   "from must come before to, at most %d weeks apart", RATES_WEEKS);
+	char from_s[32], to_s[32];
+	time_iso(from, from_s);
+	time_iso(to, to_s);
+	query_scope2(r, &q, "requests.read", "p.path", "p.gpath");
+	query_and(&q, "q.created_at >= ?", DB_T(arena_strdup(&r->arena, from_s)));
+	query_and(&q, "q.created_at < ?", DB_T(arena_strdup(&r->arena, to_s)));
+	query_and(&q, "q.status <> 'merged'", DB_NOARGS);
+	if ((v = req_query(r, "category"))) {
+		query_and(&q, "(q.category_id = ? OR c.parent_id = ?)", DB_T(v));
+		q.args[q.n++] = DB_T(v);
+	}
+	if ((v = req_query(r, "handler")))
+		query_and(&q, "q.handler_user_id = ?", DB_T(v));
+	if ((v = req_query(r, "place"))) {
+		const char *path, *gpath;
+		if (req_place_paths(r, v, &path, &gpath, e))
+			return -1;
+		const char *end = arena_printf(&r->arena, "%s~", path);
+		query_and(&q, "((p.path >= ? AND p.path < ?) OR (p.gpath >= ? AND p.gpath < ?))",
+		          DB_T(path));
+		q.args[q.n++] = DB_T(end);
+		q.args[q.n++] = DB_T(path);
+		q.args[q.n++] = DB_T(end);
+	}
+	q.args[q.n] = DB_NOARGS;
+	struct db_stmt *st = db_query_(
+	    r->db, e,
+	    arena_printf(
+	        &r->arena,
+	        "SELECT q.created_at, q.response_due_at, q.resolution_due_at, q.signed_at, "
+	        "q.resolved_at, q.satisfaction, q.reasonable FROM " REQ_FROM
+	        " WHERE %s ORDER BY q.created_at LIMIT %d",
+	        q.where.buf, RATES_ROWS),
+	    q.args);
+	if (!st)
+		return -1;
+	struct request_counts all = { 0 },
+	                      *weeks = arena_alloc(&r->arena, RATES_WEEKS * sizeof(*weeks));
+	char(*names)[11] = arena_alloc(&r->arena, RATES_WEEKS * 11);
+	size_t nw = 0;
+	int rc;
+	while ((rc = db_step(st, e)) == 1) {
+		struct request_fact f = { requests_ms(db_text(st, 0)),
+			                  requests_ms(db_text(st, 1)),
+			                  requests_ms(db_text(st, 2)),
+			                  requests_ms(db_text(st, 3)),
+			                  requests_ms(db_text(st, 4)),
+			                  db_isnull(st, 5) ? 0 : (int)db_int(st, 5),
+			                  db_isnull(st, 6) ? -1 : (int)db_int(st, 6) };
+		char wk[11];
+		requests_week(f.created, wk);
+		if ((!nw || strcmp(names[nw - 1], wk)) && nw < RATES_WEEKS) {
+			memcpy(names[nw], wk, 11);
+			memset(&weeks[nw++], 0, sizeof(*weeks));
+		}
+		requests_count(&all, &f, now);
+		requests_count(&weeks[nw - 1], &f, now);
+	}
+	if (rc < 0)
+		return -1;
+	struct jw *w = req_jw(r);
+	jw_obj(w);
+	jw_kstr(w, "from", from_s);
+	jw_kstr(w, "to", to_s);
+	jw_key(w, "total");
+	jw_obj(w);
+	write_rates(w, &all);
+	jw_obj_end(w);
+	jw_key(w, "weeks");
+	jw_arr(w);
+	for (size_t i = 0; i < nw; i++) {
+		jw_obj(w);
+		jw_kstr(w, "week", names[i]);
+		write_rates(w, &weeks[i]);
+		jw_obj_end(w);
+	}
+	jw_arr_end(w);
+	jw_obj_end(w);
+	return 0;
+}
+
 /* GET /api/v1/requests/:id */
 static int get_request(struct req *r, struct err *e)
 {
@@ -541,6 +679,7 @@ static const struct route routes[] = {
 	{ "GET", "/api/v1/request-categories", list_categories, PERM_PUBLIC, &PLACE_NONE, 0, 0 },
 	{ "GET", "/api/v1/requests", list_requests, "requests.read", &PLACE_SCOPE, 0, 0 },
 	{ "POST", "/api/v1/requests", post_request, "requests.handle", &PLACE_BODY, 0, 0 },
+	{ "GET", "/api/v1/requests/rates", get_rates, "requests.read", &PLACE_SCOPE, 0, 0 },
 	{ "GET", "/api/v1/requests/:id", get_request, "requests.read", &PLACE_REQUEST, 0, 0 },
 	{ "POST", "/api/v1/requests/:id/actions", post_action, "requests.read", &PLACE_REQUEST, 0,
 	  0 },
@@ -550,6 +689,40 @@ static const struct route routes[] = {
 
 const struct route_table requests_routes = { "requests", routes,
 	                                     sizeof(routes) / sizeof(routes[0]) };
+
+/* ---- cockpit ---- */
+
+#define OPEN_STATUSES "('submitted', 'signed_for', 'in_progress', 'sent_back')"
+
+/* requests being worked on under path */
+static int tile_open(struct db *db, const char *path, int64_t *out, struct err *e)
+{
+	return cockpit_count(db,
+	                     "SELECT count(*) FROM requests q JOIN places p ON p.id = q.place_id "
+	                     "WHERE p.path >= ? AND p.path < ? AND q.status IN " OPEN_STATUSES,
+	                     path, out, e);
+}
+
+/* of those, the ones past a deadline: resolution, or response while not signed for */
+static int tile_overdue(struct db *db, const char *path, int64_t *out, struct err *e)
+{
+	char now[32];
+	time_iso(time_now_ms(), now);
+	const char *end = arena_printf(db_arena(db), "%s~", path);
+	return db_get_int(
+	           db, e, out,
+	           "SELECT count(*) FROM requests q JOIN places p ON p.id = q.place_id WHERE "
+	           "p.path >= ? AND p.path < ? AND q.status IN " OPEN_STATUSES
+	           " AND (q.resolution_due_at < ? OR (q.status = 'submitted' AND "
+	           "q.response_due_at < ?))",
+	           DB_ARGS(DB_T(path), DB_T(end), DB_T(now), DB_T(now))) < 0
+	           ? -1
+	           : 0;
+}
+
+static const struct cockpit_tile open_tile = { "requests.open", "requests.read", "件", tile_open };
+static const struct cockpit_tile overdue_tile = { "requests.overdue", "requests.read", "件",
+	                                          tile_overdue };
 
 /* ---- the escalation job ---- */
 
@@ -568,4 +741,6 @@ static const struct job_kind escalate_kind = { "requests.escalate", job_escalate
 void requests_register(void)
 {
 	jobs_register(&escalate_kind);
+	cockpit_register(&open_tile);
+	cockpit_register(&overdue_tile);
 }

@@ -148,6 +148,43 @@ int requests_escalation_due(const struct request_clock *c, int64_t now_ms, int64
  */
 int requests_escalated_rung(int start_rung, int levels);
 
+/* A stored instant (ISO text) as ms; 0 for NULL or unreadable. Pure. */
+int64_t requests_ms(const char *iso);
+
+/* ---- the three rates ---- */
+
+/* One request as the rates see it: instants in ms (0 if not yet), satisfaction 0 if not
+ * rated, reasonable -1 not classed, 0 不合理, 1 合理. */
+struct request_fact {
+	int64_t created, response_due, resolution_due, signed_at, resolved_at;
+	int satisfaction, reasonable;
+};
+
+/* Counts the rates are made of. */
+struct request_counts {
+	int64_t total;        /* counted: not classed unreasonable */
+	int64_t unreasonable; /* left out of every rate */
+	int64_t responded_in_time;
+	int64_t resolution_owed; /* resolved, or past the resolution deadline */
+	int64_t resolved;
+	int64_t rated, satisfied;                      /* satisfied: 4 or 5 */
+	int64_t responded, response_ms, resolution_ms; /* for the averages */
+};
+
+/* Add request f, judged at now_ms, to c (unreasonable ones only to c->unreasonable). Pure. */
+void requests_count(struct request_counts *c, const struct request_fact *f, int64_t now_ms);
+
+/* The rates of c. Per mille (0…1000), -1 with an empty denominator; averages in minutes,
+ * -1 with nothing to average. */
+struct request_rates {
+	int64_t responded, resolved, satisfied;       /* 及时响应率, 解决率, 满意率 */
+	int64_t avg_response_min, avg_resolution_min; /* 平均响应, 平均办结 */
+};
+void requests_rates(const struct request_counts *c, struct request_rates *r);
+
+/* The Monday (Asia/Shanghai, UTC+8) of the week holding ms, as YYYY-MM-DD. Pure. */
+void requests_week(int64_t ms, char out[11]);
+
 /* ---- tracking codes ---- */
 
 #define REQUESTS_CODE_LEN 10

@@ -188,6 +188,68 @@ int requests_escalated_rung(int start_rung, int levels)
 	return r > REQUESTS_LADDER_TOP ? REQUESTS_LADDER_TOP : r < 0 ? 0 : r;
 }
 
+int64_t requests_ms(const char *iso)
+{
+	int64_t ms = 0;
+	if (!iso || time_parse_iso(iso, &ms))
+		return 0;
+	return ms;
+}
+
+/* ---- the three rates ---- */
+
+void requests_count(struct request_counts *c, const struct request_fact *f, int64_t now_ms)
+{
+	if (f->reasonable == 0) {
+		c->unreasonable++;
+		return;
+	}
+	c->total++;
+	if (f->signed_at && f->signed_at <= f->response_due)
+		c->responded_in_time++;
+	if (f->signed_at) {
+		c->responded++;
+		c->response_ms += f->signed_at - f->created;
+	}
+	if (f->resolved_at || now_ms > f->resolution_due)
+		c->resolution_owed++;
+	if (f->resolved_at) {
+		c->resolved++;
+		c->resolution_ms += f->resolved_at - f->created;
+	}
+	if (f->satisfaction > 0) {
+		c->rated++;
+		c->satisfied += f->satisfaction >= 4;
+	}
+}
+
+/* per mille of n over d, rounded; -1 when d is 0 */
+static int64_t permille(int64_t n, int64_t d)
+{
+	return d ? (n * 1000 + d / 2) / d : -1;
+}
+
+void requests_rates(const struct request_counts *c, struct request_rates *r)
+{
+	r->responded = permille(c->responded_in_time, c->total);
+	r->resolved = permille(c->resolved, c->resolution_owed);
+	r->satisfied = permille(c->satisfied, c->rated);
+	r->avg_response_min = c->responded ? c->response_ms / c->responded / 60000 : -1;
+	r->avg_resolution_min = c->resolved ? c->resolution_ms / c->resolved / 60000 : -1;
+}
+
+void requests_week(int64_t ms, char out[11])
+{
+	const int64_t day = 24 * HOUR_MS;
+	int64_t t = ms + 8 * HOUR_MS;
+	int64_t days = t >= 0 ? t / day : -((-t + day - 1) / day);
+	int64_t dow = ((days + 3) % 7 + 7) % 7; /* 1970-01-01 was a Thursday: Monday is 0 */
+	char iso[32];
+	time_iso((days - dow) * day, iso);
+	memcpy(out, iso, 10);
+	out[10] = 0;
+}
+
 /* ---- tracking codes ---- */
 
 static const char crockford[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";

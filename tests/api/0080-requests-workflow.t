@@ -201,3 +201,27 @@ POST /api/v1/requests/${q2}/actions
 {"action": "fly"}
 expect 400
 {"error": {"code": "requests.action", "field": "action"}}
+
+# the three rates over the village: both signed in time, the one owed resolved, satisfied
+login cadre1
+GET /api/v1/requests/rates?place=140406101204
+expect 200
+{"total": {"requests": 2, "unreasonable": 0, "responded_permille": 1000, "resolved_permille": 1000, "satisfied_permille": 1000, "avg_response_minutes": 0}, "weeks": [{"week": "*", "requests": 2}]}
+
+GET /api/v1/requests/rates?category=heating
+expect 200
+{"total": {"requests": 1, "resolved_permille": null, "satisfied_permille": null}}
+
+GET /api/v1/requests/rates?from=2026-03-01&to=2025-03-01
+expect 400
+{"error": {"code": "requests.range", "field": "to"}}
+
+GET /api/v1/requests/rates?from=yesterday
+expect 400
+{"error": {"code": "json.date", "field": "from"}}
+
+# the cockpit: one open (the heating one), none overdue
+login leader
+GET /api/v1/cockpit?place=140406101204
+expect 200
+{"tiles": [{"key": "accounts.users"}, {"key": "places.villages"}, {"key": "people.persons"}, {"key": "people.households"}, {"key": "people.elderly_alone"}, {"key": "duties.coverage"}, {"key": "duties.uncovered"}, {"key": "requests.open", "value": 1}, {"key": "requests.overdue", "value": 0}]}

@@ -15,6 +15,7 @@
 
 #include "../unit.h"
 
+#include "core/util.h"
 #include "requests/requests.h"
 #include "core/banned.h"
 
@@ -218,6 +219,67 @@ static void test_escalation(void **state)
 	}
 }
 
+/* the three rates: who counts where */
+static void test_rates(void **state)
+{
+	(void)state;
+	struct request_counts c = { 0 };
+	struct request_rates r;
+	requests_rates(&c, &r);
+	assert_int_equal(r.responded, -1);
+	assert_int_equal(r.resolved, -1);
+	assert_int_equal(r.satisfied, -1);
+	assert_int_equal(r.avg_response_min, -1);
+	int64_t now = 1000 * H;
+	/* created, response_due, resolution_due, signed, resolved, satisfaction, reasonable */
+	static const struct request_fact facts[] = {
+		{ 0, 2 * H, 24 * H, 1 * H, 10 * H, 5, 1 },  /* in time, resolved, satisfied */
+		{ 0, 2 * H, 24 * H, 3 * H, 30 * H, 3, -1 }, /* late, resolved late, not satisfied */
+		{ 0, 2 * H, 24 * H, 1 * H, 0, 0, -1 },      /* in time, overdue, unresolved */
+		{ 0, 2 * H, 2000 * H, 0, 0, 0, -1 },        /* not signed, not yet owed */
+		{ 0, 2 * H, 24 * H, 0, 0, 0, 0 },           /* 不合理: left out */
+		{ 0, 2 * H, 24 * H, 1 * H, 5 * H, 4, 1 },   /* in time, resolved, satisfied */
+	};
+	for (size_t i = 0; i < sizeof(facts) / sizeof(facts[0]); i++)
+		requests_count(&c, &facts[i], now);
+	assert_int_equal(c.total, 5);
+	assert_int_equal(c.unreasonable, 1);
+	assert_int_equal(c.responded_in_time, 3);
+	assert_int_equal(c.resolution_owed, 4);
+	assert_int_equal(c.resolved, 3);
+	assert_int_equal(c.rated, 3);
+	assert_int_equal(c.satisfied, 2);
+	requests_rates(&c, &r);
+	assert_int_equal(r.responded, 600); /* 3 of 5 */
+	assert_int_equal(r.resolved, 750);  /* 3 of 4 */
+	assert_int_equal(r.satisfied, 667); /* 2 of 3, rounded */
+	assert_int_equal(r.avg_response_min, (1 + 3 + 1 + 1) * 60 / 4);
+	assert_int_equal(r.avg_resolution_min, (10 + 30 + 5) * 60 / 3);
+}
+
+/* weeks start on Monday in Beijing time */
+static void test_week(void **state)
+{
+	(void)state;
+	char w[11];
+	struct {
+		const char *at, *week;
+	} cases[] = {
+		{ "2026-03-02T00:00:00Z", "2026-03-02" }, /* a Monday */
+		{ "2026-03-01T15:59:59Z", "2026-02-23" }, /* Sunday 23:59 in Beijing */
+		{ "2026-03-01T16:00:00Z", "2026-03-02" }, /* Monday 00:00 in Beijing */
+		{ "2026-03-08T12:00:00Z", "2026-03-02" }, /* Sunday 20:00 */
+		{ "1970-01-01T00:00:00Z", "1969-12-29" }, { "1969-12-31T00:00:00Z", "1969-12-29" },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		int64_t ms;
+		assert_int_equal(time_parse_iso(cases[i].at, &ms), 0);
+		requests_week(ms, w);
+		if (strcmp(w, cases[i].week))
+			fail_msg("%s: week %s, not %s", cases[i].at, w, cases[i].week);
+	}
+}
+
 static void test_codes(void **state)
 {
 	(void)state;
@@ -342,6 +404,7 @@ int main(void)
 		cmocka_unit_test(test_deadlines),  cmocka_unit_test(test_ladder),
 		cmocka_unit_test(test_escalation), cmocka_unit_test(test_codes),
 		cmocka_unit_test(test_attrs),      cmocka_unit_test(test_sources),
+		cmocka_unit_test(test_rates),      cmocka_unit_test(test_week),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -958,4 +958,7 @@ export default {
 	'requests.source': 'No such source',
 	'requests.status': 'No such status',
 	'requests.throttled': 'Too many submissions; try again later',
+	'requests.open': 'Open requests',
+	'requests.overdue': 'Overdue requests',
+	'requests.range': 'From must come before to, at most 60 weeks apart',
 };
