@@ -341,7 +341,7 @@ int requests_act(struct db *db, const struct actor *who, const char *id,
 	const char *name = act->name;
 	if (!strcmp(name, "sign")) {
 		q.signed_at = arena_strdup(a, now);
-		if (!q.handler_user_id && (in->rel & RR_HANDLER)) {
+		if (!q.handler_user_id && in->user_id && (in->rel & RR_HANDLER)) {
 			q.handler_user_id = in->user_id;
 			q.handler_duty_id = NULL;
 			if (db_get_text(db, e, &q.handler_name,

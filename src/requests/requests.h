@@ -255,6 +255,10 @@ int requests_act(struct db *db, const struct actor *who, const char *id,
 int requests_escalate(struct db *db, const struct actor *who, int64_t now_ms, int64_t *escalated,
                       struct err *e);
 
+/* Demo data: 36 requests over 微子镇, routed and worked to drawn stages (see demo.c). */
+int requests_demo(struct db *db, const struct actor *who, struct arena *a, int64_t *made,
+                  struct err *e);
+
 extern const struct route_table requests_routes;
 extern const struct command_table requests_commands;
 void requests_register(void);
