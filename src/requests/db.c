@@ -353,7 +353,7 @@ int requests_act(struct db *db, const struct actor *who, const char *id,
 		q.reply = in->reply;
 		q.resolved_at = arena_strdup(a, now);
 		note = in->reply;
-	} else if (!strcmp(name, "follow_up")) {
+	} else if (!strcmp(name, "follow_up") || !strcmp(name, "rate")) {
 		q.has_satisfaction = 1;
 		q.satisfaction = in->satisfaction;
 		q.satisfaction_note = in->comment;
@@ -441,8 +441,13 @@ int requests_act(struct db *db, const struct actor *who, const char *id,
 	}
 	q.status = requests_status_name(to);
 	const char *data = jdoc_close(&doc);
+	struct actor ev = *who;
+	if (in->public_form) {
+		ev.kind = "public";
+		ev.id = ev.name = NULL;
+	}
 	if (row_put(db, &q, now, e) ||
-	    event(db, who, q.region, q.id, name, note, before, q.status, data, e) ||
+	    event(db, &ev, q.region, q.id, name, note, before, q.status, data, e) ||
 	    audit(db, who, q.region, q.id, name, before, q.status, e))
 		return -1;
 	return 0;

@@ -422,6 +422,58 @@ static int get_public(struct req *r, struct err *e)
 	return rc < 0 ? -1 : 0;
 }
 
+struct public_act_body {
+	const char *action, *comment, *reason;
+	int64_t satisfaction;
+};
+
+static const struct jfield public_act_fields[] = {
+	{ "action", JF_STR, offsetof(struct public_act_body, action), JF_REQUIRED, 1, 40 },
+	{ "comment", JF_STR, offsetof(struct public_act_body, comment), 0, 0, 500 },
+	{ "reason", JF_STR, offsetof(struct public_act_body, reason), 0, 0, 500 },
+	{ "satisfaction", JF_I64, offsetof(struct public_act_body, satisfaction), 0, 1, 5 },
+};
+
+/*
+ * POST /api/v1/public/requests/:code/actions {action: rate {satisfaction, comment} | reopen
+ * {reason}}: the reporter, known by the tracking code, rates the answer once or reopens it
+ * within requests.reopen_days; answers the tracking page. Counted against the public
+ * form's limit.
+ */
+static int post_public_action(struct req *r, struct err *e)
+{
+	struct public_act_body b = { 0 };
+	struct request_act in = { 0 };
+	char code[REQUESTS_CODE_LEN + 1];
+	const char *id = NULL;
+	json_t *j = req_json(r, e);
+	if (!j || json_decode(j, public_act_fields, JF_COUNT(public_act_fields), &b, NULL, 0, e) ||
+	    auth_rate_take(r->addr, config_int("requests.public_per_hour"), 3600 * (int64_t)1000,
+	                   "requests.throttled", e))
+		return -1;
+	if (strcmp(b.action, "rate") && strcmp(b.action, "reopen"))
+		return err_invalid(e, "requests.action", "action",
+		                   "a resident may rate or reopen, not '%s'", b.action);
+	int rc = requests_code_normalize(req_param(r, "code"), code)
+	             ? 0
+	             : db_get_text(r->db, e, &id, "SELECT id FROM requests WHERE tracking_code = ?",
+	                           DB_ARGS(DB_T(code)));
+	if (rc <= 0)
+		return rc < 0 ? -1
+		              : err_notfound(e, "requests.not_found", "no request with this code");
+	in.action = b.action;
+	in.comment = b.comment;
+	in.reason = b.reason;
+	in.satisfaction = b.satisfaction;
+	in.reasonable = -1;
+	in.rel = RR_REPORTER;
+	in.public_form = 1;
+	struct actor who = { "system", NULL, "public", r->request_id };
+	if (requests_act(r->db, &who, id, &in, e))
+		return -1;
+	return get_public(r, e);
+}
+
 /* ---- the list ---- */
 
 static const char *const req_sorts[] = { "created=q.created_at", "due=q.resolution_due_at",
@@ -685,6 +737,8 @@ static const struct route routes[] = {
 	  0 },
 	{ "POST", "/api/v1/public/requests", post_public, PERM_PUBLIC, &PLACE_NONE, 0, 0 },
 	{ "GET", "/api/v1/public/requests/:code", get_public, PERM_PUBLIC, &PLACE_NONE, 0, 0 },
+	{ "POST", "/api/v1/public/requests/:code/actions", post_public_action, PERM_PUBLIC,
+	  &PLACE_NONE, 0, 0 },
 };
 
 const struct route_table requests_routes = { "requests", routes,

@@ -239,6 +239,7 @@ struct request_act {
 	int reasonable; /* -1 absent */
 	unsigned rel;   /* the caller's relations (requests_relation) */
 	const char *user_id;
+	int public_form; /* by tracking code: the timeline names the actor "public" */
 };
 
 /* Take an action on request id (requests_step, then its effects); an event; audited. */

@@ -78,6 +78,7 @@ static const struct request_action actions[] = {
 	{ "request_extension", "申请延期", WORKING, RR_HANDLER, -1, RA_REASON | RA_HOURS },
 	{ "approve_extension", "批准延期", WORKING, RR_LEADER, -1, 0 },
 	{ "supervise", "督办", OPEN, RR_LEADER, -1, RA_NOTE },
+	{ "rate", "评价", DONE, RR_REPORTER, -1, RA_SATISFACTION },
 	{ "reopen", "重办", DONE, RR_REPORTER | RR_LEADER, RS_IN_PROGRESS, RA_REASON },
 	{ "classify", "定性", ALL & ~S(RS_MERGED), RR_LEADER, -1, RA_REASONABLE },
 	{ "merge", "合并", OPEN, RR_LEADER, RS_MERGED, RA_TARGET },
