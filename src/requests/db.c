@@ -228,8 +228,12 @@ struct request_row {
 	"supervised, "                                                                             \
 	"extension_hours, version"
 
+/* the row of request id, locked for the writer first (on PostgreSQL two writers of one
+ * request then run one after the other: no lost update) */
 static int row_get(struct db *db, const char *id, struct request_row *q, struct err *e)
 {
+	if (db_exec(db, e, "UPDATE requests SET version = version WHERE id = ?", DB_T(id)) < 0)
+		return -1;
 	struct db_stmt *st =
 	    db_query(db, e, "SELECT " ROW_COLS " FROM requests WHERE id = ?", DB_T(id));
 	if (!st)

@@ -406,9 +406,12 @@ static int get_public(struct req *r, struct err *e)
 			jw_kstr(w, keys[i], db_text(st, i + 1));
 	}
 	db_done(st);
+	/* the steps a resident is told of: not notes, classing, supervision or escalation */
 	st = db_query(r->db, e,
 	              "SELECT at, action, status_after FROM request_events WHERE request_id = ? "
-	              "ORDER BY at, id",
+	              "AND action IN ('submit', 'route', 'sign', 'start', 'resolve', 'follow_up', "
+	              "'rate', 'close', 'reopen', 'send_back', 'reroute', 'approve_extension', "
+	              "'merge') ORDER BY at, id",
 	              DB_T(id));
 	if (!st)
 		return -1;
