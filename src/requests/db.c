@@ -294,6 +294,20 @@ static int row_put(struct db *db, const struct request_row *q, const char *now, 
 	           : 0;
 }
 
+/* route q afresh from rung (up when vacant): its holder fields; w as route() */
+static int reroute(struct db *db, struct request_row *q, int rung, struct jw *w, struct err *e)
+{
+	struct routed r;
+	if (route(db, q->place_id, rung, &r, w, e))
+		return -1;
+	q->handler_rung = r.rung;
+	q->handler_role = requests_ladder_role(r.rung);
+	q->handler_duty_id = r.h.duty_id;
+	q->handler_user_id = r.h.user_id;
+	q->handler_name = r.h.holder_name;
+	return 0;
+}
+
 /* what the action needs in the body (RA_*), checked before anything changes */
 static int needs_check(const struct request_action *a, const struct request_act *in,
                        const struct request_row *q, struct err *e)
@@ -384,16 +398,8 @@ int requests_act(struct db *db, const struct actor *who, const char *id,
 	} else if (!strcmp(name, "reroute")) {
 		note = in->note;
 		int rung = (int)q.handler_rung + 1;
-		struct routed r;
-		if (rung > REQUESTS_LADDER_TOP)
-			rung = REQUESTS_LADDER_TOP;
-		if (route(db, q.place_id, rung, &r, w, e))
+		if (reroute(db, &q, rung > REQUESTS_LADDER_TOP ? REQUESTS_LADDER_TOP : rung, w, e))
 			return -1;
-		q.handler_rung = r.rung;
-		q.handler_role = requests_ladder_role(r.rung);
-		q.handler_duty_id = r.h.duty_id;
-		q.handler_user_id = r.h.user_id;
-		q.handler_name = r.h.holder_name;
 		q.signed_at = NULL;
 	} else if (!strcmp(name, "request_extension")) {
 		if (q.has_extension)
@@ -476,16 +482,8 @@ static int escalate_one(struct db *db, const struct actor *who, const char *id, 
 	struct jw *w = jdoc_open(&doc, a);
 	jw_kstr(w, "from_role", q.handler_role);
 	jw_ki64(w, "level", levels);
-	if (rung > q.handler_rung) {
-		struct routed r;
-		if (route(db, q.place_id, rung, &r, w, e))
-			return -1;
-		q.handler_rung = r.rung;
-		q.handler_role = requests_ladder_role(r.rung);
-		q.handler_duty_id = r.h.duty_id;
-		q.handler_user_id = r.h.user_id;
-		q.handler_name = r.h.holder_name;
-	}
+	if (rung > q.handler_rung && reroute(db, &q, rung, w, e))
+		return -1;
 	q.escalation_level = levels;
 	char now[32];
 	time_iso(time_now_ms(), now);

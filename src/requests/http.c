@@ -477,6 +477,29 @@ static int post_public_action(struct req *r, struct err *e)
 	return get_public(r, e);
 }
 
+/* q AND the filters lists and rates share: ?category= (it or its children), ?place= (under
+ * it in either tree) */
+static int and_filters(struct req *r, struct query *q, struct err *e)
+{
+	const char *v;
+	if ((v = req_query(r, "category"))) {
+		query_and(q, "(q.category_id = ? OR c.parent_id = ?)", DB_T(v));
+		q->args[q->n++] = DB_T(v);
+	}
+	if ((v = req_query(r, "place"))) {
+		const char *path, *gpath;
+		if (req_place_paths(r, v, &path, &gpath, e))
+			return -1;
+		const char *end = arena_printf(&r->arena, "%s~", path);
+		query_and(q, "((p.path >= ? AND p.path < ?) OR (p.gpath >= ? AND p.gpath < ?))",
+		          DB_T(path));
+		q->args[q->n++] = DB_T(end);
+		q->args[q->n++] = DB_T(path);
+		q->args[q->n++] = DB_T(end);
+	}
+	return 0;
+}
+
 /* ---- the list ---- */
 
 static const char *const req_sorts[] = { "created=q.created_at", "due=q.resolution_due_at",
@@ -498,21 +521,8 @@ static int list_requests(struct req *r, struct err *e)
 			return err_invalid(e, "requests.status", "status", "no status '%s'", v);
 		query_and(&q, "q.status = ?", DB_T(v));
 	}
-	if ((v = req_query(r, "category"))) {
-		query_and(&q, "(q.category_id = ? OR c.parent_id = ?)", DB_T(v));
-		q.args[q.n++] = DB_T(v);
-	}
-	if ((v = req_query(r, "place"))) {
-		const char *path, *gpath;
-		if (req_place_paths(r, v, &path, &gpath, e))
-			return -1;
-		const char *end = arena_printf(&r->arena, "%s~", path);
-		query_and(&q, "((p.path >= ? AND p.path < ?) OR (p.gpath >= ? AND p.gpath < ?))",
-		          DB_T(path));
-		q.args[q.n++] = DB_T(end);
-		q.args[q.n++] = DB_T(path);
-		q.args[q.n++] = DB_T(end);
-	}
+	if (and_filters(r, &q, e))
+		return -1;
 	if ((v = req_query(r, "mine")) && !strcmp(v, "1"))
 		query_and(&q, "q.handler_user_id = ?", DB_T(r->who->user_id));
 	if ((v = req_query(r, "overdue")) && !strcmp(v, "1")) {
@@ -590,23 +600,10 @@ static int get_rates(struct req *r, struct err *e)
 	query_and(&q, "q.created_at >= ?", DB_T(arena_strdup(&r->arena, from_s)));
 	query_and(&q, "q.created_at < ?", DB_T(arena_strdup(&r->arena, to_s)));
 	query_and(&q, "q.status <> 'merged'", DB_NOARGS);
-	if ((v = req_query(r, "category"))) {
-		query_and(&q, "(q.category_id = ? OR c.parent_id = ?)", DB_T(v));
-		q.args[q.n++] = DB_T(v);
-	}
 	if ((v = req_query(r, "handler")))
 		query_and(&q, "q.handler_user_id = ?", DB_T(v));
-	if ((v = req_query(r, "place"))) {
-		const char *path, *gpath;
-		if (req_place_paths(r, v, &path, &gpath, e))
-			return -1;
-		const char *end = arena_printf(&r->arena, "%s~", path);
-		query_and(&q, "((p.path >= ? AND p.path < ?) OR (p.gpath >= ? AND p.gpath < ?))",
-		          DB_T(path));
-		q.args[q.n++] = DB_T(end);
-		q.args[q.n++] = DB_T(path);
-		q.args[q.n++] = DB_T(end);
-	}
+	if (and_filters(r, &q, e))
+		return -1;
 	q.args[q.n] = DB_NOARGS;
 	struct db_stmt *st = db_query_(
 	    r->db, e,
