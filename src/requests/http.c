@@ -12,7 +12,11 @@
 #include "core/jobs.h"
 #include "core/json.h"
 #include "core/util.h"
+#include "places/places.h"
 #include "core/banned.h"
+
+/* the statuses of a request still being worked on (requests_status_open) */
+#define OPEN_STATUSES "('submitted', 'signed_for', 'in_progress', 'sent_back')"
 
 /* ---- where a request is ---- */
 
@@ -500,6 +504,69 @@ static int and_filters(struct req *r, struct query *q, struct err *e)
 	return 0;
 }
 
+/* ---- the public list ---- */
+
+/* Open311 GeoReport v2's names where it has one (service_code, service_name, status
+ * open|closed, requested_datetime, updated_datetime), ours beside them */
+static const char *const public_keys[] = {
+	"service_code",       "service_name",     "place_name",        "status", "detailed_status",
+	"requested_datetime", "updated_datetime", "resolved_datetime", NULL
+};
+
+static void write_public_row(struct jw *w, struct db_stmt *st)
+{
+	jw_row(w, st, public_keys);
+}
+
+static const char *const public_sorts[] = { "created=q.created_at", "updated=q.updated_at", NULL };
+
+/*
+ * GET /api/v1/public/requests?place=&category=&status=: what residents have asked for and
+ * where it stands, nothing personal — the category, the place's name when it is not a
+ * home (not a building, unit or dwelling), the status (open|closed, and ours) and dates;
+ * no id, code, text, contact, handler or reply. place (required) is a town, village or
+ * community; status is open, closed or one of ours.
+ */
+static int list_public(struct req *r, struct err *e)
+{
+	struct page pg;
+	struct query q;
+	struct place p;
+	const char *v = req_query(r, "place");
+	if (req_page(r, public_sorts, "-created", &pg, e))
+		return -1;
+	int rc = v ? places_get(r->db, v, &p, e) : 0;
+	if (rc < 0)
+		return -1;
+	if (!rc || strcmp(p.status, "active") ||
+	    (strcmp(p.kind, "town") && strcmp(p.kind, "village") && strcmp(p.kind, "community")))
+		return err_invalid(e, "requests.public_place", "place",
+		                   "name a town, village or community");
+	strbuf_init(&q.where, &r->arena, 0);
+	q.n = 0;
+	strbuf_adds(&q.where, "q.status <> 'merged'");
+	if ((v = req_query(r, "status"))) {
+		if (!strcmp(v, "open") || !strcmp(v, "closed"))
+			query_and(&q,
+			          !strcmp(v, "open") ? "q.status IN " OPEN_STATUSES
+			                             : "q.status NOT IN " OPEN_STATUSES,
+			          DB_NOARGS);
+		else if (requests_status_parse(v) < 0)
+			return err_invalid(e, "requests.status", "status", "no status '%s'", v);
+		else
+			query_and(&q, "q.status = ?", DB_T(v));
+	}
+	if (and_filters(r, &q, e))
+		return -1;
+	return req_list(
+	    r,
+	    "q.category_id, c.name, CASE WHEN p.kind IN ('building', 'unit', "
+	    "'dwelling') THEN NULL ELSE p.name END, CASE WHEN q.status IN " OPEN_STATUSES
+	    " THEN 'open' ELSE 'closed' END, q.status, q.created_at, q.updated_at, "
+	    "q.resolved_at",
+	    REQ_FROM, &q, &pg, write_public_row, e);
+}
+
 /* ---- the list ---- */
 
 static const char *const req_sorts[] = { "created=q.created_at", "due=q.resolution_due_at",
@@ -735,6 +802,7 @@ static const struct route routes[] = {
 	{ "GET", "/api/v1/requests/:id", get_request, "requests.read", &PLACE_REQUEST, 0, 0 },
 	{ "POST", "/api/v1/requests/:id/actions", post_action, "requests.read", &PLACE_REQUEST, 0,
 	  0 },
+	{ "GET", "/api/v1/public/requests", list_public, PERM_PUBLIC, &PLACE_NONE, 0, 0 },
 	{ "POST", "/api/v1/public/requests", post_public, PERM_PUBLIC, &PLACE_NONE, 0, 0 },
 	{ "GET", "/api/v1/public/requests/:code", get_public, PERM_PUBLIC, &PLACE_NONE, 0, 0 },
 	{ "POST", "/api/v1/public/requests/:code/actions", post_public_action, PERM_PUBLIC,
@@ -745,8 +813,6 @@ const struct route_table requests_routes = { "requests", routes,
 	                                     sizeof(routes) / sizeof(routes[0]) };
 
 /* ---- cockpit ---- */
-
-#define OPEN_STATUSES "('submitted', 'signed_for', 'in_progress', 'sent_back')"
 
 /* requests being worked on under path */
 static int tile_open(struct db *db, const char *path, int64_t *out, struct err *e)

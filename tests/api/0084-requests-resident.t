@@ -1,5 +1,6 @@
 # the reporter, known by the tracking code: rates the answer once (then neither they nor the
-# follow-up call rate again), reopens it within requests.reopen_days, and nothing else
+# follow-up call rate again), reopens it within requests.reopen_days, and nothing else; the
+# public list without personal data
 
 as anon
 POST /api/v1/public/requests
@@ -97,3 +98,32 @@ expect 404
 GET /api/v1/public/requests/${code}
 expect 200
 {"status": "resolved", "reply": "供电所已换杆"}
+
+# the public list: categories, places that are not homes, statuses and dates, nothing more
+GET /api/v1/public/requests?place=140406101000
+expect 200
+{"total": 1, "items": [{"service_code": "wires", "service_name": "电线乱搭", "place_name": "秦家山村", "status": "closed", "detailed_status": "resolved", "requested_datetime": "*", "resolved_datetime": "*", "id": "!", "tracking_code": "!", "title": "!", "description": "!", "contact_phone": "!", "handler_name": "!", "reply": "!"}]}
+
+GET /api/v1/public/requests?place=140406101000&status=open
+expect 200
+{"total": 0}
+
+GET /api/v1/public/requests?place=140406101000&status=closed
+expect 200
+{"total": 1}
+
+GET /api/v1/public/requests?place=140406101205
+expect 200
+{"total": 0}
+
+GET /api/v1/public/requests?place=140406101204&status=followed_up
+expect 200
+{"total": 0}
+
+GET /api/v1/public/requests
+expect 400
+{"error": {"code": "requests.public_place", "field": "place"}}
+
+GET /api/v1/public/requests?place=140406000000
+expect 400
+{"error": {"code": "requests.public_place", "field": "place"}}

@@ -958,6 +958,7 @@ export default {
 	'requests.source': 'No such source',
 	'requests.status': 'No such status',
 	'requests.throttled': 'Too many submissions; try again later',
+	'requests.public_place': 'Choose a town, village or community',
 	'requests.open': 'Open requests',
 	'requests.overdue': 'Overdue requests',
 	'requests.range': 'From must come before to, at most 60 weeks apart',
