@@ -83,3 +83,13 @@ expect 200
 
 sql SELECT 'escalations=' || count(*) FROM request_events WHERE action = 'escalate'
 stdout ~ escalations=2
+
+# the same from the command line: nothing more to climb now
+cli request escalate
+expect exit 0
+stdout ~ 0 requests escalated
+
+cli request categories
+expect exit 0
+stdout ~ municipal.manhole
+stdout ~ 窨井盖破损  1h / 24h  area_leader
