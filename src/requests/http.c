@@ -328,15 +328,14 @@ static int post_request(struct req *r, struct err *e)
 	json_t *j = req_json(r, e);
 	if (!j || intake_decode(r, j, staff_fields, JF_COUNT(staff_fields), &in, e))
 		return -1;
-	if (!requests_source_valid(in.source, 0))
+	/* "resident" is a resident's own account submitting: not staff intake (next) */
+	if (!requests_source_valid(in.source, 0) || !strcmp(in.source, "resident"))
 		return err_invalid(e, "requests.source", "source",
-		                   "source is resident, staff_phone, staff_visit, hotline_12345 or "
-		                   "internal, not '%s'",
+		                   "source is staff_phone, staff_visit, hotline_12345 or internal, "
+		                   "not '%s'",
 		                   in.source);
 	struct actor who;
 	accounts_actor(r, &who);
-	if (!strcmp(in.source, "resident"))
-		in.reporter_user_id = r->who->user_id;
 	if (requests_create(r->db, &who, &in, &id, &code, e))
 		return -1;
 	r->status = 201;

@@ -29,6 +29,11 @@ expect 400
 {"error": {"code": "requests.source", "field": "source"}}
 
 POST /api/v1/requests
+{"category_id": "wires", "place_id": "140406101204", "source": "resident"}
+expect 400
+{"error": {"code": "requests.source", "field": "source"}}
+
+POST /api/v1/requests
 {"category_id": "wires", "place_id": "140406101204"}
 expect 400
 {"error": {"code": "json.required", "field": "source"}}
