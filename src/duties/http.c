@@ -61,17 +61,6 @@ static int date_param(struct req *r, const char *name, char today[11], const cha
 	return 0;
 }
 
-/* q AND the row's place under path in either tree (a village's places, what a grid covers) */
-static void and_under(struct req *r, struct query *q, const char *path)
-{
-	const char *end = arena_printf(&r->arena, "%s~", path);
-	query_and(q, "((p.path >= ? AND p.path < ?) OR (p.gpath >= ? AND p.gpath < ?))",
-	          DB_T(path));
-	q->args[q->n++] = DB_T(end);
-	q->args[q->n++] = DB_T(path);
-	q->args[q->n++] = DB_T(end);
-}
-
 /* q AND "the duty holds on day" */
 static void and_active(struct query *q, const char *day)
 {
@@ -236,7 +225,7 @@ static int list_duties(struct req *r, struct err *e)
 		const char *path, *gpath;
 		if (req_place_paths(r, v, &path, &gpath, e))
 			return -1;
-		and_under(r, &q, path);
+		query_and_under2(r, &q, "p.path", "p.gpath", path);
 	}
 	if ((v = req_query(r, "role"))) {
 		if (!duties_role(v))
@@ -607,7 +596,7 @@ static int uncovered(struct req *r, struct err *e)
 		return err_invalid(e, "duties.kind", "kind",
 		                   "kind is grid_worker or building_leader, not '%s'", kind);
 	query_scope2(r, &q, "duties.read", "p.path", "p.gpath");
-	and_under(r, &q, path);
+	query_and_under2(r, &q, "p.path", "p.gpath", path);
 	query_and(&q, "h.status = 'active'", DB_NOARGS);
 	query_and(&q, grid ? "NOT " COVER_GRID : IN_BUILDING " AND NOT " COVER_BUILDING, DB_T(on));
 	q.args[q.n++] = DB_T(on);
@@ -689,7 +678,7 @@ static int duty_households(struct req *r, struct err *e)
 		          "h.id IN (SELECT household_id FROM duty_households WHERE duty_id = ?)",
 		          DB_T(id));
 	else
-		and_under(r, &q, p.path);
+		query_and_under2(r, &q, "p.path", "p.gpath", p.path);
 	const char *cols = arena_printf(
 	    &r->arena,
 	    "h.id, h.address, h.place_id, p.name, (SELECT y.name FROM persons y WHERE y.id = "

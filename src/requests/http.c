@@ -493,12 +493,7 @@ static int and_filters(struct req *r, struct query *q, struct err *e)
 		const char *path, *gpath;
 		if (req_place_paths(r, v, &path, &gpath, e))
 			return -1;
-		const char *end = arena_printf(&r->arena, "%s~", path);
-		query_and(q, "((p.path >= ? AND p.path < ?) OR (p.gpath >= ? AND p.gpath < ?))",
-		          DB_T(path));
-		q->args[q->n++] = DB_T(end);
-		q->args[q->n++] = DB_T(path);
-		q->args[q->n++] = DB_T(end);
+		query_and_under2(r, q, "p.path", "p.gpath", path);
 	}
 	return 0;
 }
