@@ -90,6 +90,17 @@ CREATE TABLE request_events (
 );
 CREATE INDEX request_events_request ON request_events (request_id, at, id);
 
+-- Photos (uploaded first through POST /api/v1/media, content-addressed): the resident's
+-- or intake's ("report") and the handler's with the reply ("reply").
+CREATE TABLE request_media (
+	request_id  TEXT NOT NULL REFERENCES requests (id),
+	media_id    TEXT NOT NULL REFERENCES media (id),
+	region      TEXT NOT NULL,
+	kind        TEXT NOT NULL,
+	created_at  TEXT NOT NULL,
+	PRIMARY KEY (request_id, media_id)
+);
+
 INSERT INTO request_categories (id, parent_id, name, sort, response_hours, resolution_hours, duty_role, attributes) VALUES
 	('env', NULL, '环境卫生', 10, 4, 72, 'grid_worker', '[]'),
 	('env.dumping', 'env', '垃圾乱倒', 11, 4, 48, 'grid_worker',

@@ -47,6 +47,37 @@ static int audit(struct db *db, const struct actor *who, const char *region, con
 	return audit_write(db, who, region, "requests", id, action, jdoc_close(&doc), e);
 }
 
+/* ---- photos ---- */
+
+/* attach photos (uploaded images) to request id as kind ("report" or "reply") */
+static int attach(struct db *db, const char *region, const char *id, const char *kind,
+                  const char *const *photos, size_t n, struct err *e)
+{
+	char now[32];
+	time_iso(time_now_ms(), now);
+	if (n > REQUESTS_PHOTOS)
+		return err_invalid(e, "requests.photo", "photos", "at most %d photos",
+		                   REQUESTS_PHOTOS);
+	for (size_t i = 0; i < n; i++) {
+		const char *mime = NULL;
+		int rc = db_get_text(db, e, &mime, "SELECT mime FROM media WHERE id = ?",
+		                     DB_ARGS(DB_T(photos[i])));
+		if (rc < 0)
+			return -1;
+		if (!rc || strncmp(mime, "image/", 6))
+			return err_invalid(e, "requests.photo", "photos",
+			                   "'%s' is not an uploaded image", photos[i]);
+		if (db_exec(
+		        db, e,
+		        "INSERT INTO request_media (request_id, media_id, region, kind, "
+		        "created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (request_id, media_id) DO "
+		        "NOTHING",
+		        DB_T(id), DB_T(photos[i]), DB_T(region), DB_T(kind), DB_T(now)) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 /* ---- routing ---- */
 
 /* who holds a request: the duty, its account and name, the rung it was found at */
@@ -200,6 +231,7 @@ int requests_create(struct db *db, const struct actor *who, const struct request
 	        DB_T(masked), DB_T(to.h.duty_id), DB_T(to.h.user_id), DB_T(to.h.holder_name),
 	        DB_T(requests_ladder_role(to.rung)), DB_I(to.rung), DB_T(r_at), DB_T(s_at),
 	        DB_T(now), DB_T(now)) < 0 ||
+	    attach(db, p.region, id, "report", in->photos, in->nphotos, e) ||
 	    event(db, &ev, p.region, id, "submit", NULL, NULL, "submitted", NULL, e) ||
 	    event(db, &ev, p.region, id, "route", NULL, "submitted", "submitted", routed, e) ||
 	    audit(db, who, p.region, id, "create", NULL, "submitted", e))
@@ -371,6 +403,9 @@ int requests_act(struct db *db, const struct actor *who, const char *id,
 		q.reply = in->reply;
 		q.resolved_at = arena_strdup(a, now);
 		note = in->reply;
+		if (attach(db, q.region, q.id, "reply", in->photos, in->nphotos, e))
+			return -1;
+		jw_ki64(w, "photos", (int64_t)in->nphotos);
 	} else if (!strcmp(name, "follow_up") || !strcmp(name, "rate")) {
 		q.has_satisfaction = 1;
 		q.satisfaction = in->satisfaction;

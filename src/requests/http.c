@@ -256,6 +256,21 @@ static int answer_request(struct req *r, const char *id, struct err *e)
 	while ((rc = db_step(st, e)) == 1)
 		jw_row(w, st, keys);
 	jw_arr_end(w);
+	if (rc < 0)
+		return -1;
+	st = db_query(
+	    r->db, e,
+	    "SELECT x.media_id, x.kind, m.mime FROM request_media x JOIN media m ON m.id = "
+	    "x.media_id WHERE x.request_id = ? ORDER BY x.created_at, x.kind, x.media_id",
+	    DB_T(id));
+	if (!st)
+		return -1;
+	static const char *const pkeys[] = { "media_id", "kind", "mime", NULL };
+	jw_key(w, "photos");
+	jw_arr(w);
+	while ((rc = db_step(st, e)) == 1)
+		jw_row(w, st, pkeys);
+	jw_arr_end(w);
 	jw_obj_end(w);
 	return rc < 0 ? -1 : 0;
 }
@@ -265,7 +280,18 @@ static int answer_request(struct req *r, const char *id, struct err *e)
 struct intake_body {
 	const char *category_id, *place_id, *title, *description, *source, *external_no,
 	    *contact_name, *contact_phone;
+	const json_t *photos;
 };
+
+/* the strings of a JSON array (checked by JF_STRS) as a list in the arena */
+static const char *const *str_list(struct req *r, const json_t *a, size_t *n)
+{
+	*n = a ? json_array_size(a) : 0;
+	const char **v = arena_alloc(&r->arena, (*n + 1) * sizeof(*v));
+	for (size_t i = 0; i < *n; i++)
+		v[i] = json_string_value(json_array_get(a, i));
+	return v;
+}
 
 static const struct jfield staff_fields[] = {
 	{ "category_id", JF_STR, offsetof(struct intake_body, category_id), JF_REQUIRED, 1, 40 },
@@ -277,9 +303,11 @@ static const struct jfield staff_fields[] = {
 	{ "contact_name", JF_STR, offsetof(struct intake_body, contact_name), JF_NULLABLE, 0, 40 },
 	{ "contact_phone", JF_STR, offsetof(struct intake_body, contact_phone), JF_NULLABLE, 0,
 	  20 },
+	{ "photos", JF_STRS, offsetof(struct intake_body, photos), 0, 64, 64 },
 };
 
-/* the public form: no source, no ticket number */
+/* the public form: no source, no ticket number, no photos (next: uploads without an
+ * account) */
 static const struct jfield public_fields[] = {
 	{ "category_id", JF_STR, offsetof(struct intake_body, category_id), JF_REQUIRED, 1, 40 },
 	{ "place_id", JF_STR, offsetof(struct intake_body, place_id), JF_REQUIRED, 1, 40 },
@@ -314,6 +342,7 @@ static int intake_decode(struct req *r, json_t *j, const struct jfield *f, size_
 	in->external_no = b.external_no;
 	in->contact_name = b.contact_name;
 	in->contact_phone = b.contact_phone;
+	in->photos = str_list(r, b.photos, &in->nphotos);
 	in->attributes = json_object_get(j, "attributes");
 	if (in->attributes && json_is_null(in->attributes))
 		in->attributes = NULL;
@@ -734,6 +763,7 @@ struct act_body {
 	const char *action, *reply, *reason, *note, *comment, *target_id;
 	int64_t satisfaction, hours;
 	int reasonable;
+	const json_t *photos;
 };
 
 static const struct jfield act_fields[] = {
@@ -746,6 +776,7 @@ static const struct jfield act_fields[] = {
 	{ "satisfaction", JF_I64, offsetof(struct act_body, satisfaction), 0, 1, 5 },
 	{ "hours", JF_I64, offsetof(struct act_body, hours), 0, 1, 720 },
 	{ "reasonable", JF_BOOL, offsetof(struct act_body, reasonable), 0, 0, 0 },
+	{ "photos", JF_STRS, offsetof(struct act_body, photos), 0, 64, 64 },
 };
 
 /* POST /api/v1/requests/:id/actions {action, reply, reason, note, comment, satisfaction,
@@ -775,6 +806,10 @@ static int post_action(struct req *r, struct err *e)
 	in.satisfaction = b.satisfaction;
 	in.hours = b.hours;
 	in.reasonable = seen & (1u << 8) ? b.reasonable : -1;
+	if (b.photos && strcmp(b.action, "resolve"))
+		return err_invalid(e, "requests.photo", "photos",
+		                   "photos go with the reply (resolve)");
+	in.photos = str_list(r, b.photos, &in.nphotos);
 	in.user_id = r->who->user_id;
 	in.rel = relation(r, id, e);
 	if (in.rel == (unsigned)-1)

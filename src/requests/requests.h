@@ -214,19 +214,25 @@ int requests_source_valid(const char *source, int public_form);
 
 /* ---- writing ---- */
 
+#define REQUESTS_PHOTOS 9
+
 struct request_in {
 	const char *category_id, *place_id, *title, *description, *source, *external_no;
 	const char *contact_name, *contact_phone;
 	const json_t *attributes;
 	const char *reporter_user_id;
-	int public_form; /* the public form: the timeline names the actor "public" */
+	int public_form;           /* the public form: the timeline names the actor "public" */
+	const char *const *photos; /* media ids (uploaded images), at most REQUESTS_PHOTOS */
+	size_t nphotos;
 };
 
 /*
  * Intake: the category a leaf (400 requests.category_not_found, requests.category_not_leaf
  * on category_id), the place in a town and active (400 requests.place_outside), the
  * attributes by the category's spec, the phone normalized and sealed; the deadlines from
- * now; routed (requests_route). *id and *code get the new request's id and tracking code.
+ * now; routed (requests_route); the photos attached (400 requests.photo naming "photos":
+ * not an uploaded image, or more than REQUESTS_PHOTOS). *id and *code get the new
+ * request's id and tracking code.
  * Events: submitted, routed. Audited.
  */
 int requests_create(struct db *db, const struct actor *who, const struct request_in *in,
@@ -239,7 +245,9 @@ struct request_act {
 	int reasonable; /* -1 absent */
 	unsigned rel;   /* the caller's relations (requests_relation) */
 	const char *user_id;
-	int public_form; /* by tracking code: the timeline names the actor "public" */
+	int public_form;           /* by tracking code: the timeline names the actor "public" */
+	const char *const *photos; /* resolve: the handler's photos (media ids) */
+	size_t nphotos;
 };
 
 /* Take an action on request id (requests_step, then its effects); an event; audited. */

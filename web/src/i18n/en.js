@@ -958,6 +958,7 @@ export default {
 	'requests.source': 'No such source',
 	'requests.status': 'No such status',
 	'requests.throttled': 'Too many submissions; try again later',
+	'requests.photo': 'Photos are uploaded images, at most 9, sent with the reply',
 	'requests.public_place': 'Choose a town, village or community',
 	'requests.open': 'Open requests',
 	'requests.overdue': 'Overdue requests',

@@ -957,6 +957,7 @@ export default {
 	'requests.source': '来源不正确',
 	'requests.status': '没有这种状态',
 	'requests.throttled': '提交太频繁，请稍后再试',
+	'requests.photo': '照片须是已上传的图片，最多 9 张，随答复提交',
 	'requests.public_place': '请选择一个镇、村或社区',
 	'requests.open': '在办诉求',
 	'requests.overdue': '超期诉求',
