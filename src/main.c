@@ -19,22 +19,25 @@
 #include "places/places.h"
 #include "people/people.h"
 #include "duties/duties.h"
+#include "requests/requests.h"
 #include "system/system.h"
 #include "tabular/tabular.h"
 #include "version.h"
 #include "core/banned.h"
 
 static const struct command_table *const command_tables[] = {
-	&system_commands, &accounts_commands, &places_commands,
-	&people_commands, &duties_commands,   &tabular_commands,
+	&system_commands, &accounts_commands, &places_commands,   &people_commands,
+	&duties_commands, &tabular_commands,  &requests_commands,
 };
 
 static const struct route_table *const route_tables[] = {
-	&system_routes, &accounts_routes, &places_routes, &people_routes, &duties_routes,
+	&system_routes, &accounts_routes, &places_routes,
+	&people_routes, &duties_routes,   &requests_routes,
 };
 
 static void (*const registrations[])(void) = {
-	system_register, accounts_register, places_register, people_register, duties_register,
+	system_register, accounts_register, places_register,
+	people_register, duties_register,   requests_register,
 };
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))

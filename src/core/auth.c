@@ -195,6 +195,28 @@ int auth_throttle_check(const char *login, const char *addr, struct err *e)
 	return -1;
 }
 
+int auth_rate_take(const char *key, int64_t limit, int64_t window_ms, const char *code,
+                   struct err *e)
+{
+	int64_t now = time_now_ms(), wait = 0;
+	char k[136];
+	snprintf(k, sizeof(k), "r:%s", key);
+	pthread_mutex_lock(&throttle_lock);
+	struct throttle_slot *s = slot_for(k, 1, now, window_ms);
+	if (s->count >= limit)
+		wait = s->since_ms + window_ms - now;
+	else
+		s->count++;
+	pthread_mutex_unlock(&throttle_lock);
+	if (wait <= 0)
+		return 0;
+	static _Thread_local char retry[24];
+	snprintf(retry, sizeof(retry), "%lld", (long long)(wait + 999) / 1000);
+	err_set(e, 429, code, NULL, "too many submissions; try again in %s seconds", retry);
+	e->retry_after = retry;
+	return -1;
+}
+
 void auth_throttle_fail(const char *login, const char *addr)
 {
 	int64_t now = time_now_ms(), window = config_int("auth.login_window_seconds") * 1000;

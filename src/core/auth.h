@@ -91,6 +91,13 @@ int auth_throttle_check(const char *login, const char *addr, struct err *e);
 void auth_throttle_fail(const char *login, const char *addr);
 void auth_throttle_ok(const char *login);
 void auth_throttle_reset(void);
+/*
+ * A rate limit in the throttle's table: take one from key's allowance of limit per
+ * window_ms; 0 if allowed, else -1 with 429 code (e.g. "requests.throttled") and
+ * Retry-After.
+ */
+int auth_rate_take(const char *key, int64_t limit, int64_t window_ms, const char *code,
+                   struct err *e);
 
 /* SHA-256 of s as "hex" (65 bytes) */
 void auth_sha256_hex(const char *s, size_t n, char out[65]);

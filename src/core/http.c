@@ -330,6 +330,19 @@ void query_and(struct query *q, const char *cond, struct db_arg a)
 		q->where.err = 1; /* req_list refuses the query rather than bind too few */
 }
 
+void query_and_under2(struct req *r, struct query *q, const char *path_col, const char *gpath_col,
+                      const char *path)
+{
+	const char *end = arena_printf(&r->arena, "%s~", path);
+	query_and(q,
+	          arena_printf(&r->arena, "((%s >= ? AND %s < ?) OR (%s >= ? AND %s < ?))",
+	                       path_col, path_col, gpath_col, gpath_col),
+	          DB_T(path));
+	q->args[q->n++] = DB_T(end);
+	q->args[q->n++] = DB_T(path);
+	q->args[q->n++] = DB_T(end);
+}
+
 void query_and_in(struct query *q, const char *col, const char *const *vals, int n)
 {
 	if (n == 1) {

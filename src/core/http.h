@@ -216,6 +216,10 @@ void query_scope(struct req *r, struct query *q, const char *perm, const char *p
  * of either tree (a grant over a grid reaches the places it covers). See authz_sql2. */
 void query_scope2(struct req *r, struct query *q, const char *perm, const char *path_col,
                   const char *gpath_col);
+/* where += " AND (<path_col> or <gpath_col> under path)": rows at a place of either tree
+ * inside a subtree (a village's places, or what a grid covers) */
+void query_and_under2(struct req *r, struct query *q, const char *path_col, const char *gpath_col,
+                      const char *path);
 /* where += " AND <cond>" with one '?' bound to a (or none if a.type is DB_ARG_END) */
 void query_and(struct query *q, const char *cond, struct db_arg a);
 /* where += " AND <col> = ?" for one value, " AND <col> IN (?, ?, ...)" for several (the

@@ -384,3 +384,65 @@ int duties_handover(struct db *db, const struct actor *who, const char *id,
 	*new_id = next.id;
 	return 0;
 }
+
+/* ---- the chain ---- */
+
+void duties_chain_query(struct arena *a, const struct place *p, const char *household_id,
+                        const char *day, struct query *q)
+{
+	size_t n = 0, ng = 0;
+	const char **ids = places_path_ids(a, p->path, &n);
+	const char **gids = p->gpath ? places_path_ids(a, p->gpath, &ng) : NULL;
+	strbuf_init(&q->where, a, 0);
+	q->n = 0;
+	strbuf_adds(&q->where, "((d.role <> 'party_contact' AND d.place_id IN (");
+	for (size_t i = 0; i < n + ng && q->n < QUERY_MAX_ARGS - 4; i++) {
+		strbuf_adds(&q->where, i ? ", ?" : "?");
+		q->args[q->n++] = DB_T(i < n ? ids[i] : gids[i - n]);
+	}
+	strbuf_adds(&q->where, "))");
+	if (household_id) {
+		strbuf_adds(&q->where, " OR d.id IN (SELECT duty_id FROM duty_households WHERE "
+		                       "household_id = ?)");
+		q->args[q->n++] = DB_T(household_id);
+	}
+	strbuf_adds(&q->where, ") AND d.from_date <= ? AND (d.to_date IS NULL OR d.to_date >= ?)");
+	q->args[q->n++] = DB_T(day);
+	q->args[q->n++] = DB_T(day);
+	q->args[q->n] = DB_NOARGS;
+}
+
+int duties_holder(struct db *db, const char *place_id, const char *role, const char *day,
+                  struct duty_holder *h, struct err *e)
+{
+	struct arena *a = db_arena(db);
+	struct place p;
+	struct query q;
+	int rc = places_get(db, place_id, &p, e);
+	if (rc <= 0)
+		return rc;
+	duties_chain_query(a, &p, NULL, day, &q);
+	q.args[q.n++] = DB_T(role);
+	q.args[q.n] = DB_NOARGS;
+	struct db_stmt *st = db_query_(
+	    db, e,
+	    arena_printf(
+	        a,
+	        "SELECT d.id, d.place_id, d.user_id, d.person_id, d.holder_name FROM duties "
+	        "d JOIN places p ON p.id = d.place_id WHERE %s AND d.role = ? ORDER BY "
+	        "p.depth DESC, d.from_date, d.id",
+	        q.where.buf),
+	    q.args);
+	if (!st)
+		return -1;
+	rc = db_step(st, e);
+	if (rc != 1)
+		return rc;
+	h->duty_id = db_text(st, 0);
+	h->place_id = db_text(st, 1);
+	h->user_id = db_text(st, 2);
+	h->person_id = db_text(st, 3);
+	h->holder_name = db_text(st, 4);
+	db_done(st);
+	return 1;
+}

@@ -27,6 +27,7 @@
 #include "core/db.h"
 #include "core/err.h"
 #include "core/http.h"
+#include "places/places.h"
 
 /* ---- the roles (a table in duties.c) ---- */
 
@@ -105,6 +106,29 @@ int duties_end(struct db *db, const struct actor *who, const char *id, const cha
  */
 int duties_handover(struct db *db, const struct actor *who, const char *id,
                     const struct duty_in *in, const char *date, const char **new_id, struct err *e);
+
+/* ---- the chain ---- */
+
+/*
+ * q := the duties holding on day over place p's ancestors (its path) and the grids covering
+ * it (its gpath), and with household_id the party members linked to that household; for
+ * "SELECT … FROM duties d JOIN places p ON p.id = d.place_id WHERE <q.where>". Strings in a.
+ */
+void duties_chain_query(struct arena *a, const struct place *p, const char *household_id,
+                        const char *day, struct query *q);
+
+/* The nearest holder of a role over a place: the first duty of the chain. */
+struct duty_holder {
+	const char *duty_id, *place_id, *user_id, *person_id, *holder_name;
+};
+
+/*
+ * The nearest active holder of role over place_id on day (the chain's order: the deepest
+ * place first, then the earliest duty), into h (strings in the db's arena): 1 found, 0
+ * none (or no such place), -1 error.
+ */
+int duties_holder(struct db *db, const char *place_id, const char *role, const char *day,
+                  struct duty_holder *h, struct err *e);
 
 /* Demo data: the chain of every village and community of the demo (see demo.c). */
 int duties_demo(struct db *db, const struct actor *who, struct arena *a, int64_t *made,

@@ -61,17 +61,6 @@ static int date_param(struct req *r, const char *name, char today[11], const cha
 	return 0;
 }
 
-/* q AND the row's place under path in either tree (a village's places, what a grid covers) */
-static void and_under(struct req *r, struct query *q, const char *path)
-{
-	const char *end = arena_printf(&r->arena, "%s~", path);
-	query_and(q, "((p.path >= ? AND p.path < ?) OR (p.gpath >= ? AND p.gpath < ?))",
-	          DB_T(path));
-	q->args[q->n++] = DB_T(end);
-	q->args[q->n++] = DB_T(path);
-	q->args[q->n++] = DB_T(end);
-}
-
 /* q AND "the duty holds on day" */
 static void and_active(struct query *q, const char *day)
 {
@@ -236,7 +225,7 @@ static int list_duties(struct req *r, struct err *e)
 		const char *path, *gpath;
 		if (req_place_paths(r, v, &path, &gpath, e))
 			return -1;
-		and_under(r, &q, path);
+		query_and_under2(r, &q, "p.path", "p.gpath", path);
 	}
 	if ((v = req_query(r, "role"))) {
 		if (!duties_role(v))
@@ -283,26 +272,8 @@ static int write_chain(struct req *r, const char *place_id, const char *househol
 	int rc = places_get(r->db, place_id, &p, e);
 	if (rc <= 0)
 		return rc < 0 ? -1 : err_notfound(e, "places.not_found", "no place '%s'", place_id);
-	size_t n = 0, ng = 0;
-	const char **ids = places_path_ids(&r->arena, p.path, &n);
-	const char **gids = p.gpath ? places_path_ids(&r->arena, p.gpath, &ng) : NULL;
 	struct query q;
-	strbuf_init(&q.where, &r->arena, 0);
-	q.n = 0;
-	strbuf_adds(&q.where, "((d.role <> 'party_contact' AND d.place_id IN (");
-	for (size_t i = 0; i < n + ng && q.n < QUERY_MAX_ARGS - 4; i++) {
-		strbuf_adds(&q.where, i ? ", ?" : "?");
-		q.args[q.n++] = DB_T(i < n ? ids[i] : gids[i - n]);
-	}
-	strbuf_adds(&q.where, "))");
-	if (household_id) {
-		strbuf_adds(&q.where, " OR d.id IN (SELECT duty_id FROM duty_households WHERE "
-		                      "household_id = ?)");
-		q.args[q.n++] = DB_T(household_id);
-	}
-	strbuf_adds(&q.where, ")");
-	and_active(&q, on);
-	q.args[q.n] = DB_NOARGS;
+	duties_chain_query(&r->arena, &p, household_id, on, &q);
 	struct db_stmt *st =
 	    db_query_(r->db, e,
 	              arena_printf(&r->arena,
@@ -625,7 +596,7 @@ static int uncovered(struct req *r, struct err *e)
 		return err_invalid(e, "duties.kind", "kind",
 		                   "kind is grid_worker or building_leader, not '%s'", kind);
 	query_scope2(r, &q, "duties.read", "p.path", "p.gpath");
-	and_under(r, &q, path);
+	query_and_under2(r, &q, "p.path", "p.gpath", path);
 	query_and(&q, "h.status = 'active'", DB_NOARGS);
 	query_and(&q, grid ? "NOT " COVER_GRID : IN_BUILDING " AND NOT " COVER_BUILDING, DB_T(on));
 	q.args[q.n++] = DB_T(on);
@@ -707,7 +678,7 @@ static int duty_households(struct req *r, struct err *e)
 		          "h.id IN (SELECT household_id FROM duty_households WHERE duty_id = ?)",
 		          DB_T(id));
 	else
-		and_under(r, &q, p.path);
+		query_and_under2(r, &q, "p.path", "p.gpath", p.path);
 	const char *cols = arena_printf(
 	    &r->arena,
 	    "h.id, h.address, h.place_id, p.name, (SELECT y.name FROM persons y WHERE y.id = "

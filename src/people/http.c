@@ -117,7 +117,7 @@ static int list_start(struct req *r, const char *const *sorts, const char *defau
 	const char *v = req_query(r, "place");
 	if (v) {
 		/* a place of either tree: a village, a compound, or a grid and what it covers */
-		const char *path, *gpath, *end;
+		const char *path, *gpath;
 		if (req_place_paths(r, v, &path, &gpath, e))
 			return -1;
 		/* inside a grant: the place alone narrows (a county's range would lead the
@@ -127,12 +127,7 @@ static int list_start(struct req *r, const char *const *sorts, const char *defau
 			strbuf_adds(&q->where, "1 = 1");
 			q->n = 0;
 		}
-		end = arena_printf(&r->arena, "%s~", path);
-		query_and(q, "((p.path >= ? AND p.path < ?) OR (p.gpath >= ? AND p.gpath < ?))",
-		          DB_T(path));
-		q->args[q->n++] = DB_T(end);
-		q->args[q->n++] = DB_T(path);
-		q->args[q->n++] = DB_T(end);
+		query_and_under2(r, q, "p.path", "p.gpath", path);
 	}
 	return 0;
 }

@@ -39,6 +39,7 @@
 #include "duties/duties.h"
 #include "people/people.h"
 #include "places/places.h"
+#include "requests/requests.h"
 #include "core/banned.h"
 
 #define DEMO_TOWN   "140406101"
@@ -532,6 +533,9 @@ int system_demo(struct cli *c, struct err *e)
 	/* the responsibility chain over the places, people and accounts made above */
 	int64_t duties = 0;
 	rc = rc || duties_demo(c->db, &c->actor, &c->arena, &duties, e);
+	/* residents' requests, routed by that chain */
+	int64_t requests = 0;
+	rc = rc || requests_demo(c->db, &c->actor, &c->arena, &requests, e);
 	if (cli_commit(c, rc ? -1 : 0, e))
 		return -1;
 	printf("demo: %s — %s with %zu villages: %lld natural villages and groups, %lld grids, "
@@ -545,8 +549,10 @@ int system_demo(struct cli *c, struct err *e)
 	       "number or phone\n",
 	       (long long)d.real);
 	printf("%lld duties (branch secretaries, liaison cadres, area, group, grid and building "
-	       "leaders, party contacts; some handed over, two grids left vacant)\n\n",
+	       "leaders, party contacts; some handed over, two grids left vacant)\n",
 	       (long long)duties);
+	printf("%lld residents' requests in 微子镇, routed by the chain, at every stage\n\n",
+	       (long long)requests);
 	printf("  administrator  admin     %s\n", admin_pw);
 	printf("  security       security  %s\n", sec_pw);
 	printf("  auditor        auditor   %s\n\n", aud_pw);

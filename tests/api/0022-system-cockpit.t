@@ -23,7 +23,9 @@ expect 200
            {"key": "people.households", "unit": "户", "value": 0},
            {"key": "people.elderly_alone", "unit": "人", "value": 0},
            {"key": "duties.coverage", "unit": "%", "value": 100},
-           {"key": "duties.uncovered", "unit": "户", "value": 0}]}
+           {"key": "duties.uncovered", "unit": "户", "value": 0},
+           {"key": "requests.open", "unit": "件", "value": 0},
+           {"key": "requests.overdue", "unit": "件", "value": 0}]}
 
 # one village, drilled down from the town
 GET /api/v1/cockpit?place=140406101204
@@ -49,7 +51,8 @@ expect 200
  "tiles": [{"key": "places.villages", "value": 1, "children": []},
            {"key": "people.persons"}, {"key": "people.households"},
            {"key": "people.elderly_alone"}, {"key": "duties.coverage"},
-           {"key": "duties.uncovered"}]}
+           {"key": "duties.uncovered"}, {"key": "requests.open"},
+           {"key": "requests.overdue"}]}
 
 GET /api/v1/cockpit?place=140406101205
 expect 403

@@ -329,6 +329,37 @@ static void test_duties(void **state)
 	assert_true(count(db, "SELECT count(*) FROM duty_households", NULL) >= 10);
 }
 
+/* requests over 微子镇 at every stage, routed by the chain: most to a grid worker or an
+ * area or group leader, none to nobody's name in a village with a secretary */
+static void test_requests(void **state)
+{
+	struct db *db = runs[0].db;
+	(void)state;
+	assert_int_equal(count(db, "SELECT count(*) FROM requests", NULL), 36);
+	assert_true(count(db, "SELECT count(DISTINCT status) FROM requests", NULL) >= 6);
+	assert_true(count(db,
+	                  "SELECT count(*) FROM requests WHERE handler_role IN ('grid_worker', "
+	                  "'group_leader', 'area_leader')",
+	                  NULL) >= 18);
+	assert_int_equal(count(db,
+	                       "SELECT count(*) FROM requests WHERE handler_duty_id IS NULL AND "
+	                       "handler_role <> 'town'",
+	                       NULL),
+	                 0);
+	assert_int_equal(
+	    count(db,
+	          "SELECT count(*) FROM requests WHERE status IN ('resolved', "
+	          "'followed_up', 'closed') AND (reply IS NULL OR resolved_at IS NULL)",
+	          NULL),
+	    0);
+	assert_int_equal(count(db,
+	                       "SELECT count(*) FROM requests q WHERE (SELECT count(*) FROM "
+	                       "request_events x WHERE x.request_id = q.id AND x.action IN "
+	                       "('submit', 'route')) <> 2",
+	                       NULL),
+	                 0);
+}
+
 /*
  * Everything the demo wrote, one line a row, with places named by their path of names
  * instead of ids; no times, no sealed values or keyed hashes (the key differs), no
@@ -375,7 +406,14 @@ static const char *const dump_sql =
     "FROM duties d JOIN np ON np.id = d.place_id "
     "UNION ALL SELECT 'DH ' || d.role || '|' || np.n || '|' || d.holder_name || '|' || hk.k "
     "FROM duty_households x JOIN duties d ON d.id = x.duty_id JOIN np ON np.id = d.place_id "
-    "JOIN hk ON hk.id = x.household_id"
+    "JOIN hk ON hk.id = x.household_id "
+    "UNION ALL SELECT 'R ' || q.category_id || '|' || np.n || '|' || q.title || '|' || "
+    "q.status || '|' || q.source || '|' || coalesce(q.external_no, '') || '|' || "
+    "q.handler_role || '|' || coalesce(q.handler_name, '') || '|' || "
+    "coalesce(q.satisfaction, '') || '|' || coalesce(q.reply, '') FROM requests q "
+    "JOIN np ON np.id = q.place_id "
+    "UNION ALL SELECT 'RE ' || action || '|' || status_after || '|' || count(*) "
+    "FROM request_events GROUP BY action, status_after"
     ") ORDER BY x";
 
 static const char *dump(struct run *r, size_t *lines)
@@ -421,7 +459,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_villages),    cmocka_unit_test(test_joint_grid),
 		cmocka_unit_test(test_real_people), cmocka_unit_test(test_duties),
-		cmocka_unit_test(test_same_twice),
+		cmocka_unit_test(test_requests),    cmocka_unit_test(test_same_twice),
 	};
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

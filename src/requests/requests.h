@@ -1,0 +1,275 @@
+/*
+ * requests.h - residents' requests (民有所呼、我有所应): categories, intake, routing to the
+ * holder of the category's duty role over the request's place, the steps of the work
+ * (签收, 办理, 答复, 回访, 办结, 退单, 延期, 督办, 重办, 合并), deadlines and escalation up the
+ * chain. The only header other modules include. See docs/internals/requests.md.
+ *
+ * The pure rules (rules.c) are the state machine (requests_step), the clock
+ * (requests_deadlines), the escalation ladder (requests_ladder_*, requests_escalation_due),
+ * tracking codes and the category attributes; db.c and http.c apply them.
+ *
+ * Errors: 400 requests.action (an unknown action), requests.reply_required,
+ * requests.reason_required, requests.satisfaction, requests.category_not_found,
+ * requests.category_not_leaf, requests.place_outside, requests.attribute_required,
+ * requests.attribute_type, requests.attribute_choice, requests.attribute_unknown naming the
+ * field; 403 requests.not_allowed (the caller's relation to the request may not take the
+ * action), requests.follow_up_self (the handler following up their own work); 409
+ * requests.state (the action is not allowed in the status), requests.rated (a second
+ * rating); 404 requests.not_found; 429 requests.throttled.
+ */
+#ifndef CUNWU_REQUESTS_H
+#define CUNWU_REQUESTS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "core/audit.h"
+#include "core/cli.h"
+#include "core/db.h"
+#include "core/err.h"
+#include "core/http.h"
+
+/* ---- the state machine ---- */
+
+enum request_status {
+	RS_SUBMITTED,   /* submitted: routed, waiting for its handler to sign */
+	RS_SIGNED_FOR,  /* 签收: the handler has taken it (the response) */
+	RS_IN_PROGRESS, /* 办理中 */
+	RS_RESOLVED,    /* 已答复: resolved, the reply to the resident written */
+	RS_FOLLOWED_UP, /* 已回访: someone other than the handler called back, satisfaction */
+	RS_CLOSED,      /* 办结 */
+	RS_SENT_BACK,   /* 退单: the handler refused it with a reason; a leader reassigns it */
+	RS_MERGED,      /* merged into another request (a duplicate) */
+	RS_COUNT
+};
+
+/* "submitted" … for status s; NULL out of range. Pure. */
+const char *requests_status_name(int s);
+/* The status named name, or -1. Pure. */
+int requests_status_parse(const char *name);
+/* 1 if a request in status s is still being worked on (a clock runs). Pure. */
+int requests_status_open(int s);
+
+/* The caller's relations to a request: a bit set. */
+enum {
+	RR_HANDLER = 1,  /* the request's handler (or staff taking an unassigned one) */
+	RR_STAFF = 2,    /* requests.handle over the request's place, not the handler */
+	RR_LEADER = 4,   /* requests.supervise over the request's place */
+	RR_REPORTER = 8, /* the resident who reported it (by account or tracking code) */
+};
+
+/*
+ * The caller's relations: is_handler (the caller is the handler account), may_handle
+ * (requests.handle over the place), may_supervise, is_reporter, assigned (the request has a
+ * handler account). Staff who may handle a request nobody holds count as its handler. Pure.
+ */
+unsigned requests_relation(int is_handler, int may_handle, int may_supervise, int is_reporter,
+                           int assigned);
+
+/* What an action needs besides the caller's relation. */
+enum {
+	RA_REPLY = 1,        /* a reply to the resident (resolve) */
+	RA_REASON = 2,       /* a reason (send back, extension, reopen) */
+	RA_SATISFACTION = 4, /* satisfaction 1–5 (follow up) */
+	RA_NOT_HANDLER = 8,  /* done by someone other than the handler (回访) */
+	RA_HOURS = 16,       /* hours (an extension) */
+	RA_REASONABLE = 32,  /* reasonable true|false (classify) */
+	RA_TARGET = 64,      /* another request (merge) */
+	RA_NOTE = 128,       /* a note (supervise, comment) */
+};
+
+struct request_action {
+	const char *name;  /* "sign" */
+	const char *label; /* "签收" */
+	unsigned from;     /* bit s: allowed in status s */
+	unsigned who;      /* RR_* bits allowed to take it */
+	int to;            /* the status after it; -1: unchanged */
+	unsigned needs;    /* RA_* */
+};
+
+/* Every action, in the order of the work; *n gets the count. Pure. */
+const struct request_action *requests_actions(size_t *n);
+/* The action named name, or NULL. Pure. */
+const struct request_action *requests_action(const char *name);
+
+/*
+ * May a caller with relations rel take action name on a request in status? The status
+ * after it into *to (the same status for an action that changes none). Errors: 400
+ * requests.action (unknown; field "action"), 409 requests.state (not from this status), 403
+ * requests.follow_up_self (RA_NOT_HANDLER and the caller is the handler), 403
+ * requests.not_allowed. Pure.
+ */
+int requests_step(const char *name, int status, unsigned rel, int *to, struct err *e);
+
+/* ---- the clock ---- */
+
+#define HOUR_MS (3600 * (int64_t)1000)
+
+/* Response and resolution deadlines of a request submitted at (UTC ms). Pure. */
+void requests_deadlines(int64_t submitted_ms, int64_t response_hours, int64_t resolution_hours,
+                        int64_t *response_due, int64_t *resolution_due);
+
+/*
+ * Reopening (重办): allowed within days of resolved_ms (inclusive of the instant). Pure.
+ */
+int requests_reopen_allowed(int64_t resolved_ms, int64_t now_ms, int64_t days);
+
+/* ---- escalation ---- */
+
+/* The ladder a request climbs after missed deadlines: grid_worker, group_leader,
+ * area_leader, branch_secretary, then "town" (the town's leaders: no duty role). */
+#define REQUESTS_LADDER_TOP 4
+/* The rung of role on the ladder (0 grid_worker … 4 town), or -1. Pure. */
+int requests_ladder_rung(const char *role);
+/* The role of rung (0…4), or NULL. Pure. */
+const char *requests_ladder_role(int rung);
+
+/* A request as the escalation rule sees it. */
+struct request_clock {
+	int64_t response_due, resolution_due; /* ms */
+	int64_t responded_at, resolved_at;    /* ms, 0 if not yet */
+	int64_t resolution_hours;             /* the category's: each further period is a step */
+};
+
+/*
+ * How many levels a request should have climbed by now: one for a missed response
+ * deadline (not signed for by then), one for a missed resolution deadline (not resolved by
+ * then), and one more for every further resolution period that passes unresolved. *next_ms
+ * gets the instant the count grows next (0: never). The job escalates the request from the
+ * levels it has climbed to this count, so running it late or twice changes nothing. Pure.
+ */
+int requests_escalation_due(const struct request_clock *c, int64_t now_ms, int64_t *next_ms);
+
+/*
+ * The rung a request routed at start_rung stands on after levels escalations (capped at the
+ * town). Pure.
+ */
+int requests_escalated_rung(int start_rung, int levels);
+
+/* A stored instant (ISO text) as ms; 0 for NULL or unreadable. Pure. */
+int64_t requests_ms(const char *iso);
+
+/* ---- the three rates ---- */
+
+/* One request as the rates see it: instants in ms (0 if not yet), satisfaction 0 if not
+ * rated, reasonable -1 not classed, 0 不合理, 1 合理. */
+struct request_fact {
+	int64_t created, response_due, resolution_due, signed_at, resolved_at;
+	int satisfaction, reasonable;
+};
+
+/* Counts the rates are made of. */
+struct request_counts {
+	int64_t total;        /* counted: not classed unreasonable */
+	int64_t unreasonable; /* left out of every rate */
+	int64_t responded_in_time;
+	int64_t resolution_owed; /* resolved, or past the resolution deadline */
+	int64_t resolved;
+	int64_t rated, satisfied;                      /* satisfied: 4 or 5 */
+	int64_t responded, response_ms, resolution_ms; /* for the averages */
+};
+
+/* Add request f, judged at now_ms, to c (unreasonable ones only to c->unreasonable). Pure. */
+void requests_count(struct request_counts *c, const struct request_fact *f, int64_t now_ms);
+
+/* The rates of c. Per mille (0…1000), -1 with an empty denominator; averages in minutes,
+ * -1 with nothing to average. */
+struct request_rates {
+	int64_t responded, resolved, satisfied;       /* 及时响应率, 解决率, 满意率 */
+	int64_t avg_response_min, avg_resolution_min; /* 平均响应, 平均办结 */
+};
+void requests_rates(const struct request_counts *c, struct request_rates *r);
+
+/* The Monday (Asia/Shanghai, UTC+8) of the week holding ms, as YYYY-MM-DD. Pure. */
+void requests_week(int64_t ms, char out[11]);
+
+/* ---- tracking codes ---- */
+
+#define REQUESTS_CODE_LEN 10
+/* 10 characters of Crockford base32 from the first 50 bits of bytes[7]. Pure. */
+void requests_code_encode(const unsigned char bytes[7], char out[REQUESTS_CODE_LEN + 1]);
+/* A new unguessable code (libsodium randombytes). */
+void requests_code_new(char out[REQUESTS_CODE_LEN + 1]);
+/*
+ * A code as a resident types it into out: case folded, I/L read as 1, O as 0, hyphens and
+ * spaces dropped: 0, or -1 if it is not 10 characters of Crockford base32. Pure.
+ */
+int requests_code_normalize(const char *in, char out[REQUESTS_CODE_LEN + 1]);
+
+/* ---- the attributes of a category ---- */
+
+/*
+ * Check attrs (a JSON object, or NULL) against a category's spec (a JSON array of {key,
+ * label, type: string|number|datetime|text|single|multi, required, choices}). Errors (400,
+ * field "attributes.<key>"): requests.attribute_required, requests.attribute_type,
+ * requests.attribute_choice, requests.attribute_unknown, requests.attribute_long (strings
+ * over 200 characters, texts over 2,000). Pure.
+ */
+int requests_attrs_check(const json_t *spec, const json_t *attrs, struct err *e);
+
+/* The sources of a request. */
+int requests_source_valid(const char *source, int public_form);
+
+/* ---- writing ---- */
+
+#define REQUESTS_PHOTOS 9
+
+struct request_in {
+	const char *category_id, *place_id, *title, *description, *source, *external_no;
+	const char *contact_name, *contact_phone;
+	const json_t *attributes;
+	const char *reporter_user_id;
+	int public_form;           /* the public form: the timeline names the actor "public" */
+	const char *const *photos; /* media ids (uploaded images), at most REQUESTS_PHOTOS */
+	size_t nphotos;
+};
+
+/*
+ * Intake: the category a leaf (400 requests.category_not_found, requests.category_not_leaf
+ * on category_id), the place in a town and active (400 requests.place_outside), the
+ * attributes by the category's spec, the phone normalized and sealed; the deadlines from
+ * now; routed (requests_route); the photos attached (400 requests.photo naming "photos":
+ * not an uploaded image, or more than REQUESTS_PHOTOS). *id and *code get the new
+ * request's id and tracking code.
+ * Events: submitted, routed. Audited.
+ */
+int requests_create(struct db *db, const struct actor *who, const struct request_in *in,
+                    const char **id, const char **code, struct err *e);
+
+/* What an action carries. */
+struct request_act {
+	const char *action, *reply, *reason, *note, *comment, *target_id;
+	int64_t satisfaction, hours;
+	int reasonable; /* -1 absent */
+	unsigned rel;   /* the caller's relations (requests_relation) */
+	const char *user_id;
+	int public_form;           /* by tracking code: the timeline names the actor "public" */
+	const char *const *photos; /* resolve: the handler's photos (media ids) */
+	size_t nphotos;
+};
+
+/* Take an action on request id (requests_step, then its effects); an event; audited. */
+int requests_act(struct db *db, const struct actor *who, const char *id,
+                 const struct request_act *in, struct err *e);
+
+/*
+ * Escalate every open request whose deadlines have passed (requests_escalation_due) by
+ * as many rungs as it has missed deadlines and not yet climbed, each routed to the holder
+ * of the new rung over its place (or further up when vacant): an "escalate" event and an
+ * audit row each. Reads only the stored instants, so a late or repeated run (after a
+ * restart) does the same. Opens its own write transaction; *escalated gets the count.
+ */
+int requests_escalate(struct db *db, const struct actor *who, int64_t now_ms, int64_t *escalated,
+                      struct err *e);
+
+/* Demo data: 36 requests over 微子镇, routed and worked to drawn stages (see demo.c). */
+int requests_demo(struct db *db, const struct actor *who, struct arena *a, int64_t *made,
+                  struct err *e);
+
+extern const struct route_table requests_routes;
+extern const struct command_table requests_commands;
+void requests_register(void);
+
+#endif
