@@ -125,7 +125,7 @@ int tab_check_row(struct tab_check *k, const struct tab_row *row)
 	k->cur = rp;
 	k->place_id = NULL;
 	struct arena *a = k->a;
-	const struct tab_cell *c;
+	const struct tab_cell *c = NULL;
 	for (int i = 0; i < row->n; i++) {
 		c = &row->cells[i];
 		if (c->flags & (TAB_LOST | TAB_SUBST))
