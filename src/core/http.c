@@ -385,6 +385,18 @@ void jw_row(struct jw *w, struct db_stmt *st, const char *const *keys)
 	jw_obj_end(w);
 }
 
+int jw_key_rows(struct jw *w, const char *key, struct db_stmt *st, const char *const *keys,
+                struct err *e)
+{
+	int rc;
+	jw_key(w, key);
+	jw_arr(w);
+	while ((rc = db_step(st, e)) == 1)
+		jw_row(w, st, keys);
+	jw_arr_end(w);
+	return rc < 0 ? -1 : 0;
+}
+
 /* "items":[rows...] inside the current object */
 static int write_items(struct jw *w, struct db_stmt *st, row_writer fn, struct err *e)
 {

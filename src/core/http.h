@@ -232,6 +232,9 @@ void query_and_in(struct query *q, const char *col, const char *const *vals, int
  * otherwise text (NULL as null).
  */
 void jw_row(struct jw *w, struct db_stmt *st, const char *const *keys);
+/* "key": [every row of st, each by jw_row]; -1 if a step failed (e set). */
+int jw_key_rows(struct jw *w, const char *key, struct db_stmt *st, const char *const *keys,
+                struct err *e);
 
 /* Writes one row of a list as a JSON value. */
 typedef void (*row_writer)(struct jw *w, struct db_stmt *st);

@@ -145,14 +145,11 @@ static int write_duty(struct req *r, struct jw *w, const char *id, struct err *e
 	              DB_T(id));
 	if (!st)
 		return -1;
-	jw_key(w, "households");
-	jw_arr(w);
 	static const char *const keys[] = { "id", "address", "place_id", NULL };
-	while ((rc = db_step(st, e)) == 1)
-		jw_row(w, st, keys);
-	jw_arr_end(w);
+	if (jw_key_rows(w, "households", st, keys, e))
+		return -1;
 	jw_obj_end(w);
-	return rc < 0 ? -1 : 1;
+	return 1;
 }
 
 static int answer_duty(struct req *r, const char *id, struct err *e)
@@ -521,13 +518,7 @@ static int write_gaps(struct req *r, struct jw *w, const char *key, const char *
 	static const char *const keys[] = {
 		"id", "name", "kind", "parent_id", "parent_name", NULL
 	};
-	jw_key(w, key);
-	jw_arr(w);
-	int rc;
-	while ((rc = db_step(st, e)) == 1)
-		jw_row(w, st, keys);
-	jw_arr_end(w);
-	return rc < 0 ? -1 : 0;
+	return jw_key_rows(w, key, st, keys, e);
 }
 
 /* GET /api/v1/duties/coverage?place=ID&on=DATE */

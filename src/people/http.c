@@ -647,17 +647,14 @@ static int write_person(struct req *r, const char *id, struct err *e)
 	              DB_T(id));
 	if (!st)
 		return -1;
-	jw_key(w, "history");
-	jw_arr(w);
 	static const char *const keys[] = { "on_date",         "from_household_id",
 		                            "to_household_id", "from_status",
 		                            "to_status",       "reason",
 		                            "created_at",      NULL };
-	while ((rc = db_step(st, e)) == 1)
-		jw_row(w, st, keys);
-	jw_arr_end(w);
+	if (jw_key_rows(w, "history", st, keys, e))
+		return -1;
 	jw_obj_end(w);
-	return rc < 0 ? -1 : 1;
+	return 1;
 }
 
 /* GET /api/v1/people/:id */

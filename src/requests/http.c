@@ -251,12 +251,7 @@ static int answer_request(struct req *r, const char *id, struct err *e)
 	static const char *const keys[] = { "id",           "at",         "action", "actor_kind",
 		                            "actor_id",     "actor_name", "note",   "status_before",
 		                            "status_after", "@data",      NULL };
-	jw_key(w, "timeline");
-	jw_arr(w);
-	while ((rc = db_step(st, e)) == 1)
-		jw_row(w, st, keys);
-	jw_arr_end(w);
-	if (rc < 0)
+	if (jw_key_rows(w, "timeline", st, keys, e))
 		return -1;
 	st = db_query(
 	    r->db, e,
@@ -266,13 +261,10 @@ static int answer_request(struct req *r, const char *id, struct err *e)
 	if (!st)
 		return -1;
 	static const char *const pkeys[] = { "media_id", "kind", "mime", NULL };
-	jw_key(w, "photos");
-	jw_arr(w);
-	while ((rc = db_step(st, e)) == 1)
-		jw_row(w, st, pkeys);
-	jw_arr_end(w);
+	if (jw_key_rows(w, "photos", st, pkeys, e))
+		return -1;
 	jw_obj_end(w);
-	return rc < 0 ? -1 : 0;
+	return 0;
 }
 
 /* ---- intake ---- */
@@ -448,13 +440,10 @@ static int get_public(struct req *r, struct err *e)
 	if (!st)
 		return -1;
 	static const char *const ekeys[] = { "at", "action", "status", NULL };
-	jw_key(w, "timeline");
-	jw_arr(w);
-	while ((rc = db_step(st, e)) == 1)
-		jw_row(w, st, ekeys);
-	jw_arr_end(w);
+	if (jw_key_rows(w, "timeline", st, ekeys, e))
+		return -1;
 	jw_obj_end(w);
-	return rc < 0 ? -1 : 0;
+	return 0;
 }
 
 struct public_act_body {
