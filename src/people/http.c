@@ -276,6 +276,16 @@ int people_tag_defs(struct db *db, struct people_tag_def *defs, size_t cap, size
 
 /* the row's tags come folded into one column, "id|source|as_of,..." (no query per row);
  * written in catalogue order, only those the caller may see at the row's place */
+/* where tag id starts in a folded "id|source|as_of,..." column, or NULL */
+static const char *folded_find(const char *folded, const char *id)
+{
+	size_t n = strlen(id);
+	for (const char *p = folded; p && *p; p = strchr(p, ',') ? strchr(p, ',') + 1 : NULL)
+		if (!strncmp(p, id, n) && p[n] == '|')
+			return p;
+	return NULL;
+}
+
 static void write_folded_tags(struct jw *w, const struct person_page *pp, const char *folded,
                               const char *path, const char *gpath)
 {
@@ -283,28 +293,22 @@ static void write_folded_tags(struct jw *w, const struct person_page *pp, const 
 	jw_arr(w);
 	for (size_t t = 0; folded && t < pp->ntags; t++) {
 		const struct people_tag_def *d = &pp->tags[t];
-		size_t n = strlen(d->id);
-		for (const char *p = folded; p && *p;
-		     p = strchr(p, ',') ? strchr(p, ',') + 1 : NULL) {
-			if (strncmp(p, d->id, n) || p[n] != '|')
-				continue;
-			if (!people_tag_visible(pp->r, d->perm, path, gpath))
-				break;
-			const char *src = p + n + 1, *bar = strchr(src, '|');
-			const char *end = strchr(src, ',');
-			if (!bar || (end && bar > end))
-				break;
-			jw_obj(w);
-			jw_kstr(w, "id", d->id);
-			jw_kstr(w, "name", d->name);
-			jw_key(w, "source");
-			jw_strn(w, src, (size_t)(bar - src));
-			jw_key(w, "as_of");
-			jw_strn(w, bar + 1, end ? (size_t)(end - bar - 1) : strlen(bar + 1));
-			jw_kbool(w, "derived", d->derived);
-			jw_obj_end(w);
-			break;
-		}
+		const char *p = folded_find(folded, d->id);
+		if (!p || !people_tag_visible(pp->r, d->perm, path, gpath))
+			continue;
+		const char *src = p + strlen(d->id) + 1, *bar = strchr(src, '|');
+		const char *end = strchr(src, ',');
+		if (!bar || (end && bar > end))
+			continue;
+		jw_obj(w);
+		jw_kstr(w, "id", d->id);
+		jw_kstr(w, "name", d->name);
+		jw_key(w, "source");
+		jw_strn(w, src, (size_t)(bar - src));
+		jw_key(w, "as_of");
+		jw_strn(w, bar + 1, end ? (size_t)(end - bar - 1) : strlen(bar + 1));
+		jw_kbool(w, "derived", d->derived);
+		jw_obj_end(w);
 	}
 	jw_arr_end(w);
 }
@@ -590,15 +594,9 @@ int people_export_rows(struct req *r, int64_t max, people_export_fn fn, void *ct
 		           *gpath = db_text(st, 20);
 		for (size_t t = 0; folded && t < pp.ntags; t++) {
 			const struct people_tag_def *d = &pp.tags[t];
-			size_t len = strlen(d->id);
-			for (const char *f = folded; f && *f;
-			     f = strchr(f, ',') ? strchr(f, ',') + 1 : NULL)
-				if (!strncmp(f, d->id, len) && f[len] == '|') {
-					if (people_tag_visible(r, d->perm, path, gpath))
-						strbuf_addf(&tags, "%s%s", tags.len ? "、" : "",
-						            d->name);
-					break;
-				}
+			if (folded_find(folded, d->id) &&
+			    people_tag_visible(r, d->perm, path, gpath))
+				strbuf_addf(&tags, "%s%s", tags.len ? "、" : "", d->name);
 		}
 		const char *birth = db_text(st, 11);
 		struct people_export_row row = {
