@@ -269,6 +269,147 @@ const char *crypt_open(struct arena *a, const char *sealed, struct err *e)
 	return crypt_open_slot(a, sealed, NULL, e);
 }
 
+/* ---- files ---- */
+
+#define FILE_MAGIC "CWF1"
+#define FILE_CHUNK 65536
+
+static void file_key(const unsigned char *key,
+                     unsigned char out[crypto_secretstream_xchacha20poly1305_KEYBYTES])
+{
+	crypto_kdf_derive_from_key(out, crypto_secretstream_xchacha20poly1305_KEYBYTES, 1,
+	                           "cunwufil", key);
+}
+
+/* the two files of a seal or an open; on failure the output is removed */
+struct file_pair {
+	FILE *in, *out;
+	const char *out_path;
+	unsigned char *buf, *cbuf;
+};
+
+static int pair_open(struct file_pair *p, const char *in_path, const char *out_path, struct err *e)
+{
+	memset(p, 0, sizeof(*p));
+	p->out_path = out_path;
+	p->in = fopen(in_path, "rb");
+	if (!p->in)
+		return err_internal(e, "cannot read %s: %s", in_path, strerror(errno));
+	int fd = open(out_path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0 || !(p->out = fdopen(fd, "wb"))) {
+		if (fd >= 0)
+			close(fd);
+		fclose(p->in);
+		return err_internal(e, "cannot write %s: %s", out_path, strerror(errno));
+	}
+	p->buf = sodium_malloc(FILE_CHUNK);
+	p->cbuf = sodium_malloc(FILE_CHUNK + crypto_secretstream_xchacha20poly1305_ABYTES);
+	return 0;
+}
+
+static int pair_close(struct file_pair *p, int rc, struct err *e)
+{
+	if (p->out && (fflush(p->out) || fsync(fileno(p->out))) && !rc)
+		rc = err_internal(e, "cannot write %s: %s", p->out_path, strerror(errno));
+	if (p->out && fclose(p->out) && !rc)
+		rc = err_internal(e, "cannot write %s: %s", p->out_path, strerror(errno));
+	fclose(p->in);
+	sodium_free(p->buf);
+	sodium_free(p->cbuf);
+	if (rc)
+		unlink(p->out_path);
+	return rc;
+}
+
+int crypt_seal_file(const char *in_path, const char *out_path, struct err *e)
+{
+	unsigned char k[crypto_secretstream_xchacha20poly1305_KEYBYTES];
+	pthread_rwlock_rdlock(&ring_lock);
+	int have = ring.n > 0;
+	if (have)
+		file_key(ring.key[0], k);
+	pthread_rwlock_unlock(&ring_lock);
+	if (!have)
+		return err_internal(e, "no key loaded");
+	struct file_pair p;
+	if (pair_open(&p, in_path, out_path, e))
+		return -1;
+	crypto_secretstream_xchacha20poly1305_state st;
+	unsigned char hdr[crypto_secretstream_xchacha20poly1305_HEADERBYTES];
+	crypto_secretstream_xchacha20poly1305_init_push(&st, hdr, k);
+	sodium_memzero(k, sizeof(k));
+	int rc = fwrite(FILE_MAGIC, 4, 1, p.out) == 1 && fwrite(hdr, sizeof(hdr), 1, p.out) == 1
+	             ? 0
+	             : -1;
+	for (int last = 0; !rc && !last;) {
+		size_t n = fread(p.buf, 1, FILE_CHUNK, p.in);
+		if (ferror(p.in)) {
+			rc = -1;
+			break;
+		}
+		last = feof(p.in);
+		unsigned long long clen;
+		crypto_secretstream_xchacha20poly1305_push(
+		    &st, p.cbuf, &clen, p.buf, n, NULL, 0,
+		    last ? crypto_secretstream_xchacha20poly1305_TAG_FINAL : 0);
+		if (fwrite(p.cbuf, 1, (size_t)clen, p.out) != clen)
+			rc = -1;
+	}
+	if (rc)
+		err_internal(e, "cannot seal %s: %s", in_path, strerror(errno));
+	return pair_close(&p, rc, e);
+}
+
+/* open with one key: 0, or -1 when the stream does not verify under it */
+static int open_with(struct file_pair *p, const unsigned char *key)
+{
+	unsigned char k[crypto_secretstream_xchacha20poly1305_KEYBYTES], magic[4];
+	unsigned char hdr[crypto_secretstream_xchacha20poly1305_HEADERBYTES];
+	file_key(key, k);
+	rewind(p->in);
+	if (ftruncate(fileno(p->out), 0) || fseek(p->out, 0, SEEK_SET))
+		return -1;
+	crypto_secretstream_xchacha20poly1305_state st;
+	int bad = fread(magic, 4, 1, p->in) != 1 || memcmp(magic, FILE_MAGIC, 4) ||
+	          fread(hdr, sizeof(hdr), 1, p->in) != 1 ||
+	          crypto_secretstream_xchacha20poly1305_init_pull(&st, hdr, k);
+	sodium_memzero(k, sizeof(k));
+	unsigned char tag = 0;
+	while (!bad && tag != crypto_secretstream_xchacha20poly1305_TAG_FINAL) {
+		size_t n = fread(p->cbuf, 1,
+		                 FILE_CHUNK + crypto_secretstream_xchacha20poly1305_ABYTES, p->in);
+		unsigned long long mlen;
+		if (ferror(p->in) ||
+		    crypto_secretstream_xchacha20poly1305_pull(&st, p->buf, &mlen, &tag, p->cbuf, n,
+		                                               NULL, 0) ||
+		    (tag != crypto_secretstream_xchacha20poly1305_TAG_FINAL && feof(p->in)) ||
+		    fwrite(p->buf, 1, (size_t)mlen, p->out) != mlen)
+			bad = 1;
+	}
+	return bad ? -1 : 0;
+}
+
+int crypt_open_file(const char *in_path, const char *out_path, struct err *e)
+{
+	struct file_pair p;
+	if (pair_open(&p, in_path, out_path, e))
+		return -1;
+	int rc = -1;
+	pthread_rwlock_rdlock(&ring_lock);
+	unsigned char keys[2][KEY_LEN];
+	int n = ring.n;
+	memcpy(keys, ring.key, sizeof(keys));
+	pthread_rwlock_unlock(&ring_lock);
+	for (int i = 0; i < n && rc; i++)
+		rc = open_with(&p, keys[i]);
+	sodium_memzero(keys, sizeof(keys));
+	if (rc && !n)
+		err_internal(e, "no key loaded");
+	else if (rc)
+		err_internal(e, "%s does not open under the key file", in_path);
+	return pair_close(&p, rc, e);
+}
+
 static const char *hash_with(struct arena *a, const unsigned char *k, const char *plain)
 {
 	unsigned char h[32];

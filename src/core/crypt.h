@@ -43,6 +43,14 @@ const char *crypt_seal(struct arena *a, const char *plain, struct err *e);
 const char *crypt_open(struct arena *a, const char *sealed, struct err *e);
 /* The same; *slot gets the key that opened it: 0 the current one, 1 the previous one. */
 const char *crypt_open_slot(struct arena *a, const char *sealed, int *slot, struct err *e);
+/*
+ * A file sealed whole (an uploaded register kept until its import is done): in_path read,
+ * out_path written (mode 0600, created; refuses to overwrite), in 64 KiB chunks of
+ * libsodium's secretstream under a key derived from the current key. crypt_open_file tries
+ * the current key, then the previous one. On failure out_path is removed.
+ */
+int crypt_seal_file(const char *in_path, const char *out_path, struct err *e);
+int crypt_open_file(const char *in_path, const char *out_path, struct err *e);
 /* "k1:<hex>" keyed hash under the current key, to look a value up without decrypting
  * every row; NULL if no key is loaded. */
 const char *crypt_lookup(struct arena *a, const char *plain);

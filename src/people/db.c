@@ -92,8 +92,8 @@ static int seal(struct db *db, const char *plain, const char *masked, struct sea
 
 /* ---- households ---- */
 
-int people_household_create(struct db *db, const struct actor *who, const struct household_in *in,
-                            const char **id_out, struct err *e)
+int people_household_add(struct db *db, const struct actor *who, const struct household_in *in,
+                         int flags, const char **id_out, struct err *e)
 {
 	struct place p;
 	if (home_place(db, in->place_id, &p, e))
@@ -118,11 +118,18 @@ int people_household_create(struct db *db, const struct actor *who, const struct
 	jw_kstr(wp, "place_id", p.id);
 	jw_kstr(wp, "kind", kind);
 	jw_kstr(wp, "hukou_no", in->hukou_no);
-	if (audit_write(db, who, p.region, "households", id, "create", jdoc_close(&doc), e))
+	if (!(flags & PEOPLE_BULK) &&
+	    audit_write(db, who, p.region, "households", id, "create", jdoc_close(&doc), e))
 		return -1;
 	if (id_out)
 		*id_out = arena_strdup(db_arena(db), id);
 	return 0;
+}
+
+int people_household_create(struct db *db, const struct actor *who, const struct household_in *in,
+                            const char **id_out, struct err *e)
+{
+	return people_household_add(db, who, in, 0, id_out, e);
 }
 
 /* ---- persons ---- */
@@ -265,8 +272,8 @@ static int grams_set(struct db *db, const struct person_row *pr, const char *per
 	return 0;
 }
 
-int people_person_create(struct db *db, const struct actor *who, const struct person_in *in,
-                         const char *today, const char **id_out, struct err *e)
+int people_person_add(struct db *db, const struct actor *who, const struct person_in *in,
+                      const char *today, int flags, const char **id_out, struct err *e)
 {
 	struct person_row pr;
 	const char *region, *place_id, *head_id;
@@ -309,6 +316,11 @@ int people_person_create(struct db *db, const struct actor *who, const struct pe
 	jw_kstr(wp, "status", pr.status);
 	jw_kstr(wp, "id_no", pr.id.masked);
 	jw_kstr(wp, "phone", pr.phone.masked);
+	if (flags & PEOPLE_BULK) {
+		if (id_out)
+			*id_out = arena_strdup(db_arena(db), id);
+		return 0;
+	}
 	if (audit_write(db, who, region, "persons", id, "create", jdoc_close(&doc), e))
 		return -1;
 	int64_t changed;
@@ -317,6 +329,12 @@ int people_person_create(struct db *db, const struct actor *who, const struct pe
 	if (id_out)
 		*id_out = arena_strdup(db_arena(db), id);
 	return 0;
+}
+
+int people_person_create(struct db *db, const struct actor *who, const struct person_in *in,
+                         const char *today, const char **id_out, struct err *e)
+{
+	return people_person_add(db, who, in, today, 0, id_out, e);
 }
 
 /* ---- organizations ---- */

@@ -124,6 +124,7 @@ int tab_check_row(struct tab_check *k, const struct tab_row *row)
 	struct row_problems rows_p = { 0 }, *rp = &rows_p;
 	k->cur = rp;
 	k->place_id = NULL;
+	k->person_id = k->person_household = NULL;
 	struct arena *a = k->a;
 	const struct tab_cell *c = NULL;
 	for (int i = 0; i < row->n; i++) {
@@ -185,7 +186,8 @@ int tab_check_row(struct tab_check *k, const struct tab_row *row)
 			        arena_printf(a, "the identity number gives %s", doc.birth));
 	}
 	/* then what the registry says (the place written, an ID already registered) */
-	if (k->registry && tab_registry_row(k->registry, k, row, &k->place_id, k->err) < 0) {
+	if ((k->registry && tab_registry_row(k->registry, k, row, &k->place_id, k->err) < 0) ||
+	    (k->more && k->more(k, row, k->more_ctx) < 0)) {
 		k->cur = NULL;
 		return -1;
 	}

@@ -4,6 +4,7 @@
  * encoding, the sheets, the header found, the data rows, the first rows with their cell
  * kinds, and the warnings (characters lost, identity numbers Excel mangled).
  */
+#include "import.h"
 #include "tabular.h"
 
 #include <stdio.h>
@@ -11,6 +12,7 @@
 #include <string.h>
 
 #include "core/crypt.h"
+#include "core/media.h"
 #include "core/util.h"
 #include "people/rules.h"
 #include "places/places.h"
@@ -93,23 +95,6 @@ static int check_row(const struct tab_row *row, void *ctx, struct err *e)
 	return 0;
 }
 
-static long pick_sheet(const struct tab_book *b, const char *arg)
-{
-	if (!arg) { /* the first sheet the workbook shows */
-		for (size_t i = 0; i < b->nsheets; i++)
-			if (!b->sheets[i].hidden)
-				return (long)i;
-		return 0;
-	}
-	int64_t n;
-	if (!parse_i64(arg, 1, (int64_t)b->nsheets, &n))
-		return (long)n - 1;
-	for (size_t i = 0; i < b->nsheets; i++)
-		if (!strcmp(b->sheets[i].name, arg))
-			return (long)i;
-	return -1;
-}
-
 /* open FILE, pick its sheet, find the header, map its columns and find the data rows
  * (the first pass); verbose prints what was found, as inspect does */
 static int open_sheet(struct cli *c, int verbose, struct tab_book **bp, long *sp,
@@ -122,7 +107,7 @@ static int open_sheet(struct cli *c, int verbose, struct tab_book **bp, long *sp
 	struct tab_book *b;
 	if (tab_open(&c->arena, file, &b, e))
 		return -1;
-	long s = pick_sheet(b, sheet_arg);
+	long s = import_pick_sheet(b, sheet_arg);
 	if (s < 0)
 		return err_invalid(e, "import.sheet", "sheet", "the file has no sheet '%s'",
 		                   sheet_arg);
@@ -293,6 +278,165 @@ static int cmd_dry_run(struct cli *c, struct err *e)
 	return 0;
 }
 
+/* --map C=field,E=-: columns mapped by hand over the automatic mapping */
+static int map_overrides(struct cli *c, struct import_row *im, const char *spec, struct err *e)
+{
+	struct arena *a = &c->arena;
+	json_error_t je;
+	json_t *arr = json_loads(im->mapping, 0, &je);
+	if (!arr)
+		return err_internal(e, "the stored mapping does not parse");
+	char *s = arena_strdup(a, spec), *next;
+	for (char *tok = s; tok && *tok; tok = next) {
+		if ((next = strchr(tok, ',')))
+			*next++ = '\0';
+		char *eq = strchr(tok, '=');
+		int col = 0;
+		const char *q = tok;
+		for (; eq && q < eq && *q >= 'A' && *q <= 'Z'; q++)
+			col = col * 26 + (*q - 'A' + 1);
+		if (!eq || q != eq || col < 1 || (size_t)col > json_array_size(arr)) {
+			json_decref(arr);
+			return err_invalid(
+			    e, "import.field", "--map",
+			    "'%s' is not COLUMN=FIELD for a column of the header (C=phone, "
+			    "E=- to leave one out)",
+			    tok);
+		}
+		json_array_set_new(arr, (size_t)col - 1,
+		                   strcmp(eq + 1, "-") ? json_string(eq + 1) : json_null());
+	}
+	enum tab_field *map;
+	int rc = import_mapping_parse(a, arr, (int)json_array_size(arr), &map, e);
+	if (!rc) {
+		im->mapping = import_mapping_json(a, map, (int)json_array_size(arr));
+		rc = db_begin(c->db, 1, e) ||
+		             db_exec(c->db, e, "UPDATE imports SET mapping = ? WHERE id = ?",
+		                     DB_T(im->mapping), DB_T(im->id)) < 0 ||
+		             db_commit(c->db, e)
+		         ? -1
+		         : 0;
+	}
+	json_decref(arr);
+	return rc;
+}
+
+static void print_progress(void *ctx, long done, long total)
+{
+	(void)ctx;
+	fprintf(stderr, "\r  %ld of about %ld rows", done, total);
+}
+
+static int print_problems(struct cli *c, const char *id, long max, struct err *e)
+{
+	struct db_stmt *st = db_query(c->db, e,
+	                              "SELECT cell, code, message, warning FROM import_problems "
+	                              "WHERE import_id = ? ORDER BY seq LIMIT ?",
+	                              DB_T(id), DB_I(max));
+	int rc;
+	while (st && (rc = db_step(st, e)) == 1)
+		printf("  %-7s %s%s: %s\n", db_text(st, 0), db_int(st, 3) ? "(warning) " : "",
+		       db_text(st, 1), db_text(st, 2));
+	return st && rc == 0 ? 0 : -1;
+}
+
+static int print_result(struct cli *c, const char *id, struct err *e)
+{
+	struct import_row im;
+	if (import_load(c->db, id, &im, e))
+		return -1;
+	printf("import:   %s (%s)\nrows:     %lld, %lld with errors left out\n", im.id, im.state,
+	       (long long)im.counts[0], (long long)im.counts[1]);
+	printf("written:  %lld households, %lld persons added; %lld persons already "
+	       "registered\n",
+	       (long long)im.counts[4], (long long)im.counts[5], (long long)im.counts[6]);
+	if (im.counts[2] + im.counts[3]) {
+		printf("problems: %lld errors, %lld warnings", (long long)im.counts[2],
+		       (long long)im.counts[3]);
+		printf(im.counts[2] + im.counts[3] > SHOW_WARN
+		           ? " (the first %d; 'cunwu import problems %s' lists them all)\n"
+		           : "\n",
+		       SHOW_WARN, id);
+		return print_problems(c, id, SHOW_WARN, e);
+	}
+	return 0;
+}
+
+static int run_pass(struct cli *c, const char *id, struct err *e)
+{
+	int rc = import_pass(c->db, &c->arena, id, 1, &c->actor, print_progress, NULL, e);
+	fprintf(stderr, "\n");
+	if (rc) {
+		import_fail(c->db, id, e->msg);
+		return -1;
+	}
+	return print_result(c, id, e);
+}
+
+/* cunwu import run FILE --place REF [--sheet N|NAME] [--map C=field,...] */
+static int cmd_run(struct cli *c, struct err *e)
+{
+	const char *ref = cli_opt(c, "--place"), *sheet = cli_opt(c, "--sheet");
+	const char *map = cli_opt(c, "--map");
+	const char *file = cli_arg(c, "FILE", 1, e);
+	if (!file || cli_end(c, e))
+		return -1;
+	if (!ref)
+		return cli_usage(e,
+		                 "--place is required: the village, community or town imported to");
+	struct place root;
+	int rc = places_resolve(c->db, ref, &root, e);
+	if (rc <= 0)
+		return rc < 0 ? -1 : err_notfound(e, "places.not_found", "no place '%s'", ref);
+	if (crypt_load(system_key_path(&c->arena, c->db_url), e))
+		return -1;
+	media_set_dir(system_media_path(&c->arena, c->db_url));
+	const char *base = strrchr(file, '/');
+	char id[ID_LEN + 1];
+	if (import_create(c->db, &c->arena, &c->actor, file, base ? base + 1 : file, &root, sheet,
+	                  id, e))
+		return -1;
+	struct import_row im;
+	if (import_load(c->db, id, &im, e) || (map && map_overrides(c, &im, map, e)))
+		return -1;
+	printf("import:   %s into %s (%s)\n", id, root.name, root.id);
+	return run_pass(c, id, e);
+}
+
+/* cunwu import resume ID: an import cut off, taken up where its last batch ended */
+static int cmd_resume(struct cli *c, struct err *e)
+{
+	const char *id = cli_arg(c, "ID", 1, e);
+	if (!id || cli_end(c, e))
+		return -1;
+	struct import_row im;
+	if (import_load(c->db, id, &im, e))
+		return -1;
+	if (!strcmp(im.state, "done"))
+		return err_conflict(e, "import.state", "id", "import %s is done already", id);
+	if (crypt_load(system_key_path(&c->arena, c->db_url), e))
+		return -1;
+	media_set_dir(system_media_path(&c->arena, c->db_url));
+	if (!strcmp(im.state, "failed") && im.rows_done &&
+	    (db_begin(c->db, 1, e) ||
+	     db_exec(c->db, e, "UPDATE imports SET state = 'running' WHERE id = ?", DB_T(id)) < 0 ||
+	     db_commit(c->db, e)))
+		return -1;
+	return run_pass(c, id, e);
+}
+
+/* cunwu import problems ID */
+static int cmd_problems(struct cli *c, struct err *e)
+{
+	const char *id = cli_arg(c, "ID", 1, e);
+	if (!id || cli_end(c, e))
+		return -1;
+	struct import_row im;
+	if (import_load(c->db, id, &im, e))
+		return -1;
+	return print_problems(c, id, 1000000, e);
+}
+
 static const struct command cmds[] = {
 	{ "import inspect", cmd_inspect, 0, "import inspect FILE [--sheet N|NAME]",
 	  "show what a CSV, .xlsx or .xls file holds before importing it: format, encoding, "
@@ -302,6 +446,15 @@ static const struct command cmds[] = {
 	  "import check, and every row against the registry under the place: the village, group, "
 	  "building or room it writes found, identity numbers already registered; writes "
 	  "nothing" },
+	{ "import run", cmd_run, NEED_DB,
+	  "import run FILE --place REF [--sheet N|NAME] [--map COL=FIELD,...]",
+	  "import a register: every row checked, the good ones written in batches as households "
+	  "and persons under the place (a person or household already registered is left as it "
+	  "is); the bad rows left out and listed" },
+	{ "import resume", cmd_resume, NEED_DB, "import resume ID",
+	  "take up an import that was cut off where its last batch ended" },
+	{ "import problems", cmd_problems, NEED_DB, "import problems ID",
+	  "every problem of an import's rows: cell, code and reason" },
 	{ "import check", cmd_check, 0, "import check FILE [--sheet N|NAME]",
 	  "check every data row of a register before importing it: each problem by its cell "
 	  "(B12), code and reason; fails if any row has an error" },

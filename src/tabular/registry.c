@@ -149,18 +149,28 @@ int tab_registry_row(struct tab_registry *g, struct tab_check *k, const struct t
 	int nh = crypt_lookups(a, doc.norm, hashes);
 	if (!nh)
 		return 0;
-	const char *who = NULL;
-	int rc = db_get_text(g->db, e, &who,
-	                     "SELECT p.name FROM persons x JOIN places p ON p.id = x.place_id "
-	                     "WHERE x.id_hash = ? OR x.id_hash = ?",
-	                     DB_ARGS(DB_T(hashes[0]), DB_T(hashes[nh - 1])));
+	struct db_stmt *st = db_query(g->db, e,
+	                              "SELECT x.id, x.household_id, p.name, p.path FROM persons x "
+	                              "JOIN places p ON p.id = x.place_id "
+	                              "WHERE x.id_hash = ? OR x.id_hash = ?",
+	                              DB_T(hashes[0]), DB_T(hashes[nh - 1]));
+	int rc = st ? db_step(st, e) : -1;
 	if (rc < 0)
 		return -1;
-	if (rc == 1)
+	if (rc == 1) {
+		/* where, only when inside the place imported to: the importer may not see others */
+		int inside = !strncmp(db_text(st, 3), g->root_path, strlen(g->root_path));
+		k->person_id = arena_strdup(a, db_text(st, 0));
+		k->person_household = arena_strdup(a, db_text(st, 1));
 		tab_check_add(k, c, 1, "import.registered",
-		              arena_printf(a,
-		                           "already registered at %s: an import leaves the person "
-		                           "as registered",
-		                           who));
+		              inside
+		                  ? arena_printf(a,
+		                                 "already registered at %s: an import leaves the "
+		                                 "person as registered",
+		                                 db_text(st, 2))
+		                  : "already registered elsewhere: an import leaves the person "
+		                    "as registered");
+		db_done(st);
+	}
 	return 0;
 }

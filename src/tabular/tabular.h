@@ -307,6 +307,12 @@ struct tab_check {
 	struct tab_registry *registry;
 	const char *place_id;
 	struct err *err;
+	/* the person an identity number found registered (NULL if none), and their household */
+	const char *person_id, *person_household;
+	/* a check that sits on this one (the import's households), called last with the row's
+	 * problems open for tab_check_add; -1 a database error (k->err) */
+	int (*more)(struct tab_check *k, const struct tab_row *row, void *ctx);
+	void *more_ctx;
 	struct row_problems *cur; /* the row being checked */
 };
 /* Start checking the rows of one sheet whose columns map to fields (map[ncols]). */

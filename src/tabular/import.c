@@ -1,0 +1,1042 @@
+/*
+ * import.c - a register imported: the file kept sealed, its columns mapped, every row checked
+ * (the dry run, each problem stored), then the good rows written in batches, each batch one
+ * transaction that also records how far the import has come. Rows are grouped into
+ * households by 户号, by the head each member follows, by the head's name, or one person a
+ * household; a household or person already registered is found again, so the same file
+ * imported twice changes nothing. See docs/internals/tabular.md ("Importing").
+ */
+#include "import.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "core/crypt.h"
+#include "core/json.h"
+#include "core/log.h"
+#include "core/media.h"
+#include "core/util.h"
+#include "people/people.h"
+#include "places/places.h"
+#include "core/banned.h"
+
+#define HEAD_ROWS     20
+#define BATCH_ROWS    500
+#define PROBLEMS_KEPT 20000 /* problems stored per import; the counts go on */
+
+/* ---- the file ---- */
+
+static const char *sealed_path(struct arena *a, const char *import_id)
+{
+	return arena_printf(a, "%s/imports/%s.sealed", media_dir(), import_id);
+}
+
+static void remove_file(void *path)
+{
+	unlink(path);
+}
+
+/* a temporary file in the imports folder, removed when a is released */
+static const char *temp_path(struct arena *a, struct err *e)
+{
+	char *dir = arena_printf(a, "%s/imports", media_dir());
+	mkdir(media_dir(), 0750);
+	mkdir(dir, 0700);
+	char *path = arena_printf(a, "%s/tmp-XXXXXX", dir);
+	int fd = mkstemp(path);
+	if (fd < 0) {
+		err_internal(e, "cannot make a file in %s", dir);
+		return NULL;
+	}
+	close(fd);
+	unlink(path); /* the sealing and opening create it afresh (O_EXCL) */
+	arena_defer(a, remove_file, path);
+	return path;
+}
+
+int import_keep_file(struct arena *a, const char *tmp_path, const char *import_id, char sha[65],
+                     int64_t *size, struct err *e)
+{
+	FILE *f = fopen(tmp_path, "rb");
+	if (!f)
+		return err_internal(e, "cannot read the upload");
+	crypto_hash_sha256_state st;
+	crypto_hash_sha256_init(&st);
+	unsigned char buf[65536], h[crypto_hash_sha256_BYTES];
+	size_t n;
+	*size = 0;
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0) {
+		crypto_hash_sha256_update(&st, buf, n);
+		*size += (int64_t)n;
+	}
+	fclose(f);
+	crypto_hash_sha256_final(&st, h);
+	hex_encode(h, sizeof(h), sha);
+	char *dir = arena_printf(a, "%s/imports", media_dir());
+	mkdir(media_dir(), 0750);
+	mkdir(dir, 0700);
+	return crypt_seal_file(tmp_path, sealed_path(a, import_id), e);
+}
+
+void import_drop_file(struct arena *a, const char *import_id)
+{
+	unlink(sealed_path(a, import_id));
+}
+
+/* open the import's sealed file (a plain copy lives while a does) */
+static int open_book(struct arena *a, const char *import_id, struct tab_book **b, struct err *e)
+{
+	const char *plain = temp_path(a, e);
+	if (!plain)
+		return -1;
+	if (crypt_open_file(sealed_path(a, import_id), plain, e))
+		return -1;
+	return tab_open(a, plain, b, e);
+}
+
+/* ---- the header and the mapping ---- */
+
+int import_header(struct arena *a, struct tab_book *b, size_t sheet, struct tab_header *h,
+                  struct err *e)
+{
+	struct tab_row *rows;
+	int n;
+	if (tab_head(b, sheet, HEAD_ROWS, a, &rows, &n, e))
+		return -1;
+	const struct tab_sheet *sh = &b->sheets[sheet];
+	tab_header_find(a, rows, n, sh->merges, sh->nmerges, h);
+	return 0;
+}
+
+const char *import_template(struct arena *a, const struct tab_header *h)
+{
+	crypto_hash_sha256_state st;
+	crypto_hash_sha256_init(&st);
+	for (int i = 0; i < h->ncols; i++) {
+		const char *name = h->names[i] ? h->names[i] : "";
+		crypto_hash_sha256_update(&st, (const unsigned char *)name, strlen(name));
+		crypto_hash_sha256_update(&st, (const unsigned char *)"\t", 1);
+	}
+	unsigned char d[crypto_hash_sha256_BYTES];
+	crypto_hash_sha256_final(&st, d);
+	char *hex = arena_alloc(a, 33);
+	hex_encode(d, 16, hex);
+	return hex;
+}
+
+void import_auto_map(struct arena *a, const struct tab_header *h, enum tab_field *map)
+{
+	for (int i = 0; i < h->ncols; i++) {
+		enum tab_field f = i == h->seq_col ? TF_NONE : tab_field_of_header(a, h->names[i]);
+		for (int j = 0; j < i && f != TF_NONE; j++)
+			if (map[j] == f)
+				f = TF_NONE; /* the first column of a field takes it */
+		map[i] = f;
+	}
+}
+
+const char *import_mapping_json(struct arena *a, const enum tab_field *map, int ncols)
+{
+	struct strbuf sb;
+	struct jw w;
+	strbuf_init(&sb, a, 256);
+	jw_init(&w, &sb);
+	jw_arr(&w);
+	for (int i = 0; i < ncols; i++) {
+		const char *id = tab_field_id(map[i]);
+		if (id)
+			jw_str(&w, id);
+		else
+			jw_null(&w);
+	}
+	jw_arr_end(&w);
+	return sb.buf;
+}
+
+int import_mapping_parse(struct arena *a, json_t *arr, int ncols, enum tab_field **out,
+                         struct err *e)
+{
+	if (!json_is_array(arr))
+		return err_invalid(e, "json.type", "mapping",
+		                   "'mapping' must be an array: a field id or null per column");
+	if ((int)json_array_size(arr) != ncols)
+		return err_invalid(e, "import.mapping_columns", "mapping",
+		                   "the sheet's header has %d columns; the mapping names %zu",
+		                   ncols, json_array_size(arr));
+	enum tab_field *map = arena_zalloc(a, (size_t)(ncols + 1) * sizeof(*map));
+	int named = 0;
+	for (int i = 0; i < ncols; i++) {
+		json_t *v = json_array_get(arr, (size_t)i);
+		char col[8], field[24];
+		snprintf(field, sizeof(field), "mapping[%d]", i);
+		if (json_is_null(v))
+			continue;
+		if (!json_is_string(v) ||
+		    (map[i] = tab_field_by_id(json_string_value(v))) == TF_NONE)
+			return err_invalid(e, "import.field", field,
+			                   "column %s: '%.40s' is not a field an import knows",
+			                   tab_col_name(i, col),
+			                   json_is_string(v) ? json_string_value(v) : "?");
+		for (int j = 0; j < i; j++)
+			if (map[j] == map[i])
+				return err_invalid(e, "import.field_twice", field,
+				                   "columns %s and %s are both mapped to %s",
+				                   tab_col_name(j, col), tab_col_name(i, field),
+				                   tab_field_id(map[i]));
+		named += map[i] == TF_NAME;
+	}
+	if (!named)
+		return err_invalid(
+		    e, "import.name_unmapped", "mapping",
+		    "no column is mapped to the name: a person is a row with a name");
+	*out = map;
+	return 0;
+}
+
+/* ---- a new import ---- */
+
+long import_pick_sheet(const struct tab_book *b, const char *arg)
+{
+	if (!arg || !*arg) { /* the first sheet the workbook shows */
+		for (size_t i = 0; i < b->nsheets; i++)
+			if (!b->sheets[i].hidden)
+				return (long)i;
+		return 0;
+	}
+	int64_t n;
+	if (!parse_i64(arg, 1, (int64_t)b->nsheets, &n))
+		return (long)n - 1;
+	for (size_t i = 0; i < b->nsheets; i++)
+		if (!strcmp(b->sheets[i].name, arg))
+			return (long)i;
+	return -1;
+}
+
+/* the mapping saved for a template in the county, if any (NULL) */
+static int saved_map(struct db *db, struct arena *a, const char *region, const char *template,
+                     const struct tab_header *h, enum tab_field **map, struct err *e)
+{
+	const char *json = NULL;
+	int rc = db_get_text(
+	    db, e, &json, "SELECT mapping FROM import_mappings WHERE region = ? AND template = ?",
+	    DB_ARGS(DB_T(region), DB_T(template)));
+	if (rc <= 0)
+		return rc;
+	json_error_t je;
+	json_t *arr = json_loads(json, 0, &je);
+	struct err ignored;
+	rc = import_mapping_parse(a, arr, h->ncols, map, &ignored) ? 0 : 1;
+	json_decref(arr);
+	return rc;
+}
+
+int import_set_sheet(struct db *db, struct arena *a, const char *id, const char *region,
+                     struct tab_book *b, long sheet, const enum tab_field *map_in, struct err *e)
+{
+	struct tab_header h;
+	if (import_header(a, b, (size_t)sheet, &h, e))
+		return -1;
+	if (!h.found || !h.ncols)
+		return err_invalid(e, "import.no_header", "sheet",
+		                   "no header row (姓名, 身份证号 …) in the first %d rows of sheet "
+		                   "'%s'",
+		                   HEAD_ROWS, b->sheets[sheet].name);
+	const char *template = import_template(a, &h);
+	enum tab_field *map = (enum tab_field *)map_in;
+	if (!map) {
+		int rc = saved_map(db, a, region, template, &h, &map, e);
+		if (rc < 0)
+			return -1;
+		if (!rc) {
+			map = arena_zalloc(a, (size_t)(h.ncols + 1) * sizeof(*map));
+			import_auto_map(a, &h, map);
+		}
+	}
+	char now[32];
+	time_iso(time_now_ms(), now);
+	return db_exec(db, e,
+	               "UPDATE imports SET sheet = ?, header_first = ?, header_rows = ?, "
+	               "data_first = ?, template = ?, mapping = ?, state = 'uploaded', "
+	               "rows_total = 0, rows_bad = 0, problems = 0, warnings = 0, "
+	               "version = version + 1, updated_at = ? WHERE id = ?",
+	               DB_I(sheet), DB_I(h.first), DB_I(h.nrows), DB_I(h.data_first),
+	               DB_T(template), DB_T(import_mapping_json(a, map, h.ncols)), DB_T(now),
+	               DB_T(id)) < 0
+	           ? -1
+	           : 0;
+}
+
+int import_create(struct db *db, struct arena *a, const struct actor *who, const char *tmp_path,
+                  const char *file_name, const struct place *place, const char *sheet_arg,
+                  char id[ID_LEN + 1], struct err *e)
+{
+	struct tab_book *b;
+	if (tab_open(a, tmp_path, &b, e))
+		return -1;
+	long sheet = import_pick_sheet(b, sheet_arg);
+	if (sheet < 0)
+		return err_invalid(e, "import.sheet", "sheet", "the file has no sheet '%s'",
+		                   sheet_arg);
+	id_new(id);
+	char sha[65], now[32];
+	int64_t size;
+	if (import_keep_file(a, tmp_path, id, sha, &size, e))
+		return -1;
+	time_iso(time_now_ms(), now);
+	struct jdoc doc;
+	struct jw *w = jdoc_open(&doc, a);
+	jw_kstr(w, "file_name", file_name);
+	jw_kstr(w, "file_sha256", sha);
+	jw_ki64(w, "file_size", size);
+	jw_kstr(w, "place_id", place->id);
+	if (db_begin(db, 1, e) ||
+	    db_exec(db, e,
+	            "INSERT INTO imports (id, region, place_id, file_name, file_sha256, file_size, "
+	            "format, created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, "
+	            "?, ?)",
+	            DB_T(id), DB_T(place->region), DB_T(place->id), DB_T(file_name), DB_T(sha),
+	            DB_I(size), DB_T(tab_format_name(b->format)), DB_T(who->name), DB_T(now),
+	            DB_T(now)) < 0 ||
+	    import_set_sheet(db, a, id, place->region, b, sheet, NULL, e) ||
+	    audit_write(db, who, place->region, "imports", id, "create", jdoc_close(&doc), e) ||
+	    db_commit(db, e)) {
+		if (db_in_tx(db))
+			db_rollback(db);
+		import_drop_file(a, id);
+		return -1;
+	}
+	return 0;
+}
+
+int import_open(struct db *db, struct arena *a, const char *id, struct tab_book **b, struct err *e)
+{
+	(void)db;
+	return open_book(a, id, b, e);
+}
+
+int import_save_mapping(struct db *db, const struct actor *who, const struct import_row *im,
+                        const struct tab_header *h, const char *mapping, struct err *e)
+{
+	struct arena *a = db_arena(db);
+	char now[32];
+	time_iso(time_now_ms(), now);
+	struct strbuf sb;
+	strbuf_init(&sb, a, 256);
+	for (int i = 0; i < h->ncols; i++) {
+		if (i)
+			strbuf_adds(&sb, "\t");
+		strbuf_adds(&sb, h->names[i] ? h->names[i] : "");
+	}
+	if (db_exec(db, e, "DELETE FROM import_mappings WHERE region = ? AND template = ?",
+	            DB_T(im->region), DB_T(im->template)) < 0 ||
+	    db_exec(db, e,
+	            "INSERT INTO import_mappings (region, template, headers, mapping, updated_by, "
+	            "updated_at) VALUES (?, ?, ?, ?, ?, ?)",
+	            DB_T(im->region), DB_T(im->template), DB_T(sb.buf), DB_T(mapping),
+	            DB_T(who->name), DB_T(now)) < 0)
+		return -1;
+	return 0;
+}
+
+/* ---- one pass over the rows: the check, and the writing ---- */
+
+/* a household of the file, by its key */
+struct hh {
+	struct hh *next;
+	const char *key;
+	long first_row, head_row; /* head_row -1: none yet */
+	const char *place_id;
+	int head_bad;
+	const char *id; /* written or found (the run) */
+};
+#define HH_BUCKETS 4096
+
+enum hh_mode {
+	HH_HUKOU,
+	HH_RELATION,
+	HH_HEAD_NAME,
+	HH_EACH
+};
+
+struct pass {
+	struct db *db;
+	struct arena *a;
+	const struct import_row *im;
+	const struct actor *who;
+	struct tab_book *b;
+	struct tab_check k;
+	struct tab_registry g;
+	struct place root;
+	enum hh_mode mode;
+	struct hh **hh;
+	struct hh *last; /* the household of the previous row */
+	int write;
+	long row_done; /* rows up to this one were written by an earlier attempt */
+	long data_rows, seen_rows, last_row;
+	int ended, in_tx;
+	long batch;
+	long seq; /* problems stored */
+	int64_t rows, bad, problems, warnings, hh_added, p_added, p_same;
+	const char **touched; /* households written in the batch, for their tags */
+	size_t ntouched, cap_touched;
+	const char *today;
+	import_progress_fn progress;
+	void *pctx;
+	struct err *e;
+	int failed;
+	/* the row being checked: its household and relation */
+	struct hh *row_hh;
+	const char *relation;
+	const char *tag_ids[8], *tag_entity[8];
+	int ntags;
+};
+
+static unsigned hh_bucket(const char *s)
+{
+	unsigned h = 2166136261u;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h & (HH_BUCKETS - 1);
+}
+
+static struct hh *hh_get(struct pass *p, const char *key, long row)
+{
+	struct hh **b = &p->hh[hh_bucket(key)];
+	for (struct hh *h = *b; h; h = h->next)
+		if (!strcmp(h->key, key))
+			return h;
+	struct hh *h = arena_zalloc(p->a, sizeof(*h));
+	*h = (struct hh){ *b, arena_strdup(p->a, key), row, -1, NULL, 0, NULL };
+	*b = h;
+	return h;
+}
+
+static const char *cell_text(struct pass *p, const struct tab_row *row, enum tab_field f)
+{
+	const struct tab_cell *c = tab_check_cell(&p->k, row, f);
+	if (!c)
+		return NULL;
+	const char *t = tab_cell_text(p->a, c);
+	while (*t == ' ')
+		t++;
+	return *t ? t : NULL;
+}
+
+static void problem(void *ctx, const struct tab_problem *pr)
+{
+	struct pass *p = ctx;
+	if (p->last_row <= p->row_done)
+		return; /* counted and stored by the attempt that wrote the row */
+	p->problems += !pr->warning;
+	p->warnings += pr->warning;
+	if (p->failed || p->seq >= PROBLEMS_KEPT)
+		return;
+	if (db_exec(p->db, p->e,
+	            "INSERT INTO import_problems (import_id, seq, line, col, cell, code, message, "
+	            "warning) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+	            DB_T(p->im->id), DB_I(++p->seq), DB_I(pr->row + 1), DB_I(pr->col + 1),
+	            DB_T(pr->cell), DB_T(pr->code), DB_T(pr->message), DB_I(pr->warning)) < 0)
+		p->failed = 1;
+}
+
+/* the household a row belongs to, and its relation; problems of the household added */
+static void household_of(struct pass *p, const struct tab_row *row)
+{
+	struct arena *a = p->a;
+	const char *rel_text = cell_text(p, row, TF_RELATION);
+	const char *rel = rel_text ? tab_relation_of(a, rel_text) : NULL;
+	const char *key = NULL;
+	struct hh *h = NULL;
+	const struct tab_cell *anchor = row->n ? &row->cells[0] : NULL;
+	switch (p->mode) {
+	case HH_HUKOU:
+	case HH_HEAD_NAME: {
+		enum tab_field f = p->mode == HH_HUKOU ? TF_HUKOU_NO : TF_HEAD_NAME;
+		const char *v = cell_text(p, row, f);
+		if (v)
+			key = arena_printf(a, "%d\t%s", (int)f, v);
+		else if (p->last) /* a cell merged down over the household's rows */
+			h = p->last;
+		break;
+	}
+	case HH_RELATION:
+		if (rel && !strcmp(rel, "head"))
+			key = arena_printf(a, "r\t%d", row->row);
+		else
+			h = p->last;
+		break;
+	case HH_EACH:
+		key = arena_printf(a, "e\t%d", row->row);
+		rel = "head";
+		break;
+	}
+	if (key)
+		h = hh_get(p, key, row->row);
+	if (!h) {
+		tab_check_add(&p->k, anchor, 0, "import.no_head",
+		              "this row follows no head of a household: put the household's head "
+		              "(户主) above its members");
+		p->row_hh = NULL;
+		return;
+	}
+	if (!rel) /* no relation written: the first row of a household is its head */
+		rel = h->head_row < 0 && h->first_row == row->row && p->mode != HH_HEAD_NAME
+		          ? "head"
+		      : p->mode == HH_HEAD_NAME &&
+		              !strcmp(cell_text(p, row, TF_NAME) ? cell_text(p, row, TF_NAME) : "",
+		                      h->key + 2)
+		          ? "head"
+		          : "other";
+	if (!strcmp(rel, "head")) {
+		if (h->head_row >= 0 && h->head_row != row->row)
+			tab_check_add(&p->k, anchor, 0, "import.two_heads",
+			              arena_printf(a,
+			                           "the household already has its head on row %ld",
+			                           h->head_row + 1));
+		else
+			h->head_row = row->row;
+	} else if (h->head_row >= 0 && h->head_bad) {
+		tab_check_add(&p->k, anchor, 0, "import.household_bad",
+		              arena_printf(a,
+		                           "the household's head on row %ld has errors: correct it "
+		                           "first",
+		                           h->head_row + 1));
+	}
+	if (!h->place_id)
+		h->place_id = p->k.place_id;
+	else if (p->k.place_id && strcmp(h->place_id, p->k.place_id))
+		tab_check_add(&p->k, anchor, 0, "import.household_place",
+		              "this member is written at another place than the household's first "
+		              "row");
+	p->row_hh = h;
+	p->relation = rel;
+	p->last = h;
+}
+
+/* the tags a row names (人员类别: "低保户、残疾人"), as the catalogue's ids; names it does
+ * not know, or restricted ones, a warning */
+static int tags_of(struct pass *p, const struct tab_row *row)
+{
+	p->ntags = 0;
+	const struct tab_cell *c = tab_check_cell(&p->k, row, TF_TAGS);
+	if (!c)
+		return 0;
+	struct arena *a = p->a;
+	char *s = arena_strdup(a, tab_cell_text(a, c));
+	static const char *const seps[] = { "、", "，", ",", "；", ";", "/", " ", "　" };
+	for (size_t i = 0; i < sizeof(seps) / sizeof(seps[0]); i++)
+		for (char *q; (q = strstr(s, seps[i]));)
+			memset(q, '\n', strlen(seps[i]));
+	for (char *tok = s, *next; tok && *tok; tok = next) {
+		next = strchr(tok, '\n');
+		if (next)
+			*next++ = '\0';
+		if (!*tok)
+			continue;
+		/* 低保户, 残疾人: the catalogue says 低保, 残疾 */
+		size_t n = strlen(tok);
+		const char *bare =
+		    n > 3 && (!strcmp(tok + n - 3, "户") || !strcmp(tok + n - 3, "人"))
+		        ? arena_strndup(a, tok, n - 3)
+		        : tok;
+		const char *id = NULL, *entity = NULL, *perm = NULL;
+		int rule = 0;
+		struct db_stmt *st = db_query(
+		    p->db, p->e,
+		    "SELECT id, applies_to, perm, rule FROM tags WHERE name = ? OR name = ?",
+		    DB_T(tok), DB_T(bare));
+		if (!st)
+			return -1;
+		int rc = db_step(st, p->e);
+		if (rc < 0)
+			return -1;
+		if (rc) {
+			id = arena_strdup(a, db_text(st, 0));
+			entity = arena_strdup(a, db_text(st, 1));
+			perm = db_isnull(st, 2) ? NULL : "";
+			rule = !db_isnull(st, 3);
+		}
+		db_done(st);
+		if (!id)
+			tab_check_add(
+			    &p->k, c, 1, "import.tag_unknown",
+			    arena_printf(a, "'%.40s' is not a tag of the catalogue: left out",
+			                 tok));
+		else if (rule)
+			tab_check_add(
+			    &p->k, c, 1, "import.tag_rule",
+			    arena_printf(a, "'%.40s' is derived by its rule: left to it", tok));
+		else if (perm)
+			tab_check_add(
+			    &p->k, c, 1, "import.tag_restricted",
+			    arena_printf(a,
+			                 "'%.40s' is a restricted tag: set it by hand, not "
+			                 "by an import",
+			                 tok));
+		else if (p->ntags < 8) {
+			p->tag_ids[p->ntags] = id;
+			p->tag_entity[p->ntags++] = entity;
+		}
+	}
+	return 0;
+}
+
+/* a household check sits on the row check: called with the row's problems open */
+static int row_more(struct tab_check *k, const struct tab_row *row, void *ctx)
+{
+	struct pass *p = ctx;
+	(void)k;
+	household_of(p, row);
+	return tags_of(p, row);
+}
+
+static int begin(struct pass *p)
+{
+	if (p->in_tx)
+		return 0;
+	if (db_begin(p->db, 1, p->e))
+		return -1;
+	p->in_tx = 1;
+	return 0;
+}
+
+/* the household found again: by 户号 at its place, by its head's registered identity number,
+ * or by a head of the same name at the place */
+static int household_find(struct pass *p, const struct tab_row *row, struct hh *h, const char **id)
+{
+	*id = NULL;
+	const char *hukou = cell_text(p, row, TF_HUKOU_NO);
+	if (p->mode == HH_HUKOU && hukou) {
+		int rc =
+		    db_get_text(p->db, p->e, id,
+		                "SELECT id FROM households WHERE place_id = ? AND hukou_no = ? "
+		                "AND status = 'active'",
+		                DB_ARGS(DB_T(h->place_id), DB_T(hukou)));
+		return rc < 0 ? -1 : 0;
+	}
+	if (p->k.person_household) {
+		*id = p->k.person_household;
+		return 0;
+	}
+	const char *name = cell_text(p, row, strcmp(p->relation, "head") ? TF_HEAD_NAME : TF_NAME);
+	if (!name)
+		return 0;
+	int rc = db_get_text(p->db, p->e, id,
+	                     "SELECT h.id FROM households h JOIN persons x ON x.id = h.head_id "
+	                     "WHERE h.place_id = ? AND x.name = ? AND h.status = 'active'",
+	                     DB_ARGS(DB_T(h->place_id), DB_T(name)));
+	return rc < 0 ? -1 : 0;
+}
+
+static const char *status_of(const char *text)
+{
+	if (!text)
+		return NULL;
+	if (strstr(text, "外出") || strstr(text, "务工") || strstr(text, "在外"))
+		return "away";
+	if (strstr(text, "死亡") || strstr(text, "去世"))
+		return "deceased";
+	if (strstr(text, "迁出"))
+		return "moved_out";
+	return "present";
+}
+
+static const char *household_kind_of(const char *text)
+{
+	if (!text)
+		return NULL;
+	if (strstr(text, "流动") || strstr(text, "暂住") || strstr(text, "外来") ||
+	    strstr(text, "租"))
+		return "resident";
+	return "registered";
+}
+
+static int touch(struct pass *p, const char *household_id)
+{
+	for (size_t i = p->ntouched; i-- > 0;)
+		if (!strcmp(p->touched[i], household_id))
+			return 0;
+	if (p->ntouched == p->cap_touched) {
+		size_t cap = p->cap_touched ? 2 * p->cap_touched : 256;
+		p->touched = arena_realloc(p->a, p->touched, p->cap_touched * sizeof(*p->touched),
+		                           cap * sizeof(*p->touched));
+		p->cap_touched = cap;
+	}
+	p->touched[p->ntouched++] = household_id;
+	return 0;
+}
+
+/* write one checked row without errors */
+static int write_row(struct pass *p, const struct tab_row *row)
+{
+	struct arena *a = p->a;
+	struct hh *h = p->row_hh;
+	if (p->k.person_id) { /* registered already: left as it is */
+		p->p_same++;
+		if (!h->id)
+			h->id = p->k.person_household;
+		return 0;
+	}
+	if (!h->id && household_find(p, row, h, &h->id))
+		return -1;
+	const char *name = cell_text(p, row, TF_NAME);
+	if (h->id) {
+		const char *same = NULL;
+		int rc = db_get_text(p->db, p->e, &same,
+		                     "SELECT id FROM persons WHERE household_id = ? AND name = ?",
+		                     DB_ARGS(DB_T(h->id), DB_T(name)));
+		if (rc < 0)
+			return -1;
+		if (rc == 1) {
+			p->p_same++;
+			return 0;
+		}
+	} else {
+		struct household_in hin = {
+			.place_id = h->place_id,
+			.address = cell_text(p, row, TF_ADDRESS),
+			.kind = household_kind_of(cell_text(p, row, TF_HOUSEHOLD_KIND)),
+			.hukou_no = cell_text(p, row, TF_HUKOU_NO),
+		};
+		if (people_household_add(p->db, p->who, &hin, PEOPLE_BULK, &h->id, p->e))
+			return -1;
+		h->id = arena_strdup(a, h->id);
+		p->hh_added++;
+	}
+	struct person_in in = { .household_id = h->id, .name = name, .relation = p->relation };
+	const struct tab_cell *c;
+	struct id_doc doc;
+	struct err ie;
+	char a1[16];
+	err_clear(&ie);
+	if ((c = tab_check_cell(&p->k, row, TF_ID_NO)) &&
+	    !tab_idno_check(c, p->today, tab_a1(c->row, c->col, a1), &doc, &ie)) {
+		in.id_no = arena_strdup(a, doc.norm);
+		in.id_kind = idno_kind_name(doc.kind);
+	}
+	in.phone = cell_text(p, row, TF_PHONE);
+	if (!in.phone)
+		in.phone = cell_text(p, row, TF_LANDLINE);
+	const char *sex = cell_text(p, row, TF_SEX);
+	in.sex = sex ? tab_sex_of(a, sex) : NULL;
+	char ymd[11];
+	if ((c = tab_check_cell(&p->k, row, TF_BIRTH_DATE)) &&
+	    !tab_cell_date(c, p->k.date1904, ymd))
+		in.birth_date = arena_strdup(a, ymd);
+	in.ethnicity = cell_text(p, row, TF_ETHNICITY);
+	in.note = cell_text(p, row, TF_NOTE);
+	in.status = status_of(cell_text(p, row, TF_STATUS));
+	const char *pid;
+	struct err we;
+	err_clear(&we);
+	if (people_person_add(p->db, p->who, &in, p->today, PEOPLE_BULK, &pid, &we)) {
+		if (we.status >= 500) {
+			*p->e = we;
+			return -1;
+		}
+		/* a rule of the registry the file could not know (a household with a head) */
+		struct tab_problem pr = {
+			row->row, 0, tab_a1(row->row, 0, a1), we.code, we.msg, 0
+		};
+		problem(p, &pr);
+		p->bad++;
+		return 0;
+	}
+	pid = arena_strdup(a, pid);
+	for (int i = 0; i < p->ntags; i++)
+		if (people_tag_set(p->db, p->who,
+		                   !strcmp(p->tag_entity[i], "household") ? "households"
+		                                                          : "persons",
+		                   !strcmp(p->tag_entity[i], "household") ? h->id : pid,
+		                   p->tag_ids[i], "import:other", p->today, p->e))
+			return -1;
+	p->p_added++;
+	return touch(p, h->id);
+}
+
+/* the end of a batch: the tags of its households, one audit row, how far the import has come */
+static int batch_end(struct pass *p)
+{
+	if (!p->in_tx)
+		return 0;
+	for (size_t i = 0; i < p->ntouched; i++) {
+		int64_t changed;
+		if (people_derive_tags(p->db, p->touched[i], NULL, p->today, &changed, p->e))
+			return -1;
+	}
+	p->ntouched = 0;
+	char now[32];
+	time_iso(time_now_ms(), now);
+	if (db_exec(p->db, p->e,
+	            "UPDATE imports SET rows_done = ?, rows_total = ?, rows_bad = ?, problems = ?, "
+	            "warnings = ?, households_added = ?, persons_added = ?, persons_same = ?, "
+	            "updated_at = ? WHERE id = ?",
+	            DB_I(p->last_row + 1), DB_I(p->rows), DB_I(p->bad), DB_I(p->problems),
+	            DB_I(p->warnings), DB_I(p->hh_added), DB_I(p->p_added), DB_I(p->p_same),
+	            DB_T(now), DB_T(p->im->id)) < 0)
+		return -1;
+	if (p->write) {
+		struct jdoc doc;
+		struct jw *w = jdoc_open(&doc, p->a);
+		jw_ki64(w, "to_row", p->last_row + 1);
+		jw_ki64(w, "households_added", p->hh_added);
+		jw_ki64(w, "persons_added", p->p_added);
+		jw_ki64(w, "persons_same", p->p_same);
+		if (audit_write(p->db, p->who, p->im->region, "imports", p->im->id, "batch",
+		                jdoc_close(&doc), p->e))
+			return -1;
+	}
+	if (db_commit(p->db, p->e))
+		return -1;
+	p->in_tx = 0;
+	p->batch = 0;
+	if (p->progress)
+		p->progress(p->pctx, p->seen_rows, p->data_rows);
+	return 0;
+}
+
+static int pass_row(const struct tab_row *row, void *ctx, struct err *e)
+{
+	struct pass *p = ctx;
+	(void)e;
+	if (row->row < p->im->data_first || p->ended)
+		return 0;
+	if (tab_row_is_summary(row)) {
+		p->ended = 1;
+		return 1;
+	}
+	if (tab_row_is_blank(row))
+		return 0;
+	p->last_row = row->row;
+	p->seen_rows++;
+	int redo = row->row <= p->row_done; /* written by an earlier attempt */
+	if (!redo && begin(p))
+		return -1;
+	p->row_hh = NULL;
+	int errors = tab_check_row(&p->k, row);
+	if (errors < 0 || p->failed)
+		return -1;
+	if (redo) { /* counted, stored and written already: only its household is wanted */
+		struct hh *h = p->row_hh;
+		if (p->write && !errors && h && !h->id && p->k.person_household)
+			h->id = p->k.person_household;
+		else if (p->write && !errors && h && !h->id && !strcmp(p->relation, "head") &&
+		         household_find(p, row, h, &h->id))
+			return -1;
+		return 0;
+	}
+	p->rows++;
+	p->bad += errors > 0;
+	if (errors && p->row_hh && p->row_hh->head_row == row->row)
+		p->row_hh->head_bad = 1;
+	if (p->write && !errors && p->row_hh && write_row(p, row))
+		return -1;
+	if (p->failed)
+		return -1;
+	if (++p->batch >= BATCH_ROWS && batch_end(p))
+		return -1;
+	return 0;
+}
+
+/* how many data rows (for progress): rows from the first data row, less blanks and the
+ * summary rows, counted by the readers at open */
+static long data_estimate(const struct tab_book *b, size_t sheet, long data_first)
+{
+	long n = b->sheets[sheet].rows - data_first;
+	return n > 0 ? n : 0;
+}
+
+int import_load(struct db *db, const char *id, struct import_row *im, struct err *e)
+{
+	struct arena *a = db_arena(db);
+	struct db_stmt *st = db_query(
+	    db, e,
+	    "SELECT i.id, i.region, i.place_id, i.file_name, i.format, i.sheet, i.data_first, "
+	    "i.mapping, i.state, i.rows_done, i.version, p.path, i.template, i.rows_total, "
+	    "i.rows_bad, i.problems, i.warnings, i.households_added, i.persons_added, "
+	    "i.persons_same, i.created_by FROM imports i JOIN places p ON p.id = i.place_id "
+	    "WHERE i.id = ?",
+	    DB_T(id));
+	if (!st)
+		return -1;
+	int rc = db_step(st, e);
+	if (rc <= 0)
+		return rc < 0 ? -1 : err_notfound(e, "import.not_found", "no import '%s'", id);
+	memset(im, 0, sizeof(*im));
+	im->id = arena_strdup(a, db_text(st, 0));
+	im->region = arena_strdup(a, db_text(st, 1));
+	im->place_id = arena_strdup(a, db_text(st, 2));
+	im->file_name = arena_strdup(a, db_text(st, 3));
+	im->format = arena_strdup(a, db_text(st, 4));
+	im->sheet = (int)db_int(st, 5);
+	im->data_first = db_int(st, 6);
+	im->mapping = arena_strdup(a, db_text(st, 7));
+	im->state = arena_strdup(a, db_text(st, 8));
+	im->rows_done = db_int(st, 9);
+	im->version = db_int(st, 10);
+	im->place_path = arena_strdup(a, db_text(st, 11));
+	im->template = arena_strdup(a, db_text(st, 12));
+	for (int i = 0; i < 7; i++)
+		im->counts[i] = db_int(st, 13 + i);
+	im->created_by = arena_strdup(a, db_text(st, 20));
+	db_done(st);
+	return 0;
+}
+
+/* the mapping stored with the import, as fields */
+static int stored_map(struct arena *a, const struct import_row *im, int ncols, enum tab_field **map,
+                      struct err *e)
+{
+	json_error_t je;
+	json_t *arr = json_loads(im->mapping, 0, &je);
+	int rc = import_mapping_parse(a, arr, ncols, map, e);
+	json_decref(arr);
+	return rc;
+}
+
+int import_pass(struct db *db, struct arena *a, const char *id, int write, const struct actor *who,
+                import_progress_fn progress, void *pctx, struct err *e)
+{
+	struct import_row im;
+	if (import_load(db, id, &im, e))
+		return -1;
+	struct pass p = { .db = db,
+		          .a = a,
+		          .im = &im,
+		          .who = who,
+		          .write = write,
+		          .e = e,
+		          .progress = progress,
+		          .pctx = pctx,
+		          .row_done = -1 };
+	char *today = arena_alloc(a, 11);
+	people_today(today);
+	p.today = today;
+	struct tab_header h;
+	if (open_book(a, id, &p.b, e) || import_header(a, p.b, (size_t)im.sheet, &h, e))
+		return -1;
+	enum tab_field *map;
+	if (stored_map(a, &im, h.ncols, &map, e))
+		return -1;
+	int found = places_get(db, im.place_id, &p.root, e);
+	if (found <= 0)
+		return found < 0
+		           ? -1
+		           : err_notfound(e, "places.not_found", "no place '%s'", im.place_id);
+	p.mode = HH_EACH;
+	for (int i = 0; i < h.ncols; i++) {
+		enum hh_mode m = map[i] == TF_HUKOU_NO    ? HH_HUKOU
+		                 : map[i] == TF_RELATION  ? HH_RELATION
+		                 : map[i] == TF_HEAD_NAME ? HH_HEAD_NAME
+		                                          : HH_EACH;
+		if (m < p.mode)
+			p.mode = m;
+	}
+	p.hh = arena_zalloc(a, HH_BUCKETS * sizeof(*p.hh));
+	tab_check_init(&p.k, a, today, map, h.ncols, p.b->date1904, problem, &p);
+	tab_registry_init(&p.g, db, a, p.root.id, p.root.path);
+	p.k.registry = &p.g;
+	p.k.err = e;
+	p.k.more = row_more;
+	p.k.more_ctx = &p;
+	p.data_rows = data_estimate(p.b, (size_t)im.sheet, im.data_first);
+	if (write && !strcmp(im.state, "running")) { /* taken up again after a restart */
+		p.row_done = im.rows_done - 1;
+		p.rows = im.counts[0];
+		p.bad = im.counts[1];
+		p.problems = im.counts[2];
+		p.warnings = im.counts[3];
+		p.hh_added = im.counts[4];
+		p.p_added = im.counts[5];
+		p.p_same = im.counts[6];
+		int64_t seq = 0;
+		if (db_get_int(
+		        db, e, &seq,
+		        "SELECT COALESCE(MAX(seq), 0) FROM import_problems WHERE import_id = ?",
+		        DB_ARGS(DB_T(id))) < 0)
+			return -1;
+		p.seq = seq;
+	}
+	char now[32];
+	time_iso(time_now_ms(), now);
+	if (begin(&p) ||
+	    (p.row_done < 0 &&
+	     db_exec(db, e, "DELETE FROM import_problems WHERE import_id = ?", DB_T(id)) < 0) ||
+	    db_exec(db, e,
+	            "UPDATE imports SET state = ?, rows_done = ?, error = NULL, updated_at = ? "
+	            "WHERE id = ?",
+	            DB_T(write ? "running" : "checking"), DB_I(p.row_done + 1), DB_T(now),
+	            DB_T(id)) < 0 ||
+	    db_commit(db, e)) {
+		if (db_in_tx(db))
+			db_rollback(db);
+		return -1;
+	}
+	p.in_tx = 0;
+	int rc = tab_rows(p.b, (size_t)im.sheet, pass_row, &p, e);
+	if (!rc)
+		rc = batch_end(&p);
+	if (rc) {
+		if (db_in_tx(db))
+			db_rollback(db);
+		return -1;
+	}
+	time_iso(time_now_ms(), now);
+	const char *state = write ? "done" : "checked";
+	if (db_begin(db, 1, e) ||
+	    db_exec(db, e,
+	            "UPDATE imports SET state = ?, rows_done = ?, rows_total = ?, rows_bad = ?, "
+	            "problems = ?, warnings = ?, households_added = ?, persons_added = ?, "
+	            "persons_same = ?, updated_at = ?, finished_at = ?, version = version + 1 "
+	            "WHERE id = ?",
+	            DB_T(state), DB_I(write ? p.last_row + 1 : 0), DB_I(p.rows), DB_I(p.bad),
+	            DB_I(p.problems), DB_I(p.warnings), DB_I(p.hh_added), DB_I(p.p_added),
+	            DB_I(p.p_same), DB_T(now), write ? DB_T(now) : DB_NULL, DB_T(id)) < 0) {
+		if (db_in_tx(db))
+			db_rollback(db);
+		return -1;
+	}
+	if (write) {
+		struct jdoc doc;
+		struct jw *w = jdoc_open(&doc, a);
+		jw_ki64(w, "rows", p.rows);
+		jw_ki64(w, "rows_bad", p.bad);
+		jw_ki64(w, "households_added", p.hh_added);
+		jw_ki64(w, "persons_added", p.p_added);
+		jw_ki64(w, "persons_same", p.p_same);
+		if (audit_write(db, who, im.region, "imports", id, "done", jdoc_close(&doc), e)) {
+			db_rollback(db);
+			return -1;
+		}
+	}
+	if (db_commit(db, e))
+		return -1;
+	if (write)
+		import_drop_file(a, id); /* the register is in the database now */
+	return 0;
+}
+
+int import_fail(struct db *db, const char *id, const char *msg)
+{
+	struct err e;
+	err_clear(&e);
+	char now[32];
+	time_iso(time_now_ms(), now);
+	if (db_begin(db, 1, &e) ||
+	    db_exec(db, &e,
+	            "UPDATE imports SET state = 'failed', error = ?, updated_at = ?, "
+	            "version = version + 1 WHERE id = ?",
+	            DB_T(msg), DB_T(now), DB_T(id)) < 0 ||
+	    db_commit(db, &e)) {
+		if (db_in_tx(db))
+			db_rollback(db);
+		log_error("import %s: cannot record its failure: %s", id, e.msg);
+		return -1;
+	}
+	return 0;
+}
