@@ -31,13 +31,13 @@ static const struct command_table *const command_tables[] = {
 };
 
 static const struct route_table *const route_tables[] = {
-	&system_routes, &accounts_routes, &places_routes,
-	&people_routes, &duties_routes,   &requests_routes,
+	&system_routes, &accounts_routes, &places_routes,  &people_routes,
+	&duties_routes, &requests_routes, &tabular_routes,
 };
 
 static void (*const registrations[])(void) = {
-	system_register, accounts_register, places_register,
-	people_register, duties_register,   requests_register,
+	system_register, accounts_register, places_register,  people_register,
+	duties_register, requests_register, tabular_register,
 };
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))

@@ -9,8 +9,9 @@
 -- twice change nothing: a person is found by the keyed hash of their identity number (or,
 -- without one, by name in their household), a household by its 户号 at its place.
 --
--- state: uploaded -> checked -> queued -> running -> done | failed; a checked import may be
--- mapped and checked again until it is queued.
+-- sheets: the workbook's sheets ({name, rows, cols, hidden}); columns: the chosen sheet's
+-- header names. state: uploaded -> checking -> checked -> queued -> running -> done, or
+-- failed; an import may be mapped and checked again until it is queued.
 CREATE TABLE imports (
 	id                TEXT PRIMARY KEY,
 	region            TEXT NOT NULL,
@@ -19,7 +20,9 @@ CREATE TABLE imports (
 	file_sha256       TEXT NOT NULL,
 	file_size         BIGINT NOT NULL,
 	format            TEXT NOT NULL,
+	sheets            TEXT NOT NULL DEFAULT '[]',
 	sheet             INTEGER NOT NULL DEFAULT 0,
+	columns           TEXT NOT NULL DEFAULT '[]',
 	header_first      INTEGER NOT NULL DEFAULT 0,
 	header_rows       INTEGER NOT NULL DEFAULT 0,
 	data_first        INTEGER NOT NULL DEFAULT 0,

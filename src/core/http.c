@@ -504,6 +504,18 @@ void req_accepted_job(struct req *r, const char *job_id)
 
 /* ---- place rules ---- */
 
+int req_row_place_paths(struct req *r, const char *sql, const char *code, const char *what,
+                        const char **path, const char **gpath, struct err *e)
+{
+	const char *id = req_param(r, "id"), *place_id = NULL;
+	int rc = id ? db_get_text(r->db, e, &place_id, sql, DB_ARGS(DB_T(id))) : 0;
+	if (rc < 0)
+		return -1;
+	if (!rc)
+		return err_notfound(e, code, "no %s '%s'", what, id ? id : "");
+	return req_place_paths(r, place_id, path, gpath, e);
+}
+
 int req_place_paths(struct req *r, const char *id, const char **path, const char **gpath,
                     struct err *e)
 {

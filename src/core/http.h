@@ -54,6 +54,11 @@ int req_place_path(struct req *r, const char *id, const char **path, struct err 
 int req_place_paths(struct req *r, const char *id, const char **path, const char **gpath,
                     struct err *e);
 
+/* For a module's place rule: the path and gpath of the place of the row that sql (one
+ * parameter, bound to :id) names; 404 code ("no <what> '<id>'") when there is none. */
+int req_row_place_paths(struct req *r, const char *sql, const char *code, const char *what,
+                        const char **path, const char **gpath, struct err *e);
+
 /* No place: the route is about the caller (or public). Permission is checked alone. */
 extern const struct place_rule PLACE_NONE;
 /* A list: the handler filters by authz_scope(); the caller needs the permission somewhere. */

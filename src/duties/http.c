@@ -17,31 +17,18 @@
 
 /* ---- where a row is ---- */
 
-/* the path and gpath of the place of the row that sql (one id parameter) names */
-static int place_of_row(struct req *r, const char *sql, const char *code, const char *what,
-                        const char **path, const char **gpath, struct err *e)
-{
-	const char *id = req_param(r, "id"), *place_id = NULL;
-	int rc = id ? db_get_text(r->db, e, &place_id, sql, DB_ARGS(DB_T(id))) : 0;
-	if (rc < 0)
-		return -1;
-	if (!rc)
-		return err_notfound(e, code, "no %s '%s'", what, id ? id : "");
-	return req_place_paths(r, place_id, path, gpath, e);
-}
-
 static int place_of_duty(struct req *r, const char **path, const char **gpath, struct err *e)
 {
-	return place_of_row(r, "SELECT place_id FROM duties WHERE id = ?", "duties.not_found",
-	                    "duty", path, gpath, e);
+	return req_row_place_paths(r, "SELECT place_id FROM duties WHERE id = ?",
+	                           "duties.not_found", "duty", path, gpath, e);
 }
 static const struct place_rule PLACE_DUTY = { "param :id is a duty; its place", NULL,
 	                                      place_of_duty };
 
 static int place_of_household(struct req *r, const char **path, const char **gpath, struct err *e)
 {
-	return place_of_row(r, "SELECT place_id FROM households WHERE id = ?",
-	                    "people.household_not_found", "household", path, gpath, e);
+	return req_row_place_paths(r, "SELECT place_id FROM households WHERE id = ?",
+	                           "people.household_not_found", "household", path, gpath, e);
 }
 static const struct place_rule PLACE_HOUSEHOLD = { "param :id is a household; its place", NULL,
 	                                           place_of_household };

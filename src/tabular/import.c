@@ -247,6 +247,14 @@ int import_set_sheet(struct db *db, struct arena *a, const char *id, const char 
 		                   "'%s'",
 		                   HEAD_ROWS, b->sheets[sheet].name);
 	const char *template = import_template(a, &h);
+	struct strbuf sb;
+	struct jw w;
+	strbuf_init(&sb, a, 256);
+	jw_init(&w, &sb);
+	jw_arr(&w);
+	for (int i = 0; i < h.ncols; i++)
+		jw_str(&w, h.names[i] ? h.names[i] : "");
+	jw_arr_end(&w);
 	enum tab_field *map = (enum tab_field *)map_in;
 	if (!map) {
 		int rc = saved_map(db, a, region, template, &h, &map, e);
@@ -259,14 +267,15 @@ int import_set_sheet(struct db *db, struct arena *a, const char *id, const char 
 	}
 	char now[32];
 	time_iso(time_now_ms(), now);
-	return db_exec(db, e,
-	               "UPDATE imports SET sheet = ?, header_first = ?, header_rows = ?, "
-	               "data_first = ?, template = ?, mapping = ?, state = 'uploaded', "
-	               "rows_total = 0, rows_bad = 0, problems = 0, warnings = 0, "
-	               "version = version + 1, updated_at = ? WHERE id = ?",
-	               DB_I(sheet), DB_I(h.first), DB_I(h.nrows), DB_I(h.data_first),
-	               DB_T(template), DB_T(import_mapping_json(a, map, h.ncols)), DB_T(now),
-	               DB_T(id)) < 0
+	return db_exec(
+	           db, e,
+	           "UPDATE imports SET sheet = ?, header_first = ?, header_rows = ?, "
+	           "data_first = ?, template = ?, columns = ?, mapping = ?, state = 'uploaded', "
+	           "rows_total = 0, rows_bad = 0, problems = 0, warnings = 0, "
+	           "version = version + 1, updated_at = ? WHERE id = ?",
+	           DB_I(sheet), DB_I(h.first), DB_I(h.nrows), DB_I(h.data_first), DB_T(template),
+	           DB_T(sb.buf), DB_T(import_mapping_json(a, map, h.ncols)), DB_T(now),
+	           DB_T(id)) < 0
 	           ? -1
 	           : 0;
 }
@@ -288,6 +297,20 @@ int import_create(struct db *db, struct arena *a, const struct actor *who, const
 	if (import_keep_file(a, tmp_path, id, sha, &size, e))
 		return -1;
 	time_iso(time_now_ms(), now);
+	struct strbuf sheets;
+	struct jw sw;
+	strbuf_init(&sheets, a, 256);
+	jw_init(&sw, &sheets);
+	jw_arr(&sw);
+	for (size_t i = 0; i < b->nsheets; i++) {
+		jw_obj(&sw);
+		jw_kstr(&sw, "name", b->sheets[i].name);
+		jw_ki64(&sw, "rows", b->sheets[i].rows);
+		jw_ki64(&sw, "cols", b->sheets[i].cols);
+		jw_kbool(&sw, "hidden", b->sheets[i].hidden);
+		jw_obj_end(&sw);
+	}
+	jw_arr_end(&sw);
 	struct jdoc doc;
 	struct jw *w = jdoc_open(&doc, a);
 	jw_kstr(w, "file_name", file_name);
@@ -297,11 +320,11 @@ int import_create(struct db *db, struct arena *a, const struct actor *who, const
 	if (db_begin(db, 1, e) ||
 	    db_exec(db, e,
 	            "INSERT INTO imports (id, region, place_id, file_name, file_sha256, file_size, "
-	            "format, created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, "
-	            "?, ?)",
+	            "format, sheets, created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, "
+	            "?, ?, ?, ?, ?, ?)",
 	            DB_T(id), DB_T(place->region), DB_T(place->id), DB_T(file_name), DB_T(sha),
-	            DB_I(size), DB_T(tab_format_name(b->format)), DB_T(who->name), DB_T(now),
-	            DB_T(now)) < 0 ||
+	            DB_I(size), DB_T(tab_format_name(b->format)), DB_T(sheets.buf), DB_T(who->name),
+	            DB_T(now), DB_T(now)) < 0 ||
 	    import_set_sheet(db, a, id, place->region, b, sheet, NULL, e) ||
 	    audit_write(db, who, place->region, "imports", id, "create", jdoc_close(&doc), e) ||
 	    db_commit(db, e)) {

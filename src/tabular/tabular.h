@@ -24,6 +24,7 @@
 
 #include "core/arena.h"
 #include "core/cli.h"
+#include "core/http.h"
 #include "core/err.h"
 
 struct id_doc;
@@ -363,5 +364,8 @@ int tab_registry_row(struct tab_registry *g, struct tab_check *k, const struct t
 /* ---- commands ---- */
 
 extern const struct command_table tabular_commands;
+extern const struct route_table tabular_routes;
+/* The import jobs (import.check, import.run). */
+void tabular_register(void);
 
 #endif
