@@ -249,15 +249,16 @@ static int unique_id(struct db *db, const struct sealed *id, const char *self, s
 }
 
 /* replace a person's search grams with those of their name: its characters and pairs, and
- * the prefixes of its initials ("py:z", "py:zw", ...), each with the name's pinyin, the
- * order a search pages in */
-static int grams_set(struct db *db, const struct person_row *pr, const char *person_id,
+ * the prefixes of its initials ("py:z", "py:zw", ...), each with the name's pinyin,
+ * the order a search pages in (fresh: a new person, who has none to remove) */
+static int grams_set(struct db *db, const struct person_row *pr, const char *person_id, int fresh,
                      struct err *e)
 {
 	struct arena *a = db_arena(db);
 	const char **grams;
 	size_t n = name_grams(a, pr->name, &grams);
-	if (db_exec(db, e, "DELETE FROM person_grams WHERE person_id = ?", DB_T(person_id)) < 0)
+	if (!fresh &&
+	    db_exec(db, e, "DELETE FROM person_grams WHERE person_id = ?", DB_T(person_id)) < 0)
 		return -1;
 	size_t ni = strlen(pr->initials);
 	for (size_t i = 0; i < n + ni && i < n + INITIALS_GRAM_MAX; i++) {
@@ -280,7 +281,8 @@ int people_person_add(struct db *db, const struct actor *who, const struct perso
 	if (person_check(db, in, today, &pr, e) ||
 	    household_get(db, in->household_id, &region, &place_id, &head_id, e))
 		return -1;
-	if (pr.has_id && unique_id(db, &pr.id, NULL, e))
+	/* an import has looked the number up already (and the unique index stands) */
+	if (pr.has_id && !(flags & PEOPLE_BULK) && unique_id(db, &pr.id, NULL, e))
 		return -1;
 	if (!strcmp(pr.relation, "head") && head_id)
 		return err_conflict(e, "people.head_exists", "relation",
@@ -306,7 +308,7 @@ int people_person_add(struct db *db, const struct actor *who, const struct perso
 	    db_exec(db, e, "UPDATE households SET head_id = ?, updated_at = ? WHERE id = ?",
 	            DB_T(id), DB_T(now), DB_T(in->household_id)) < 0)
 		return -1;
-	if (grams_set(db, &pr, id, e))
+	if (grams_set(db, &pr, id, 1, e))
 		return -1;
 	struct jdoc doc;
 	struct jw *wp = jdoc_open(&doc, db_arena(db));
@@ -477,8 +479,9 @@ int people_org_update(struct db *db, const struct actor *who, const char *id,
 
 /* ---- tags ---- */
 
-int people_tag_set(struct db *db, const struct actor *who, const char *entity, const char *row_id,
-                   const char *tag_id, const char *source, const char *as_of, struct err *e)
+int people_tag_add(struct db *db, const struct actor *who, const char *entity, const char *row_id,
+                   const char *tag_id, const char *source, const char *as_of, int flags,
+                   struct err *e)
 {
 	int person = !strcmp(entity, "persons");
 	const char *applies = NULL;
@@ -513,12 +516,20 @@ int people_tag_set(struct db *db, const struct actor *who, const char *entity, c
 	    DB_T(row_id), DB_T(tag_id), DB_T(source), DB_T(as_of), DB_T(who->id), DB_T(now));
 	if (n < 0)
 		return -1;
+	if (flags & PEOPLE_BULK)
+		return 0;
 	struct jdoc doc;
 	struct jw *wp = jdoc_open(&doc, db_arena(db));
 	jw_kstr(wp, "tag_id", tag_id);
 	jw_kstr(wp, "source", source);
 	jw_kstr(wp, "as_of", as_of);
 	return audit_write(db, who, region, entity, row_id, "tag", jdoc_close(&doc), e);
+}
+
+int people_tag_set(struct db *db, const struct actor *who, const char *entity, const char *row_id,
+                   const char *tag_id, const char *source, const char *as_of, struct err *e)
+{
+	return people_tag_add(db, who, entity, row_id, tag_id, source, as_of, 0, e);
 }
 
 /* the rule tags of one person now, and the ones stored: add and remove the difference */
@@ -753,7 +764,7 @@ int people_person_update(struct db *db, const struct actor *who, const char *id,
 	    db_exec(db, e, "UPDATE households SET head_id = NULL, updated_at = ? WHERE id = ?",
 	            DB_T(now), DB_T(now_row.household_id)) < 0)
 		return -1;
-	if ((seen & PF_NAME) && grams_set(db, &pr, id, e))
+	if ((seen & PF_NAME) && grams_set(db, &pr, id, 0, e))
 		return -1;
 	if ((seen & PF_STATUS) && strcmp(now_row.status, pr.status)) {
 		char mid[ID_LEN + 1];

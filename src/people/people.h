@@ -44,8 +44,8 @@ int people_person_create(struct db *db, const struct actor *who, const struct pe
 int people_org_create(struct db *db, const struct actor *who, const struct org_in *in,
                       const char **id, struct err *e);
 /*
- * The same for an import (src/tabular) with flags PEOPLE_BULK: no audit row each (the
- * import writes one per batch) and, for a person, no tags derived (the import derives
+ * The same (and people_tag_set) for an import (src/tabular) with flags PEOPLE_BULK: no audit row
+ * each (the import writes one per batch) and, for a person, no tags derived (the import derives
  * them once per household at the end of a batch).
  */
 #define PEOPLE_BULK 1
@@ -53,6 +53,9 @@ int people_household_add(struct db *db, const struct actor *who, const struct ho
                          int flags, const char **id, struct err *e);
 int people_person_add(struct db *db, const struct actor *who, const struct person_in *in,
                       const char *today, int flags, const char **id, struct err *e);
+int people_tag_add(struct db *db, const struct actor *who, const char *entity, const char *row_id,
+                   const char *tag_id, const char *source, const char *as_of, int flags,
+                   struct err *e);
 /*
  * Change the fields of person id that `seen` marks (bits in the order of struct person_in:
  * household_id, name, relation, status, id_kind, id_no, birth_date, sex, phone, ethnicity,

@@ -25,9 +25,10 @@
 #include "places/places.h"
 #include "core/banned.h"
 
-#define HEAD_ROWS     20
-#define BATCH_ROWS    500
-#define PROBLEMS_KEPT 20000 /* problems stored per import; the counts go on */
+#define HEAD_ROWS        20
+#define BATCH_ROWS       5000
+#define IMPORT_CACHE_KIB "262144" /* 256 MiB of page cache for a run */
+#define PROBLEMS_KEPT    20000    /* problems stored per import; the counts go on */
 
 /* ---- the file ---- */
 
@@ -386,6 +387,11 @@ enum hh_mode {
 	HH_EACH
 };
 
+struct tag {
+	const char *id, *name, *entity;
+	int perm, rule;
+};
+
 struct pass {
 	struct db *db;
 	struct arena *a;
@@ -417,6 +423,8 @@ struct pass {
 	const char *relation;
 	const char *tag_ids[8], *tag_entity[8];
 	int ntags;
+	struct tag *tagdefs;
+	size_t ntagdefs;
 };
 
 static unsigned hh_bucket(const char *s)
@@ -567,24 +575,12 @@ static int tags_of(struct pass *p, const struct tab_row *row)
 		    n > 3 && (!strcmp(tok + n - 3, "户") || !strcmp(tok + n - 3, "人"))
 		        ? arena_strndup(a, tok, n - 3)
 		        : tok;
-		const char *id = NULL, *entity = NULL, *perm = NULL;
-		int rule = 0;
-		struct db_stmt *st = db_query(
-		    p->db, p->e,
-		    "SELECT id, applies_to, perm, rule FROM tags WHERE name = ? OR name = ?",
-		    DB_T(tok), DB_T(bare));
-		if (!st)
-			return -1;
-		int rc = db_step(st, p->e);
-		if (rc < 0)
-			return -1;
-		if (rc) {
-			id = arena_strdup(a, db_text(st, 0));
-			entity = arena_strdup(a, db_text(st, 1));
-			perm = db_isnull(st, 2) ? NULL : "";
-			rule = !db_isnull(st, 3);
-		}
-		db_done(st);
+		const struct tag *t = NULL;
+		for (size_t i = 0; i < p->ntagdefs && !t; i++)
+			if (!strcmp(p->tagdefs[i].name, tok) || !strcmp(p->tagdefs[i].name, bare))
+				t = &p->tagdefs[i];
+		const char *id = t ? t->id : NULL, *entity = t ? t->entity : NULL;
+		int rule = t && t->rule, perm = t && t->perm;
 		if (!id)
 			tab_check_add(
 			    &p->k, c, 1, "import.tag_unknown",
@@ -607,6 +603,30 @@ static int tags_of(struct pass *p, const struct tab_row *row)
 		}
 	}
 	return 0;
+}
+
+/* the tag catalogue, read once a pass */
+static int load_tags(struct pass *p)
+{
+	struct db_stmt *st =
+	    db_query(p->db, p->e, "SELECT id, name, applies_to, perm, rule FROM tags", DB_NOARGS);
+	if (!st)
+		return -1;
+	int rc;
+	size_t cap = 0;
+	while ((rc = db_step(st, p->e)) == 1) {
+		if (p->ntagdefs == cap) {
+			size_t n = cap ? 2 * cap : 32;
+			p->tagdefs = arena_realloc(p->a, p->tagdefs, cap * sizeof(*p->tagdefs),
+			                           n * sizeof(*p->tagdefs));
+			cap = n;
+		}
+		p->tagdefs[p->ntagdefs++] = (struct tag){ arena_strdup(p->a, db_text(st, 0)),
+			                                  arena_strdup(p->a, db_text(st, 1)),
+			                                  arena_strdup(p->a, db_text(st, 2)),
+			                                  !db_isnull(st, 3), !db_isnull(st, 4) };
+	}
+	return rc;
 }
 
 /* a household check sits on the row check: called with the row's problems open */
@@ -709,10 +729,13 @@ static int write_row(struct pass *p, const struct tab_row *row)
 		return -1;
 	const char *name = cell_text(p, row, TF_NAME);
 	if (h->id) {
-		const char *same = NULL;
-		int rc = db_get_text(p->db, p->e, &same,
-		                     "SELECT id FROM persons WHERE household_id = ? AND name = ?",
-		                     DB_ARGS(DB_T(h->id), DB_T(name)));
+		const char *same = NULL; /* without an identity number: the same name there */
+		int rc =
+		    tab_check_cell(&p->k, row, TF_ID_NO)
+		        ? 0
+		        : db_get_text(p->db, p->e, &same,
+		                      "SELECT id FROM persons WHERE household_id = ? AND name = ?",
+		                      DB_ARGS(DB_T(h->id), DB_T(name)));
 		if (rc < 0)
 			return -1;
 		if (rc == 1) {
@@ -772,11 +795,11 @@ static int write_row(struct pass *p, const struct tab_row *row)
 	}
 	pid = arena_strdup(a, pid);
 	for (int i = 0; i < p->ntags; i++)
-		if (people_tag_set(p->db, p->who,
+		if (people_tag_add(p->db, p->who,
 		                   !strcmp(p->tag_entity[i], "household") ? "households"
 		                                                          : "persons",
 		                   !strcmp(p->tag_entity[i], "household") ? h->id : pid,
-		                   p->tag_ids[i], "import:other", p->today, p->e))
+		                   p->tag_ids[i], "import:other", p->today, PEOPLE_BULK, p->e))
 			return -1;
 	p->p_added++;
 	return touch(p, h->id);
@@ -961,6 +984,8 @@ int import_pass(struct db *db, struct arena *a, const char *id, int write, const
 			p.mode = m;
 	}
 	p.hh = arena_zalloc(a, HH_BUCKETS * sizeof(*p.hh));
+	if (load_tags(&p))
+		return -1;
 	tab_check_init(&p.k, a, today, map, h.ncols, p.b->date1904, problem, &p);
 	tab_registry_init(&p.g, db, a, p.root.id, p.root.path);
 	p.k.registry = &p.g;
@@ -1001,7 +1026,14 @@ int import_pass(struct db *db, struct arena *a, const char *id, int write, const
 		return -1;
 	}
 	p.in_tx = 0;
+	/* a register's rows land all over the indexes (ID and phone hashes, name grams): a
+	 * larger page cache for the pass keeps them from being read again and again */
+	int sqlite = !strcmp(db_backend(db), "sqlite");
+	if (sqlite && write)
+		db_exec(db, e, "PRAGMA cache_size = -" IMPORT_CACHE_KIB, DB_NOARGS);
 	int rc = tab_rows(p.b, (size_t)im.sheet, pass_row, &p, e);
+	if (sqlite && write)
+		db_exec(db, NULL, "PRAGMA cache_size = -16000", DB_NOARGS);
 	if (!rc)
 		rc = batch_end(&p);
 	if (rc) {
