@@ -310,8 +310,7 @@ static const char *sniff_other(const unsigned char *s, size_t n)
 	return NULL;
 }
 
-static int open_common(struct arena *a, const char *path, const void *data, size_t len,
-                       struct tab_book **out, struct err *e)
+static struct tab_book *new_book(struct arena *a, const char *path, const void *data, size_t len)
 {
 	struct tab_book *b = arena_zalloc(a, sizeof(*b));
 	struct tab_impl *im = arena_zalloc(a, sizeof(*im));
@@ -322,6 +321,24 @@ static int open_common(struct arena *a, const char *path, const void *data, size
 	im->memlen = len;
 	arena_init(&im->row_arena, 0);
 	arena_defer(a, release_rows, im);
+	return b;
+}
+
+int tab_open_xls_frames(struct arena *a, const void *frames, size_t len, struct tab_book **out,
+                        struct err *e)
+{
+	struct tab_book *b = new_book(a, NULL, frames, len);
+	b->format = TAB_XLS;
+	if (tab_xls_decode(b, frames, len, e))
+		return -1;
+	*out = b;
+	return 0;
+}
+
+static int open_common(struct arena *a, const char *path, const void *data, size_t len,
+                       struct tab_book **out, struct err *e)
+{
+	struct tab_book *b = new_book(a, path, data, len);
 
 	unsigned char head[4096];
 	size_t n;
