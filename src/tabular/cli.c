@@ -93,7 +93,7 @@ static int check_row(const struct tab_row *row, void *ctx, struct err *e)
 	return 0;
 }
 
-static long pick_sheet(const struct tab_book *b, const char *arg)
+static long sheet_of(const struct tab_book *b, const char *arg)
 {
 	if (!arg) { /* the first sheet the workbook shows */
 		for (size_t i = 0; i < b->nsheets; i++)
@@ -110,6 +110,15 @@ static long pick_sheet(const struct tab_book *b, const char *arg)
 	return -1;
 }
 
+int tab_sheet_pick(const struct tab_book *b, const char *arg, size_t *sheet, struct err *e)
+{
+	long s = sheet_of(b, arg);
+	if (s < 0)
+		return err_invalid(e, "import.sheet", "sheet", "the file has no sheet '%s'", arg);
+	*sheet = (size_t)s;
+	return 0;
+}
+
 /* open FILE, pick its sheet, find the header, map its columns and find the data rows
  * (the first pass); verbose prints what was found, as inspect does */
 static int open_sheet(struct cli *c, int verbose, struct tab_book **bp, long *sp,
@@ -120,12 +129,10 @@ static int open_sheet(struct cli *c, int verbose, struct tab_book **bp, long *sp
 	if (!file || cli_end(c, e))
 		return -1;
 	struct tab_book *b;
-	if (tab_open(&c->arena, file, &b, e))
+	size_t picked;
+	if (tab_open(&c->arena, file, &b, e) || tab_sheet_pick(b, sheet_arg, &picked, e))
 		return -1;
-	long s = pick_sheet(b, sheet_arg);
-	if (s < 0)
-		return err_invalid(e, "import.sheet", "sheet", "the file has no sheet '%s'",
-		                   sheet_arg);
+	long s = (long)picked;
 	if (verbose) {
 		printf("file:     %s\nformat:   %s", file, tab_format_name(b->format));
 		if (b->format == TAB_CSV)

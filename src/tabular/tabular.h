@@ -154,6 +154,10 @@ struct tab_row *tab_row_copy(struct arena *a, const struct tab_row *row);
 int tab_head(struct tab_book *b, size_t sheet, int max, struct arena *a, struct tab_row **rows,
              int *n, struct err *e);
 
+/* The sheet arg names (a number from 1, or a name; NULL: the first the workbook shows)
+ * into *sheet; 400 import.sheet (field "sheet") if there is none such. */
+int tab_sheet_pick(const struct tab_book *b, const char *arg, size_t *sheet, struct err *e);
+
 /* "csv", "xlsx", "xls"; "utf-8", "utf-8 with BOM", "gb18030", "" */
 const char *tab_format_name(enum tab_format f);
 const char *tab_encoding_name(enum tab_encoding enc);
