@@ -1,11 +1,14 @@
-/* cli.c - commands of requests: escalate now, the category tree; see requests.h. Changes
- * are audited with the CLI's actor (cli:<unix user>). The 12345 import is next
- * (docs/internals/requests.md). */
+/* cli.c - commands of requests: escalate now, the category tree, the 12345 import; see
+ * requests.h. Changes are audited with the CLI's actor (cli:<unix user>). */
 #include "requests.h"
 
 #include <stdio.h>
 
+#include "core/crypt.h"
 #include "core/util.h"
+#include "places/places.h"
+#include "system/system.h"
+#include "tabular/tabular.h"
 #include "core/banned.h"
 
 /* cunwu request escalate: what the requests.escalate job does, now (after an outage, or to
@@ -41,10 +44,56 @@ static int cmd_categories(struct cli *c, struct err *e)
 	return rc < 0 ? -1 : 0;
 }
 
+static void print_problem(void *ctx, int row, const char *cell, const char *code, const char *msg)
+{
+	(void)ctx;
+	(void)row;
+	printf("%-7s %s: %s\n", cell, code, msg);
+}
+
+/* cunwu request import FILE --place REF [--sheet N|NAME] [--dry-run]: a 12345 export's work
+ * orders as requests under the place; one transaction; problems one a line */
+static int cmd_import(struct cli *c, struct err *e)
+{
+	const char *ref = cli_opt(c, "--place"), *sheet_arg = cli_opt(c, "--sheet");
+	int dry = cli_flag(c, "--dry-run");
+	const char *file = cli_arg(c, "FILE", 1, e);
+	if (!file || cli_end(c, e))
+		return -1;
+	if (!ref)
+		return cli_usage(e, "--place is required: the town or village the orders are for");
+	/* contacts are sealed with the key */
+	if (crypt_load(system_key_path(&c->arena, c->db_url), e))
+		return -1;
+	struct place root;
+	int rc = places_resolve(c->db, ref, &root, e);
+	if (rc <= 0)
+		return rc < 0 ? -1 : err_notfound(e, "places.not_found", "no place '%s'", ref);
+	struct tab_book *b;
+	size_t s;
+	if (tab_open(&c->arena, file, &b, e) || tab_sheet_pick(b, sheet_arg, &s, e))
+		return -1;
+	struct requests_import r;
+	if (db_begin(c->db, DB_WRITE, e))
+		return -1;
+	rc = requests_import(c->db, &c->actor, &c->arena, b, s, &root, dry, print_problem, NULL, &r,
+	                     e);
+	if (cli_commit(c, rc, e))
+		return -1;
+	printf("place:    %s (%s)\n%lld rows: %lld %s, %lld already there, %lld with problems%s\n",
+	       root.name, root.id, (long long)r.rows, (long long)r.created,
+	       dry ? "to import" : "imported", (long long)r.existing, (long long)r.bad,
+	       dry ? "; nothing written" : "");
+	return 0;
+}
+
 static const struct command cmds[] = {
 	{ "request escalate", cmd_escalate, NEED_DB, "request escalate",
 	  "escalate the requests whose deadlines have passed, now (the job does it every 5 "
 	  "minutes)" },
+	{ "request import", cmd_import, NEED_DB,
+	  "request import FILE --place REF [--sheet N|NAME] [--dry-run]",
+	  "import a 12345 hotline export (xlsx, xls, csv) as requests under a place" },
 	{ "request categories", cmd_categories, NEED_DB, "request categories",
 	  "the request categories: deadlines (response / resolution) and the duty role" },
 };

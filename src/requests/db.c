@@ -174,6 +174,12 @@ int requests_create(struct db *db, const struct actor *who, const struct request
 	json_t *spec = json_loads(c.attributes, 0, &jerr);
 	if (!spec)
 		return err_internal(e, "category '%s' has bad attributes", in->category_id);
+	if (in->imported) { /* the ticket does not give them: the handler adds them */
+		size_t i;
+		json_t *item;
+		json_array_foreach(spec, i, item)
+		    json_object_set_new(item, "required", json_false());
+	}
 	rc = requests_attrs_check(spec, in->attributes, e);
 	json_decref(spec);
 	if (rc)
@@ -193,8 +199,10 @@ int requests_create(struct db *db, const struct actor *who, const struct request
 	int rung = requests_ladder_rung(c.role);
 	if (rung < 0)
 		rung = REQUESTS_LADDER_TOP;
-	int64_t t = time_now_ms(), rdue, sdue;
+	int64_t t = in->submitted_ms ? in->submitted_ms : time_now_ms(), rdue, sdue;
 	requests_deadlines(t, c.response_hours, c.resolution_hours, &rdue, &sdue);
+	if (in->resolution_due_ms > t)
+		sdue = in->resolution_due_ms;
 	char id[ID_LEN + 1], code[REQUESTS_CODE_LEN + 1], now[32], r_at[32], s_at[32];
 	id_new(id);
 	requests_code_new(code);

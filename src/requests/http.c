@@ -13,6 +13,7 @@
 #include "core/json.h"
 #include "core/util.h"
 #include "places/places.h"
+#include "tabular/tabular.h"
 #include "core/banned.h"
 
 /* the statuses of a request still being worked on (requests_status_open) */
@@ -361,6 +362,81 @@ static int post_request(struct req *r, struct err *e)
 		return -1;
 	r->status = 201;
 	return answer_request(r, id, e);
+}
+
+/* ---- the 12345 import ---- */
+
+struct problem_list {
+	struct arena *a;
+	struct import_problem {
+		int row;
+		const char *cell, *code, *msg;
+	} * v;
+	size_t n, cap;
+};
+
+#define IMPORT_PROBLEMS 1000
+
+static void keep_problem(void *ctx, int row, const char *cell, const char *code, const char *msg)
+{
+	struct problem_list *l = ctx;
+	if (l->n == l->cap) {
+		if (l->cap >= IMPORT_PROBLEMS)
+			return;
+		size_t cap = l->cap ? l->cap * 2 : 16;
+		l->v = arena_realloc(l->a, l->v, l->cap * sizeof(*l->v), cap * sizeof(*l->v));
+		l->cap = cap;
+	}
+	l->v[l->n++] = (struct import_problem){ row, arena_strdup(l->a, cell),
+		                                arena_strdup(l->a, code), arena_strdup(l->a, msg) };
+}
+
+/* POST /api/v1/requests/import?place=ID[&dry_run=1][&sheet=N|NAME]: a 12345 export (form
+ * field "file") as requests under the place, the good rows in this one transaction; each
+ * bad row's problems answered (line, cell, code, message) */
+static int post_import(struct req *r, struct err *e)
+{
+	struct upload *u = req_upload(r, "file");
+	if (!u)
+		return err_invalid(e, "requests.import_file", "file",
+		                   "send the export in a form field named 'file'");
+	const char *dry = req_query(r, "dry_run"), *sheet_arg = req_query(r, "sheet");
+	int dry_run = dry && strcmp(dry, "0") && strcmp(dry, "false");
+	struct place root;
+	int rc = places_get(r->db, req_query(r, "place"), &root, e);
+	if (rc <= 0)
+		return rc < 0 ? -1 : err_notfound(e, "places.not_found", "no such place");
+	struct tab_book *b;
+	size_t s;
+	if (tab_open(&r->arena, u->tmp_path, &b, e) || tab_sheet_pick(b, sheet_arg, &s, e))
+		return -1;
+	struct actor who;
+	accounts_actor(r, &who);
+	struct problem_list l = { &r->arena, NULL, 0, 0 };
+	struct requests_import n;
+	if (requests_import(r->db, &who, &r->arena, b, s, &root, dry_run, keep_problem, &l, &n, e))
+		return -1;
+	struct jw *w = req_jw(r);
+	jw_obj(w);
+	jw_kstr(w, "place_id", root.id);
+	jw_kbool(w, "dry_run", dry_run);
+	jw_ki64(w, "rows", n.rows);
+	jw_ki64(w, "created", n.created);
+	jw_ki64(w, "existing", n.existing);
+	jw_ki64(w, "bad", n.bad);
+	jw_key(w, "problems");
+	jw_arr(w);
+	for (size_t i = 0; i < l.n; i++) {
+		jw_obj(w);
+		jw_ki64(w, "row", l.v[i].row);
+		jw_kstr(w, "cell", l.v[i].cell);
+		jw_kstr(w, "code", l.v[i].code);
+		jw_kstr(w, "message", l.v[i].msg);
+		jw_obj_end(w);
+	}
+	jw_arr_end(w);
+	jw_obj_end(w);
+	return 0;
 }
 
 /* POST /api/v1/public/requests: the public form; answers the tracking code */
@@ -816,6 +892,10 @@ static const struct route routes[] = {
 	{ "GET", "/api/v1/request-categories", list_categories, PERM_PUBLIC, &PLACE_NONE, 0, 0 },
 	{ "GET", "/api/v1/requests", list_requests, "requests.read", &PLACE_SCOPE, 0, 0 },
 	{ "POST", "/api/v1/requests", post_request, "requests.handle", &PLACE_BODY, 0, 0 },
+	/* a whole export at once: those who supervise requests over the place, not every
+	 * handler */
+	{ "POST", "/api/v1/requests/import", post_import, "requests.supervise", &PLACE_QUERY,
+	  ROUTE_UPLOAD, 20 << 20 },
 	{ "GET", "/api/v1/requests/rates", get_rates, "requests.read", &PLACE_SCOPE, 0, 0 },
 	{ "GET", "/api/v1/requests/:id", get_request, "requests.read", &PLACE_REQUEST, 0, 0 },
 	{ "POST", "/api/v1/requests/:id/actions", post_action, "requests.read", &PLACE_REQUEST, 0,

@@ -224,6 +224,11 @@ struct request_in {
 	int public_form;           /* the public form: the timeline names the actor "public" */
 	const char *const *photos; /* media ids (uploaded images), at most REQUESTS_PHOTOS */
 	size_t nphotos;
+	/* the 12345 import: submitted then (UTC ms; 0: now), the platform's deadline (0: the
+	 * category's), and the category's required attributes not asked for (the ticket does
+	 * not give them; the handler adds them) */
+	int64_t submitted_ms, resolution_due_ms;
+	int imported;
 };
 
 /*
@@ -267,6 +272,66 @@ int requests_escalate(struct db *db, const struct actor *who, int64_t now_ms, in
 /* Demo data: 36 requests over 微子镇, routed and worked to drawn stages (see demo.c). */
 int requests_demo(struct db *db, const struct actor *who, struct arena *a, int64_t *made,
                   struct err *e);
+
+/* ---- the 12345 import (import.c) ---- */
+
+/* The parts of a 12345 work order a column may hold. */
+enum ri_field {
+	RI_NONE = -1,
+	RI_NO,       /* 工单编号: external_no */
+	RI_TIME,     /* 来电时间 / 受理时间 (Beijing) */
+	RI_NAME,     /* 诉求人 */
+	RI_PHONE,    /* 联系电话 */
+	RI_CONTENT,  /* 诉求内容 */
+	RI_CATEGORY, /* 问题分类 / 诉求类型 */
+	RI_PLACE,    /* 所属区域 */
+	RI_ADDRESS,  /* 地址 (added to the description) */
+	RI_DUE,      /* 办理时限 */
+	RI_TITLE,    /* 标题 */
+	RI_COUNT
+};
+
+struct arena;
+struct tab_book;
+struct tab_cell;
+struct place;
+
+/* The part a header names (cleaned by tab_header_key: spaces, marks, bracketed notes), or
+ * RI_NONE. Pure. */
+enum ri_field requests_import_field(struct arena *a, const char *header);
+/* The category of a platform's category text ("城乡建设/市政设施/路灯"): the finest level
+ * holding a known word (路灯, 垃圾, 纠纷 …), else "other". Pure. */
+const char *requests_import_category(const char *text);
+/* A Beijing time written as text (2026-03-01 08:15:22, 2026/3/1 9:40, 2026年3月2日 16时20分,
+ * a date alone is midnight) as UTC ms: 0, or -1 if it is no time. Pure. */
+int requests_beijing_ms(const char *text, int64_t *ms);
+/* The same for a cell: a date or number cell as an Excel serial (its fraction the time of
+ * day), text by requests_beijing_ms. Pure. */
+int requests_cell_ms(const struct tab_cell *c, int date1904, int64_t *ms);
+
+/* A row's problem: its row (1-based), cell ("C5"), code and message. */
+typedef void (*requests_problem_fn)(void *ctx, int row, const char *cell, const char *code,
+                                    const char *msg);
+
+struct requests_import {
+	int64_t rows;     /* data rows read */
+	int64_t created;  /* made (a dry run: would be made) */
+	int64_t existing; /* tickets already there: left alone */
+	int64_t bad;      /* rows with a problem: not imported */
+};
+
+/*
+ * Import a 12345 export's sheet under root: the header found (400 requests.import_header
+ * without 工单编号, 来电时间 or 诉求内容), each data row a request (source hotline_12345,
+ * external_no its ticket, submitted at its time, in the place its 所属区域 names under root
+ * or root itself when empty, the category mapped, routed as requests_create routes). A
+ * ticket already in the region is counted in existing; a row with a problem (no ticket, a
+ * ticket twice in the file, a bad time or phone, an unknown place, no content) is given to
+ * fn and not imported. dry_run writes nothing. The caller holds the transaction.
+ */
+int requests_import(struct db *db, const struct actor *who, struct arena *a, struct tab_book *b,
+                    size_t sheet, const struct place *root, int dry_run, requests_problem_fn fn,
+                    void *ctx, struct requests_import *out, struct err *e);
 
 extern const struct route_table requests_routes;
 extern const struct command_table requests_commands;

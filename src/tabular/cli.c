@@ -105,12 +105,10 @@ static int open_sheet(struct cli *c, int verbose, struct tab_book **bp, long *sp
 	if (!file || cli_end(c, e))
 		return -1;
 	struct tab_book *b;
-	if (tab_open(&c->arena, file, &b, e))
+	size_t picked;
+	if (tab_open(&c->arena, file, &b, e) || tab_sheet_pick(b, sheet_arg, &picked, e))
 		return -1;
-	long s = import_pick_sheet(b, sheet_arg);
-	if (s < 0)
-		return err_invalid(e, "import.sheet", "sheet", "the file has no sheet '%s'",
-		                   sheet_arg);
+	long s = (long)picked;
 	if (verbose) {
 		printf("file:     %s\nformat:   %s", file, tab_format_name(b->format));
 		if (b->format == TAB_CSV)

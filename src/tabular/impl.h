@@ -31,8 +31,10 @@ struct tab_impl {
 	unsigned char *xf_kind; /* per cellXfs index: TAB_DATE, TAB_NUMBER or 0 (time: 'T') */
 	size_t nxf;
 	const char **sheet_parts; /* zip entry names */
-	/* xls */
+	/* xls: the frames the child wrote (xls.c), each sheet's first cell in them */
 	const void *xls;
+	size_t xls_len;
+	const size_t *xls_at;
 	/* the rows being read */
 	struct arena row_arena;
 };
@@ -61,6 +63,16 @@ int tab_xlsx_open(struct tab_book *b, struct err *e);
 int tab_xlsx_rows(struct tab_book *b, size_t sheet, tab_row_fn fn, void *ctx, struct err *e);
 int tab_xls_open(struct tab_book *b, struct err *e);
 int tab_xls_rows(struct tab_book *b, size_t sheet, tab_row_fn fn, void *ctx, struct err *e);
+/* The .xls child's converter: the workbook at path as frames (xls.c) on out. 0, also when
+ * freexl refused the file (the frames say why). Runs freexl in the calling process: only
+ * the child (tab_xls_child) and fuzz_xls call it. */
+int tab_xls_convert(const char *path, FILE *out);
+/* Decode the child's frames into b's sheets (b->impl->xls keeps frames, which must outlive
+ * the book). import.corrupt when they are broken; the refusals the child reports. */
+int tab_xls_decode(struct tab_book *b, const void *frames, size_t len, struct err *e);
+/* A book over frames alone (tests/fuzz/fuzz_xls_frames.c). */
+int tab_open_xls_frames(struct arena *a, const void *frames, size_t len, struct tab_book **out,
+                        struct err *e);
 /* a FILE over the book's bytes (the file, or the memory); the caller closes it */
 FILE *tab_reopen(struct tab_book *b, struct err *e);
 

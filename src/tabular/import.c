@@ -201,23 +201,6 @@ int import_mapping_parse(struct arena *a, json_t *arr, int ncols, enum tab_field
 
 /* ---- a new import ---- */
 
-long import_pick_sheet(const struct tab_book *b, const char *arg)
-{
-	if (!arg || !*arg) { /* the first sheet the workbook shows */
-		for (size_t i = 0; i < b->nsheets; i++)
-			if (!b->sheets[i].hidden)
-				return (long)i;
-		return 0;
-	}
-	int64_t n;
-	if (!parse_i64(arg, 1, (int64_t)b->nsheets, &n))
-		return (long)n - 1;
-	for (size_t i = 0; i < b->nsheets; i++)
-		if (!strcmp(b->sheets[i].name, arg))
-			return (long)i;
-	return -1;
-}
-
 /* the mapping saved for a template in the county, if any (NULL) */
 static int saved_map(struct db *db, struct arena *a, const char *region, const char *template,
                      const struct tab_header *h, enum tab_field **map, struct err *e)
@@ -288,10 +271,9 @@ int import_create(struct db *db, struct arena *a, const struct actor *who, const
 	struct tab_book *b;
 	if (tab_open(a, tmp_path, &b, e))
 		return -1;
-	long sheet = import_pick_sheet(b, sheet_arg);
-	if (sheet < 0)
-		return err_invalid(e, "import.sheet", "sheet", "the file has no sheet '%s'",
-		                   sheet_arg);
+	size_t sheet;
+	if (tab_sheet_pick(b, sheet_arg, &sheet, e))
+		return -1;
 	id_new(id);
 	char sha[65], now[32];
 	int64_t size;
@@ -326,7 +308,7 @@ int import_create(struct db *db, struct arena *a, const struct actor *who, const
 	            DB_T(id), DB_T(place->region), DB_T(place->id), DB_T(file_name), DB_T(sha),
 	            DB_I(size), DB_T(tab_format_name(b->format)), DB_T(sheets.buf), DB_T(who->name),
 	            DB_T(now), DB_T(now)) < 0 ||
-	    import_set_sheet(db, a, id, place->region, b, sheet, NULL, e) ||
+	    import_set_sheet(db, a, id, place->region, b, (long)sheet, NULL, e) ||
 	    audit_write(db, who, place->region, "imports", id, "create", jdoc_close(&doc), e) ||
 	    db_commit(db, e)) {
 		if (db_in_tx(db))

@@ -47,8 +47,6 @@ const char *import_mapping_json(struct arena *a, const enum tab_field *map, int 
 int import_mapping_parse(struct arena *a, json_t *arr, int ncols, enum tab_field **out,
                          struct err *e);
 
-/* The sheet arg names (a number from 1 or a name; NULL: the first one shown), or -1. */
-long import_pick_sheet(const struct tab_book *b, const char *arg);
 /*
  * A new import of the file at tmp_path for place, by who: the file read (import.* errors
  * for what is no register), its sheet chosen, its header found (400 import.no_header) and

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/util.h"
 #include "core/banned.h"
 
 const char *tab_col_name(int col, char buf[8])
@@ -310,8 +311,7 @@ static const char *sniff_other(const unsigned char *s, size_t n)
 	return NULL;
 }
 
-static int open_common(struct arena *a, const char *path, const void *data, size_t len,
-                       struct tab_book **out, struct err *e)
+static struct tab_book *new_book(struct arena *a, const char *path, const void *data, size_t len)
 {
 	struct tab_book *b = arena_zalloc(a, sizeof(*b));
 	struct tab_impl *im = arena_zalloc(a, sizeof(*im));
@@ -322,6 +322,24 @@ static int open_common(struct arena *a, const char *path, const void *data, size
 	im->memlen = len;
 	arena_init(&im->row_arena, 0);
 	arena_defer(a, release_rows, im);
+	return b;
+}
+
+int tab_open_xls_frames(struct arena *a, const void *frames, size_t len, struct tab_book **out,
+                        struct err *e)
+{
+	struct tab_book *b = new_book(a, NULL, frames, len);
+	b->format = TAB_XLS;
+	if (tab_xls_decode(b, frames, len, e))
+		return -1;
+	*out = b;
+	return 0;
+}
+
+static int open_common(struct arena *a, const char *path, const void *data, size_t len,
+                       struct tab_book **out, struct err *e)
+{
+	struct tab_book *b = new_book(a, path, data, len);
 
 	unsigned char head[4096];
 	size_t n;
@@ -371,4 +389,30 @@ int tab_open_mem(struct arena *a, const void *data, size_t len, struct tab_book 
                  struct err *e)
 {
 	return open_common(a, NULL, data ? data : "", data ? len : 0, out, e);
+}
+
+static long sheet_of(const struct tab_book *b, const char *arg)
+{
+	if (!arg || !*arg) { /* the first sheet the workbook shows */
+		for (size_t i = 0; i < b->nsheets; i++)
+			if (!b->sheets[i].hidden)
+				return (long)i;
+		return 0;
+	}
+	int64_t n;
+	if (!parse_i64(arg, 1, (int64_t)b->nsheets, &n))
+		return (long)n - 1;
+	for (size_t i = 0; i < b->nsheets; i++)
+		if (!strcmp(b->sheets[i].name, arg))
+			return (long)i;
+	return -1;
+}
+
+int tab_sheet_pick(const struct tab_book *b, const char *arg, size_t *sheet, struct err *e)
+{
+	long s = sheet_of(b, arg);
+	if (s < 0)
+		return err_invalid(e, "import.sheet", "sheet", "the file has no sheet '%s'", arg);
+	*sheet = (size_t)s;
+	return 0;
 }

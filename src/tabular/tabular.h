@@ -124,6 +124,19 @@ int tab_open(struct arena *a, const char *path, struct tab_book **out, struct er
 int tab_open_mem(struct arena *a, const void *data, size_t len, struct tab_book **out,
                  struct err *e);
 
+/*
+ * .xls files are read by a child process (freexl is not safe on crafted files, see
+ * docs/internals/tabular.md): `EXE internal xls-rows FILE`, where EXE is tab_xls_exe
+ * (NULL: /proc/self/exe). A program that opens .xls files must hand that command to
+ * tab_xls_child() at the top of its main (cunwu's main, the readers' unit test and
+ * fuzz_xls do). The child is killed after tab_xls_seconds (import.corrupt).
+ */
+extern const char *tab_xls_exe;
+extern int tab_xls_seconds;
+/* The child: argv is {"internal", "xls-rows", FILE}; writes the workbook to stdout and
+ * exits (the exit status when argv is wrong). */
+int tab_xls_child(int argc, char **argv);
+
 /* What the callback returns: 0 to go on, 1 to stop (tab_rows returns 0), -1 to fail
  * (tab_rows returns -1 with the callback's error). */
 typedef int (*tab_row_fn)(const struct tab_row *row, void *ctx, struct err *e);
@@ -141,6 +154,10 @@ struct tab_row *tab_row_copy(struct arena *a, const struct tab_row *row);
 /* The first max rows of a sheet copied into a (*rows gets them, *n their count). */
 int tab_head(struct tab_book *b, size_t sheet, int max, struct arena *a, struct tab_row **rows,
              int *n, struct err *e);
+
+/* The sheet arg names (a number from 1, or a name; NULL: the first the workbook shows)
+ * into *sheet; 400 import.sheet (field "sheet") if there is none such. */
+int tab_sheet_pick(const struct tab_book *b, const char *arg, size_t *sheet, struct err *e);
 
 /* "csv", "xlsx", "xls"; "utf-8", "utf-8 with BOM", "gb18030", "" */
 const char *tab_format_name(enum tab_format f);

@@ -7,12 +7,15 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <cmocka.h>
 
 #include "../unit.h"
 
+#include "tabular/impl.h"
 #include "tabular/tabular.h"
 #include "core/banned.h"
 
@@ -251,6 +254,67 @@ static void test_xls(void **state)
 	assert_int_equal(b->nsheets, 2);
 }
 
+/* a child that crashes or hangs (the test hook of xls.c) is import.corrupt, and the
+ * hanging one is killed after tab_xls_seconds */
+static void test_xls_child(void **state)
+{
+	struct arena *a = *state;
+	struct tab_book *b = NULL;
+	struct err e;
+	err_clear(&e);
+	setenv("CUNWU_TEST_XLS_CHILD", "crash", 1);
+	assert_int_equal(tab_open(a, FILES "people.xls", &b, &e), -1);
+	assert_string_equal(e.code, "import.corrupt");
+	assert_contains(e.msg, "crashed");
+	setenv("CUNWU_TEST_XLS_CHILD", "hang", 1);
+	tab_xls_seconds = 1;
+	err_clear(&e);
+	time_t t0 = time(NULL);
+	assert_int_equal(tab_open(a, FILES "people.xls", &b, &e), -1);
+	assert_true(time(NULL) - t0 < 5);
+	assert_string_equal(e.code, "import.corrupt");
+	assert_contains(e.msg, "over 1 seconds");
+	unsetenv("CUNWU_TEST_XLS_CHILD");
+	tab_xls_seconds = 30;
+	/* no such program: a 500, not a crash */
+	tab_xls_exe = "/nonexistent/cunwu";
+	err_clear(&e);
+	assert_int_equal(tab_open(a, FILES "people.xls", &b, &e), -1);
+	assert_int_equal(e.status, 500);
+	tab_xls_exe = NULL;
+}
+
+/* the parent trusts nothing the child writes: frames cut short or out of order */
+static void test_xls_frames(void **state)
+{
+	struct arena *a = *state;
+	struct tab_book *b = NULL;
+	struct err e;
+	static const char ok[] = "CXLS1B\0\1\0S\2\0\0\0\2\0\1\0s"
+	                         "C\1\0\0\0\1\0T\2\0\0\0hiEZ";
+	assert_int_equal(tab_open_xls_frames(a, ok, sizeof(ok) - 1, &b, &e), 0);
+	assert_int_equal(b->nsheets, 1);
+	assert_string_equal(b->sheets[0].name, "s");
+	struct tab_row *rows;
+	int n;
+	assert_int_equal(tab_head(b, 0, 20, a, &rows, &n, &e), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(rows[0].n, 0);
+	cell_is(rows, n, 1, 1, TAB_TEXT, "hi");
+	for (size_t len = 0; len < sizeof(ok) - 1; len++) {
+		err_clear(&e);
+		assert_int_equal(tab_open_xls_frames(a, ok, len, &b, &e), -1);
+		assert_string_equal(e.code, "import.corrupt");
+	}
+	/* a cell outside its sheet */
+	static const char out[] = "CXLS1B\0\1\0S\2\0\0\0\2\0\1\0s"
+	                          "C\2\0\0\0\1\0T\2\0\0\0hiEZ";
+	assert_int_equal(tab_open_xls_frames(a, out, sizeof(out) - 1, &b, &e), -1);
+	static const char pw[] = "CXLS1X\4\0\0\0\0";
+	assert_int_equal(tab_open_xls_frames(a, pw, sizeof(pw) - 1, &b, &e), -1);
+	assert_string_equal(e.code, "import.encrypted");
+}
+
 static void test_refused(void **state)
 {
 	struct arena *a = *state;
@@ -284,12 +348,18 @@ static void test_a1(void **state)
 	assert_string_equal(tab_col_name(16383, col), "XFD");
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+	/* this binary is its own .xls reader child (tab_xls_exe is /proc/self/exe) */
+	if (argc > 1 && !strcmp(argv[1], "internal"))
+		return tab_xls_child(argc - 1, argv + 1);
 #define T(f) cmocka_unit_test_setup_teardown(f, unit_arena_setup, unit_arena_teardown)
 	const struct CMUnitTest tests[] = {
-		T(test_csv),       T(test_csv_lost), T(test_csv_mem), T(test_xlsx),
-		T(test_xlsx_1904), T(test_xls),      T(test_refused), cmocka_unit_test(test_a1),
+		T(test_csv),       T(test_csv_lost),
+		T(test_csv_mem),   T(test_xlsx),
+		T(test_xlsx_1904), T(test_xls),
+		T(test_xls_child), T(test_xls_frames),
+		T(test_refused),   cmocka_unit_test(test_a1),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

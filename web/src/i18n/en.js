@@ -1008,4 +1008,13 @@ export default {
 	'requests.open': 'Open requests',
 	'requests.overdue': 'Overdue requests',
 	'requests.range': 'From must come before to, at most 60 weeks apart',
+	// the 12345 import (POST /api/v1/requests/import)
+	'requests.import_file': 'Upload the 12345 export in a form field named file',
+	'requests.import_header': 'No ticket number, call time or content column: is this a 12345 export?',
+	'requests.import_no': 'The ticket number is empty or over 40 characters',
+	'requests.import_duplicate': 'Another row of the file has the same ticket number',
+	'requests.import_time': 'The call time or deadline is not a valid time',
+	'requests.import_content': 'The content is empty or over 2000 characters',
+	'requests.import_name': 'The caller\'s name is over 40 characters',
+	'requests.import_too_many': 'At most 20,000 work orders in one file',
 };

@@ -1007,4 +1007,13 @@ export default {
 	'requests.open': '在办诉求',
 	'requests.overdue': '超期诉求',
 	'requests.range': '统计区间须先起后止，且不超过 60 周',
+	// the 12345 import (POST /api/v1/requests/import)
+	'requests.import_file': '请上传 12345 工单导出文件（字段名 file）',
+	'requests.import_header': '找不到工单编号、来电时间或诉求内容列：这是 12345 工单导出表吗？',
+	'requests.import_no': '工单编号为空或过长（最多 40 个字符）',
+	'requests.import_duplicate': '文件中另有一行是同一个工单编号',
+	'requests.import_time': '来电时间或办理时限不是有效的时间',
+	'requests.import_content': '诉求内容为空或超过 2000 字',
+	'requests.import_name': '诉求人姓名过长（最多 40 个字符）',
+	'requests.import_too_many': '一个文件最多 20000 条工单',
 };

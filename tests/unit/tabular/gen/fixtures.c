@@ -467,6 +467,128 @@ static void people_xls(void)
 	free(f.p), free(wbk.p), free(g.p), free(sheets[0].p), free(sheets[1].p);
 }
 
+/* ---- hotline-12345.xlsx: a 12345 platform's work-order export ---- */
+
+/* as the platform writes it: a title over the width, the export's time, a header with
+ * 序号; call times as date-time cells or as text in three spellings; one impossible time,
+ * an unknown village, a bad phone and a ticket twice (the bad rows of API test 0087) */
+static void hotline_xlsx(void)
+{
+	lxw_workbook *wb = workbook_new(at("hotline-12345.xlsx"));
+	lxw_worksheet *ws = workbook_add_worksheet(wb, "工单明细");
+	lxw_format *dt = workbook_add_format(wb);
+	format_set_num_format(dt, "yyyy-mm-dd hh:mm:ss");
+	lxw_format *text = workbook_add_format(wb);
+	format_set_num_format(text, "@");
+	static const char *const head[] = { "序号",     "工单编号", "来电时间", "诉求人",
+		                            "联系电话", "诉求内容", "问题分类", "所属区域",
+		                            "办理时限", "工单状态" };
+	worksheet_merge_range(ws, 0, 0, 0, 9, "12345政务服务便民热线工单明细表", NULL);
+	worksheet_write_string(ws, 1, 0, "导出时间：2026-03-06 09:00:00", NULL);
+	for (int c = 0; c < 10; c++)
+		worksheet_write_string(ws, 2, c, head[c], NULL);
+	static const struct {
+		const char *no;
+		lxw_datetime at; /* year 0: the text below */
+		const char *at_text, *name, *phone, *content, *category, *place, *due;
+	} rows[] = {
+		{ "GD2026030100001",
+		  { 2026, 3, 1, 8, 15, 22 },
+		  NULL,
+		  "张先生",
+		  "13812345678",
+		  "秦家山村村口垃圾堆放多日无人清理，气味很大",
+		  "城乡建设/环境卫生/垃圾清运",
+		  "长治市/潞州区/微子镇/秦家山村",
+		  "2026-03-04 08:15:22" },
+		{ "GD2026030100002",
+		  { 0 },
+		  "2026/3/1 9:40",
+		  "李女士",
+		  "13900001111",
+		  "冯村主街路灯连续一周不亮，晚上出行不便",
+		  "城乡建设/市政设施/路灯",
+		  "微子镇/冯村",
+		  "" },
+		{ "GD2026030200003",
+		  { 2026, 3, 2, 14, 3, 10 },
+		  NULL,
+		  "王先生",
+		  "0355-2345678",
+		  "与邻居因宅基地边界发生纠纷，希望村里调解",
+		  "社会管理/矛盾纠纷",
+		  "秦家山",
+		  "" },
+		{ "GD2026030200004",
+		  { 0 },
+		  "2026年3月2日 16时20分",
+		  "赵女士",
+		  "13700002222",
+		  "咨询城乡居民医保缴费标准",
+		  "政策咨询/医疗保障",
+		  "",
+		  "" },
+		{ "GD2026030300005",
+		  { 0 },
+		  "2026-02-30 10:00",
+		  "孙先生",
+		  "13600003333",
+		  "自来水管道破裂漏水",
+		  "城乡建设/供水/管道漏水",
+		  "微子镇/秦家山村",
+		  "" },
+		{ "GD2026030300006",
+		  { 2026, 3, 3, 10, 5, 0 },
+		  NULL,
+		  "周女士",
+		  "13500004444",
+		  "小区物业不作为，楼道灯坏了没人修",
+		  "物业管理",
+		  "微子镇/东风村",
+		  "" },
+		{ "GD2026030300007",
+		  { 2026, 3, 3, 11, 30, 0 },
+		  NULL,
+		  "吴先生",
+		  "12345",
+		  "家里暖气不热，室温只有十度",
+		  "供暖/室温不达标",
+		  "微子镇/冯村",
+		  "" },
+		{ "GD2026030100001",
+		  { 2026, 3, 3, 15, 0, 0 },
+		  NULL,
+		  "张先生",
+		  "13812345678",
+		  "垃圾还是没有清理",
+		  "城乡建设/环境卫生/垃圾清运",
+		  "微子镇/秦家山村",
+		  "" },
+	};
+	for (int i = 0; i < (int)(sizeof(rows) / sizeof(rows[0])); i++) {
+		int r = 3 + i;
+		worksheet_write_number(ws, r, 0, i + 1, NULL);
+		worksheet_write_string(ws, r, 1, rows[i].no, text);
+		if (rows[i].at.year)
+			worksheet_write_datetime(ws, r, 2, (lxw_datetime *)&rows[i].at, dt);
+		else
+			worksheet_write_string(ws, r, 2, rows[i].at_text, NULL);
+		worksheet_write_string(ws, r, 3, rows[i].name, NULL);
+		worksheet_write_string(ws, r, 4, rows[i].phone, text);
+		worksheet_write_string(ws, r, 5, rows[i].content, NULL);
+		worksheet_write_string(ws, r, 6, rows[i].category, NULL);
+		if (*rows[i].place)
+			worksheet_write_string(ws, r, 7, rows[i].place, NULL);
+		if (*rows[i].due)
+			worksheet_write_string(ws, r, 8, rows[i].due, NULL);
+		worksheet_write_string(ws, r, 9, "已派单", NULL);
+	}
+	if (workbook_close(wb) != LXW_NO_ERROR) {
+		fprintf(stderr, "hotline-12345.xlsx: not written\n");
+		exit(1);
+	}
+}
+
 /* ---- CSV (UTF-8; the script converts) ---- */
 
 static void write_text(const char *name, const char *text)
@@ -488,6 +610,7 @@ int main(int argc, char **argv)
 	people_xlsx();
 	d1904_xlsx();
 	people_xls();
+	hotline_xlsx();
 	write_text("people.csv",
 	           "某某村常住人口登记表,,,,,\r\n"
 	           "填报单位：某某村,,,,2024年5月,\r\n"
