@@ -108,6 +108,28 @@ describe('request pages', () => {
 		});
 	});
 
+	describe('a grid worker on a phone', () => {
+		let s;
+		before(async () => {
+			s = await newPage(browser, 'phone');
+			await signIn(s, 'wg228-1');
+		});
+		after(async () => {
+			await s.context.close();
+		});
+
+		it('reads the inbox as cards and a request', async () => {
+			const main = () => s.page.locator('main');
+			await s.page.goto(server.url + '/requests');
+			await main().getByRole('heading', { level: 1, name: zh['inbox.title'] }).waitFor();
+			await main().getByRole('link', { name: '楼道电线乱拉' }).waitFor();
+			await check(s, 'phone-requests-inbox', true);
+			await main().getByRole('link', { name: '楼道电线乱拉' }).click();
+			await main().getByRole('heading', { level: 1, name: '楼道电线乱拉' }).waitFor();
+			await check(s, 'phone-request', true);
+		});
+	});
+
 	describe('the town leader', () => {
 		let s;
 		const main = () => s.page.locator('main');
