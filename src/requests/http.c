@@ -505,6 +505,18 @@ static int get_public(struct req *r, struct err *e)
 		else
 			jw_kstr(w, keys[i], db_text(st, i + 1));
 	}
+	/* what the reporter may do now: rate once, reopen within requests.reopen_days */
+	int status = requests_status_parse(db_text(st, 4)), to;
+	int64_t resolved = 0;
+	jw_key(w, "actions");
+	jw_arr(w);
+	if (!requests_step("rate", status, RR_REPORTER, &to, NULL) && db_isnull(st, 12))
+		jw_str(w, "rate");
+	if (!requests_step("reopen", status, RR_REPORTER, &to, NULL) && !db_isnull(st, 9) &&
+	    !time_parse_iso(db_text(st, 9), &resolved) &&
+	    requests_reopen_allowed(resolved, time_now_ms(), config_int("requests.reopen_days")))
+		jw_str(w, "reopen");
+	jw_arr_end(w);
 	db_done(st);
 	/* the steps a resident is told of: not notes, classing, supervision or escalation */
 	st = db_query(r->db, e,
@@ -886,6 +898,56 @@ static int post_action(struct req *r, struct err *e)
 	return answer_request(r, id, e);
 }
 
+/* ---- the public place picker ---- */
+
+/* what a resident may pick on the public form: not a unit or a dwelling (a home) */
+#define PUBLIC_KINDS                                                                               \
+	"('town', 'village', 'community', 'natural_village', 'group', 'compound', 'building')"
+
+/*
+ * GET /api/v1/public/places?parent=: the public form's cascading picker, without an
+ * account — the towns (no parent), or the active physical places under parent (a town or
+ * below: 400 requests.public_place) that a resident may pick, each with the number of
+ * its own to pick from (children), by name, at most 500. Names and kinds only: no codes,
+ * people or homes.
+ */
+static int list_public_places(struct req *r, struct err *e)
+{
+	const char *parent = req_query(r, "parent");
+	struct place p;
+	if (parent) {
+		int rc = places_get(r->db, parent, &p, e);
+		if (rc < 0)
+			return -1;
+		if (!rc || strcmp(p.status, "active") || strcmp(p.tree, "physical") ||
+		    !places_town_path(&r->arena, p.path) ||
+		    !strstr(PUBLIC_KINDS, arena_printf(&r->arena, "'%s'", p.kind)))
+			return err_invalid(e, "requests.public_place", "parent",
+			                   "name a town or a place in one");
+	}
+#define PUBLIC_PLACES_SELECT                                                                       \
+	"SELECT p.id, p.name, p.kind, (SELECT count(*) FROM places k WHERE k.parent_id = p.id "    \
+	"AND k.status = 'active' AND k.tree = 'physical' AND k.kind IN " PUBLIC_KINDS ") FROM "    \
+	"places p WHERE p.status = 'active' AND p.tree = 'physical' AND "
+#define PUBLIC_PLACES_ORDER " ORDER BY p.name, p.id LIMIT 500"
+	struct db_stmt *st =
+	    parent ? db_query(r->db, e,
+	                      PUBLIC_PLACES_SELECT
+	                      "p.parent_id = ? AND p.kind IN " PUBLIC_KINDS PUBLIC_PLACES_ORDER,
+	                      DB_T(parent))
+	           : db_query(r->db, e, PUBLIC_PLACES_SELECT "p.kind = 'town'" PUBLIC_PLACES_ORDER,
+	                      DB_NOARGS);
+	if (!st)
+		return -1;
+	static const char *const keys[] = { "id", "name", "kind", "#children", NULL };
+	struct jw *w = req_jw(r);
+	jw_obj(w);
+	if (jw_key_rows(w, "items", st, keys, e))
+		return -1;
+	jw_obj_end(w);
+	return 0;
+}
+
 /* ---- the routes ---- */
 
 static const struct route routes[] = {
@@ -905,6 +967,7 @@ static const struct route routes[] = {
 	{ "GET", "/api/v1/public/requests/:code", get_public, PERM_PUBLIC, &PLACE_NONE, 0, 0 },
 	{ "POST", "/api/v1/public/requests/:code/actions", post_public_action, PERM_PUBLIC,
 	  &PLACE_NONE, 0, 0 },
+	{ "GET", "/api/v1/public/places", list_public_places, PERM_PUBLIC, &PLACE_NONE, 0, 0 },
 };
 
 const struct route_table requests_routes = { "requests", routes,

@@ -192,6 +192,36 @@ export const modules = [
 		],
 	},
 	{
+		id: 'requests',
+		menu: { label: 'nav.requests', icon: 'request', to: '/requests', perm: 'requests.read' },
+		routes: [
+			{
+				path: 'requests',
+				name: 'requests',
+				component: () => import('./pages/requests/InboxPage.vue'),
+				meta: { title: 'inbox.title', perm: 'requests.read' },
+			},
+			{
+				path: 'requests/new',
+				name: 'request-new',
+				component: () => import('./pages/requests/RequestNewPage.vue'),
+				meta: { title: 'requestnew.title', perm: 'requests.handle', menu: 'requests' },
+			},
+			{
+				path: 'requests/rates',
+				name: 'request-rates',
+				component: () => import('./pages/requests/RatesPage.vue'),
+				meta: { title: 'rates.title', perm: 'requests.read', menu: 'requests' },
+			},
+			{
+				path: 'requests/:id',
+				name: 'request',
+				component: () => import('./pages/requests/RequestPage.vue'),
+				meta: { title: 'request.one', perm: 'requests.read', menu: 'requests' },
+			},
+		],
+	},
+	{
 		id: 'account',
 		routes: [
 			{

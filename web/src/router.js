@@ -17,6 +17,19 @@ export const routes = [
 		component: () => import('./components/AppLayout.vue'),
 		children: moduleRoutes,
 	},
+	// the public form and tracking page of requests: no account, phones first
+	{
+		path: '/r',
+		name: 'report',
+		component: () => import('./pages/requests/ReportPage.vue'),
+		meta: { public: true, title: 'report.title' },
+	},
+	{
+		path: '/r/:code',
+		name: 'track',
+		component: () => import('./pages/requests/TrackPage.vue'),
+		meta: { public: true, title: 'track.title' },
+	},
 	{
 		path: '/:rest(.*)*',
 		name: 'not-found',
