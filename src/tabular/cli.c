@@ -395,8 +395,13 @@ static int cmd_run(struct cli *c, struct err *e)
 	                  id, e))
 		return -1;
 	struct import_row im;
-	if (import_load(c->db, id, &im, e) || (map && map_overrides(c, &im, map, e)))
+	if (import_load(c->db, id, &im, e))
 		return -1;
+	if (map && map_overrides(c, &im, map, e)) { /* the import is not left waiting */
+		import_fail(c->db, id, e->msg);
+		import_drop_file(&c->arena, id);
+		return -1;
+	}
 	printf("import:   %s into %s (%s)\n", id, root.name, root.id);
 	return run_pass(c, id, e);
 }

@@ -16,6 +16,7 @@
 
 #include <sodium.h>
 
+#include "core/config.h"
 #include "core/crypt.h"
 #include "core/json.h"
 #include "core/log.h"
@@ -26,7 +27,6 @@
 #include "core/banned.h"
 
 #define HEAD_ROWS        20
-#define BATCH_ROWS       5000
 #define IMPORT_CACHE_KIB "262144" /* 256 MiB of page cache for a run */
 #define PROBLEMS_KEPT    20000    /* problems stored per import; the counts go on */
 
@@ -390,7 +390,7 @@ struct pass {
 	long row_done; /* rows up to this one were written by an earlier attempt */
 	long data_rows, seen_rows, last_row;
 	int ended, in_tx;
-	long batch;
+	long batch, batch_rows, batches, stop_after;
 	long seq; /* problems stored */
 	int64_t rows, bad, problems, warnings, hh_added, p_added, p_same;
 	const char **touched; /* households written in the batch, for their tags */
@@ -823,6 +823,9 @@ static int batch_end(struct pass *p)
 		return -1;
 	p->in_tx = 0;
 	p->batch = 0;
+	if (p->stop_after && ++p->batches >= p->stop_after)
+		return err_internal(p->e, "stopped after %ld batches (import.stop_after)",
+		                    p->batches);
 	if (p->progress)
 		p->progress(p->pctx, p->seen_rows, p->data_rows);
 	return 0;
@@ -866,7 +869,7 @@ static int pass_row(const struct tab_row *row, void *ctx, struct err *e)
 		return -1;
 	if (p->failed)
 		return -1;
-	if (++p->batch >= BATCH_ROWS && batch_end(p))
+	if (++p->batch >= p->batch_rows && batch_end(p))
 		return -1;
 	return 0;
 }
@@ -966,6 +969,8 @@ int import_pass(struct db *db, struct arena *a, const char *id, int write, const
 			p.mode = m;
 	}
 	p.hh = arena_zalloc(a, HH_BUCKETS * sizeof(*p.hh));
+	p.batch_rows = (long)config_int("import.batch_rows");
+	p.stop_after = write ? (long)config_int("import.stop_after") : 0;
 	if (load_tags(&p))
 		return -1;
 	tab_check_init(&p.k, a, today, map, h.ncols, p.b->date1904, problem, &p);

@@ -72,9 +72,9 @@ typedef void (*import_progress_fn)(void *ctx, long done, long total);
 /*
  * One pass over the import's rows, in its own transactions (the caller holds none): every
  * row checked against the file and the registry, each problem stored (the first 20,000), the
- * counts kept. With write, the rows without errors are written in batches of 500, each one
- * transaction that also records the rows done, so a pass cut off is taken up where its last
- * batch ended (state 'running'); then state 'done' and the file removed. Without, state
+ * counts kept. With write, the rows without errors are written in batches (import.batch_rows,
+ * 5,000), each one transaction that also records the rows done, so a pass cut off is taken up where
+ * its last batch ended (state 'running'); then state 'done' and the file removed. Without, state
  * 'checked' (a dry run: nothing written but the problems).
  */
 int import_pass(struct db *db, struct arena *a, const char *id, int write, const struct actor *who,
