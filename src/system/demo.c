@@ -36,8 +36,10 @@
 #include "core/auth.h"
 #include "core/config.h"
 #include "core/crypt.h"
+#include "core/media.h"
 #include "duties/duties.h"
 #include "people/people.h"
+#include "tabular/tabular.h"
 #include "places/places.h"
 #include "requests/requests.h"
 #include "core/banned.h"
@@ -538,6 +540,11 @@ int system_demo(struct cli *c, struct err *e)
 	rc = rc || requests_demo(c->db, &c->actor, &c->arena, &requests, e);
 	if (cli_commit(c, rc ? -1 : 0, e))
 		return -1;
+	/* registers brought in from spreadsheets, each import its own transactions */
+	int64_t imported = 0;
+	media_set_dir(system_media_path(&c->arena, c->db_url));
+	if (tabular_demo(c->db, &c->actor, &c->arena, &imported, e))
+		return -1;
 	printf("demo: %s — %s with %zu villages: %lld natural villages and groups, %lld grids, "
 	       "%lld houses and flats (%lld empty), %lld places, %lld people, %lld accounts\n",
 	       c->db_url, county ? "潞城区 (140406), 微子镇's in detail," : "微子镇 (" TOWN_ID ")",
@@ -551,8 +558,12 @@ int system_demo(struct cli *c, struct err *e)
 	printf("%lld duties (branch secretaries, liaison cadres, area, group, grid and building "
 	       "leaders, party contacts; some handed over, two grids left vacant)\n",
 	       (long long)duties);
-	printf("%lld residents' requests in 微子镇, routed by the chain, at every stage\n\n",
+	printf("%lld residents' requests in 微子镇, routed by the chain, at every stage\n",
 	       (long long)requests);
+	printf(
+	    "two registers from spreadsheets: 秦家山村's incomers imported (%lld people), 冯村's "
+	    "elderly checked and waiting\n\n",
+	    (long long)imported);
 	printf("  administrator  admin     %s\n", admin_pw);
 	printf("  security       security  %s\n", sec_pw);
 	printf("  auditor        auditor   %s\n\n", aud_pw);

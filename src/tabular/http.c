@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "accounts/accounts.h"
+#include "core/cockpit.h"
 #include "core/crypt.h"
 #include "core/jobs.h"
 #include "core/log.h"
@@ -343,6 +344,26 @@ static const struct route routes[] = {
 
 const struct route_table tabular_routes = { "tabular", routes, sizeof(routes) / sizeof(routes[0]) };
 
+/* ---- the cockpit ---- */
+
+/* people brought in by imports under path in the last 30 days */
+static int tile_imported(struct db *db, const char *path, int64_t *out, struct err *e)
+{
+	char since[32];
+	time_iso(time_now_ms() - 30LL * 86400 * 1000, since);
+	return db_get_int(db, e, out,
+	                  "SELECT COALESCE(SUM(i.persons_added), 0) FROM imports i "
+	                  "JOIN places p ON p.id = i.place_id WHERE p.path >= ? AND p.path < ? "
+	                  "AND i.state = 'done' AND i.finished_at >= ?",
+	                  DB_ARGS(DB_T(path), DB_T(arena_printf(db_arena(db), "%s~", path)),
+	                          DB_T(since))) < 0
+	           ? -1
+	           : 0;
+}
+
+static const struct cockpit_tile imported_tile = { "imports.persons_30d", "people.read", "人",
+	                                           tile_imported };
+
 /* ---- the jobs ---- */
 
 static int job_pass(struct job_ctx *j, int write, struct err *e);
@@ -397,4 +418,5 @@ void tabular_register(void)
 {
 	jobs_register(&check_kind);
 	jobs_register(&run_kind);
+	cockpit_register(&imported_tile);
 }

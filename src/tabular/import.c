@@ -173,7 +173,7 @@ int import_mapping_parse(struct arena *a, json_t *arr, int ncols, enum tab_field
 	int named = 0;
 	for (int i = 0; i < ncols; i++) {
 		json_t *v = json_array_get(arr, (size_t)i);
-		char col[8], field[24];
+		char col[8], col2[8], field[24];
 		snprintf(field, sizeof(field), "mapping[%d]", i);
 		if (json_is_null(v))
 			continue;
@@ -187,7 +187,7 @@ int import_mapping_parse(struct arena *a, json_t *arr, int ncols, enum tab_field
 			if (map[j] == map[i])
 				return err_invalid(e, "import.field_twice", field,
 				                   "columns %s and %s are both mapped to %s",
-				                   tab_col_name(j, col), tab_col_name(i, field),
+				                   tab_col_name(j, col), tab_col_name(i, col2),
 				                   tab_field_id(map[i]));
 		named += map[i] == TF_NAME;
 	}

@@ -21,8 +21,10 @@
 #define CUNWU_TABULAR_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "core/arena.h"
+#include "core/audit.h"
 #include "core/cli.h"
 #include "core/http.h"
 #include "core/err.h"
@@ -382,7 +384,11 @@ int tab_registry_row(struct tab_registry *g, struct tab_check *k, const struct t
 
 extern const struct command_table tabular_commands;
 extern const struct route_table tabular_routes;
-/* The import jobs (import.check, import.run). */
+/* The import jobs (import.check, import.run) and the cockpit tile. */
 void tabular_register(void);
+/* The demo's imports (demo.c), after the rest of the demo is committed: 秦家山村's incomers
+ * imported, 冯村's elderly checked; *persons gets how many people were imported. */
+int tabular_demo(struct db *db, const struct actor *who, struct arena *a, int64_t *persons,
+                 struct err *e);
 
 #endif

@@ -25,7 +25,8 @@ expect 200
            {"key": "duties.coverage", "unit": "%", "value": 100},
            {"key": "duties.uncovered", "unit": "户", "value": 0},
            {"key": "requests.open", "unit": "件", "value": 0},
-           {"key": "requests.overdue", "unit": "件", "value": 0}]}
+           {"key": "requests.overdue", "unit": "件", "value": 0},
+           {"key": "imports.persons_30d", "unit": "人", "value": 0}]}
 
 # one village, drilled down from the town
 GET /api/v1/cockpit?place=140406101204
@@ -52,7 +53,7 @@ expect 200
            {"key": "people.persons"}, {"key": "people.households"},
            {"key": "people.elderly_alone"}, {"key": "duties.coverage"},
            {"key": "duties.uncovered"}, {"key": "requests.open"},
-           {"key": "requests.overdue"}]}
+           {"key": "requests.overdue"}, {"key": "imports.persons_30d"}]}
 
 GET /api/v1/cockpit?place=140406101205
 expect 403

@@ -642,6 +642,7 @@ export default {
 	'import.tag_unknown': 'Not a tag of the catalogue: left out',
 	'import.tag_restricted': 'Restricted tags are set by hand, not by an import',
 	'import.tag_rule': 'This tag is derived by its rule: left out',
+	'imports.persons_30d': 'People imported in 30 days',
 
 	'places.active': 'The place is not retired',
 	'places.already_covered': 'Another grid of the same level already covers this place',

@@ -641,6 +641,7 @@ export default {
 	'import.tag_unknown': '人员类别不在标签目录中，已略过',
 	'import.tag_restricted': '受限标签不能通过导入设置，请手工设置',
 	'import.tag_rule': '该标签由规则自动生成，已略过',
+	'imports.persons_30d': '近30天导入人数',
 
 	'places.active': '该地点未注销',
 	'places.already_covered': '该地点已由同级的另一网格覆盖',
