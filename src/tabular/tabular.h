@@ -420,8 +420,44 @@ int tab_writer_save(struct tab_writer *w, const char *path, struct err *e);
 /* Save the answer r holds (a file or text, as tab_writer_send left it) to path. */
 int tab_answer_save(struct req *r, const char *path, struct err *e);
 
+/* ---- export templates (template.c pure, templates.c stored and filled) ---- */
+
+/* A tag a template column may count, as the catalogue names it. */
+struct tab_tag_name {
+	const char *id, *name;
+};
+/*
+ * The field a template's header binds to, or NULL if none: "seq" (序号); a roll-up measure
+ * — "households" (户数), "persons" (人数, 总人口), "male", "female" (男, 女 …人数),
+ * "age60", "age80" (60岁以上人数 …), "minors" (18岁以下, 未成年人), "tag:<id>" (a tag's
+ * name, with or without 人数) — or a person field (tab_field_of_header's ids: "name",
+ * "id_no", "village", "tags" …). The name is compared as tab_header_key has it; a two-row
+ * header by its lower name, then the whole. In a.
+ */
+const char *tab_template_field(struct arena *a, const char *header, const struct tab_tag_name *tags,
+                               size_t ntags);
+/* 1 if field is a roll-up measure ("households" … "tag:<id>"). */
+int tab_template_measure(const char *field);
+/* 1 if field may be bound by hand: a measure, "seq", or a person field a fill writes. */
+int tab_template_field_known(const char *field, const struct tab_tag_name *tags, size_t ntags);
+/* A title's text with {place}, {date} (YYYY-MM-DD), {month} (2026年11月) and {year}
+ * replaced; month is "YYYY-MM". In a. */
+const char *tab_template_title(struct arena *a, const char *text, const char *place,
+                               const char *date, const char *month);
+
+/* Add the form at path (an .xlsx) as a template named name at place_id, its columns bound
+ * by their names and bind (a JSON object, or NULL); audited as who. *id gets its id. In a
+ * write transaction. Errors as POST /api/v1/export-templates. */
+struct actor;
+int tab_template_add_file(struct db *db, struct arena *a, const struct actor *who, const char *path,
+                          const char *name, const char *place_id, const char *bind, const char **id,
+                          struct err *e);
+
 /* ---- commands ---- */
 
 extern const struct command_table tabular_commands;
+/* `cunwu export …` and the export templates' routes (export_cli.c, templates.c) */
+extern const struct command_table tabular_export_commands;
+extern const struct route_table tabular_export_routes;
 
 #endif

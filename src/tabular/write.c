@@ -96,6 +96,12 @@ struct tab_writer *tab_writer_new(struct arena *a, enum tab_out fmt, const char 
 	mkdir(dir, 0700); /* the media folder's own tmp/, made on first use */
 	char *path = arena_printf(a, "%s/export-XXXXXX", dir);
 	int fd = mkstemp(path);
+	if (fd < 0 && errno == ENOENT) { /* a command without a media folder */
+		const char *t = getenv("TMPDIR");
+		dir = t && *t ? t : "/tmp";
+		path = arena_printf(a, "%s/cunwu-export-XXXXXX", dir);
+		fd = mkstemp(path);
+	}
 	if (fd < 0) {
 		err_internal(e, "cannot make a temporary file in %s: %s", dir, strerror(errno));
 		return NULL;
