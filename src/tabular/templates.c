@@ -41,20 +41,17 @@ struct template_def {
 	const char *layout, *columns; /* JSON texts as stored */
 };
 
+/* the catalogue's tags (people_tag_defs) by id and name, as a header may name them */
 static int template_tags(struct db *db, struct arena *a, struct tab_tag_name **out, size_t *n,
                          struct err *e)
 {
-	struct db_stmt *st =
-	    db_query(db, e, "SELECT id, name FROM tags ORDER BY sort, id", DB_NOARGS);
-	if (!st)
+	struct people_tag_def *defs = arena_alloc(a, TAGS_MAX * sizeof(*defs));
+	if (people_tag_defs(db, defs, TAGS_MAX, n, e))
 		return -1;
-	*out = arena_alloc(a, TAGS_MAX * sizeof(**out));
-	*n = 0;
-	int rc;
-	while ((rc = db_step(st, e)) == 1)
-		if (*n < TAGS_MAX)
-			(*out)[(*n)++] = (struct tab_tag_name){ db_text(st, 0), db_text(st, 1) };
-	return rc < 0 ? -1 : 0;
+	*out = arena_alloc(a, (*n + 1) * sizeof(**out));
+	for (size_t i = 0; i < *n; i++)
+		(*out)[i] = (struct tab_tag_name){ defs[i].id, defs[i].name };
+	return 0;
 }
 
 /* the column a bind key names: its letters ("C") or its header's name */
