@@ -40,6 +40,7 @@
 #include "people/people.h"
 #include "places/places.h"
 #include "requests/requests.h"
+#include "tabular/tabular.h"
 #include "core/banned.h"
 
 #define DEMO_TOWN   "140406101"
@@ -536,6 +537,8 @@ int system_demo(struct cli *c, struct err *e)
 	/* residents' requests, routed by that chain */
 	int64_t requests = 0;
 	rc = rc || requests_demo(c->db, &c->actor, &c->arena, &requests, e);
+	/* the county's report forms (上报表), filled every month */
+	rc = rc || tabular_demo(c->db, &c->actor, &c->arena, TOWN_ID, e);
 	if (cli_commit(c, rc ? -1 : 0, e))
 		return -1;
 	printf("demo: %s — %s with %zu villages: %lld natural villages and groups, %lld grids, "
@@ -553,6 +556,7 @@ int system_demo(struct cli *c, struct err *e)
 	       (long long)duties);
 	printf("%lld residents' requests in 微子镇, routed by the chain, at every stage\n\n",
 	       (long long)requests);
+	printf("2 report templates (各村人口统计表, 重点人群花名册) for the town to fill\n\n");
 	printf("  administrator  admin     %s\n", admin_pw);
 	printf("  security       security  %s\n", sec_pw);
 	printf("  auditor        auditor   %s\n\n", aud_pw);

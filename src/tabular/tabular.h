@@ -453,6 +453,10 @@ int tab_template_add_file(struct db *db, struct arena *a, const struct actor *wh
                           const char *name, const char *place_id, const char *bind, const char **id,
                           struct err *e);
 
+/* The demo town's report templates, added at town (demo.c). */
+int tabular_demo(struct db *db, const struct actor *who, struct arena *a, const char *town,
+                 struct err *e);
+
 /* ---- commands ---- */
 
 extern const struct command_table tabular_commands;
