@@ -66,7 +66,7 @@ struct out {
 	int unmasked;
 	const char *region[REGIONS_MAX];
 	long count[REGIONS_MAX];
-	int nregions;
+	int nregions, too_many;
 };
 
 static void add_row(void *ctx, const struct people_export_row *p)
@@ -93,13 +93,16 @@ static void add_row(void *ctx, const struct people_export_row *p)
 	int i = 0;
 	while (i < o->nregions && strcmp(o->region[i], p->region))
 		i++;
-	if (i == o->nregions && i < REGIONS_MAX) {
+	if (i == REGIONS_MAX) {
+		o->too_many = 1; /* refused below: every revealed row is audited */
+		return;
+	}
+	if (i == o->nregions) {
 		o->region[i] = arena_strdup(a, p->region);
 		o->count[i] = 0;
 		o->nregions++;
 	}
-	if (i < REGIONS_MAX)
-		o->count[i]++;
+	o->count[i]++;
 }
 
 /* the list's filters an export was asked with, as the audit row names them */
@@ -178,6 +181,11 @@ int people_export(struct req *r, struct err *e)
 	                    widths, NCOLS);
 	if (people_export_rows(r, EXPORT_MAX, o.unmasked, add_row, &o, e))
 		return -1;
+	if (o.too_many)
+		return err_invalid(
+		    e, "people.export_too_large", NULL,
+		    "an unmasked export covers at most %d counties: narrow it by place",
+		    REGIONS_MAX);
 	if (o.unmasked && audit_unmasked(r, &o, b.reason, fmt == TAB_OUT_CSV ? "csv" : "xlsx", e))
 		return -1;
 	/* 人口名单 in UTF-8 for browsers, an ASCII name for old clients */
