@@ -7,6 +7,7 @@
 #include "tabular.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -44,11 +45,16 @@ static int demo_form(struct db *db, const struct actor *who, struct arena *a, co
 			tab_write(w, 2, c, slash + 1, TAB_W_BOLD);
 		}
 	}
-	char *path = arena_printf(a, "/tmp/cunwu-demo-form-%d.xlsx", (int)getpid());
+	/* named as a cadre's file would be: 各村人口统计表.xlsx */
+	char *dir = arena_strdup(a, "/tmp/cunwu-demo-XXXXXX");
+	if (!mkdtemp(dir))
+		return err_internal(e, "cannot make a temporary folder in /tmp");
+	char *path = arena_printf(a, "%s/%s.xlsx", dir, name);
 	const char *id;
 	int rc = tab_writer_save(w, path, e) ||
 	         tab_template_add_file(db, a, who, path, name, town, NULL, &id, e);
 	unlink(path);
+	rmdir(dir);
 	return rc ? -1 : 0;
 }
 
