@@ -27,12 +27,12 @@
 
 static const struct command_table *const command_tables[] = {
 	&system_commands, &accounts_commands, &places_commands,   &people_commands,
-	&duties_commands, &tabular_commands,  &requests_commands,
+	&duties_commands, &tabular_commands,  &requests_commands, &tabular_export_commands,
 };
 
 static const struct route_table *const route_tables[] = {
 	&system_routes, &accounts_routes, &places_routes,  &people_routes,
-	&duties_routes, &requests_routes, &tabular_routes,
+	&duties_routes, &requests_routes, &tabular_routes, &tabular_export_routes,
 };
 
 static void (*const registrations[])(void) = {

@@ -203,12 +203,18 @@ const char *req_param(struct req *r, const char *name)
 
 const char *req_query(struct req *r, const char *name)
 {
+	if (!r->conn) {
+		for (const char *const *q = r->query; q && q[0]; q += 2)
+			if (!strcmp(q[0], name))
+				return q[1];
+		return NULL;
+	}
 	return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
 }
 
 const char *req_header(struct req *r, const char *name)
 {
-	return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
+	return r->conn ? MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name) : NULL;
 }
 
 json_t *req_json(struct req *r, struct err *e)

@@ -138,6 +138,9 @@ struct req {
 	char request_id[40];
 	char addr[64];
 	int64_t t0_ns;
+	/* without a connection (a command run in-process, as `cunwu export`): the query as
+	 * name, value pairs, NULL-terminated; req_query reads them */
+	const char *const *query;
 
 	/* body */
 	struct strbuf body;

@@ -13,6 +13,7 @@
 #include "core/util.h"
 #include "people/people.h"
 #include "places/places.h"
+#include "tabular/tabular.h"
 #include "core/banned.h"
 
 /* ---- where a row is ---- */
@@ -908,6 +909,66 @@ static const struct cockpit_tile coverage_tile = { "duties.coverage", "duties.re
 static const struct cockpit_tile uncovered_tile = { "duties.uncovered", "duties.read", "户",
 	                                            tile_uncovered };
 
+/* ---- the roster as a spreadsheet ---- */
+
+static const char *const roster_heads[] = { "序号",   "地点",     "地点类别", "职责",
+	                                    "责任人", "起始日期", "备注" };
+static const double roster_widths[] = { 6, 24, 10, 16, 12, 12, 30 };
+
+/*
+ * GET /api/v1/duties/roster/export?place=&format=xlsx|csv: the duties holding today at the
+ * place and under it (in either tree), by place then the chain's order: the notice board's
+ * roster (责任人公示). Holders are public officials: their names in full.
+ */
+static int roster_export(struct req *r, struct err *e)
+{
+	enum tab_out fmt;
+	struct place p;
+	char today[11];
+	if (tab_out_format(req_query(r, "format"), &fmt, e))
+		return -1;
+	int rc = places_get(r->db, req_query(r, "place"), &p, e);
+	if (rc <= 0)
+		return rc < 0 ? -1 : err_notfound(e, "places.not_found", "no such place");
+	people_today(today);
+	struct tab_writer *w = tab_writer_new(&r->arena, fmt, "责任人", 1, e);
+	if (!w)
+		return -1;
+	tab_write_list_head(w, arena_printf(&r->arena, "%s责任人名单（%s）", p.name, today),
+	                    roster_heads, roster_widths, 7);
+	const char *end = arena_printf(&r->arena, "%s~", p.path);
+	struct db_stmt *st = db_query(
+	    r->db, e,
+	    arena_printf(&r->arena,
+	                 "SELECT " DUTY_SELECT " FROM " DUTY_FROM
+	                 " WHERE ((p.path >= ? AND p.path < ?) OR (p.gpath >= ? AND p.gpath < ?)) "
+	                 "AND d.from_date <= ? AND (d.to_date IS NULL OR d.to_date >= ?) ORDER BY "
+	                 "p.path, %s",
+	                 chain_order(&r->arena)),
+	    DB_T(p.path), DB_T(end), DB_T(p.path), DB_T(end), DB_T(today), DB_T(today));
+	if (!st)
+		return -1;
+	long n = 0;
+	while ((rc = db_step(st, e)) == 1) {
+		const struct duty_role *role = duties_role(db_text(st, 2));
+		const struct place_kind *kind = places_kind(db_text(st, 5));
+		const char *cell[7] = {
+			arena_printf(&r->arena, "%ld", ++n),
+			db_text(st, 4),
+			kind ? kind->label : db_text(st, 5),
+			role ? role->name : db_text(st, 2),
+			db_text(st, 8),
+			db_text(st, 9),
+			db_text(st, 12),
+		};
+		tab_write_row(w, cell, 7);
+	}
+	if (rc < 0)
+		return -1;
+	return tab_writer_send(w, r, arena_printf(&r->arena, "roster-%s", today),
+	                       arena_printf(&r->arena, "责任人名单-%s", today), e);
+}
+
 /* ---- the routes ---- */
 
 static const struct route routes[] = {
@@ -916,6 +977,7 @@ static const struct route routes[] = {
 	{ "GET", "/api/v1/duties/roles", list_roles, PERM_LOGIN, &PLACE_NONE, 0, 0 },
 	{ "GET", "/api/v1/duties/coverage", coverage, "duties.read", &PLACE_QUERY, 0, 0 },
 	{ "GET", "/api/v1/duties/uncovered", uncovered, "duties.read", &PLACE_QUERY, 0, 0 },
+	{ "GET", "/api/v1/duties/roster/export", roster_export, "duties.read", &PLACE_QUERY, 0, 0 },
 	{ "GET", "/api/v1/duties/:id", get_duty, "duties.read", &PLACE_DUTY, 0, 0 },
 	{ "PATCH", "/api/v1/duties/:id", patch_duty, "duties.write", &PLACE_DUTY, 0, 0 },
 	{ "POST", "/api/v1/duties/:id/end", end_duty, "duties.write", &PLACE_DUTY, 0, 0 },

@@ -1,25 +1,20 @@
 /*
  * export.c - GET /api/v1/people/export?format=xlsx|csv&<the list's filters>: the people a
- * search or roster shows, every one, as a spreadsheet a cadre opens in Excel or WPS.
- * Identity numbers and phones are masked as in lists (an unmasked export is a reveal, and
- * is not this route). The .xlsx (libxlsxwriter) writes every value as a text cell, so an
- * identity number never becomes 1.40406E+17 and nothing is a formula; the CSV is UTF-8
- * with a BOM (Excel in China reads it so), and a cell that starts like a formula (= + - @,
- * a tab or a carriage return) gets a leading apostrophe.
+ * search or roster shows, every one, as a spreadsheet a cadre opens in Excel or WPS,
+ * through the tabular writer (text cells, formulas neutralised in both formats, CSV in
+ * UTF-8 with a BOM). Identity numbers and phones are masked as in lists. An unmasked export
+ * is POST ?unmasked=1 with {"reason"}: every row must lie under the caller's people.reveal,
+ * and the export is an audit row per county naming the count, the filter and the reason.
  */
 #include "people.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
-#include <xlsxwriter.h>
-
-#include "core/media.h"
+#include "accounts/accounts.h"
+#include "tabular/tabular.h"
+#include "core/audit.h"
+#include "core/json.h"
 #include "core/strbuf.h"
 #include "core/util.h"
 #include "core/banned.h"
@@ -29,7 +24,8 @@
 
 static const char *const heads[] = { "序号",     "姓名",         "性别",     "出生日期",
 	                             "年龄",     "公民身份号码", "联系电话", "与户主关系",
-	                             "人员状态", "所在地点",     "人员类别", NULL };
+	                             "人员状态", "所在地点",     "人员类别" };
+static const double widths[] = { 6, 10, 5, 11, 5, 20, 14, 10, 9, 24, 24 };
 #define NCOLS 11
 
 struct word {
@@ -53,7 +49,7 @@ static const struct word words[] = {
 	{ "deceased", "死亡" },
 };
 
-static const char *word(const char *code)
+const char *people_word(const char *code)
 {
 	for (size_t i = 0; code && i < sizeof(words) / sizeof(words[0]); i++)
 		if (!strcmp(words[i].code, code))
@@ -61,166 +57,138 @@ static const char *word(const char *code)
 	return code ? code : "";
 }
 
+/* the counties an unmasked export reached, and how many people of each */
+#define REGIONS_MAX 16
 struct out {
 	struct req *r;
-	int xlsx;
+	struct tab_writer *w;
 	long n;
-	struct strbuf *csv;
-	lxw_worksheet *ws;
-	lxw_format *text;
+	int unmasked;
+	const char *region[REGIONS_MAX];
+	long count[REGIONS_MAX];
+	int nregions, too_many;
 };
-
-/* the cells of one row, as text */
-static void cells_of(struct out *o, const struct people_export_row *p, const char *cell[NCOLS])
-{
-	cell[0] = arena_printf(&o->r->arena, "%ld", o->n);
-	cell[1] = p->name ? p->name : "";
-	cell[2] = word(p->sex);
-	cell[3] = p->birth_date ? p->birth_date : "";
-	cell[4] = p->age >= 0 ? arena_printf(&o->r->arena, "%d", p->age) : "";
-	cell[5] = p->id_masked ? p->id_masked : "";
-	cell[6] = p->phone_masked ? p->phone_masked : "";
-	cell[7] = word(p->relation);
-	cell[8] = word(p->status);
-	cell[9] = p->place_name ? p->place_name : "";
-	cell[10] = p->tags ? p->tags : "";
-}
-
-/* one CSV field: quoted when it must be, a formula's start defused */
-static void csv_field(struct strbuf *sb, const char *s)
-{
-	int quote = strpbrk(s, ",\"\r\n") != NULL;
-	if (quote)
-		strbuf_addch(sb, '"');
-	if (strchr("=+-@\t\r", *s) && *s)
-		strbuf_addch(sb, '\'');
-	for (; *s; s++) {
-		if (*s == '"')
-			strbuf_addch(sb, '"');
-		strbuf_addch(sb, *s);
-	}
-	if (quote)
-		strbuf_addch(sb, '"');
-}
-
-static void put_row(struct out *o, const char *const cell[NCOLS], lxw_format *f)
-{
-	for (int i = 0; i < NCOLS; i++) {
-		if (o->xlsx)
-			worksheet_write_string(o->ws, (lxw_row_t)(o->n + 1), (lxw_col_t)i, cell[i],
-			                       f);
-		else {
-			if (i)
-				strbuf_addch(o->csv, ',');
-			csv_field(o->csv, cell[i]);
-		}
-	}
-	if (!o->xlsx)
-		strbuf_adds(o->csv, "\r\n");
-}
 
 static void add_row(void *ctx, const struct people_export_row *p)
 {
 	struct out *o = ctx;
-	const char *cell[NCOLS];
+	struct arena *a = &o->r->arena;
 	o->n++;
-	cells_of(o, p, cell);
-	put_row(o, cell, o->text);
-}
-
-static void disposition(struct req *r, const char *ext)
-{
-	char day[32];
-	time_iso(time_now_ms(), day);
-	day[10] = '\0';
-	/* 人口名单 in UTF-8, percent-encoded (RFC 6266), and an ASCII name for old clients */
-	req_set_header(r, "Content-Disposition",
-	               arena_printf(&r->arena,
-	                            "attachment; filename=\"people-%s.%s\"; filename*=UTF-8''"
-	                            "%%E4%%BA%%BA%%E5%%8F%%A3%%E5%%90%%8D%%E5%%8D%%95-%s.%s",
-	                            day, ext, day, ext));
-}
-
-static int export_csv(struct req *r, struct err *e)
-{
-	struct out o = { .r = r, .csv = &r->out };
-	strbuf_adds(&r->out, "\xEF\xBB\xBF"); /* the BOM Excel looks for */
-	o.n = -1;
-	put_row(&o, heads, NULL);
-	o.n = 0;
-	if (people_export_rows(r, EXPORT_MAX, add_row, &o, e)) {
-		strbuf_init(&r->out, &r->arena, 0);
-		return -1;
+	const char *cell[NCOLS] = {
+		arena_printf(a, "%ld", o->n),
+		p->name,
+		people_word(p->sex),
+		p->birth_date,
+		p->age >= 0 ? arena_printf(a, "%d", p->age) : "",
+		o->unmasked ? p->id_no : p->id_masked,
+		o->unmasked ? p->phone : p->phone_masked,
+		people_word(p->relation),
+		people_word(p->status),
+		p->place_name,
+		p->tags,
+	};
+	tab_write_row(o->w, cell, NCOLS);
+	if (!o->unmasked)
+		return;
+	int i = 0;
+	while (i < o->nregions && strcmp(o->region[i], p->region))
+		i++;
+	if (i == REGIONS_MAX) {
+		o->too_many = 1; /* refused below: every revealed row is audited */
+		return;
 	}
-	r->content_type = "text/csv; charset=utf-8";
-	disposition(r, "csv");
-	r->status = 200;
+	if (i == o->nregions) {
+		o->region[i] = arena_strdup(a, p->region);
+		o->count[i] = 0;
+		o->nregions++;
+	}
+	o->count[i]++;
+}
+
+/* the list's filters an export was asked with, as the audit row names them */
+static const char *const filter_keys[] = { "place", "tag",     "q",       "status",
+	                                   "sex",   "age_min", "age_max", "household_id",
+	                                   "sort",  NULL };
+
+static int audit_unmasked(struct req *r, const struct out *o, const char *reason, const char *fmt,
+                          struct err *e)
+{
+	struct actor a;
+	accounts_actor(r, &a);
+	for (int i = 0; i < o->nregions; i++) {
+		struct jdoc doc;
+		struct jw *w = jdoc_open(&doc, &r->arena);
+		jw_ki64(w, "count", o->count[i]);
+		jw_ki64(w, "total", o->n);
+		jw_kstr(w, "format", fmt);
+		jw_key(w, "filter");
+		jw_obj(w);
+		for (const char *const *k = filter_keys; *k; k++)
+			if (req_query(r, *k))
+				jw_kstr(w, *k, req_query(r, *k));
+		jw_obj_end(w);
+		jw_key(w, "fields");
+		jw_arr(w);
+		jw_str(w, "id_no");
+		jw_str(w, "phone");
+		jw_arr_end(w);
+		jw_kstr(w, "reason", reason);
+		if (audit_write(r->db, &a, o->region[i], "persons", NULL, "export",
+		                jdoc_close(&doc), e))
+			return -1;
+	}
 	return 0;
 }
 
-static int export_xlsx(struct req *r, struct err *e)
-{
-	char *path = arena_printf(&r->arena, "%s/tmp/export-XXXXXX", media_dir());
-	int fd = mkstemp(path);
-	if (fd < 0)
-		return err_internal(e, "cannot make a temporary file in %s/tmp: %s", media_dir(),
-		                    strerror(errno));
-	close(fd);
-	lxw_workbook_options opt = { .constant_memory = LXW_TRUE,
-		                     .tmpdir = arena_printf(&r->arena, "%s/tmp", media_dir()) };
-	lxw_workbook *wb = workbook_new_opt(path, &opt);
-	lxw_worksheet *ws = wb ? workbook_add_worksheet(wb, "人口") : NULL;
-	if (!ws) {
-		if (wb)
-			workbook_close(wb);
-		unlink(path);
-		return err_internal(e, "cannot start the workbook");
-	}
-	lxw_format *head = workbook_add_format(wb), *text = workbook_add_format(wb);
-	format_set_bold(head);
-	format_set_num_format(head, "@");
-	format_set_num_format(text, "@"); /* text: Excel never reads 1404… as a number */
-	static const double widths[NCOLS] = { 6, 10, 5, 11, 5, 20, 14, 10, 9, 24, 24 };
-	for (int i = 0; i < NCOLS; i++)
-		worksheet_set_column(ws, (lxw_col_t)i, (lxw_col_t)i, widths[i], text);
-	char day[32];
-	time_iso(time_now_ms(), day);
-	day[10] = '\0';
-	worksheet_write_string(ws, 0, 0, arena_printf(&r->arena, "人口名单（导出于 %s）", day),
-	                       head);
-	worksheet_freeze_panes(ws, 2, 0);
-	struct out o = { .r = r, .xlsx = 1, .ws = ws, .text = text, .n = 0 };
-	for (int i = 0; i < NCOLS; i++)
-		worksheet_write_string(ws, 1, (lxw_col_t)i, heads[i], head);
-	int rc = people_export_rows(r, EXPORT_MAX, add_row, &o, e);
-	lxw_error xe = workbook_close(wb);
-	if (rc || xe != LXW_NO_ERROR) {
-		unlink(path);
-		return rc ? -1 : err_internal(e, "cannot write the workbook: %s", lxw_strerror(xe));
-	}
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	unlink(path); /* the open file is the answer; nothing stays on disk */
-	struct stat sb;
-	if (fd < 0 || fstat(fd, &sb)) {
-		if (fd >= 0)
-			close(fd);
-		return err_internal(e, "cannot read the workbook back");
-	}
-	r->file_fd = fd;
-	r->file_size = sb.st_size;
-	r->content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-	disposition(r, "xlsx");
-	r->status = 200;
-	return 0;
-}
+struct unmask_body {
+	const char *reason;
+};
+static const struct jfield unmask_fields[] = {
+	{ "reason", JF_STR, offsetof(struct unmask_body, reason), JF_REQUIRED, 2, 200 },
+};
 
 int people_export(struct req *r, struct err *e)
 {
-	const char *format = req_query(r, "format");
-	if (!format || !strcmp(format, "xlsx"))
-		return export_xlsx(r, e);
-	if (!strcmp(format, "csv"))
-		return export_csv(r, e);
-	return err_invalid(e, "people.export_format", "format",
-	                   "'format' is xlsx or csv, not '%.20s'", format);
+	const char *format = req_query(r, "format"), *unmasked = req_query(r, "unmasked");
+	enum tab_out fmt;
+	if (tab_out_format(format, &fmt, e))
+		return err_invalid(e, "people.export_format", "format",
+		                   "'format' is xlsx or csv, not '%.20s'", format);
+	struct out o = { .r = r };
+	struct unmask_body b = { 0 };
+	int post = !strcmp(r->method, "POST");
+	if (unmasked && strcmp(unmasked, "0")) {
+		if (strcmp(unmasked, "1"))
+			return err_invalid(e, "people.export_unmasked", "unmasked",
+			                   "'unmasked' is 1 or 0");
+		if (!post)
+			return err_invalid(e, "people.export_unmasked_post", "unmasked",
+			                   "an unmasked export is a POST with a reason");
+		json_t *j = req_json(r, e);
+		if (!j || json_decode(j, unmask_fields, JF_COUNT(unmask_fields), &b, NULL, 0, e))
+			return -1;
+		o.unmasked = 1;
+	} else if (post)
+		return err_invalid(e, "people.export_unmasked", "unmasked",
+		                   "a POST export is an unmasked one: unmasked=1 with a reason");
+	o.w = tab_writer_new(&r->arena, fmt, "人口", 1, e);
+	if (!o.w)
+		return -1;
+	char day[32];
+	time_iso(time_now_ms(), day);
+	day[10] = '\0';
+	tab_write_list_head(o.w, arena_printf(&r->arena, "人口名单（导出于 %s）", day), heads,
+	                    widths, NCOLS);
+	if (people_export_rows(r, EXPORT_MAX, o.unmasked, add_row, &o, e))
+		return -1;
+	if (o.too_many)
+		return err_invalid(
+		    e, "people.export_too_large", NULL,
+		    "an unmasked export covers at most %d counties: narrow it by place",
+		    REGIONS_MAX);
+	if (o.unmasked && audit_unmasked(r, &o, b.reason, fmt == TAB_OUT_CSV ? "csv" : "xlsx", e))
+		return -1;
+	/* 人口名单 in UTF-8 for browsers, an ASCII name for old clients */
+	return tab_writer_send(o.w, r, arena_printf(&r->arena, "people-%s", day),
+	                       arena_printf(&r->arena, "人口名单-%s", day), e);
 }

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "accounts/accounts.h"
+#include "tabular/tabular.h"
 #include "core/auth.h"
 #include "core/cockpit.h"
 #include "core/crypt.h"
@@ -559,35 +560,48 @@ static int list_people(struct req *r, struct err *e)
 	return rc;
 }
 
-int people_export_rows(struct req *r, int64_t max, people_export_fn fn, void *ctx, struct err *e)
+/* SELECT cols FROM from WHERE q ORDER BY order, at most max + 1 rows (an export sees the
+ * one too many and refuses) */
+static struct db_stmt *export_stmt(struct req *r, const char *cols, const char *from,
+                                   struct query *q, const char *order, int64_t max, struct err *e)
+{
+	if (q->where.err) {
+		err_internal(e, "list query too long");
+		return NULL;
+	}
+	q->args[q->n] = DB_I(max + 1);
+	q->args[q->n + 1] = DB_NOARGS;
+	return db_query_(r->db, e,
+	                 arena_printf(&r->arena, "SELECT %s FROM %s WHERE %s ORDER BY %s LIMIT ?",
+	                              cols, from, q->where.buf, order),
+	                 q->args);
+}
+
+static int export_too_large(struct db_stmt *st, int64_t max, const char *what, struct err *e)
+{
+	db_done(st);
+	return err_invalid(e, "people.export_too_large", NULL,
+	                   "an export holds at most %lld %s: narrow it by place, tag or status",
+	                   (long long)max, what);
+}
+
+int people_export_rows(struct req *r, int64_t max, int unmasked, people_export_fn fn, void *ctx,
+                       struct err *e)
 {
 	struct person_page pp = { .r = r };
 	struct person_query pq;
 	if (people_query(r, &pp, &pq, e))
 		return -1;
-	struct query *q = &pq.q;
-	if (q->where.err)
-		return err_internal(e, "list query too long");
-	q->args[q->n] = DB_I(max + 1);
-	q->args[q->n + 1] = DB_NOARGS;
 	struct db_stmt *st =
-	    db_query_(r->db, e,
-	              arena_printf(&r->arena, "SELECT %s FROM %s WHERE %s ORDER BY %s LIMIT ?",
-	                           pq.cols, pq.from, q->where.buf, pq.pg.order),
-	              q->args);
+	    export_stmt(r, arena_printf(&r->arena, "%s, x.id_enc, x.phone_enc", pq.cols), pq.from,
+	                &pq.q, pq.pg.order, max, e);
 	if (!st)
 		return -1;
 	int rc;
 	int64_t n = 0;
 	while ((rc = db_step(st, e)) == 1) {
-		if (n++ == max) {
-			db_done(st);
-			return err_invalid(
-			    e, "people.export_too_large", NULL,
-			    "an export holds at most %lld people: narrow it by place, "
-			    "tag or status",
-			    (long long)max);
-		}
+		if (n++ == max)
+			return export_too_large(st, max, "people", e);
 		struct strbuf tags;
 		strbuf_init(&tags, &r->arena, 0);
 		const char *folded = db_text(st, 21), *path = db_text(st, 19),
@@ -610,7 +624,20 @@ int people_export_rows(struct req *r, int64_t max, people_export_fn fn, void *ct
 			.status = db_text(st, 8),
 			.place_name = db_text(st, 4),
 			.tags = tags.buf,
+			.region = db_text(st, 1),
+			.path = path,
+			.ethnicity = db_text(st, 14),
+			.note = db_text(st, 15),
 		};
+		if (unmasked) {
+			const char *id_enc = db_text(st, 22), *phone_enc = db_text(st, 23);
+			if (authz2(r, "people.reveal", path, gpath, e) ||
+			    (id_enc && !(row.id_no = crypt_open(&r->arena, id_enc, e))) ||
+			    (phone_enc && !(row.phone = crypt_open(&r->arena, phone_enc, e)))) {
+				db_done(st);
+				return -1;
+			}
+		}
 		fn(ctx, &row);
 	}
 	return rc < 0 ? -1 : 0;
@@ -1073,12 +1100,11 @@ static void write_household_row(struct jw *w, struct db_stmt *st)
 static const char *const household_sorts[] = { "place=p.path", "created_at=h.created_at",
 	                                       "address=h.address", NULL };
 
-/* GET /api/v1/households?place=&q=&tag=&kind=&status= */
-static int list_households(struct req *r, struct err *e)
+/* the households a list or an export gives: GET /api/v1/households?place=&q=&tag=&kind=&status= */
+static int households_query(struct req *r, struct page *pg, struct query *qp, struct err *e)
 {
-	struct page pg;
 	struct query q;
-	if (list_start(r, household_sorts, "place,address", &pg, &q, e))
+	if (list_start(r, household_sorts, "place,address", pg, &q, e))
 		return -1;
 	const char *v;
 	if ((v = req_query(r, "kind")))
@@ -1108,6 +1134,16 @@ static int list_households(struct req *r, struct err *e)
 		q.args[q.n++] = DB_T(ng ? grams[k < ng ? k : 0] : "");
 		q.args[q.n++] = DB_T(like);
 	}
+	*qp = q;
+	return 0;
+}
+
+static int list_households(struct req *r, struct err *e)
+{
+	struct page pg;
+	struct query q;
+	if (households_query(r, &pg, &q, e))
+		return -1;
 	return req_list(r, HOUSEHOLD_COLS, HOUSEHOLD_FROM, &q, &pg, write_household_row, e);
 }
 
@@ -1237,12 +1273,11 @@ static void write_org_row(struct jw *w, struct db_stmt *st)
 static const char *const org_sorts[] = { "name=o.name_pinyin", "created_at=o.created_at",
 	                                 "place=p.path", NULL };
 
-/* GET /api/v1/orgs?place=&q=&kind= */
-static int list_orgs(struct req *r, struct err *e)
+/* the organizations a list or an export gives: GET /api/v1/orgs?place=&q=&kind= */
+static int orgs_query(struct req *r, struct page *pg, struct query *qp, struct err *e)
 {
-	struct page pg;
 	struct query q;
-	if (list_start(r, org_sorts, "name", &pg, &q, e))
+	if (list_start(r, org_sorts, "name", pg, &q, e))
 		return -1;
 	const char *v;
 	if ((v = req_query(r, "kind")))
@@ -1254,6 +1289,16 @@ static int list_orgs(struct req *r, struct err *e)
 		query_and(&q, "(o.name LIKE ? ESCAPE '\\' OR o.uscc = ?)", DB_T(like));
 		q.args[q.n++] = DB_T(v);
 	}
+	*qp = q;
+	return 0;
+}
+
+static int list_orgs(struct req *r, struct err *e)
+{
+	struct page pg;
+	struct query q;
+	if (orgs_query(r, &pg, &q, e))
+		return -1;
 	return req_list(r, ORG_COLS, ORG_FROM, &q, &pg, write_org_row, e);
 }
 
@@ -1330,6 +1375,129 @@ static int patch_org(struct req *r, struct err *e)
 	           : 0;
 }
 
+/* ---- exports of households and organizations ---- */
+
+/* the words of a household's kind and status, and an organization's, as registers write them */
+static const char *const list_words[] = {
+	"registered",  "户籍户",       "resident",    "常住户",   "active",     "正常",
+	"dissolved",   "已注销",       "closed",      "已关闭",   "shop",       "商铺",
+	"enterprise",  "企业",         "cooperative", "合作社",   "nine_small", "九小场所",
+	"institution", "机关事业单位", "social_org",  "社会组织", "individual", "个体工商户",
+	"other",       "其他",         NULL,
+};
+
+static const char *list_word(const char *code)
+{
+	for (size_t i = 0; code && list_words[i]; i += 2)
+		if (!strcmp(list_words[i], code))
+			return list_words[i + 1];
+	return code;
+}
+
+/* one export of a list: its rows (cols from from by q) as cells in columns */
+struct list_export {
+	const char *what, *title, *ascii, *name, *cols, *from, *sheet;
+	const char *const *heads;
+	const double *widths;
+	int ncols;
+	void (*cells)(struct db_stmt *st, const char **cell);
+};
+
+#define LIST_EXPORT_MAX 100000
+
+static int list_export(struct req *r, const struct list_export *x, struct query *q,
+                       const char *order, struct err *e)
+{
+	enum tab_out fmt;
+	if (tab_out_format(req_query(r, "format"), &fmt, e))
+		return -1;
+	struct tab_writer *w = tab_writer_new(&r->arena, fmt, x->sheet, 1, e);
+	if (!w)
+		return -1;
+	char day[32];
+	time_iso(time_now_ms(), day);
+	day[10] = '\0';
+	tab_write_list_head(w, arena_printf(&r->arena, "%s（导出于 %s）", x->title, day), x->heads,
+	                    x->widths, x->ncols);
+	struct db_stmt *st = export_stmt(r, x->cols, x->from, q, order, LIST_EXPORT_MAX, e);
+	if (!st)
+		return -1;
+	int rc;
+	int64_t n = 0;
+	const char *cell[16];
+	while ((rc = db_step(st, e)) == 1) {
+		if (n++ == LIST_EXPORT_MAX)
+			return export_too_large(st, LIST_EXPORT_MAX, x->what, e);
+		cell[0] = arena_printf(&r->arena, "%lld", (long long)n);
+		x->cells(st, cell + 1);
+		tab_write_row(w, cell, x->ncols);
+	}
+	if (rc < 0)
+		return -1;
+	return tab_writer_send(w, r, arena_printf(&r->arena, "%s-%s", x->ascii, day),
+	                       arena_printf(&r->arena, "%s-%s", x->name, day), e);
+}
+
+static void household_cells(struct db_stmt *st, const char **cell)
+{
+	cell[0] = db_text(st, 8); /* the head's name, as the list shows it */
+	cell[1] = db_text(st, 6); /* 户号 */
+	cell[2] = db_text(st, 4); /* address */
+	cell[3] = list_word(db_text(st, 5));
+	cell[4] = db_text(st, 11); /* members present or away */
+	cell[5] = list_word(db_text(st, 9));
+	cell[6] = db_text(st, 3);
+}
+
+static const char *const household_heads[] = { "序号",   "户主姓名", "户号",   "地址",
+	                                       "户类别", "人数",     "户状态", "所在地点" };
+static const double household_widths[] = { 6, 10, 14, 30, 9, 6, 8, 24 };
+
+/* GET /api/v1/households/export?format=xlsx|csv&<the list's filters> */
+static int export_households(struct req *r, struct err *e)
+{
+	struct page pg;
+	struct query q;
+	if (households_query(r, &pg, &q, e))
+		return -1;
+	static const struct list_export x = {
+		"households",    "户籍名单", "households",    "户籍名单",       HOUSEHOLD_COLS,
+		HOUSEHOLD_FROM,  "户",       household_heads, household_widths, 8,
+		household_cells,
+	};
+	return list_export(r, &x, &q, arena_printf(&r->arena, "%s, h.id", pg.order), e);
+}
+
+static void org_cells(struct db_stmt *st, const char **cell)
+{
+	cell[0] = db_text(st, 4);
+	cell[1] = db_text(st, 5);
+	cell[2] = db_text(st, 6); /* 统一社会信用代码: a text cell */
+	cell[3] = db_text(st, 7);
+	cell[4] = db_text(st, 8);
+	cell[5] = db_text(st, 9); /* masked, as the list */
+	cell[6] = list_word(db_text(st, 10));
+	cell[7] = db_text(st, 3);
+}
+
+static const char *const org_heads[] = { "序号",   "名称",     "类别", "统一社会信用代码", "地址",
+	                                 "联系人", "联系电话", "状态", "所在地点" };
+static const double org_widths[] = { 6, 30, 10, 22, 30, 10, 14, 8, 24 };
+
+/* GET /api/v1/orgs/export?format=xlsx|csv&<the list's filters> */
+static int export_orgs(struct req *r, struct err *e)
+{
+	struct page pg;
+	struct query q;
+	if (orgs_query(r, &pg, &q, e))
+		return -1;
+	static const struct list_export x = {
+		"organizations", "单位名单", "orgs",     "单位名单", ORG_COLS,  ORG_FROM,
+		"单位",          org_heads,  org_widths, 9,          org_cells,
+	};
+	return list_export(r, &x, &q, arena_printf(&r->arena, "%s, o.id", pg.order), e);
+}
+
 /* ---- cockpit ---- */
 
 static int count_persons(struct db *db, const char *path, int64_t *out, struct err *e)
@@ -1370,6 +1538,8 @@ static const struct cockpit_tile tile_elderly_alone = { "people.elderly_alone", 
 static const struct route routes[] = {
 	{ "GET", "/api/v1/people", list_people, "people.read", &PLACE_SCOPE, 0, 0 },
 	{ "GET", "/api/v1/people/export", people_export, "people.read", &PLACE_SCOPE, 0, 0 },
+	{ "POST", "/api/v1/people/export", people_export, "people.read", &PLACE_SCOPE,
+	  ROUTE_NO_REPLAY, 0 },
 	{ "POST", "/api/v1/people", post_person, "people.write", &PLACE_BODY_HOUSEHOLD, 0, 0 },
 	{ "GET", "/api/v1/people/:id", get_person, "people.read", &PLACE_PERSON, 0, 0 },
 	{ "PATCH", "/api/v1/people/:id", patch_person, "people.write", &PLACE_PERSON, 0, 0 },
@@ -1380,6 +1550,8 @@ static const struct route routes[] = {
 	{ "DELETE", "/api/v1/people/:id/tags/:tag", delete_person_tag, "people.write",
 	  &PLACE_PERSON, 0, 0 },
 	{ "GET", "/api/v1/households", list_households, "people.read", &PLACE_SCOPE, 0, 0 },
+	{ "GET", "/api/v1/households/export", export_households, "people.read", &PLACE_SCOPE, 0,
+	  0 },
 	{ "POST", "/api/v1/households", post_household, "people.write", &PLACE_BODY, 0, 0 },
 	{ "GET", "/api/v1/households/:id", get_household, "people.read", &PLACE_HOUSEHOLD, 0, 0 },
 	{ "PATCH", "/api/v1/households/:id", patch_household, "people.write", &PLACE_HOUSEHOLD, 0,
@@ -1389,6 +1561,7 @@ static const struct route routes[] = {
 	{ "DELETE", "/api/v1/households/:id/tags/:tag", delete_household_tag, "people.write",
 	  &PLACE_HOUSEHOLD, 0, 0 },
 	{ "GET", "/api/v1/orgs", list_orgs, "people.read", &PLACE_SCOPE, 0, 0 },
+	{ "GET", "/api/v1/orgs/export", export_orgs, "people.read", &PLACE_SCOPE, 0, 0 },
 	{ "POST", "/api/v1/orgs", post_org, "people.write", &PLACE_BODY, 0, 0 },
 	{ "GET", "/api/v1/orgs/:id", get_org, "people.read", &PLACE_ORG, 0, 0 },
 	{ "PATCH", "/api/v1/orgs/:id", patch_org, "people.write", &PLACE_ORG, 0, 0 },

@@ -132,18 +132,26 @@ int people_tag_defs(struct db *db, struct people_tag_def *defs, size_t cap, size
  * at path / gpath. */
 int people_tag_visible(struct req *r, const char *perm, const char *path, const char *gpath);
 
-/* One person of an export, as lists show them: identity number and phone masked. */
+/* One person of an export, as lists show them: identity number and phone masked; with
+ * unmasked, id_no and phone hold them in full too. */
 struct people_export_row {
 	const char *name, *sex, *birth_date, *id_masked, *phone_masked, *relation, *status,
 	    *place_name, *tags; /* tags: the names the caller may see, joined by 、 */
 	int age;                /* -1 if unknown */
+	const char *region, *path, *ethnicity, *note, *id_no, *phone;
 };
 typedef void (*people_export_fn)(void *ctx, const struct people_export_row *row);
 /* The people GET /api/v1/people would list for this request (its filters, scope and
- * order), every one, not a page; more than max is 400 people.export_too_large. */
-int people_export_rows(struct req *r, int64_t max, people_export_fn fn, void *ctx, struct err *e);
-/* GET /api/v1/people/export (export.c). */
+ * order), every one, not a page; more than max is 400 people.export_too_large. unmasked:
+ * every row must be under the caller's people.reveal (else 403) and comes with its identity
+ * number and phone opened. */
+int people_export_rows(struct req *r, int64_t max, int unmasked, people_export_fn fn, void *ctx,
+                       struct err *e);
+/* GET /api/v1/people/export, POST for an unmasked one (export.c); the households and
+ * organizations a list shows, the same way (http.c). */
 int people_export(struct req *r, struct err *e);
+/* The person's relation, sex or status as a register writes it (户主, 男, 在住). */
+const char *people_word(const char *code);
 
 /* GET /api/v1/places/:id/diagram and /houses (diagram.c): the route handlers. */
 int people_diagram_get(struct req *r, struct err *e);

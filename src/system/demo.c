@@ -42,6 +42,7 @@
 #include "tabular/tabular.h"
 #include "places/places.h"
 #include "requests/requests.h"
+#include "tabular/tabular.h"
 #include "core/banned.h"
 
 #define DEMO_TOWN   "140406101"
@@ -538,12 +539,14 @@ int system_demo(struct cli *c, struct err *e)
 	/* residents' requests, routed by that chain */
 	int64_t requests = 0;
 	rc = rc || requests_demo(c->db, &c->actor, &c->arena, &requests, e);
+	/* the county's report forms (上报表), filled every month */
+	rc = rc || tabular_demo(c->db, &c->actor, &c->arena, TOWN_ID, e);
 	if (cli_commit(c, rc ? -1 : 0, e))
 		return -1;
 	/* registers brought in from spreadsheets, each import its own transactions */
 	int64_t imported = 0;
 	media_set_dir(system_media_path(&c->arena, c->db_url));
-	if (tabular_demo(c->db, &c->actor, &c->arena, &imported, e))
+	if (tabular_import_demo(c->db, &c->actor, &c->arena, &imported, e))
 		return -1;
 	printf("demo: %s — %s with %zu villages: %lld natural villages and groups, %lld grids, "
 	       "%lld houses and flats (%lld empty), %lld places, %lld people, %lld accounts\n",
@@ -562,8 +565,9 @@ int system_demo(struct cli *c, struct err *e)
 	       (long long)requests);
 	printf(
 	    "two registers from spreadsheets: 秦家山村's incomers imported (%lld people), 冯村's "
-	    "elderly checked and waiting\n\n",
+	    "elderly checked and waiting\n",
 	    (long long)imported);
+	printf("2 report templates (各村人口统计表, 重点人群花名册) for the town to fill\n\n");
 	printf("  administrator  admin     %s\n", admin_pw);
 	printf("  security       security  %s\n", sec_pw);
 	printf("  auditor        auditor   %s\n\n", aud_pw);

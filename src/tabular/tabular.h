@@ -28,6 +28,7 @@
 #include "core/cli.h"
 #include "core/http.h"
 #include "core/err.h"
+#include "core/strbuf.h"
 
 struct id_doc;
 struct db;
@@ -380,15 +381,120 @@ int tab_registry_init(struct tab_registry *g, struct db *db, struct arena *a, co
 int tab_registry_row(struct tab_registry *g, struct tab_check *k, const struct tab_row *row,
                      const char **place_id, struct err *e);
 
+/* ---- the writer: one sheet out, as .xlsx (libxlsxwriter) or CSV (write.c) ---- */
+
+/*
+ * Every export and every filled template goes through here, so that what protects a
+ * spreadsheet is written once: text cells (an identity number is never 1.40406E+17), and a
+ * cell that starts like a formula (= + - @, a tab or a carriage return) neutralised with a
+ * leading apostrophe in both formats (OWASP's CSV-injection rule; the same text either way,
+ * so the importer reads back what it was given). Cells are written row by row (rows in
+ * order; an .xlsx may be wide and in constant memory), numbers only where asked.
+ */
+enum tab_out {
+	TAB_OUT_XLSX = 1,
+	TAB_OUT_CSV = 2, /* UTF-8 with a BOM, CRLF, RFC 4180 quoting */
+};
+/* Cell styles: text (the default), bold text (a header), a number (the text is digits). */
+enum {
+	TAB_W_TEXT = 0,
+	TAB_W_BOLD = 1,
+	TAB_W_NUMBER = 2,
+};
+struct tab_writer;
+/* "xlsx" (also NULL) or "csv"; else 400 export.format naming field "format". */
+int tab_out_format(const char *s, enum tab_out *out, struct err *e);
+/* s as written into a cell: "'" + s when s starts with = + - @, a tab or a CR. In a. */
+const char *tab_neutralise(struct arena *a, const char *s);
+/* One CSV field of s (neutralised, quoted when it holds , " CR or LF) added to sb. */
+void tab_csv_field(struct strbuf *sb, const char *s);
+/*
+ * A writer of one sheet named sheet (xlsx; "" for CSV), in a: the xlsx is built in a
+ * temporary file under the media folder's tmp/ that the arena removes. big: constant
+ * memory (rows must then be written in order and merges only inside one row). NULL with
+ * e set (500) if the workbook cannot be started.
+ */
+struct tab_writer *tab_writer_new(struct arena *a, enum tab_out fmt, const char *sheet, int big,
+                                  struct err *e);
+enum tab_out tab_writer_format(const struct tab_writer *w);
+/* A cell at row, col (0-based; rows in order in CSV and big workbooks); NULL is empty. */
+void tab_write(struct tab_writer *w, int row, int col, const char *s, unsigned style);
+/* A merged range with its text (xlsx); CSV writes the text in the first cell. */
+void tab_write_merge(struct tab_writer *w, int r1, int c1, int r2, int c2, const char *s,
+                     unsigned style);
+/* Column widths in characters (xlsx), n of them from column 0. */
+void tab_write_widths(struct tab_writer *w, const double *widths, int n);
+/*
+ * A list: in xlsx a title row (bold, alone in A1) then the bold header, frozen under it;
+ * in CSV the header alone. Then tab_write_row appends a data row of n text cells.
+ */
+void tab_write_list_head(struct tab_writer *w, const char *title, const char *const *heads,
+                         const double *widths, int n);
+void tab_write_row(struct tab_writer *w, const char *const *cells, int n);
+/* The rows written so far (the next row's number). */
+int tab_writer_rows(const struct tab_writer *w);
+/*
+ * Finish and make it the answer of r: the file (xlsx) or the text (CSV) with its content
+ * type and a Content-Disposition naming it ascii_name.ext and, for browsers, name.ext in
+ * UTF-8 (RFC 6266). 500 if the workbook cannot be written.
+ */
+struct req;
+int tab_writer_send(struct tab_writer *w, struct req *r, const char *ascii_name, const char *name,
+                    struct err *e);
+/* Finish and save to path (the CLI). 500 on an I/O error, naming the file. */
+int tab_writer_save(struct tab_writer *w, const char *path, struct err *e);
+/* Save the answer r holds (a file or text, as tab_writer_send left it) to path. */
+int tab_answer_save(struct req *r, const char *path, struct err *e);
+
+/* ---- export templates (template.c pure, templates.c stored and filled) ---- */
+
+/* A tag a template column may count, as the catalogue names it. */
+struct tab_tag_name {
+	const char *id, *name;
+};
+/*
+ * The field a template's header binds to, or NULL if none: "seq" (序号); a roll-up measure
+ * — "households" (户数), "persons" (人数, 总人口), "male", "female" (男, 女 …人数),
+ * "age60", "age80" (60岁以上人数 …), "minors" (18岁以下, 未成年人), "tag:<id>" (a tag's
+ * name, with or without 人数) — or a person field (tab_field_of_header's ids: "name",
+ * "id_no", "village", "tags" …). The name is compared as tab_header_key has it; a two-row
+ * header by its lower name, then the whole. In a.
+ */
+const char *tab_template_field(struct arena *a, const char *header, const struct tab_tag_name *tags,
+                               size_t ntags);
+/* 1 if field is a roll-up measure ("households" … "tag:<id>"). */
+int tab_template_measure(const char *field);
+/* 1 if field may be bound by hand: a measure, "seq", or a person field a fill writes. */
+int tab_template_field_known(const char *field, const struct tab_tag_name *tags, size_t ntags);
+/* A title's text with {place}, {date} (YYYY-MM-DD), {month} (2026年11月) and {year}
+ * replaced; month is "YYYY-MM". In a. */
+const char *tab_template_title(struct arena *a, const char *text, const char *place,
+                               const char *date, const char *month);
+
+/* Add the form at path (an .xlsx) as a template named name at place_id, its columns bound
+ * by their names and bind (a JSON object, or NULL); audited as who. *id gets its id. In a
+ * write transaction. Errors as POST /api/v1/export-templates. */
+struct actor;
+int tab_template_add_file(struct db *db, struct arena *a, const struct actor *who, const char *path,
+                          const char *name, const char *place_id, const char *bind, const char **id,
+                          struct err *e);
+
+/* The demo town's report templates, added at town (demo.c). */
+int tabular_demo(struct db *db, const struct actor *who, struct arena *a, const char *town,
+                 struct err *e);
+
 /* ---- commands ---- */
 
 extern const struct command_table tabular_commands;
 extern const struct route_table tabular_routes;
 /* The import jobs (import.check, import.run) and the cockpit tile. */
 void tabular_register(void);
-/* The demo's imports (demo.c), after the rest of the demo is committed: 秦家山村's incomers
+/* The demo's imports (import_demo.c), after the rest of the demo is committed: 秦家山村's incomers
  * imported, 冯村's elderly checked; *persons gets how many people were imported. */
-int tabular_demo(struct db *db, const struct actor *who, struct arena *a, int64_t *persons,
-                 struct err *e);
+int tabular_import_demo(struct db *db, const struct actor *who, struct arena *a, int64_t *persons,
+                        struct err *e);
+/* `cunwu export …` and the export templates' routes (export_cli.c, templates.c) */
+extern const struct command_table tabular_export_commands;
+extern const struct route_table tabular_export_routes;
 
 #endif

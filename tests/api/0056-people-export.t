@@ -30,7 +30,7 @@ expect exit 0
 stdout ~ format:   xlsx
 stdout ~ header:   row 2, under 1 title row
 stdout ~ F   公民身份号码  -> id_no
-stdout ~ 3: A=1 (text) B==HYPERLINK("x") (text)
+stdout ~ 3: A=1 (text) B='=HYPERLINK("x") (text)
 stdout ~ F=140406********0016 (text) G=138****5678 (text)
 stdout ~ F4      import.id_masked
 stdout ~ G4      import.phone_masked

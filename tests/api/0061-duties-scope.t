@@ -169,4 +169,4 @@ expect 201
 login leader
 GET /api/v1/cockpit?place=140406101204
 expect 200
-{"tiles": [{"key": "accounts.users"}, {"key": "places.villages"}, {"key": "people.persons"}, {"key": "people.households"}, {"key": "people.elderly_alone"}, {"key": "duties.coverage", "unit": "%", "value": 50}, {"key": "duties.uncovered", "value": 1}, {"key": "requests.open"}, {"key": "requests.overdue"}]}
+{"tiles": [{"key": "accounts.users"}, {"key": "places.villages"}, {"key": "people.persons"}, {"key": "people.households"}, {"key": "people.elderly_alone"}, {"key": "duties.coverage", "unit": "%", "value": 50}, {"key": "duties.uncovered", "value": 1}, {"key": "requests.open"}, {"key": "requests.overdue"}, {"key": "imports.persons_30d"}]}

@@ -222,6 +222,18 @@ export const modules = [
 		],
 	},
 	{
+		id: 'export-templates',
+		menu: { label: 'nav.templates', icon: 'download', to: '/export-templates', perm: 'people.read' },
+		routes: [
+			{
+				path: 'export-templates',
+				name: 'export-templates',
+				component: () => import('./pages/TemplatesPage.vue'),
+				meta: { title: 'template.title', perm: 'people.read' },
+			},
+		],
+	},
+	{
 		id: 'account',
 		routes: [
 			{

@@ -413,7 +413,9 @@ static const char *const dump_sql =
     "coalesce(q.satisfaction, '') || '|' || coalesce(q.reply, '') FROM requests q "
     "JOIN np ON np.id = q.place_id "
     "UNION ALL SELECT 'RE ' || action || '|' || status_after || '|' || count(*) "
-    "FROM request_events GROUP BY action, status_after"
+    "FROM request_events GROUP BY action, status_after "
+    "UNION ALL SELECT 'XT ' || name || '|' || kind || '|' || region || '|' || ncols || '|' || "
+    "data_first || '|' || columns || '|' || layout FROM export_templates"
     ") ORDER BY x";
 
 static const char *dump(struct run *r, size_t *lines)

@@ -29,8 +29,8 @@ static struct tab_header make_header(const char **names, int n, int seq_col)
 	return h;
 }
 
-static const char *names[] = { "序号", "姓名", "身份证号", "联系电话", "手机", "与户主关系",
-	                       "户号", "村", "组", "鞋码" };
+static const char *names[] = { "序号",       "姓名", "身份证号", "联系电话", "手机",
+	                       "与户主关系", "户号", "村",       "组",       "鞋码" };
 #define NNAMES ((int)(sizeof(names) / sizeof(names[0])))
 
 static void test_auto_map(void **state)
