@@ -81,7 +81,7 @@ export function createClient({ fetch: fetchImpl, base = '', retries = 1, retryDe
 			headers['Content-Type'] = 'application/json';
 			init.body = JSON.stringify(opts.body);
 		} else if (opts.form !== undefined) {
-			init.body = opts.form; // multipart: the browser sets the Content-Type and boundary
+			init.body = opts.form; // FormData: the browser writes the multipart Content-Type
 		}
 		if (UNSAFE.has(method) && csrf) headers['X-CSRF-Token'] = csrf;
 		if (opts.version != null) headers['If-Match'] = `"${opts.version}"`;
@@ -116,7 +116,8 @@ export function createClient({ fetch: fetchImpl, base = '', retries = 1, retryDe
 	/*
 	 * request(method, path, opts) -> { status, data, version, headers }
 	 *
-	 * opts: query (object; empty values left out), body (JSON) or form (FormData), version (If-Match),
+	 * opts: query (object; empty values left out), body (JSON) or form (a FormData sent as
+	 * multipart/form-data), version (If-Match),
 	 * idempotencyKey (true for a fresh one, or a string), headers, signal, anonymous (a
 	 * 401 is this call's answer - signing in - not a lost session). Throws ApiError.
 	 */
@@ -185,7 +186,7 @@ export function createClient({ fetch: fetchImpl, base = '', retries = 1, retryDe
 		patch: (path, data, opts = {}) => request('PATCH', path, { ...opts, body: data }).then(body),
 		put: (path, data, opts = {}) => request('PUT', path, { ...opts, body: data }).then(body),
 		del: (path, opts = {}) => request('DELETE', path, opts).then(body),
-		/* upload(path, formData): a multipart POST (POST /api/v1/media) */
+		/* upload(path, formData, { query }): a POST of files as multipart/form-data */
 		upload: (path, form, opts = {}) => request('POST', path, { ...opts, form }).then(body),
 		/* the token from POST /api/v1/session or GET /api/v1/me (csrf_token) */
 		setCsrf(token) {

@@ -244,6 +244,30 @@ export const modules = [
 			},
 		],
 	},
+	{
+		id: 'imports',
+		menu: { label: 'nav.imports', icon: 'upload', to: '/imports', perm: 'people.write' },
+		routes: [
+			{
+				path: 'imports',
+				name: 'imports',
+				component: () => import('./pages/ImportsPage.vue'),
+				meta: { title: 'nav.imports', perm: 'people.write' },
+			},
+			{
+				path: 'imports/new',
+				name: 'import-new',
+				component: () => import('./pages/ImportPage.vue'),
+				meta: { title: 'imports.title', perm: 'people.write', menu: 'imports' },
+			},
+			{
+				path: 'imports/:id',
+				name: 'import',
+				component: () => import('./pages/ImportPage.vue'),
+				meta: { title: 'imports.title', perm: 'people.write', menu: 'imports' },
+			},
+		],
+	},
 ];
 
 /* The sidebar entries, in the order above. */

@@ -99,6 +99,7 @@ export async function startBrowser() {
 export const VIEWPORTS = {
 	desktop: { width: 1280, height: 800 },
 	phone: { width: 375, height: 812, isMobile: true, hasTouch: true, deviceScaleFactor: 2 },
+	phone390: { width: 390, height: 844, isMobile: true, hasTouch: true, deviceScaleFactor: 2 },
 };
 
 export async function newPage(browser, kind, locale = 'zh-CN') {

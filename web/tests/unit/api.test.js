@@ -73,6 +73,21 @@ test('a body is JSON with its Content-Type', async () => {
 	assert.deepEqual(JSON.parse(f.calls[0].body), { login: 'li', name: '李' });
 });
 
+test('an upload is multipart: the FormData as the body, no JSON Content-Type, the CSRF token', async () => {
+	const f = fake(json(201, { id: 'x' }, { ETag: '"1"' }));
+	const c = createClient({ fetch: f.fetch });
+	c.setCsrf('tok-1');
+	const form = new FormData();
+	form.append('file', new Blob(['a,b\n']), 'a.csv');
+	const r = await c.upload('/api/v1/imports', form, { query: { place: 'P1' } });
+	assert.deepEqual(r, { id: 'x', version: 1 });
+	assert.equal(f.calls[0].url, '/api/v1/imports?place=P1');
+	assert.equal(f.calls[0].method, 'POST');
+	assert.equal(f.calls[0].body, form);
+	assert.equal(f.calls[0].headers['Content-Type'], undefined);
+	assert.equal(f.calls[0].headers['X-CSRF-Token'], 'tok-1');
+});
+
 test('patch with a version sends If-Match "N"; the answer takes the ETag version', async () => {
 	const f = fake(json(200, { id: 'u1', name: 'n', version: 3 }, { ETag: '"4"' }));
 	const c = createClient({ fetch: f.fetch });
