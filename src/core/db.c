@@ -140,6 +140,14 @@ uint64_t db_write_epoch(void)
 	return atomic_load(&write_epoch);
 }
 
+void db_bulk(struct db *db, int on)
+{
+	const char *sql = on ? db->ops->bulk_on : db->ops->bulk_off;
+	struct err e;
+	if (sql && db_exec(db, &e, sql, DB_NOARGS) < 0)
+		log_warn("db_bulk: %s", e.msg);
+}
+
 int64_t db_data_version(struct db *db)
 {
 	int64_t v = -1;

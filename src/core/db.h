@@ -80,6 +80,13 @@ uint64_t db_write_epoch(void);
  */
 int64_t db_data_version(struct db *db);
 /*
+ * A pass that writes a great many rows at random places in the indexes (an import) sets
+ * bulk on for its connection, outside a transaction, and off when done: on SQLite a page
+ * cache of 256 MiB instead of 16 MB, so index pages are not read again and again; nothing
+ * on PostgreSQL, whose server keeps its own cache.
+ */
+void db_bulk(struct db *db, int on);
+/*
  * This database's origin: a random id made once per database (table deployment), naming
  * what this deployment wrote (its audit chains) apart from what merged databases wrote.
  * Read once per connection.

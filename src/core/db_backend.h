@@ -39,6 +39,7 @@ struct db_ops {
 	int (*script_outside_tx)(struct db *db, const char *sql, struct err *e);
 	int (*backup)(struct db *db, const char *path, struct err *e);
 	const char *concat_agg; /* the aggregate joining text with ',' (db_sql_concat_agg) */
+	const char *bulk_on, *bulk_off; /* SQL around a bulk writer (db_bulk), or NULL */
 };
 
 #define DB_CACHE_SIZE 128

@@ -113,7 +113,7 @@ static void check_id(struct tab_check *k, struct row_problems *rp, const struct 
 		doc->kind = ID_NONE;
 		return;
 	}
-	int first = seen_add(k->a, k->seen, doc->norm, row->row);
+	int first = seen_add(k->keep ? k->keep : k->a, k->seen, doc->norm, row->row);
 	if (first >= 0)
 		problem(k, rp, c, 0, "import.duplicate_in_file",
 		        arena_printf(k->a, "the same identity number is on row %d", first + 1));

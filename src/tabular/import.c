@@ -26,9 +26,8 @@
 #include "places/places.h"
 #include "core/banned.h"
 
-#define HEAD_ROWS        20
-#define IMPORT_CACHE_KIB "262144" /* 256 MiB of page cache for a run */
-#define PROBLEMS_KEPT    20000    /* problems stored per import; the counts go on */
+#define HEAD_ROWS     20
+#define PROBLEMS_KEPT 20000 /* problems stored per import; the counts go on */
 
 /* ---- the file ---- */
 
@@ -376,7 +375,8 @@ struct tag {
 
 struct pass {
 	struct db *db;
-	struct arena *a;
+	struct arena *a; /* what lasts the pass: households, tags, places found, IDs seen */
+	struct arena s;  /* one row's values, released before the next row */
 	const struct import_row *im;
 	const struct actor *who;
 	struct tab_book *b;
@@ -434,7 +434,7 @@ static const char *cell_text(struct pass *p, const struct tab_row *row, enum tab
 	const struct tab_cell *c = tab_check_cell(&p->k, row, f);
 	if (!c)
 		return NULL;
-	const char *t = tab_cell_text(p->a, c);
+	const char *t = tab_cell_text(&p->s, c);
 	while (*t == ' ')
 		t++;
 	return *t ? t : NULL;
@@ -460,7 +460,7 @@ static void problem(void *ctx, const struct tab_problem *pr)
 /* the household a row belongs to, and its relation; problems of the household added */
 static void household_of(struct pass *p, const struct tab_row *row)
 {
-	struct arena *a = p->a;
+	struct arena *a = &p->s;
 	const char *rel_text = cell_text(p, row, TF_RELATION);
 	const char *rel = rel_text ? tab_relation_of(a, rel_text) : NULL;
 	const char *key = NULL;
@@ -539,7 +539,7 @@ static int tags_of(struct pass *p, const struct tab_row *row)
 	const struct tab_cell *c = tab_check_cell(&p->k, row, TF_TAGS);
 	if (!c)
 		return 0;
-	struct arena *a = p->a;
+	struct arena *a = &p->s;
 	char *s = arena_strdup(a, tab_cell_text(a, c));
 	static const char *const seps[] = { "、", "，", ",", "；", ";", "/", " ", "　" };
 	for (size_t i = 0; i < sizeof(seps) / sizeof(seps[0]); i++)
@@ -634,27 +634,27 @@ static int begin(struct pass *p)
  * or by a head of the same name at the place */
 static int household_find(struct pass *p, const struct tab_row *row, struct hh *h, const char **id)
 {
-	*id = NULL;
-	const char *hukou = cell_text(p, row, TF_HUKOU_NO);
+	const char *found = NULL, *hukou = cell_text(p, row, TF_HUKOU_NO);
+	int rc = 0;
 	if (p->mode == HH_HUKOU && hukou) {
-		int rc =
-		    db_get_text(p->db, p->e, id,
-		                "SELECT id FROM households WHERE place_id = ? AND hukou_no = ? "
-		                "AND status = 'active'",
-		                DB_ARGS(DB_T(h->place_id), DB_T(hukou)));
-		return rc < 0 ? -1 : 0;
+		rc = db_get_text(p->db, p->e, &found,
+		                 "SELECT id FROM households WHERE place_id = ? AND hukou_no = ? "
+		                 "AND status = 'active'",
+		                 DB_ARGS(DB_T(h->place_id), DB_T(hukou)));
+	} else if (p->k.person_household) {
+		found = p->k.person_household;
+	} else {
+		const char *name =
+		    cell_text(p, row, strcmp(p->relation, "head") ? TF_HEAD_NAME : TF_NAME);
+		if (name)
+			rc = db_get_text(
+			    p->db, p->e, &found,
+			    "SELECT h.id FROM households h JOIN persons x ON x.id = "
+			    "h.head_id WHERE h.place_id = ? AND x.name = ? AND h.status = "
+			    "'active'",
+			    DB_ARGS(DB_T(h->place_id), DB_T(name)));
 	}
-	if (p->k.person_household) {
-		*id = p->k.person_household;
-		return 0;
-	}
-	const char *name = cell_text(p, row, strcmp(p->relation, "head") ? TF_HEAD_NAME : TF_NAME);
-	if (!name)
-		return 0;
-	int rc = db_get_text(p->db, p->e, id,
-	                     "SELECT h.id FROM households h JOIN persons x ON x.id = h.head_id "
-	                     "WHERE h.place_id = ? AND x.name = ? AND h.status = 'active'",
-	                     DB_ARGS(DB_T(h->place_id), DB_T(name)));
+	*id = found ? arena_strdup(p->a, found) : NULL; /* kept for the household's next rows */
 	return rc < 0 ? -1 : 0;
 }
 
@@ -699,12 +699,12 @@ static int touch(struct pass *p, const char *household_id)
 /* write one checked row without errors */
 static int write_row(struct pass *p, const struct tab_row *row)
 {
-	struct arena *a = p->a;
+	struct arena *a = &p->s;
 	struct hh *h = p->row_hh;
 	if (p->k.person_id) { /* registered already: left as it is */
 		p->p_same++;
 		if (!h->id)
-			h->id = p->k.person_household;
+			h->id = arena_strdup(p->a, p->k.person_household);
 		return 0;
 	}
 	if (!h->id && household_find(p, row, h, &h->id))
@@ -733,7 +733,7 @@ static int write_row(struct pass *p, const struct tab_row *row)
 		};
 		if (people_household_add(p->db, p->who, &hin, PEOPLE_BULK, &h->id, p->e))
 			return -1;
-		h->id = arena_strdup(a, h->id);
+		h->id = arena_strdup(p->a, h->id);
 		p->hh_added++;
 	}
 	struct person_in in = { .household_id = h->id, .name = name, .relation = p->relation };
@@ -810,7 +810,7 @@ static int batch_end(struct pass *p)
 		return -1;
 	if (p->write) {
 		struct jdoc doc;
-		struct jw *w = jdoc_open(&doc, p->a);
+		struct jw *w = jdoc_open(&doc, &p->s);
 		jw_ki64(w, "to_row", p->last_row + 1);
 		jw_ki64(w, "households_added", p->hh_added);
 		jw_ki64(w, "persons_added", p->p_added);
@@ -845,6 +845,8 @@ static int pass_row(const struct tab_row *row, void *ctx, struct err *e)
 		return 0;
 	p->last_row = row->row;
 	p->seen_rows++;
+	arena_release(&p->s); /* the last row's values */
+	arena_init(&p->s, 16384);
 	int redo = row->row <= p->row_done; /* written by an earlier attempt */
 	if (!redo && begin(p))
 		return -1;
@@ -855,7 +857,7 @@ static int pass_row(const struct tab_row *row, void *ctx, struct err *e)
 	if (redo) { /* counted, stored and written already: only its household is wanted */
 		struct hh *h = p->row_hh;
 		if (p->write && !errors && h && !h->id && p->k.person_household)
-			h->id = p->k.person_household;
+			h->id = arena_strdup(p->a, p->k.person_household);
 		else if (p->write && !errors && h && !h->id && !strcmp(p->relation, "head") &&
 		         household_find(p, row, h, &h->id))
 			return -1;
@@ -975,6 +977,10 @@ int import_pass(struct db *db, struct arena *a, const char *id, int write, const
 		return -1;
 	tab_check_init(&p.k, a, today, map, h.ncols, p.b->date1904, problem, &p);
 	tab_registry_init(&p.g, db, a, p.root.id, p.root.path);
+	/* a row's values in the scratch arena (made below), what lasts in a */
+	p.k.keep = a;
+	p.k.a = &p.s;
+	p.g.a = &p.s;
 	p.k.registry = &p.g;
 	p.k.err = e;
 	p.k.more = row_more;
@@ -1013,16 +1019,19 @@ int import_pass(struct db *db, struct arena *a, const char *id, int write, const
 		return -1;
 	}
 	p.in_tx = 0;
-	/* a register's rows land all over the indexes (ID and phone hashes, name grams): a
-	 * larger page cache for the pass keeps them from being read again and again */
-	int sqlite = !strcmp(db_backend(db), "sqlite");
-	if (sqlite && write)
-		db_exec(db, e, "PRAGMA cache_size = -" IMPORT_CACHE_KIB, DB_NOARGS);
+	/* a register's rows land all over the indexes (ID and phone hashes, name grams) */
+	if (write)
+		db_bulk(db, 1);
+	arena_init(&p.s, 16384);
+	struct arena *db_a = db_arena(db);
+	db_set_arena(db, &p.s); /* the database's values for a row live as long as the row */
 	int rc = tab_rows(p.b, (size_t)im.sheet, pass_row, &p, e);
-	if (sqlite && write)
-		db_exec(db, NULL, "PRAGMA cache_size = -16000", DB_NOARGS);
 	if (!rc)
 		rc = batch_end(&p);
+	db_set_arena(db, db_a);
+	arena_release(&p.s);
+	if (write)
+		db_bulk(db, 0);
 	if (rc) {
 		if (db_in_tx(db))
 			db_rollback(db);

@@ -49,6 +49,7 @@ int tab_registry_init(struct tab_registry *g, struct db *db, struct arena *a, co
 	g->root_id = root_id;
 	g->root_path = root_path;
 	g->found = arena_zalloc(a, FOUND_BUCKETS * sizeof(*g->found));
+	g->keep = a;
 	return 0;
 }
 
@@ -93,14 +94,16 @@ static int find_below(struct tab_registry *g, const struct step *st, const char 
 		                      tab_place_matches(a, written, name)
 		                : tab_place_matches(a, written, name);
 		if (match && n++ == 0) {
-			hit = arena_strdup(a, db_text(q, 0));
-			hit_path = arena_strdup(a, db_text(q, 3));
+			hit = arena_strdup(g->keep, db_text(q, 0));
+			hit_path = arena_strdup(g->keep, db_text(q, 3));
 		}
 	}
 	if (rc < 0)
 		return -1;
-	struct found *f = arena_alloc(a, sizeof(*f));
-	*f = (struct found){ *b, arena_strdup(a, key), n > 1 ? "" : hit, n > 1 ? NULL : hit_path };
+	struct arena *keep = g->keep; /* the lookups are remembered */
+	struct found *f = arena_alloc(keep, sizeof(*f));
+	*f = (struct found){ *b, arena_strdup(keep, key), n > 1 ? "" : hit,
+		             n > 1 ? NULL : hit_path };
 	*b = f;
 	*id = f->id;
 	*out_path = f->path;

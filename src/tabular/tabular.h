@@ -314,7 +314,8 @@ struct tab_seen;
 struct row_problems;
 struct tab_registry;
 struct tab_check {
-	struct arena *a;
+	struct arena *a;    /* a row's problems and values (may be released between rows) */
+	struct arena *keep; /* what lasts the whole sheet (identity numbers seen); NULL: a */
 	const char *today;
 	const enum tab_field *map; /* the field of each column */
 	int ncols, date1904;
@@ -369,7 +370,8 @@ void tab_check_add(struct tab_check *k, const struct tab_cell *c, int warning, c
 struct found;
 struct tab_registry {
 	struct db *db;
-	struct arena *a;
+	struct arena *a;    /* a row's lookups (may be released between rows) */
+	struct arena *keep; /* the places found, remembered (tab_registry_init's arena) */
 	const char *root_id, *root_path;
 	struct found **found;
 };
