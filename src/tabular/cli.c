@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/config.h"
 #include "core/crypt.h"
 #include "core/media.h"
 #include "core/util.h"
@@ -371,11 +372,16 @@ static int run_pass(struct cli *c, const char *id, struct err *e)
 	return print_result(c, id, e);
 }
 
-/* cunwu import run FILE --place REF [--sheet N|NAME] [--map C=field,...] */
+/* cunwu import run FILE --place REF [--sheet N|NAME] [--map C=field,...] [--batch N] */
 static int cmd_run(struct cli *c, struct err *e)
 {
 	const char *ref = cli_opt(c, "--place"), *sheet = cli_opt(c, "--sheet");
-	const char *map = cli_opt(c, "--map");
+	const char *map = cli_opt(c, "--map"), *batch = cli_opt(c, "--batch");
+	/* a command's import is usually a first load: batches of 20,000 rows write each index
+	 * page once where 5,000 (the server's jobs, which share SQLite's write lock with every
+	 * request) would write it four times */
+	if (config_set("import.batch_rows", batch ? batch : "20000", "--batch", e))
+		return -1;
 	const char *file = cli_arg(c, "FILE", 1, e);
 	if (!file || cli_end(c, e))
 		return -1;
@@ -450,7 +456,7 @@ static const struct command cmds[] = {
 	  "building or room it writes found, identity numbers already registered; writes "
 	  "nothing" },
 	{ "import run", cmd_run, NEED_DB,
-	  "import run FILE --place REF [--sheet N|NAME] [--map COL=FIELD,...]",
+	  "import run FILE --place REF [--sheet N|NAME] [--map COL=FIELD,...] [--batch ROWS]",
 	  "import a register: every row checked, the good ones written in batches as households "
 	  "and persons under the place (a person or household already registered is left as it "
 	  "is); the bad rows left out and listed" },

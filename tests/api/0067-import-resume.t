@@ -2,7 +2,7 @@
 # after its first batch (import.stop_after, as if the machine died) and taken up again with
 # `cunwu import resume`: the rows written before are not written twice, the counts carry on.
 
-cli --set import.batch_rows=2 --set import.stop_after=1 import run tests/api/files/households.csv --place 140406101205 --map F=-,G=-
+cli --set import.stop_after=1 import run tests/api/files/households.csv --place 140406101205 --map F=-,G=- --batch 2
 expect exit 1
 stderr ~ stopped after 1 batches (import.stop_after)
 
