@@ -55,8 +55,8 @@ expect 400
 sql SELECT 'n=' || count(*) FROM requests
 stdout ~ n=1
 
-sql SELECT source || '/' || (reporter_user_id IS NOT NULL) FROM requests
-stdout ~ resident/1
+sql SELECT source || '/' || CASE WHEN reporter_user_id IS NULL THEN 'none' ELSE 'set' END FROM requests
+stdout ~ resident/set
 
 # someone else's request: a neighbour on the public form, and staff intake
 as anon
