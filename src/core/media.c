@@ -11,6 +11,9 @@
 
 #include <sodium.h>
 
+#include "audit.h"
+#include "db.h"
+#include "json.h"
 #include "util.h"
 #include "banned.h"
 
@@ -302,4 +305,29 @@ int media_store(const char *tmp_path, int64_t max_bytes, int keep_position, char
 	*out_mime = mime;
 	*out_size = (int64_t)n;
 	return rc;
+}
+
+int media_record(struct db *db, const struct actor *who, const char *region, const char *id,
+                 const char *mime, int64_t size, const char *filename, int keep_position,
+                 const char *created_by, int *added, struct err *e)
+{
+	char now[32];
+	time_iso(time_now_ms(), now);
+	int64_t n = db_exec(db, e,
+	                    "INSERT INTO media (id, region, mime, bytes, original_name, "
+	                    "kept_position, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, "
+	                    "?) ON CONFLICT (id) DO NOTHING",
+	                    DB_T(id), DB_T(region), DB_T(mime), DB_I(size), DB_T(filename),
+	                    DB_I(keep_position), DB_T(created_by), DB_T(now));
+	if (n < 0)
+		return -1;
+	*added = n > 0;
+	if (!n)
+		return 0;
+	struct jdoc doc;
+	struct jw *w = jdoc_open(&doc, db_arena(db));
+	jw_kstr(w, "mime", mime);
+	jw_ki64(w, "bytes", size);
+	jw_kbool(w, "kept_position", keep_position);
+	return audit_write(db, who, region, "media", id, "create", jdoc_close(&doc), e);
 }

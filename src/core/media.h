@@ -35,6 +35,17 @@ void media_set_dir(const char *dir);
  */
 int media_store(const char *tmp_path, int64_t max_bytes, int keep_position, char out_id[65],
                 const char **out_mime, int64_t *out_size, struct err *e);
+struct db;
+struct actor;
+/*
+ * The media row of a stored file (media_store): region, type, size, the uploader's file name
+ * and account (NULL for an upload without one); a new row is audited ("media" create with
+ * its type and size). *added gets 1 for a new row, 0 for a file stored before.
+ */
+int media_record(struct db *db, const struct actor *who, const char *region, const char *id,
+                 const char *mime, int64_t size, const char *filename, int keep_position,
+                 const char *created_by, int *added, struct err *e);
+
 /* Path of a stored file (into buf), or -1 if id is malformed. */
 int media_path(const char *id, char *buf, size_t len);
 

@@ -49,24 +49,40 @@ static int audit(struct db *db, const struct actor *who, const char *region, con
 
 /* ---- photos ---- */
 
-/* attach photos (uploaded images) to request id as kind ("report" or "reply") */
+/*
+ * attach photos (uploaded images) to request id as kind ("report" or "reply"); with
+ * public set, only files sent through POST /api/v1/public/media within the last hour
+ * (request_uploads), so nobody attaches a file someone else uploaded
+ */
 static int attach(struct db *db, const char *region, const char *id, const char *kind,
-                  const char *const *photos, size_t n, struct err *e)
+                  const char *const *photos, size_t n, int public, struct err *e)
 {
-	char now[32];
-	time_iso(time_now_ms(), now);
+	char now[32], since[32];
+	int64_t t = time_now_ms();
+	time_iso(t, now);
+	time_iso(t - HOUR_MS, since);
 	if (n > REQUESTS_PHOTOS)
 		return err_invalid(e, "requests.photo", "photos", "at most %d photos",
 		                   REQUESTS_PHOTOS);
 	for (size_t i = 0; i < n; i++) {
 		const char *mime = NULL;
-		int rc = db_get_text(db, e, &mime, "SELECT mime FROM media WHERE id = ?",
-		                     DB_ARGS(DB_T(photos[i])));
+		int rc = public
+		             ? db_get_text(db, e, &mime,
+		                           "SELECT m.mime FROM media m JOIN request_uploads u ON "
+		                           "u.media_id = m.id WHERE m.id = ? AND u.created_at "
+		                           ">= ?",
+		                           DB_ARGS(DB_T(photos[i]), DB_T(since)))
+		             : db_get_text(db, e, &mime, "SELECT mime FROM media WHERE id = ?",
+		                           DB_ARGS(DB_T(photos[i])));
 		if (rc < 0)
 			return -1;
 		if (!rc || strncmp(mime, "image/", 6))
 			return err_invalid(e, "requests.photo", "photos",
-			                   "'%s' is not an uploaded image", photos[i]);
+			                   public
+			                       ? "'%s' is not a photo uploaded on this form within "
+			                         "the hour"
+			                       : "'%s' is not an uploaded image",
+			                   photos[i]);
 		if (db_exec(
 		        db, e,
 		        "INSERT INTO request_media (request_id, media_id, region, kind, "
@@ -119,6 +135,24 @@ static int route(struct db *db, const char *place_id, int rung, struct routed *o
 
 /* ---- intake ---- */
 
+/* a phone as people's phones are kept: normalized (phone_parse, errors naming field),
+ * sealed (*enc), its lookup hash and its masked form; all NULL for none or "" */
+static int seal_phone(struct arena *a, const char *phone, const char *field, const char **enc,
+                      const char **hash, const char **masked, struct err *e)
+{
+	char norm[32];
+	enum phone_kind pk;
+	*enc = *hash = *masked = NULL;
+	if (!phone || !*phone)
+		return 0;
+	if (phone_parse(phone, field, norm, &pk, e) || !(*enc = crypt_seal(a, norm, e)))
+		return -1;
+	if (!(*hash = crypt_lookup(a, norm)))
+		return err_internal(e, "no key loaded for personal data");
+	*masked = mask_phone(a, norm);
+	return 0;
+}
+
 struct category {
 	const char *name, *role, *attributes;
 	int64_t response_hours, resolution_hours, children;
@@ -130,7 +164,7 @@ static int category_get(struct db *db, const char *id, struct category *c, struc
 	    db, e,
 	    "SELECT name, duty_role, attributes, response_hours, resolution_hours, (SELECT "
 	    "count(*) FROM request_categories k WHERE k.parent_id = c.id AND k.active = 1) "
-	    "FROM request_categories c WHERE c.id = ? AND c.active = 1",
+	    ", active FROM request_categories c WHERE c.id = ?",
 	    DB_T(id));
 	if (!st)
 		return -1;
@@ -146,7 +180,11 @@ static int category_get(struct db *db, const char *id, struct category *c, struc
 	c->response_hours = db_int(st, 3);
 	c->resolution_hours = db_int(st, 4);
 	c->children = db_int(st, 5);
+	int active = (int)db_int(st, 6);
 	db_done(st);
+	if (!active)
+		return err_invalid(e, "requests.category_retired", "category_id",
+		                   "'%s' is retired and takes no new requests", c->name);
 	if (c->children)
 		return err_invalid(e, "requests.category_not_leaf", "category_id",
 		                   "'%s' groups categories; choose one of its own", c->name);
@@ -185,17 +223,8 @@ int requests_create(struct db *db, const struct actor *who, const struct request
 	if (rc)
 		return -1;
 	const char *enc = NULL, *hash = NULL, *masked = NULL;
-	if (in->contact_phone && *in->contact_phone) {
-		char norm[32];
-		enum phone_kind pk;
-		if (phone_parse(in->contact_phone, "contact_phone", norm, &pk, e))
-			return -1;
-		if (!(enc = crypt_seal(a, norm, e)))
-			return -1;
-		if (!(hash = crypt_lookup(a, norm)))
-			return err_internal(e, "no key loaded for personal data");
-		masked = mask_phone(a, norm);
-	}
+	if (seal_phone(a, in->contact_phone, "contact_phone", &enc, &hash, &masked, e))
+		return -1;
 	int rung = requests_ladder_rung(c.role);
 	if (rung < 0)
 		rung = REQUESTS_LADDER_TOP;
@@ -239,7 +268,7 @@ int requests_create(struct db *db, const struct actor *who, const struct request
 	        DB_T(masked), DB_T(to.h.duty_id), DB_T(to.h.user_id), DB_T(to.h.holder_name),
 	        DB_T(requests_ladder_role(to.rung)), DB_I(to.rung), DB_T(r_at), DB_T(s_at),
 	        DB_T(now), DB_T(now)) < 0 ||
-	    attach(db, p.region, id, "report", in->photos, in->nphotos, e) ||
+	    attach(db, p.region, id, "report", in->photos, in->nphotos, in->public_photos, e) ||
 	    event(db, &ev, p.region, id, "submit", NULL, NULL, "submitted", NULL, e) ||
 	    event(db, &ev, p.region, id, "route", NULL, "submitted", "submitted", routed, e) ||
 	    audit(db, who, p.region, id, "create", NULL, "submitted", e))
@@ -411,7 +440,7 @@ int requests_act(struct db *db, const struct actor *who, const char *id,
 		q.reply = in->reply;
 		q.resolved_at = arena_strdup(a, now);
 		note = in->reply;
-		if (attach(db, q.region, q.id, "reply", in->photos, in->nphotos, e))
+		if (attach(db, q.region, q.id, "reply", in->photos, in->nphotos, 0, e))
 			return -1;
 		jw_ki64(w, "photos", (int64_t)in->nphotos);
 	} else if (!strcmp(name, "follow_up") || !strcmp(name, "rate")) {
@@ -585,5 +614,120 @@ int requests_escalate(struct db *db, const struct actor *who, int64_t now_ms, in
 	if (db_commit(db, e))
 		return -1;
 	*escalated = (int64_t)n;
+	return 0;
+}
+
+/* ---- people's mediation (人民调解) ---- */
+
+static const char *const mediation_results[] = { "agreed", "not_agreed", "referred", NULL };
+
+/* the checks of a mediation that need no database */
+static int mediation_check(const struct request_mediation_in *in, struct err *e)
+{
+	char today[11], field[40];
+	people_today(today);
+	if (strcmp(in->held_on, today) > 0)
+		return err_invalid(e, "requests.mediation_date", "held_on",
+		                   "a mediation is recorded once held, not after today (%s)",
+		                   today);
+	if (in->nparties < 2 || in->nparties > REQUESTS_PARTIES)
+		return err_invalid(e, "requests.parties", "parties",
+		                   "a mediation has 2 to %d parties", REQUESTS_PARTIES);
+	for (size_t i = 0; i < in->nparties; i++) {
+		const char *n = in->parties[i].name;
+		long len = n ? utf8_len(n, strlen(n)) : -1;
+		snprintf(field, sizeof(field), "parties[%zu].name", i);
+		if (len < 1 || len > 40)
+			return err_invalid(e, "requests.parties", field,
+			                   "each party has a name of 1 to 40 characters");
+	}
+	int known = 0;
+	for (int i = 0; mediation_results[i]; i++)
+		known |= !strcmp(mediation_results[i], in->result);
+	if (!known)
+		return err_invalid(e, "requests.mediation_result", "result",
+		                   "result is agreed, not_agreed or referred, not '%s'",
+		                   in->result);
+	if (!strcmp(in->result, "agreed") && (!in->agreement || !*in->agreement))
+		return err_invalid(e, "requests.agreement_required", "agreement",
+		                   "an agreed mediation needs the agreement's text");
+	return 0;
+}
+
+int requests_mediation_create(struct db *db, const struct actor *who, const char *request_id,
+                              const struct request_mediation_in *in, const char **id_out,
+                              struct err *e)
+{
+	struct arena *a = db_arena(db);
+	struct request_row q;
+	if (row_get(db, request_id, &q, e) || mediation_check(in, e))
+		return -1;
+	if (!strcmp(q.status, "merged"))
+		return err_conflict(e, "requests.state", "status",
+		                    "a merged request is mediated as the one it was merged into");
+	int64_t n = 0;
+	if (db_get_int(db, e, &n,
+	               "SELECT count(*) FROM requests q JOIN request_categories c ON c.id = "
+	               "q.category_id WHERE q.id = ? AND (c.id = 'dispute' OR c.parent_id = "
+	               "'dispute')",
+	               DB_ARGS(DB_T(request_id))) < 0)
+		return -1;
+	if (!n)
+		return err_invalid(e, "requests.mediation_category", "request_id",
+		                   "people's mediation is for a neighbour dispute (邻里纠纷)");
+	if (db_get_int(db, e, &n, "SELECT count(*) FROM request_mediations WHERE request_id = ?",
+	               DB_ARGS(DB_T(request_id))) < 0)
+		return -1;
+	if (n)
+		return err_conflict(e, "requests.mediation_exists", "request_id",
+		                    "this request has its mediation recorded already");
+	const char *mediator = NULL;
+	int rc = in->mediator_user_id
+	             ? db_get_text(db, e, &mediator,
+	                           "SELECT name FROM users WHERE id = ? AND disabled = 0",
+	                           DB_ARGS(DB_T(in->mediator_user_id)))
+	             : 0;
+	if (rc < 0)
+		return -1;
+	if (!rc)
+		return err_invalid(e, "requests.mediator", "mediator_user_id",
+		                   "the mediator is an active account");
+	char id[ID_LEN + 1], now[32];
+	id_new(id);
+	time_iso(time_now_ms(), now);
+	if (db_exec(db, e,
+	            "INSERT INTO request_mediations (id, request_id, region, mediator_user_id, "
+	            "mediator_name, held_on, held_at, dispute, agreement, result, created_by, "
+	            "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	            DB_T(id), DB_T(request_id), DB_T(q.region), DB_T(in->mediator_user_id),
+	            DB_T(mediator), DB_T(in->held_on), DB_T(in->held_at), DB_T(in->dispute),
+	            DB_T(in->agreement && *in->agreement ? in->agreement : NULL), DB_T(in->result),
+	            DB_T(who->id), DB_T(now)) < 0)
+		return -1;
+	for (size_t i = 0; i < in->nparties; i++) {
+		char pid[ID_LEN + 1], field[40];
+		const char *enc, *hash, *masked;
+		snprintf(field, sizeof(field), "parties[%zu].phone", i);
+		id_new(pid);
+		if (seal_phone(a, in->parties[i].phone, field, &enc, &hash, &masked, e) ||
+		    db_exec(
+		        db, e,
+		        "INSERT INTO request_mediation_parties (id, mediation_id, seq, region, "
+		        "name, phone_enc, phone_hash, phone_masked) VALUES (?, ?, ?, ?, ?, ?, ?, "
+		        "?)",
+		        DB_T(pid), DB_T(id), DB_I((int64_t)i + 1), DB_T(q.region),
+		        DB_T(in->parties[i].name), DB_T(enc), DB_T(hash), DB_T(masked)) < 0)
+			return -1;
+	}
+	struct jdoc doc;
+	struct jw *w = jdoc_open(&doc, a);
+	jw_kstr(w, "mediation_id", id);
+	jw_kstr(w, "result", in->result);
+	jw_ki64(w, "parties", (int64_t)in->nparties);
+	const char *data = jdoc_close(&doc);
+	if (event(db, who, q.region, q.id, "mediate", NULL, q.status, q.status, data, e) ||
+	    audit_write(db, who, q.region, "request_mediations", id, "create", data, e))
+		return -1;
+	*id_out = arena_strdup(a, id);
 	return 0;
 }

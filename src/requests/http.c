@@ -2,8 +2,10 @@
  * page, the scoped list, a request with its timeline, and its actions; see requests.h. */
 #include "requests.h"
 
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "accounts/accounts.h"
 #include "core/auth.h"
@@ -11,6 +13,7 @@
 #include "core/config.h"
 #include "core/jobs.h"
 #include "core/json.h"
+#include "core/media.h"
 #include "core/util.h"
 #include "places/places.h"
 #include "tabular/tabular.h"
@@ -35,13 +38,43 @@ static int place_of_request(struct req *r, const char **path, const char **gpath
 }
 static const struct place_rule PLACE_REQUEST = { "param :id is a request; its place", NULL,
 	                                         place_of_request };
+/* a resident's own requests: the caller's (reporter_user_id), wherever they are */
+static const struct place_rule PLACE_MINE = { "none: the caller's own requests (reporter)", NULL,
+	                                      NULL };
 
 /* ---- categories ---- */
 
 struct cat {
 	const char *id, *parent_id, *name, *role, *attributes;
-	int64_t response_hours, resolution_hours;
+	int64_t response_hours, resolution_hours, active, version, sort;
 };
+
+#define CAT_SELECT                                                                                 \
+	"SELECT id, parent_id, name, duty_role, attributes, response_hours, resolution_hours, "    \
+	"active, version, sort FROM request_categories "
+
+static void cat_read(struct db_stmt *st, struct cat *c)
+{
+	*c = (struct cat){ db_text(st, 0), db_text(st, 1), db_text(st, 2), db_text(st, 3),
+		           db_text(st, 4), db_int(st, 5),  db_int(st, 6),  db_int(st, 7),
+		           db_int(st, 8),  db_int(st, 9) };
+}
+
+/* one category's fields as keys of the current object */
+static void write_cat(struct jw *w, const struct cat *c)
+{
+	jw_kstr(w, "id", c->id);
+	jw_kstr(w, "parent_id", c->parent_id);
+	jw_kstr(w, "name", c->name);
+	jw_ki64(w, "response_hours", c->response_hours);
+	jw_ki64(w, "resolution_hours", c->resolution_hours);
+	jw_kstr(w, "duty_role", c->role);
+	jw_key(w, "attributes");
+	jw_raw(w, c->attributes, strlen(c->attributes));
+	jw_kbool(w, "active", (int)c->active);
+	jw_ki64(w, "version", c->version);
+	jw_ki64(w, "sort", c->sort);
+}
 
 static void write_cats(struct jw *w, const struct cat *c, size_t n, const char *parent, int depth)
 {
@@ -50,14 +83,7 @@ static void write_cats(struct jw *w, const struct cat *c, size_t n, const char *
 		if (parent ? !c[i].parent_id || strcmp(c[i].parent_id, parent) : !!c[i].parent_id)
 			continue;
 		jw_obj(w);
-		jw_kstr(w, "id", c[i].id);
-		jw_kstr(w, "parent_id", c[i].parent_id);
-		jw_kstr(w, "name", c[i].name);
-		jw_ki64(w, "response_hours", c[i].response_hours);
-		jw_ki64(w, "resolution_hours", c[i].resolution_hours);
-		jw_kstr(w, "duty_role", c[i].role);
-		jw_key(w, "attributes");
-		jw_raw(w, c[i].attributes, strlen(c[i].attributes));
+		write_cat(w, &c[i]);
 		jw_key(w, "children");
 		if (depth < 4)
 			write_cats(w, c, n, c[i].id, depth + 1);
@@ -70,24 +96,23 @@ static void write_cats(struct jw *w, const struct cat *c, size_t n, const char *
 
 #define CATS_MAX 500
 
-/* GET /api/v1/request-categories: the tree, each with deadlines, role and attributes */
+/* GET /api/v1/request-categories[?retired=1]: the tree, each with deadlines, role and
+ * attributes; the retired ones too with retired=1 (category admin) */
 static int list_categories(struct req *r, struct err *e)
 {
 	struct cat *c = arena_alloc(&r->arena, CATS_MAX * sizeof(*c));
 	size_t n = 0;
-	struct db_stmt *st = db_query(r->db, e,
-	                              "SELECT id, parent_id, name, duty_role, attributes, "
-	                              "response_hours, resolution_hours FROM request_categories "
-	                              "WHERE active = 1 ORDER BY sort, id",
-	                              DB_NOARGS);
+	const char *all = req_query(r, "retired");
+	struct db_stmt *st =
+	    db_query(r->db, e,
+	             all && !strcmp(all, "1") ? CAT_SELECT "ORDER BY sort, id"
+	                                      : CAT_SELECT "WHERE active = 1 ORDER BY sort, id",
+	             DB_NOARGS);
 	if (!st)
 		return -1;
 	int rc;
-	while ((rc = db_step(st, e)) == 1 && n < CATS_MAX) {
-		c[n] = (struct cat){ db_text(st, 0), db_text(st, 1), db_text(st, 2), db_text(st, 3),
-			             db_text(st, 4), db_int(st, 5),  db_int(st, 6) };
-		n++;
-	}
+	while ((rc = db_step(st, e)) == 1 && n < CATS_MAX)
+		cat_read(st, &c[n++]);
 	if (rc < 0)
 		return -1;
 	db_done(st);
@@ -211,7 +236,11 @@ static unsigned relation(struct req *r, const char *id, struct err *e)
 	                         me && reporter && !strcmp(me, reporter), handler != NULL);
 }
 
-/* {request…, "actions": [what the caller may do now], "timeline": […]} */
+static int write_mediation(struct req *r, struct jw *w, const char *request_id, int *found,
+                           struct err *e);
+
+/* {request…, "actions": [what the caller may do now], "timeline": […], "photos": […],
+ * "mediation": {…} | null, "may_mediate"} */
 static int answer_request(struct req *r, const char *id, struct err *e)
 {
 	char now[32];
@@ -225,10 +254,14 @@ static int answer_request(struct req *r, const char *id, struct err *e)
 		return rc < 0 ? -1 : err_notfound(e, "requests.not_found", "no request '%s'", id);
 	req_etag(r, db_int(st, 33));
 	int status = requests_status_parse(db_text(st, 10));
+	const char *category = db_text(st, 3), *parent = NULL;
 	struct jw *w = req_jw(r);
 	jw_obj(w);
 	write_req_fields(w, st);
 	db_done(st);
+	if (db_get_text(r->db, e, &parent, "SELECT parent_id FROM request_categories WHERE id = ?",
+	                DB_ARGS(DB_T(category))) < 0)
+		return -1;
 	unsigned rel = relation(r, id, e);
 	if (rel == (unsigned)-1)
 		return -1;
@@ -264,6 +297,13 @@ static int answer_request(struct req *r, const char *id, struct err *e)
 	static const char *const pkeys[] = { "media_id", "kind", "mime", NULL };
 	if (jw_key_rows(w, "photos", st, pkeys, e))
 		return -1;
+	/* people's mediation: recorded, or whether the caller may record it */
+	int mediated,
+	    dispute = !strcmp(category, "dispute") || (parent && !strcmp(parent, "dispute"));
+	if (write_mediation(r, w, id, &mediated, e))
+		return -1;
+	jw_kbool(w, "may_mediate",
+	         dispute && !mediated && status != RS_MERGED && (rel & (RR_HANDLER | RR_STAFF)));
 	jw_obj_end(w);
 	return 0;
 }
@@ -299,8 +339,8 @@ static const struct jfield staff_fields[] = {
 	{ "photos", JF_STRS, offsetof(struct intake_body, photos), 0, 64, 64 },
 };
 
-/* the public form: no source, no ticket number, no photos (next: uploads without an
- * account) */
+/* the public form and a resident's own account: no source, no ticket number; photos
+ * uploaded without an account (POST /api/v1/public/media) */
 static const struct jfield public_fields[] = {
 	{ "category_id", JF_STR, offsetof(struct intake_body, category_id), JF_REQUIRED, 1, 40 },
 	{ "place_id", JF_STR, offsetof(struct intake_body, place_id), JF_REQUIRED, 1, 40 },
@@ -309,23 +349,31 @@ static const struct jfield public_fields[] = {
 	{ "contact_name", JF_STR, offsetof(struct intake_body, contact_name), JF_NULLABLE, 0, 40 },
 	{ "contact_phone", JF_STR, offsetof(struct intake_body, contact_phone), JF_NULLABLE, 0,
 	  20 },
+	{ "photos", JF_STRS, offsetof(struct intake_body, photos), 0, 64, 64 },
 };
+
+/* decode object j by the table f but for its member apart (a JSON value the caller reads
+ * itself); 400 json.type when j is not an object */
+static int decode_but(json_t *j, const char *apart, const struct jfield *f, size_t n, void *out,
+                      uint64_t *seen, int partial, struct err *e)
+{
+	if (!json_is_object(j))
+		return err_invalid(e, "json.type", NULL, "the body must be a JSON object");
+	json_t *rest = json_copy(j);
+	if (!rest)
+		return err_internal(e, "out of memory");
+	json_object_del(rest, apart);
+	int rc = json_decode(rest, f, n, out, seen, partial, e);
+	json_decref(rest); /* the strings live on in j */
+	return rc;
+}
 
 /* decode body j (its "attributes" apart: a JSON object of the category's spec) into in */
 static int intake_decode(struct req *r, json_t *j, const struct jfield *f, size_t n,
                          struct request_in *in, struct err *e)
 {
 	struct intake_body b = { 0 };
-	(void)r;
-	if (!json_is_object(j))
-		return err_invalid(e, "json.type", NULL, "the body must be a JSON object");
-	json_t *rest = json_copy(j);
-	if (!rest)
-		return err_internal(e, "out of memory");
-	json_object_del(rest, "attributes");
-	int rc = json_decode(rest, f, n, &b, NULL, 0, e);
-	json_decref(rest); /* the strings live on in j */
-	if (rc)
+	if (decode_but(j, "attributes", f, n, &b, NULL, 0, e))
 		return -1;
 	in->category_id = b.category_id;
 	in->place_id = b.place_id;
@@ -451,6 +499,7 @@ static int post_public(struct req *r, struct err *e)
 		return -1;
 	in.source = "public";
 	in.public_form = 1;
+	in.public_photos = 1;
 	struct actor who = { "system", NULL, "public", r->request_id };
 	if (requests_create(r->db, &who, &in, &id, &code, e))
 		return -1;
@@ -463,18 +512,17 @@ static int post_public(struct req *r, struct err *e)
 	return 0;
 }
 
-/* GET /api/v1/public/requests/:code: the status and steps, nothing personal */
-static int get_public(struct req *r, struct err *e)
+/*
+ * The tracking view of the request with code: the status and steps, nothing personal; for
+ * the reporter's own account (mine) also its id, title and place.
+ */
+static int answer_tracking(struct req *r, const char *code, int mine, struct err *e)
 {
-	char code[REQUESTS_CODE_LEN + 1];
-	if (requests_code_normalize(req_param(r, "code"), code))
-		return err_notfound(e, "requests.not_found", "no request with this code");
 	struct db_stmt *st = db_query(
 	    r->db, e,
 	    "SELECT q.id, q.tracking_code, q.category_id, c.name, q.status, q.created_at, "
 	    "q.response_due_at, q.resolution_due_at, q.signed_at, q.resolved_at, q.closed_at, "
-	    "q.reply, q.satisfaction FROM requests q JOIN request_categories c ON c.id = "
-	    "q.category_id WHERE q.tracking_code = ?",
+	    "q.reply, q.satisfaction, q.title, p.name FROM " REQ_FROM " WHERE q.tracking_code = ?",
 	    DB_T(code));
 	if (!st)
 		return -1;
@@ -498,6 +546,11 @@ static int get_public(struct req *r, struct err *e)
 	const char *id = db_text(st, 0);
 	struct jw *w = req_jw(r);
 	jw_obj(w);
+	if (mine) {
+		jw_kstr(w, "id", id);
+		jw_kstr(w, "title", db_text(st, 13));
+		jw_kstr(w, "place_name", db_text(st, 14));
+	}
 	for (int i = 0; keys[i]; i++) {
 		if (keys[i][0] == '#')
 			db_isnull(st, i + 1) ? jw_kstr(w, keys[i] + 1, NULL)
@@ -534,6 +587,15 @@ static int get_public(struct req *r, struct err *e)
 	return 0;
 }
 
+/* GET /api/v1/public/requests/:code: the status and steps, nothing personal */
+static int get_public(struct req *r, struct err *e)
+{
+	char code[REQUESTS_CODE_LEN + 1];
+	if (requests_code_normalize(req_param(r, "code"), code))
+		return err_notfound(e, "requests.not_found", "no request with this code");
+	return answer_tracking(r, code, 0, e);
+}
+
 struct public_act_body {
 	const char *action, *comment, *reason;
 	int64_t satisfaction;
@@ -547,26 +609,25 @@ static const struct jfield public_act_fields[] = {
 };
 
 /*
- * POST /api/v1/public/requests/:code/actions {action: rate {satisfaction, comment} | reopen
- * {reason}}: the reporter, known by the tracking code, rates the answer once or reopens it
- * within requests.reopen_days; answers the tracking page. Counted against the public
- * form's limit.
+ * The reporter's action on the request with code (normalized; NULL: not found): rate
+ * {satisfaction, comment} once, or reopen {reason} within requests.reopen_days; answers
+ * the tracking view. By the tracking code (mine 0: counted against the public form's
+ * limit, the timeline's actor "public"), or by the resident's own account (mine 1).
  */
-static int post_public_action(struct req *r, struct err *e)
+static int reporter_act(struct req *r, const char *code, int mine, struct err *e)
 {
 	struct public_act_body b = { 0 };
 	struct request_act in = { 0 };
-	char code[REQUESTS_CODE_LEN + 1];
 	const char *id = NULL;
 	json_t *j = req_json(r, e);
 	if (!j || json_decode(j, public_act_fields, JF_COUNT(public_act_fields), &b, NULL, 0, e) ||
-	    auth_rate_take(r->addr, config_int("requests.public_per_hour"), 3600 * (int64_t)1000,
-	                   "requests.throttled", e))
+	    (!mine && auth_rate_take(r->addr, config_int("requests.public_per_hour"),
+	                             3600 * (int64_t)1000, "requests.throttled", e)))
 		return -1;
 	if (strcmp(b.action, "rate") && strcmp(b.action, "reopen"))
 		return err_invalid(e, "requests.action", "action",
 		                   "a resident may rate or reopen, not '%s'", b.action);
-	int rc = requests_code_normalize(req_param(r, "code"), code)
+	int rc = !code
 	             ? 0
 	             : db_get_text(r->db, e, &id, "SELECT id FROM requests WHERE tracking_code = ?",
 	                           DB_ARGS(DB_T(code)));
@@ -579,11 +640,21 @@ static int post_public_action(struct req *r, struct err *e)
 	in.satisfaction = b.satisfaction;
 	in.reasonable = -1;
 	in.rel = RR_REPORTER;
-	in.public_form = 1;
+	in.public_form = !mine;
 	struct actor who = { "system", NULL, "public", r->request_id };
+	if (mine)
+		accounts_actor(r, &who);
 	if (requests_act(r->db, &who, id, &in, e))
 		return -1;
-	return get_public(r, e);
+	return answer_tracking(r, code, mine, e);
+}
+
+/* POST /api/v1/public/requests/:code/actions: the reporter by the tracking code */
+static int post_public_action(struct req *r, struct err *e)
+{
+	char code[REQUESTS_CODE_LEN + 1];
+	return reporter_act(r, requests_code_normalize(req_param(r, "code"), code) ? NULL : code, 0,
+	                    e);
 }
 
 /* q AND the filters lists and rates share: ?category= (it or its children), ?place= (under
@@ -948,6 +1019,388 @@ static int list_public_places(struct req *r, struct err *e)
 	return 0;
 }
 
+/* ---- a resident's own account ---- */
+
+/* POST /api/v1/me/requests: a resident submits over their own place (requests.submit
+ * there: PLACE_BODY); the form's fields and its photos; answers the tracking view */
+static int post_mine(struct req *r, struct err *e)
+{
+	struct request_in in = { 0 };
+	const char *id, *code;
+	json_t *j = req_json(r, e);
+	if (!j || intake_decode(r, j, public_fields, JF_COUNT(public_fields), &in, e))
+		return -1;
+	in.source = "resident";
+	in.reporter_user_id = r->who->user_id;
+	in.public_photos = 1;
+	struct actor who;
+	accounts_actor(r, &who);
+	if (requests_create(r->db, &who, &in, &id, &code, e))
+		return -1;
+	r->status = 201;
+	return answer_tracking(r, code, 1, e);
+}
+
+static const char *const mine_keys[] = {
+	"id",     "tracking_code", "category_id", "category_name", "place_name",    "title",
+	"status", "created_at",    "updated_at",  "resolved_at",   "#satisfaction", NULL
+};
+
+static void write_mine_row(struct jw *w, struct db_stmt *st)
+{
+	jw_row(w, st, mine_keys);
+}
+
+/* GET /api/v1/me/requests?status=: the caller's own requests, newest first */
+static int list_mine(struct req *r, struct err *e)
+{
+	struct page pg;
+	struct query q;
+	const char *v;
+	if (req_page(r, public_sorts, "-created", &pg, e))
+		return -1;
+	strbuf_init(&q.where, &r->arena, 0);
+	q.n = 0;
+	strbuf_adds(&q.where, "1 = 1");
+	query_and(&q, "q.reporter_user_id = ?", DB_T(r->who->user_id));
+	if ((v = req_query(r, "status"))) {
+		if (requests_status_parse(v) < 0)
+			return err_invalid(e, "requests.status", "status", "no status '%s'", v);
+		query_and(&q, "q.status = ?", DB_T(v));
+	}
+	return req_list(r,
+	                "q.id, q.tracking_code, q.category_id, c.name, p.name, q.title, q.status, "
+	                "q.created_at, q.updated_at, q.resolved_at, q.satisfaction",
+	                REQ_FROM, &q, &pg, write_mine_row, e);
+}
+
+/* the tracking code of the caller's own request :id; 404 for anyone else's */
+static int mine_code(struct req *r, const char **code, struct err *e)
+{
+	int rc = db_get_text(r->db, e, code,
+	                     "SELECT tracking_code FROM requests WHERE id = ? AND "
+	                     "reporter_user_id = ?",
+	                     DB_ARGS(DB_T(req_param(r, "id")), DB_T(r->who->user_id)));
+	if (rc <= 0)
+		return rc < 0 ? -1 : err_notfound(e, "requests.not_found", "no request of yours");
+	return 0;
+}
+
+/* GET /api/v1/me/requests/:id: the tracking view of one's own request */
+static int get_mine(struct req *r, struct err *e)
+{
+	const char *code;
+	return mine_code(r, &code, e) ? -1 : answer_tracking(r, code, 1, e);
+}
+
+/* POST /api/v1/me/requests/:id/actions {action: rate | reopen}: as the tracking code allows */
+static int post_mine_action(struct req *r, struct err *e)
+{
+	const char *code;
+	return mine_code(r, &code, e) ? -1 : reporter_act(r, code, 1, e);
+}
+
+/* ---- photos without an account ---- */
+
+/*
+ * POST /api/v1/public/media (multipart "file"): a photo for the public form or a resident's
+ * own request — a JPEG or PNG by its bytes (400 requests.photo), at most
+ * requests.public_media_max_bytes (413 media.too_large), its position removed; at most
+ * requests.public_media_per_hour from one address (429 requests.throttled). The upload is
+ * remembered (request_uploads) so that a request attaches it within the hour.
+ */
+static int post_public_media(struct req *r, struct err *e)
+{
+	struct upload *u = req_upload(r, "file");
+	if (!u)
+		return err_invalid(e, "media.file_required", "file",
+		                   "send the file in a form field named 'file'");
+	if (auth_rate_take(arena_printf(&r->arena, "media:%s", r->addr),
+	                   config_int("requests.public_media_per_hour"), HOUR_MS,
+	                   "requests.throttled", e))
+		return -1;
+	unsigned char head[16];
+	int fd = open(u->tmp_path, O_RDONLY | O_CLOEXEC);
+	ssize_t n = fd >= 0 ? read(fd, head, sizeof(head)) : -1;
+	if (fd >= 0)
+		close(fd);
+	const char *mime = n > 0 ? media_sniff(head, (size_t)n) : NULL;
+	if (!mime || strncmp(mime, "image/", 6))
+		return err_invalid(e, "requests.photo", "file", "send a JPEG or PNG photo");
+	char id[65], now[32];
+	int64_t size;
+	int added;
+	if (media_store(u->tmp_path, config_int("requests.public_media_max_bytes"), 0, id, &mime,
+	                &size, e))
+		return -1;
+	u->tmp_path = NULL; /* consumed */
+	struct actor who = { "system", NULL, "public", r->request_id };
+	time_iso(time_now_ms(), now);
+	if (media_record(r->db, &who, "000000", id, mime, size, NULL, 0, NULL, &added, e) ||
+	    db_exec(r->db, e,
+	            "INSERT INTO request_uploads (media_id, created_at) VALUES (?, ?) ON CONFLICT "
+	            "(media_id) DO UPDATE SET created_at = excluded.created_at",
+	            DB_T(id), DB_T(now)) < 0)
+		return -1;
+	r->status = added ? 201 : 200;
+	struct jw *w = req_jw(r);
+	jw_obj(w);
+	jw_kstr(w, "id", id);
+	jw_kstr(w, "mime", mime);
+	jw_ki64(w, "bytes", size);
+	jw_obj_end(w);
+	return 0;
+}
+
+/* ---- category admin ---- */
+
+static const struct jfield category_fields[] = {
+	{ "id", JF_STR, offsetof(struct request_category_in, id), JF_REQUIRED, 1, 40 },
+	{ "parent_id", JF_STR, offsetof(struct request_category_in, parent_id), JF_NULLABLE, 1,
+	  40 },
+	{ "name", JF_STR, offsetof(struct request_category_in, name), JF_REQUIRED, 1, 40 },
+	{ "sort", JF_I64, offsetof(struct request_category_in, sort), 0, 0, 100000 },
+	{ "response_hours", JF_I64, offsetof(struct request_category_in, response_hours),
+	  JF_REQUIRED, 1, 8760 },
+	{ "resolution_hours", JF_I64, offsetof(struct request_category_in, resolution_hours),
+	  JF_REQUIRED, 1, 8760 },
+	{ "duty_role", JF_STR, offsetof(struct request_category_in, duty_role), JF_REQUIRED, 1,
+	  40 },
+};
+
+/* body j as a category: the fields (bits of *set as RC_*, after "id"), the attributes */
+static int category_decode(json_t *j, int partial, struct request_category_in *in, unsigned *set,
+                           struct err *e)
+{
+	uint64_t seen = 0;
+	memset(in, 0, sizeof(*in));
+	if (decode_but(j, "attributes", category_fields, JF_COUNT(category_fields), in, &seen,
+	               partial, e))
+		return -1;
+	if (partial && (seen & 1))
+		return err_invalid(e, "json.read_only", "id", "a category keeps its id");
+	*set = (unsigned)(seen >> 1);
+	in->attributes = json_object_get(j, "attributes");
+	if (in->attributes)
+		*set |= RC_ATTRIBUTES;
+	return 0;
+}
+
+/* {the category id} with its ETag */
+static int answer_category(struct req *r, const char *id, struct err *e)
+{
+	struct db_stmt *st = db_query(r->db, e, CAT_SELECT "WHERE id = ?", DB_T(id));
+	if (!st)
+		return -1;
+	int rc = db_step(st, e);
+	if (rc <= 0)
+		return rc < 0
+		           ? -1
+		           : err_notfound(e, "requests.category_not_found", "no category '%s'", id);
+	struct cat c;
+	cat_read(st, &c);
+	db_done(st);
+	req_etag(r, c.version);
+	struct jw *w = req_jw(r);
+	jw_obj(w);
+	write_cat(w, &c);
+	jw_obj_end(w);
+	return 0;
+}
+
+/* If-Match, when sent, against category :id's version */
+static int category_if_match(struct req *r, struct err *e)
+{
+	int64_t version = 0;
+	const char *id = req_param(r, "id");
+	if (!req_header(r, "If-Match"))
+		return 0;
+	int rc =
+	    db_get_int(r->db, e, &version, "SELECT version FROM request_categories WHERE id = ?",
+	               DB_ARGS(DB_T(id)));
+	if (rc <= 0)
+		return rc < 0
+		           ? -1
+		           : err_notfound(e, "requests.category_not_found", "no category '%s'", id);
+	return req_if_match(r, version, e);
+}
+
+/* POST /api/v1/request-categories {id, parent_id, name, sort, response_hours,
+ * resolution_hours, duty_role, attributes} */
+static int post_category(struct req *r, struct err *e)
+{
+	struct request_category_in in;
+	unsigned set;
+	json_t *j = req_json(r, e), *none = json_array();
+	struct actor who;
+	accounts_actor(r, &who);
+	int rc = !j || category_decode(j, 0, &in, &set, e);
+	if (!rc && !in.attributes)
+		in.attributes = none;
+	rc = rc || requests_category_create(r->db, &who, &in, e);
+	json_decref(none);
+	if (rc)
+		return -1;
+	r->status = 201;
+	return answer_category(r, in.id, e);
+}
+
+/* PATCH /api/v1/request-categories/:id (If-Match): the fields sent */
+static int patch_category(struct req *r, struct err *e)
+{
+	struct request_category_in in;
+	unsigned set;
+	const char *id = req_param(r, "id");
+	json_t *j = req_json(r, e);
+	struct actor who;
+	accounts_actor(r, &who);
+	if (!j || category_decode(j, 1, &in, &set, e) || category_if_match(r, e) ||
+	    requests_category_update(r->db, &who, id, &in, set, e))
+		return -1;
+	return answer_category(r, id, e);
+}
+
+/* POST /api/v1/request-categories/:id/retire (If-Match) */
+static int retire_category(struct req *r, struct err *e)
+{
+	const char *id = req_param(r, "id");
+	struct actor who;
+	accounts_actor(r, &who);
+	if (category_if_match(r, e) || requests_category_retire(r->db, &who, id, e))
+		return -1;
+	return answer_category(r, id, e);
+}
+
+/* ---- people's mediation ---- */
+
+/* the mediation of request_id as the current object's key "mediation" (null if none);
+ * *found 1 if there is one */
+static int write_mediation(struct req *r, struct jw *w, const char *request_id, int *found,
+                           struct err *e)
+{
+	struct db_stmt *st = db_query(
+	    r->db, e,
+	    "SELECT id, request_id, mediator_user_id, mediator_name, held_on, held_at, dispute, "
+	    "agreement, result, created_by, created_at FROM request_mediations WHERE request_id = "
+	    "?",
+	    DB_T(request_id));
+	if (!st)
+		return -1;
+	int rc = db_step(st, e);
+	if (rc < 0)
+		return -1;
+	*found = rc;
+	jw_key(w, "mediation");
+	if (!rc) {
+		jw_null(w);
+		return 0;
+	}
+	static const char *const keys[] = {
+		"id",      "request_id", "mediator_user_id", "mediator_name",
+		"held_on", "held_at",    "dispute",          "agreement",
+		"result",  "created_by", "created_at",       NULL
+	};
+	const char *id = db_text(st, 0);
+	jw_obj(w);
+	for (int i = 0; keys[i]; i++)
+		jw_kstr(w, keys[i], db_text(st, i));
+	db_done(st);
+	st = db_query(r->db, e,
+	              "SELECT name, phone_masked FROM request_mediation_parties WHERE "
+	              "mediation_id = ? ORDER BY seq",
+	              DB_T(id));
+	static const char *const pkeys[] = { "name", "phone", NULL };
+	if (!st || jw_key_rows(w, "parties", st, pkeys, e))
+		return -1;
+	jw_obj_end(w);
+	return 0;
+}
+
+/* GET /api/v1/requests/:id/mediation: {mediation: …}, 404 requests.mediation_not_found */
+static int get_mediation(struct req *r, struct err *e)
+{
+	int found;
+	struct jw *w = req_jw(r);
+	jw_obj(w);
+	if (write_mediation(r, w, req_param(r, "id"), &found, e))
+		return -1;
+	jw_obj_end(w);
+	if (!found)
+		return err_notfound(e, "requests.mediation_not_found",
+		                    "no mediation recorded for this request");
+	return 0;
+}
+
+struct mediation_body {
+	const char *mediator_user_id, *held_on, *held_at, *dispute, *agreement, *result;
+};
+
+static const struct jfield mediation_fields[] = {
+	{ "mediator_user_id", JF_STR, offsetof(struct mediation_body, mediator_user_id),
+	  JF_REQUIRED, 1, 40 },
+	{ "held_on", JF_DATE, offsetof(struct mediation_body, held_on), JF_REQUIRED, 0, 0 },
+	{ "held_at", JF_STR, offsetof(struct mediation_body, held_at), JF_REQUIRED, 1, 100 },
+	{ "dispute", JF_STR, offsetof(struct mediation_body, dispute), JF_REQUIRED, 1, 2000 },
+	{ "agreement", JF_STR, offsetof(struct mediation_body, agreement), JF_NULLABLE, 0, 4000 },
+	{ "result", JF_STR, offsetof(struct mediation_body, result), JF_REQUIRED, 1, 20 },
+};
+
+/* the parties of a mediation body: [{name, phone}] */
+static int parties_decode(struct req *r, const json_t *a, struct request_mediation_in *in,
+                          struct err *e)
+{
+	size_t n = json_array_size(a), i;
+	if (!json_is_array(a) || n > REQUESTS_PARTIES)
+		return err_invalid(e, "requests.parties", "parties",
+		                   "parties is a list of 2 to %d {name, phone}", REQUESTS_PARTIES);
+	struct request_party *p = arena_alloc(&r->arena, (n + 1) * sizeof(*p));
+	const json_t *x;
+	json_array_foreach(a, i, x)
+	{
+		char field[40];
+		const json_t *name = json_object_get(x, "name"),
+		             *phone = json_object_get(x, "phone");
+		snprintf(field, sizeof(field), "parties[%zu]", i);
+		if (!json_is_object(x) || json_object_size(x) > 2u ||
+		    json_object_size(x) != (size_t)(!!name + !!phone) ||
+		    (phone && !json_is_string(phone) && !json_is_null(phone)))
+			return err_invalid(e, "requests.parties", field,
+			                   "a party is {name, phone}, phone optional");
+		p[i].name = json_string_value(name);
+		p[i].phone = json_string_value(phone);
+	}
+	in->parties = p;
+	in->nparties = n;
+	return 0;
+}
+
+/* POST /api/v1/requests/:id/mediation {mediator_user_id, held_on, held_at, dispute,
+ * agreement, result, parties: [{name, phone}]} */
+static int post_mediation(struct req *r, struct err *e)
+{
+	struct mediation_body b = { 0 };
+	struct request_mediation_in in = { 0 };
+	const char *id = req_param(r, "id"), *mid;
+	json_t *j = req_json(r, e);
+	if (!j ||
+	    decode_but(j, "parties", mediation_fields, JF_COUNT(mediation_fields), &b, NULL, 0,
+	               e) ||
+	    parties_decode(r, json_object_get(j, "parties"), &in, e))
+		return -1;
+	in.mediator_user_id = b.mediator_user_id;
+	in.held_on = b.held_on;
+	in.held_at = b.held_at;
+	in.dispute = b.dispute;
+	in.agreement = b.agreement;
+	in.result = b.result;
+	struct actor who;
+	accounts_actor(r, &who);
+	if (requests_mediation_create(r->db, &who, id, &in, &mid, e))
+		return -1;
+	r->status = 201;
+	return get_mediation(r, e);
+}
+
 /* ---- the routes ---- */
 
 static const struct route routes[] = {
@@ -968,6 +1421,26 @@ static const struct route routes[] = {
 	{ "POST", "/api/v1/public/requests/:code/actions", post_public_action, PERM_PUBLIC,
 	  &PLACE_NONE, 0, 0 },
 	{ "GET", "/api/v1/public/places", list_public_places, PERM_PUBLIC, &PLACE_NONE, 0, 0 },
+	/* photos for the public form and residents' own requests: no account */
+	{ "POST", "/api/v1/public/media", post_public_media, PERM_PUBLIC, &PLACE_NONE, ROUTE_UPLOAD,
+	  0 },
+	/* a resident's own requests: submitted over their place, listed and acted on as theirs */
+	{ "POST", "/api/v1/me/requests", post_mine, "requests.submit", &PLACE_BODY, 0, 0 },
+	{ "GET", "/api/v1/me/requests", list_mine, "requests.submit", &PLACE_MINE, 0, 0 },
+	{ "GET", "/api/v1/me/requests/:id", get_mine, "requests.submit", &PLACE_MINE, 0, 0 },
+	{ "POST", "/api/v1/me/requests/:id/actions", post_mine_action, "requests.submit",
+	  &PLACE_MINE, 0, 0 },
+	/* category admin: categories belong to every town */
+	{ "POST", "/api/v1/request-categories", post_category, "requests.admin", &PLACE_NONE, 0,
+	  0 },
+	{ "PATCH", "/api/v1/request-categories/:id", patch_category, "requests.admin", &PLACE_NONE,
+	  0, 0 },
+	{ "POST", "/api/v1/request-categories/:id/retire", retire_category, "requests.admin",
+	  &PLACE_NONE, 0, 0 },
+	{ "GET", "/api/v1/requests/:id/mediation", get_mediation, "requests.read", &PLACE_REQUEST,
+	  0, 0 },
+	{ "POST", "/api/v1/requests/:id/mediation", post_mediation, "requests.handle",
+	  &PLACE_REQUEST, 0, 0 },
 };
 
 const struct route_table requests_routes = { "requests", routes,

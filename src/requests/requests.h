@@ -209,6 +209,20 @@ int requests_code_normalize(const char *in, char out[REQUESTS_CODE_LEN + 1]);
  */
 int requests_attrs_check(const json_t *spec, const json_t *attrs, struct err *e);
 
+#define REQUESTS_SPEC_ITEMS   30
+#define REQUESTS_SPEC_CHOICES 50
+
+/*
+ * Check a category's attribute spec as an admin saves it: a JSON array of at most
+ * REQUESTS_SPEC_ITEMS objects {key, label, type, required, choices} and nothing else; key a
+ * lowercase letter then letters, digits or '_' (≤ 40), none twice; label 1–40 characters;
+ * type string|number|datetime|text|single|multi; required true|false; choices (single and
+ * multi only, and needed there) 1–REQUESTS_SPEC_CHOICES texts of 1–40 characters, none
+ * twice. Errors (400, field "attributes[i].member"): requests.spec (the shape),
+ * requests.spec_key, requests.spec_type, requests.spec_choices. Pure.
+ */
+int requests_spec_check(const json_t *spec, struct err *e);
+
 /* The sources of a request. */
 int requests_source_valid(const char *source, int public_form);
 
@@ -224,6 +238,9 @@ struct request_in {
 	int public_form;           /* the public form: the timeline names the actor "public" */
 	const char *const *photos; /* media ids (uploaded images), at most REQUESTS_PHOTOS */
 	size_t nphotos;
+	/* the photos were uploaded without an account (POST /api/v1/public/media): each must
+	 * be such an upload of the last hour (the public form, a resident's own account) */
+	int public_photos;
 	/* the 12345 import: submitted then (UTC ms; 0: now), the platform's deadline (0: the
 	 * category's), and the category's required attributes not asked for (the ticket does
 	 * not give them; the handler adds them) */
@@ -268,6 +285,75 @@ int requests_act(struct db *db, const struct actor *who, const char *id,
  */
 int requests_escalate(struct db *db, const struct actor *who, int64_t now_ms, int64_t *escalated,
                       struct err *e);
+
+/* ---- category admin (categories.c) ---- */
+
+/* A category as an admin writes it; for an update, the fields named by RC_* bits. */
+struct request_category_in {
+	const char *id, *parent_id, *name, *duty_role;
+	int64_t sort, response_hours, resolution_hours;
+	const json_t *attributes;
+};
+enum {
+	RC_PARENT = 1,
+	RC_NAME = 2,
+	RC_SORT = 4,
+	RC_RESPONSE = 8,
+	RC_RESOLUTION = 16,
+	RC_ROLE = 32,
+	RC_ATTRIBUTES = 64,
+};
+
+/*
+ * Create a category, or change the fields of id that set names (RC_*). Checked as saved:
+ * the id (400 requests.category_id: a lowercase letter, then letters, digits, '.' or '_';
+ * 409 requests.category_exists), the parent (400 requests.category_parent: unknown,
+ * retired, the category itself or under it, or more than four levels; 409
+ * requests.category_has_requests: a leaf with requests would group others), the hours
+ * (400 requests.category_hours: response after resolution), the duty role (400
+ * requests.duty_role: not a rung of the ladder), the attributes (requests_spec_check).
+ * The caller checks If-Match. Audited (region
+ * "000000": categories belong to every town). 404 requests.category_not_found on update.
+ */
+int requests_category_create(struct db *db, const struct actor *who,
+                             const struct request_category_in *in, struct err *e);
+int requests_category_update(struct db *db, const struct actor *who, const char *id,
+                             const struct request_category_in *in, unsigned set, struct err *e);
+/*
+ * Retire category id: it takes no new requests (400 requests.category_retired at intake)
+ * and keeps its old ones. 409 requests.category_children while it groups active ones,
+ * requests.category_retired when retired already. Audited.
+ */
+int requests_category_retire(struct db *db, const struct actor *who, const char *id, struct err *e);
+
+/* ---- people's mediation (人民调解) ---- */
+
+#define REQUESTS_PARTIES 10
+
+struct request_party {
+	const char *name, *phone; /* phone optional: sealed, shown masked */
+};
+
+struct request_mediation_in {
+	const char *mediator_user_id, *held_on, *held_at, *dispute, *agreement, *result;
+	const struct request_party *parties;
+	size_t nparties;
+};
+
+/*
+ * Record the people's mediation of request id (a neighbour dispute: its category or its
+ * parent "dispute"): the mediator an active account, held_on a date not after today, the
+ * parties (2…REQUESTS_PARTIES, names 1–40 characters, phones sealed as people's), result
+ * agreed|not_agreed|referred, the agreement required when agreed. Errors: 404
+ * requests.not_found; 400 requests.mediation_category, requests.mediator,
+ * requests.mediation_date, requests.parties (field "parties" or "parties[i].name"),
+ * phone_parse's codes ("parties[i].phone"), requests.mediation_result,
+ * requests.agreement_required; 409 requests.state (merged), requests.mediation_exists (one
+ * record a request). A "mediate" event on the timeline; audited. *id gets the record's id.
+ */
+int requests_mediation_create(struct db *db, const struct actor *who, const char *request_id,
+                              const struct request_mediation_in *in, const char **id,
+                              struct err *e);
 
 /* Demo data: 36 requests over 微子镇, routed and worked to drawn stages (see demo.c). */
 int requests_demo(struct db *db, const struct actor *who, struct arena *a, int64_t *made,

@@ -408,6 +408,126 @@ int requests_attrs_check(const json_t *spec, const json_t *attrs, struct err *e)
 	return 0;
 }
 
+/* ---- the attribute spec of a category, as an admin saves it ---- */
+
+/* 1 if s is a key: a lowercase letter, then lowercase letters, digits or '_', ≤ 40 */
+static int spec_key_ok(const char *s)
+{
+	size_t n = s ? strlen(s) : 0;
+	if (!n || n > 40 || s[0] < 'a' || s[0] > 'z')
+		return 0;
+	for (size_t i = 1; i < n; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '_'))
+			return 0;
+	return 1;
+}
+
+/* 1 if v is a string of 1…max characters */
+static int spec_text_ok(const json_t *v, long max)
+{
+	const char *s = json_string_value(v);
+	long n = s ? utf8_len(s, strlen(s)) : -1;
+	return n >= 1 && n <= max;
+}
+
+/* the choices of item i (single or multi): 1…50 texts of ≤ 40 characters, none twice */
+static int spec_choices(const json_t *choices, const char *field, struct err *e)
+{
+	size_t n = json_array_size(choices), i, j;
+	if (!json_is_array(choices) || !n || n > REQUESTS_SPEC_CHOICES)
+		return err_invalid(e, "requests.spec_choices", field,
+		                   "a choice attribute needs 1 to %d choices",
+		                   REQUESTS_SPEC_CHOICES);
+	for (i = 0; i < n; i++) {
+		const json_t *c = json_array_get(choices, i);
+		if (!spec_text_ok(c, 40))
+			return err_invalid(e, "requests.spec_choices", field,
+			                   "each choice is a text of 1 to 40 characters");
+		for (j = 0; j < i; j++)
+			if (json_equal(c, json_array_get(choices, j)))
+				return err_invalid(e, "requests.spec_choices", field,
+				                   "choice '%s' is given twice",
+				                   json_string_value(c));
+	}
+	return 0;
+}
+
+int requests_spec_check(const json_t *spec, struct err *e)
+{
+	static const char *const types[] = { "string", "number", "datetime", "text",
+		                             "single", "multi",  NULL };
+	static const char *const members[] = {
+		"key", "label", "type", "required", "choices", NULL
+	};
+	char field[64];
+	if (!json_is_array(spec) || json_array_size(spec) > REQUESTS_SPEC_ITEMS)
+		return err_invalid(e, "requests.spec", "attributes",
+		                   "attributes is a list of at most %d items", REQUESTS_SPEC_ITEMS);
+	size_t i, j;
+	const json_t *item;
+	json_array_foreach(spec, i, item)
+	{
+		snprintf(field, sizeof(field), "attributes[%zu]", i);
+		if (!json_is_object(item))
+			return err_invalid(e, "requests.spec", field,
+			                   "each attribute is an object");
+		const char *k;
+		const json_t *v;
+		json_object_foreach((json_t *)item, k, v)
+		{
+			int known = 0;
+			for (j = 0; members[j]; j++)
+				known |= !strcmp(members[j], k);
+			if (!known) {
+				snprintf(field, sizeof(field), "attributes[%zu].%.20s", i, k);
+				return err_invalid(
+				    e, "requests.spec", field,
+				    "an attribute has key, label, type, required and "
+				    "choices, not '%s'",
+				    k);
+			}
+		}
+		const char *key = json_string_value(json_object_get(item, "key"));
+		snprintf(field, sizeof(field), "attributes[%zu].key", i);
+		if (!spec_key_ok(key))
+			return err_invalid(
+			    e, "requests.spec_key", field,
+			    "a key is a lowercase letter, then letters, digits or '_' "
+			    "(at most 40)");
+		for (j = 0; j < i; j++)
+			if (!strcmp(key, json_string_value(
+			                     json_object_get(json_array_get(spec, j), "key"))))
+				return err_invalid(e, "requests.spec_key", field,
+				                   "key '%s' is used twice", key);
+		snprintf(field, sizeof(field), "attributes[%zu].label", i);
+		if (!spec_text_ok(json_object_get(item, "label"), 40))
+			return err_invalid(e, "requests.spec", field,
+			                   "a label is a text of 1 to 40 characters");
+		const json_t *req = json_object_get(item, "required");
+		snprintf(field, sizeof(field), "attributes[%zu].required", i);
+		if (req && !json_is_boolean(req))
+			return err_invalid(e, "requests.spec", field, "required is true or false");
+		const char *type = json_string_value(json_object_get(item, "type"));
+		int t = -1;
+		for (j = 0; type && types[j]; j++)
+			if (!strcmp(types[j], type))
+				t = (int)j;
+		snprintf(field, sizeof(field), "attributes[%zu].type", i);
+		if (t < 0)
+			return err_invalid(
+			    e, "requests.spec_type", field,
+			    "type is string, number, datetime, text, single or multi");
+		const json_t *choices = json_object_get(item, "choices");
+		snprintf(field, sizeof(field), "attributes[%zu].choices", i);
+		if (t >= 4 && spec_choices(choices, field, e))
+			return -1;
+		if (t < 4 && choices)
+			return err_invalid(e, "requests.spec_choices", field,
+			                   "only single and multi attributes have choices");
+	}
+	return 0;
+}
+
 int requests_source_valid(const char *source, int public_form)
 {
 	static const char *const staff[] = { "resident",      "staff_phone", "staff_visit",

@@ -350,31 +350,12 @@ static int post_media(struct req *r, struct err *e)
 	if (db_get_text(r->db, e, &region, "SELECT region FROM users WHERE id = ?",
 	                DB_ARGS(DB_T(r->who->user_id))) != 1)
 		return -1;
-	char now[32];
-	time_iso(time_now_ms(), now);
-	int64_t added = db_exec(r->db, e,
-	                        "INSERT INTO media (id, region, mime, bytes, original_name, "
-	                        "kept_position, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, "
-	                        "?, ?) ON CONFLICT (id) DO NOTHING",
-	                        DB_T(id), DB_T(region), DB_T(mime), DB_I(size), DB_T(u->filename),
-	                        DB_I(keep_pos), DB_T(r->who->user_id), DB_T(now));
-	if (added < 0)
+	struct actor a;
+	accounts_actor(r, &a);
+	int added;
+	if (media_record(r->db, &a, region, id, mime, size, u->filename, keep_pos, r->who->user_id,
+	                 &added, e))
 		return -1;
-	if (added) {
-		struct actor a;
-		accounts_actor(r, &a);
-		struct strbuf sb;
-		strbuf_init(&sb, &r->arena, 4096);
-		struct jw cw;
-		jw_init(&cw, &sb);
-		jw_obj(&cw);
-		jw_kstr(&cw, "mime", mime);
-		jw_ki64(&cw, "bytes", size);
-		jw_kbool(&cw, "kept_position", keep_pos);
-		jw_obj_end(&cw);
-		if (audit_write(r->db, &a, region, "media", id, "create", sb.buf, e))
-			return -1;
-	}
 	r->status = added ? 201 : 200;
 	req_set_header(r, "Location", arena_printf(&r->arena, "/api/v1/media/%s", id));
 	struct jw *w = req_jw(r);

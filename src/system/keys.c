@@ -20,7 +20,7 @@
 
 /*
  * Every sealed column and the hash column that finds it (schema/people/0001-init.sql,
- * schema/requests/0001-init.sql). A
+ * schema/requests/0001-init.sql, 0005-mediation.sql). A
  * database with an *_enc column not named here is refused before anything changes.
  */
 struct sealed_table {
@@ -33,6 +33,7 @@ static const struct sealed_table sealed_tables[] = {
 	{ "persons", 2, { "id_enc", "phone_enc" }, { "id_hash", "phone_hash" } },
 	{ "orgs", 1, { "phone_enc" }, { "phone_hash" } },
 	{ "requests", 1, { "contact_enc" }, { "contact_hash" } },
+	{ "request_mediation_parties", 1, { "phone_enc" }, { "phone_hash" } },
 };
 
 #define NTABLES    (sizeof(sealed_tables) / sizeof(sealed_tables[0]))

@@ -104,7 +104,7 @@ stdout ~ grew:1:
 
 sql SELECT actor_name || '|' || changes FROM audit_log WHERE entity = 'keys' AND action = 'rotate'
 stdout ~ cli:
-stdout ~ "resumed":true,"persons":2,"orgs":1,"requests":0,"unreadable":0
+stdout ~ "resumed":true,"persons":2,"orgs":1,"requests":0,"request_mediation_parties":0,"unreadable":0
 
 # every ciphertext and every hash changed from before
 sql SELECT 'same:' || count(*) || ':' FROM persons p JOIN keys_before b ON b.id = p.id WHERE p.id_enc = b.ie OR p.id_hash = b.ih OR p.phone_enc = b.pe OR p.phone_hash = b.ph

@@ -224,4 +224,4 @@ expect 400
 login leader
 GET /api/v1/cockpit?place=140406101204
 expect 200
-{"tiles": [{"key": "accounts.users"}, {"key": "places.villages"}, {"key": "people.persons"}, {"key": "people.households"}, {"key": "people.elderly_alone"}, {"key": "duties.coverage"}, {"key": "duties.uncovered"}, {"key": "requests.open", "value": 1}, {"key": "requests.overdue", "value": 0}]}
+{"tiles": [{"key": "accounts.users"}, {"key": "places.villages"}, {"key": "people.persons"}, {"key": "people.households"}, {"key": "people.elderly_alone"}, {"key": "duties.coverage"}, {"key": "duties.uncovered"}, {"key": "requests.open", "value": 1}, {"key": "requests.overdue", "value": 0}, "..."]}

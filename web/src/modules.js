@@ -214,10 +214,35 @@ export const modules = [
 				meta: { title: 'rates.title', perm: 'requests.read', menu: 'requests' },
 			},
 			{
+				path: 'requests/categories',
+				name: 'request-categories',
+				component: () => import('./pages/requests/CategoriesPage.vue'),
+				meta: { title: 'categories.title', perm: 'requests.admin', menu: 'requests' },
+			},
+			{
 				path: 'requests/:id',
 				name: 'request',
 				component: () => import('./pages/requests/RequestPage.vue'),
 				meta: { title: 'request.one', perm: 'requests.read', menu: 'requests' },
+			},
+		],
+	},
+	{
+		// a resident's own requests (role resident: requests.submit over their place)
+		id: 'my-requests',
+		menu: { label: 'nav.my_requests', icon: 'request', to: '/my-requests', perm: 'requests.submit' },
+		routes: [
+			{
+				path: 'my-requests',
+				name: 'my-requests',
+				component: () => import('./pages/requests/MyRequestsPage.vue'),
+				meta: { title: 'mine.title', perm: 'requests.submit' },
+			},
+			{
+				path: 'my-requests/:id',
+				name: 'my-request',
+				component: () => import('./pages/requests/MyRequestPage.vue'),
+				meta: { title: 'mine.one', perm: 'requests.submit', menu: 'my-requests' },
 			},
 		],
 	},

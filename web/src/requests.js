@@ -141,3 +141,39 @@ export function codeText(code) {
 	const c = String(code || '');
 	return c.length === 10 ? c.slice(0, 5) + '-' + c.slice(5) : c;
 }
+
+/* ---- category admin (CategoriesPage) ---- */
+
+/* the tree as rows in order, each with its depth (0 at the top): [{ depth, category }] */
+export function categoryRows(tree, depth = 0, out = []) {
+	for (const c of tree || []) {
+		out.push({ depth, category: c });
+		categoryRows(c.children, depth + 1, out);
+	}
+	return out;
+}
+
+/* a category's attribute spec as editor rows: choices as one text, one per line */
+export function specRows(spec) {
+	return (spec || []).map((a) => ({
+		key: a.key || '',
+		label: a.label || '',
+		type: a.type || 'string',
+		required: !!a.required,
+		choices: (a.choices || []).join('\n'),
+	}));
+}
+
+/* editor rows as the spec the API checks: choices only for single and multi, from the
+ * text's non-empty lines (also split on 、 and commas) */
+export function specBody(rows) {
+	return rows.map((r) => {
+		const a = { key: r.key.trim(), label: r.label.trim(), type: r.type, required: !!r.required };
+		if (r.type === 'single' || r.type === 'multi')
+			a.choices = r.choices
+				.split(/[\n,，、]/)
+				.map((s) => s.trim())
+				.filter(Boolean);
+		return a;
+	});
+}

@@ -388,6 +388,72 @@ static void test_attrs(void **state)
 	json_decref(spec);
 }
 
+/* the attribute spec as an admin saves it: each bad spec's code and field */
+static const struct attr_case spec_cases[] = {
+	{ "[]", NULL, NULL },
+	{ "[{\"key\": \"kind\", \"label\": \"种类\", \"type\": \"single\", \"required\": true, "
+	  "\"choices\": [\"甲\", \"乙\"]}, {\"key\": \"n_2\", \"label\": \"数量\", \"type\": "
+	  "\"number\"}]",
+	  NULL, NULL },
+	{ "{}", "requests.spec", "attributes" },
+	{ "[1]", "requests.spec", "attributes[0]" },
+	{ "[{\"key\": \"a\", \"label\": \"A\", \"type\": \"colour\"}]", "requests.spec_type",
+	  "attributes[0].type" },
+	{ "[{\"key\": \"a\", \"label\": \"A\"}]", "requests.spec_type", "attributes[0].type" },
+	{ "[{\"key\": \"a\", \"label\": \"A\", \"type\": \"multi\"}]", "requests.spec_choices",
+	  "attributes[0].choices" },
+	{ "[{\"key\": \"a\", \"label\": \"A\", \"type\": \"single\", \"choices\": []}]",
+	  "requests.spec_choices", "attributes[0].choices" },
+	{ "[{\"key\": \"a\", \"label\": \"A\", \"type\": \"single\", \"choices\": [\"x\", \"x\"]}]",
+	  "requests.spec_choices", "attributes[0].choices" },
+	{ "[{\"key\": \"a\", \"label\": \"A\", \"type\": \"single\", \"choices\": [\"\"]}]",
+	  "requests.spec_choices", "attributes[0].choices" },
+	{ "[{\"key\": \"a\", \"label\": \"A\", \"type\": \"text\", \"choices\": [\"x\"]}]",
+	  "requests.spec_choices", "attributes[0].choices" },
+	{ "[{\"key\": \"a\", \"label\": \"A\", \"type\": \"text\"}, {\"key\": \"a\", \"label\": "
+	  "\"B\", \"type\": \"text\"}]",
+	  "requests.spec_key", "attributes[1].key" },
+	{ "[{\"key\": \"1a\", \"label\": \"A\", \"type\": \"text\"}]", "requests.spec_key",
+	  "attributes[0].key" },
+	{ "[{\"key\": \"a-b\", \"label\": \"A\", \"type\": \"text\"}]", "requests.spec_key",
+	  "attributes[0].key" },
+	{ "[{\"label\": \"A\", \"type\": \"text\"}]", "requests.spec_key", "attributes[0].key" },
+	{ "[{\"key\": \"a\", \"type\": \"text\"}]", "requests.spec", "attributes[0].label" },
+	{ "[{\"key\": \"a\", \"label\": \"\", \"type\": \"text\"}]", "requests.spec",
+	  "attributes[0].label" },
+	{ "[{\"key\": \"a\", \"label\": \"A\", \"type\": \"text\", \"required\": 1}]",
+	  "requests.spec", "attributes[0].required" },
+	{ "[{\"key\": \"a\", \"label\": \"A\", \"type\": \"text\", \"hint\": \"x\"}]",
+	  "requests.spec", "attributes[0].hint" },
+};
+
+static void test_spec(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(spec_cases) / sizeof(spec_cases[0]); i++) {
+		const struct attr_case *c = &spec_cases[i];
+		json_t *spec = json_loads(c->attrs, 0, NULL);
+		struct err e = { 0 };
+		assert_non_null(spec);
+		int rc = requests_spec_check(spec, &e);
+		if (rc != (c->code ? -1 : 0) ||
+		    (c->code && (strcmp(e.code, c->code) || strcmp(e.field, c->field))))
+			fail_msg("case %zu: rc %d code %s field %s", i, rc, e.code, e.field);
+		json_decref(spec);
+	}
+	/* at most 30 attributes */
+	struct err e = { 0 };
+	json_t *many = json_array();
+	for (int i = 0; i <= REQUESTS_SPEC_ITEMS; i++)
+		json_array_append_new(
+		    many, json_pack("{s:s, s:s, s:s}", "key",
+		                    (char[]){ 'a', (char)('a' + i % 26), (char)('a' + i / 26), 0 },
+		                    "label", "x", "type", "text"));
+	assert_int_equal(requests_spec_check(many, &e), -1);
+	assert_string_equal(e.code, "requests.spec");
+	json_decref(many);
+}
+
 static void test_sources(void **state)
 {
 	(void)state;
@@ -408,7 +474,8 @@ int main(void)
 		cmocka_unit_test(test_deadlines),  cmocka_unit_test(test_ladder),
 		cmocka_unit_test(test_escalation), cmocka_unit_test(test_codes),
 		cmocka_unit_test(test_attrs),      cmocka_unit_test(test_sources),
-		cmocka_unit_test(test_rates),      cmocka_unit_test(test_week),
+		cmocka_unit_test(test_spec),       cmocka_unit_test(test_rates),
+		cmocka_unit_test(test_week),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -3,17 +3,25 @@
 // through sign → reply on the request page; the town leader's rates page (the chart and
 // the figures from the demo's requests) and staff intake; and the public form at a
 // 390×844 phone without any account — submit, see the tracking code, open the tracking
-// page, see the status. Every page is screenshotted and checked with axe-core; the phone
-// pages also for sideways scrolling and small targets.
+// page, see the status; then a resident's own account on a phone (我的诉求), a photo on
+// the public form, the leader's category admin and a people's mediation. Every page is
+// screenshotted and checked with axe-core; the phone pages also for sideways scrolling and
+// small targets.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import zh from '../../src/i18n/zh-CN.js';
 import { startServer, startBrowser, newPage, shot, axeViolations, phoneProblems, apiCall, PASSWORD } from './harness.js';
+
+const files = resolve(dirname(fileURLToPath(import.meta.url)), '../../../tests/api/files');
+const VILLAGE = '140406101204'; // 秦家山村
 
 describe('request pages', () => {
 	let server, browser;
 	before(async () => {
 		server = await startServer({ logins: ['leader', 'wg228-1'] });
+		server.cli(['user', 'add', 'jumin1', '--name', '王秀兰', '--place', VILLAGE, '--role', 'resident', '--password-stdin'], PASSWORD + '\n');
 		browser = await startBrowser();
 	});
 	after(async () => {
@@ -214,6 +222,117 @@ describe('request pages', () => {
 			await s.page.getByLabel(zh['report.track_code']).fill(code.toLowerCase());
 			await s.page.getByRole('button', { name: zh['report.track_go'] }).click();
 			await s.page.getByRole('heading', { level: 2, name: zh['request.status.submitted'] }).waitFor();
+		});
+	});
+
+	describe('residents, photos, categories and mediation', () => {
+		it('a resident reports from their own account on a phone and follows it', async () => {
+			const s = await newPage(browser, 'phone');
+			try {
+				await signIn(s, 'jumin1');
+				const main = s.page.locator('main');
+				await s.page.goto(server.url + '/my-requests');
+				await main.getByRole('heading', { level: 1, name: zh['mine.title'] }).waitFor();
+				await main.getByText(zh['mine.none']).waitFor();
+				await main.getByRole('button', { name: zh['mine.new'] }).click();
+				await main.getByLabel(zh['report.category']).selectOption('wires');
+				await main.getByLabel(zh['report.description']).fill('巷子里的电线垂到头顶');
+				await main.locator('input[type=file]').setInputFiles(resolve(files, 'dot.png'));
+				await main.getByRole('img', { name: /1/ }).waitFor();
+				await check(s, 'phone-my-request-new', true);
+				await main.getByRole('button', { name: zh['report.submit'], exact: true }).click();
+				await main.getByRole('status').filter({ hasText: /[0-9A-Z]{5}-[0-9A-Z]{5}/ }).waitFor();
+				await main.getByRole('link', { name: /电线乱搭/ }).waitFor();
+				await check(s, 'phone-my-requests', true);
+				await main.getByRole('link', { name: /电线乱搭/ }).click();
+				await s.page.waitForURL(/\/my-requests\/[0-9A-Z]{26}$/);
+				await main.getByRole('heading', { level: 2, name: zh['request.status.submitted'] }).waitFor();
+				await check(s, 'phone-my-request', true);
+				// the API has it as theirs, with the photo
+				const mine = await apiCall(s.page, 'GET', '/api/v1/me/requests');
+				assert.equal(mine.body.total, 1);
+				assert.equal((await apiCall(s.page, 'GET', '/api/v1/requests')).status, 403, 'no staff list');
+			} finally {
+				await s.context.close();
+			}
+		});
+
+		it('the public form takes a photo without an account', async () => {
+			const s = await newPage(browser, 'phone');
+			try {
+				await s.page.goto(server.url + '/r');
+				const main = s.page.locator('main');
+				await main.getByRole('heading', { level: 1, name: zh['report.title'] }).waitFor();
+				await main.getByLabel(zh['report.category']).selectOption('wires');
+				const picks = main.locator('.public-place select');
+				await picks.nth(0).selectOption({ label: '微子镇' });
+				await picks.nth(1).selectOption({ label: '秦家山村' });
+				await main.getByLabel(zh['report.photos']).setInputFiles(resolve(files, 'gps.jpg'));
+				await main.getByRole('img', { name: /1/ }).waitFor();
+				await main.getByLabel(zh['report.description']).fill('路口的电线断了一根');
+				await check(s, 'phone-report-photo', true);
+				await main.getByRole('button', { name: zh['report.submit'], exact: true }).click();
+				await main.getByRole('heading', { name: zh['report.done_title'] }).waitFor();
+			} finally {
+				await s.context.close();
+			}
+		});
+
+		it('the town leader keeps the categories and records a mediation', async () => {
+			const s = await newPage(browser, 'desktop');
+			try {
+				await signIn(s, 'leader');
+				const main = s.page.locator('main');
+				// the photo from the public form is on its request
+				const list = await apiCall(s.page, 'GET', '/api/v1/requests?sort=-created&page_size=100');
+				const pub = list.body.items.find((q) => q.source === 'public' && q.description === '路口的电线断了一根');
+				assert.ok(pub, 'the public request is in the leader scope');
+				const one = await apiCall(s.page, 'GET', '/api/v1/requests/' + pub.id);
+				assert.equal(one.body.photos.length, 1, 'its photo attached');
+
+				await s.page.goto(server.url + '/requests/categories');
+				await main.getByRole('heading', { level: 1, name: zh['categories.title'] }).waitFor();
+				await main.getByRole('button', { name: zh['categories.new'] }).click();
+				await main.getByLabel(zh['categories.id']).fill('roads');
+				await main.getByLabel(zh['categories.name']).fill('道路坑洼');
+				await main.getByRole('button', { name: zh['categories.attr_add'] }).click();
+				await main.getByLabel(zh['categories.attr_key'].replace('{n}', '1')).fill('size');
+				await main.getByLabel(zh['categories.attr_label'].replace('{n}', '1')).fill('大小');
+				await main.getByLabel(zh['categories.attr_type'].replace('{n}', '1')).selectOption('single');
+				// no choices: the API names the field
+				await main.getByRole('button', { name: zh['categories.save'] }).click();
+				await main.getByText(zh['requests.spec_choices']).first().waitFor();
+				await main.getByLabel(zh['categories.attr_choices'].replace('{n}', '1')).fill('小\n大');
+				await check(s, 'category-edit');
+				await main.getByRole('button', { name: zh['categories.save'] }).click();
+				await main.getByRole('status').filter({ hasText: '道路坑洼' }).waitFor();
+				await main.getByRole('cell', { name: /道路坑洼/ }).waitFor();
+				await check(s, 'categories');
+				s.page.once('dialog', (d) => d.accept());
+				await main.getByRole('row', { name: /道路坑洼/ }).getByRole('button', { name: zh['categories.retire'] }).click();
+				await main.getByRole('row', { name: /道路坑洼/ }).getByText(zh['categories.retired_state']).waitFor();
+
+				// a neighbour dispute, mediated
+				const made = await apiCall(s.page, 'POST', '/api/v1/requests', { category_id: 'dispute', place_id: VILLAGE, source: 'staff_visit', title: '两家为排水吵架', description: '东家的水流到西家院里' });
+				assert.equal(made.status, 201);
+				await s.page.goto(server.url + '/requests/' + made.body.id);
+				await main.getByRole('heading', { level: 2, name: zh['mediation.title'] }).waitFor();
+				await main.getByRole('button', { name: zh['mediation.record'] }).click();
+				await main.getByLabel(zh['mediation.party_name'].replace('{n}', '1')).fill('张三');
+				await main.getByLabel(zh['mediation.party_phone'].replace('{n}', '1')).fill('13912345678');
+				await main.getByLabel(zh['mediation.party_name'].replace('{n}', '2')).fill('李四');
+				await main.getByLabel(zh['mediation.held_at']).fill('村委会调解室');
+				await main.getByRole('button', { name: zh['mediation.save'] }).click();
+				await main.getByText(zh['requests.agreement_required']).first().waitFor();
+				await main.getByLabel(zh['mediation.agreement']).fill('东家三日内改排水沟');
+				await check(s, 'mediation-form');
+				await main.getByRole('button', { name: zh['mediation.save'] }).click();
+				await main.getByText('139****5678').waitFor();
+				await main.getByText('东家三日内改排水沟').waitFor();
+				await check(s, 'mediation');
+			} finally {
+				await s.context.close();
+			}
 		});
 	});
 });

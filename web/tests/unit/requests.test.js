@@ -7,12 +7,15 @@ import {
 	attributeDefaults,
 	categoryGroups,
 	categoryLeaves,
+	categoryRows,
 	chosenPlace,
 	codeText,
 	currentDeadline,
 	permilleText,
 	hoursText,
 	spanParts,
+	specBody,
+	specRows,
 } from '../../src/requests.js';
 
 const tree = [
@@ -71,4 +74,35 @@ test('figures, codes and the picked place', () => {
 		{ items: [{ id: 'g' }], value: '' },
 	];
 	assert.equal(chosenPlace(levels).id, 'v');
+});
+
+test('categoryRows: the tree in order with depths', () => {
+	const rows = categoryRows(tree);
+	assert.deepEqual(
+		rows.map((r) => [r.depth, r.category.id]),
+		[
+			[0, 'env'],
+			[1, 'env.dumping'],
+			[0, 'wires'],
+		],
+	);
+	assert.deepEqual(categoryRows(null), []);
+});
+
+test('specRows and specBody: choices one a line, only for choice types', () => {
+	const spec = [
+		{ key: 'kind', label: '种类', type: 'single', required: true, choices: ['甲', '乙'] },
+		{ key: 'n', label: '数量', type: 'number' },
+	];
+	const rows = specRows(spec);
+	assert.equal(rows[0].choices, '甲\n乙');
+	assert.equal(rows[1].required, false);
+	assert.deepEqual(specBody(rows), [
+		{ key: 'kind', label: '种类', type: 'single', required: true, choices: ['甲', '乙'] },
+		{ key: 'n', label: '数量', type: 'number', required: false },
+	]);
+	rows[0].choices = ' 丙、丁，戊\n\n';
+	rows[1].choices = 'ignored';
+	assert.deepEqual(specBody(rows)[0].choices, ['丙', '丁', '戊']);
+	assert.equal(specBody(rows)[1].choices, undefined);
 });
