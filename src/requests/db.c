@@ -131,9 +131,9 @@ static int perm_holder(struct db *db, const char *perm, const char *path, const 
 {
 	struct db_stmt *st = db_query(
 	    db, e,
-	    "SELECT u.id, u.name FROM users u WHERE u.disabled = 0 AND (? IS NULL OR u.id = ?) "
+	    "SELECT u.id, u.name FROM users u WHERE u.disabled = 0 AND u.id = COALESCE(?, u.id) "
 	    "AND " REQUESTS_SQL_HOLDS " ORDER BY u.login LIMIT 1",
-	    DB_T(user_id), DB_T(user_id), DB_T(perm), DB_I(town), DB_T(path), DB_T(gpath));
+	    DB_T(user_id), DB_T(perm), DB_I(town), DB_T(path), DB_T(gpath));
 	if (!st)
 		return -1;
 	int rc = db_step(st, e);

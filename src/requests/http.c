@@ -851,7 +851,7 @@ static int answer_rows(struct req *r, struct db_stmt *st, const char *const *key
 
 /*
  * GET /api/v1/requests/:id/assignees: whom a leader may assign the request to (派单) — the
- * enabled accounts holding requests.handle over its place (either tree), by name, at most
+ * enabled accounts holding requests.handle over its place (either tree), by login, at most
  * 200; the holder marked.
  */
 static int list_assignees(struct req *r, struct err *e)
@@ -865,7 +865,7 @@ static int list_assignees(struct req *r, struct err *e)
 	    r->db, e,
 	    "SELECT u.id, u.login, u.name, CASE WHEN u.id = (SELECT handler_user_id FROM requests "
 	    "WHERE id = ?) THEN 1 ELSE 0 END FROM users u WHERE u.disabled = 0 AND "
-	    "" REQUESTS_SQL_HOLDS " ORDER BY u.name, u.login LIMIT 200",
+	    "" REQUESTS_SQL_HOLDS " ORDER BY u.login LIMIT 200",
 	    DB_T(id), DB_T("requests.handle"), DB_I(0), DB_T(path), DB_T(gpath));
 	static const char *const keys[] = { "id", "login", "name", "?handler", NULL };
 	return answer_rows(r, st, keys, e);
