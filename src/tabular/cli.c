@@ -331,7 +331,7 @@ static int print_problems(struct cli *c, const char *id, long max, struct err *e
 	                              "SELECT cell, code, message, warning FROM import_problems "
 	                              "WHERE import_id = ? ORDER BY seq LIMIT ?",
 	                              DB_T(id), DB_I(max));
-	int rc;
+	int rc = -1;
 	while (st && (rc = db_step(st, e)) == 1)
 		printf("  %-7s %s%s: %s\n", db_text(st, 0), db_int(st, 3) ? "(warning) " : "",
 		       db_text(st, 1), db_text(st, 2));

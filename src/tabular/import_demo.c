@@ -20,7 +20,7 @@
 static const char *demo_id(struct arena *a, const char *area, const char *birth, int seq)
 {
 	char first[18];
-	snprintf(first, sizeof(first), "%.6s%.8s%03d", area, birth, seq % 1000);
+	snprintf(first, sizeof(first), "%.6s%.8s%03u", area, birth, (unsigned)seq % 1000u);
 	return arena_printf(a, "%s%c", first, idno_check_char(first));
 }
 
