@@ -2,7 +2,7 @@
 # every test suite (see scripts/test) and ends with one line: N passed, N failed, N skipped.
 
 CC      ?= cc
-PKGS    := libmicrohttpd jansson sqlite3 libsodium libpq libzip expat freexl xlsxwriter
+PKGS    := libmicrohttpd jansson sqlite3 libsodium libpq libzip expat freexl xlsxwriter libcurl
 CFLAGS  ?= -O2 -g
 CFLAGS  += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
            -Wno-missing-field-initializers -Isrc -Ibuild/gen $(shell pkg-config --cflags $(PKGS))

@@ -31,8 +31,9 @@ static const struct command_table *const command_tables[] = {
 };
 
 static const struct route_table *const route_tables[] = {
-	&system_routes, &accounts_routes, &places_routes,  &people_routes,
-	&duties_routes, &requests_routes, &tabular_routes, &tabular_export_routes,
+	&system_routes,  &accounts_routes,       &places_routes,
+	&people_routes,  &duties_routes,         &requests_routes,
+	&tabular_routes, &tabular_export_routes, &requests_notify_routes,
 };
 
 static void (*const registrations[])(void) = {

@@ -331,6 +331,18 @@ int duties_end(struct db *db, const struct actor *who, const char *id, const cha
 	return rewrite(db, who, "end", &before, &d, NULL, 0, 0, e);
 }
 
+#define HANDOVER_HOOKS 4
+static duties_handover_fn handover_hooks[HANDOVER_HOOKS];
+
+void duties_on_handover(duties_handover_fn fn)
+{
+	for (int i = 0; i < HANDOVER_HOOKS; i++)
+		if (!handover_hooks[i] || handover_hooks[i] == fn) {
+			handover_hooks[i] = fn;
+			return;
+		}
+}
+
 int duties_handover(struct db *db, const struct actor *who, const char *id,
                     const struct duty_in *in, const char *date, const char **new_id, struct err *e)
 {
@@ -381,6 +393,9 @@ int duties_handover(struct db *db, const struct actor *who, const char *id,
 			snprintf(e->field, sizeof(e->field), "date");
 		return -1;
 	}
+	for (int i = 0; i < HANDOVER_HOOKS && handover_hooks[i]; i++)
+		if (handover_hooks[i](db, who, before.id, next.id, e))
+			return -1;
 	*new_id = next.id;
 	return 0;
 }

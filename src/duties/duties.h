@@ -107,6 +107,15 @@ int duties_end(struct db *db, const struct actor *who, const char *id, const cha
 int duties_handover(struct db *db, const struct actor *who, const char *id,
                     const struct duty_in *in, const char *date, const char **new_id, struct err *e);
 
+/*
+ * A module told of every hand-over, in the hand-over's transaction, after the successor's
+ * duty is written (requests moves the open requests of the old duty to the new one). At
+ * most 4; register at start, before threads.
+ */
+typedef int (*duties_handover_fn)(struct db *db, const struct actor *who, const char *old_id,
+                                  const char *new_id, struct err *e);
+void duties_on_handover(duties_handover_fn fn);
+
 /* ---- the chain ---- */
 
 /*

@@ -1,11 +1,13 @@
-/* cli.c - commands of requests: escalate now, the category tree, the 12345 import; see
- * requests.h. Changes are audited with the CLI's actor (cli:<unix user>). */
+/* cli.c - commands of requests: escalate now, the category tree, the 12345 import, the
+ * notices sent now; see requests.h. Changes are audited with the CLI's actor (cli:<unix
+ * user>). */
 #include "requests.h"
 
 #include <stdio.h>
 
 #include "core/crypt.h"
 #include "core/util.h"
+#include "notify.h"
 #include "places/places.h"
 #include "system/system.h"
 #include "tabular/tabular.h"
@@ -87,6 +89,16 @@ static int cmd_import(struct cli *c, struct err *e)
 	return 0;
 }
 
+/* request notify: send the queued notices due now (what the job requests.notify does) */
+static int cmd_notify(struct cli *c, struct err *e)
+{
+	int64_t sent, failed;
+	if (cli_end(c, e) || notify_send_due(c->db, time_now_ms(), &sent, &failed, e))
+		return -1;
+	printf("%lld sent, %lld failed\n", (long long)sent, (long long)failed);
+	return 0;
+}
+
 static const struct command cmds[] = {
 	{ "request escalate", cmd_escalate, NEED_DB, "request escalate",
 	  "escalate the requests whose deadlines have passed, now (the job does it every 5 "
@@ -96,6 +108,9 @@ static const struct command cmds[] = {
 	  "import a 12345 hotline export (xlsx, xls, csv) as requests under a place" },
 	{ "request categories", cmd_categories, NEED_DB, "request categories",
 	  "the request categories: deadlines (response / resolution) and the duty role" },
+	{ "request notify", cmd_notify, NEED_DB, "request notify",
+	  "send the queued notices (WeCom, DingTalk, SMS) due now (the job does it every 30 "
+	  "seconds)" },
 };
 
 const struct command_table requests_commands = { "requests", cmds, sizeof(cmds) / sizeof(cmds[0]) };

@@ -11,18 +11,20 @@
 #include "core/json.h"
 #include "core/util.h"
 #include "duties/duties.h"
+#include "notify.h"
 #include "people/people.h"
 #include "places/places.h"
 #include "core/banned.h"
 
 /* ---- the timeline ---- */
 
-/* one event of request id: who did action when, the status before and after */
+/* one event of request id: who did action when, the status before and after; its id into
+ * eid */
 static int event(struct db *db, const struct actor *who, const char *region, const char *id,
                  const char *action, const char *note, const char *before, const char *after,
-                 const char *data, struct err *e)
+                 const char *data, char eid[ID_LEN + 1], struct err *e)
 {
-	char eid[ID_LEN + 1], now[32];
+	char now[32];
 	id_new(eid);
 	time_iso(time_now_ms(), now);
 	return db_exec(
@@ -133,6 +135,99 @@ static int route(struct db *db, const char *place_id, int rung, struct routed *o
 	return 0;
 }
 
+/* ---- notices (notify.c queues them) ---- */
+
+/*
+ * The accounts holding perm over a place (at path, or covered at gpath), enabled: user_id
+ * one of them (1 if it holds it), or with user_id NULL the first of those granted at a town
+ * (the town's leaders). *out gets the account; 0 none, -1 error.
+ */
+static int perm_holder(struct db *db, const char *perm, const char *path, const char *gpath,
+                       const char *user_id, int town, struct notice_to *out, struct err *e)
+{
+	struct db_stmt *st = db_query(
+	    db, e,
+	    "SELECT u.id, u.name FROM users u WHERE u.disabled = 0 AND u.id = COALESCE(?, u.id) "
+	    "AND " REQUESTS_SQL_HOLDS " ORDER BY u.login LIMIT 1",
+	    DB_T(user_id), DB_T(perm), DB_I(town), DB_T(path), DB_T(gpath));
+	if (!st)
+		return -1;
+	int rc = db_step(st, e);
+	if (rc == 1) {
+		out->user_id = db_text(st, 0);
+		out->name = db_text(st, 1);
+		db_done(st);
+	}
+	return rc;
+}
+
+/* the leader above rung over place_id: the nearest holder with an account of a rung above,
+ * else a leader of the town (requests.supervise granted at the town); none: out empty */
+static int leader_above(struct db *db, const char *place_id, int rung, struct notice_to *out,
+                        struct err *e)
+{
+	char today[11];
+	struct duty_holder h;
+	struct place p;
+	people_today(today);
+	memset(out, 0, sizeof(*out));
+	for (int k = rung + 1; k < REQUESTS_LADDER_TOP; k++) {
+		int rc = duties_holder(db, place_id, requests_ladder_role(k), today, &h, e);
+		if (rc < 0)
+			return -1;
+		if (rc && h.user_id) {
+			out->user_id = h.user_id;
+			out->name = h.holder_name;
+			return 0;
+		}
+	}
+	int rc = places_get(db, place_id, &p, e);
+	if (rc <= 0)
+		return rc;
+	return perm_holder(db, "requests.supervise", p.path, p.gpath, NULL, 1, out, e) < 0 ? -1 : 0;
+}
+
+/* queue a notice of kind about request id (its event eid) to the accounts to[] (and the
+ * robots); the request's own facts read here */
+static int tell(struct db *db, const char *id, const char *eid, int kind, const char *actor,
+                const char *holder, const char *note, const struct notice_to *to, size_t nto,
+                int inbox_only, struct err *e)
+{
+	struct arena *a = db_arena(db);
+	struct db_stmt *st = db_query(
+	    db, e,
+	    "SELECT q.region, q.title, c.name, p.name, q.status, q.response_due_at, "
+	    "q.resolution_due_at, q.reporter_user_id, q.contact_masked, q.tracking_code FROM "
+	    "requests q JOIN request_categories c ON c.id = q.category_id JOIN places p ON p.id = "
+	    "q.place_id WHERE q.id = ?",
+	    DB_T(id));
+	if (!st)
+		return -1;
+	int rc = db_step(st, e);
+	if (rc <= 0)
+		return rc < 0 ? -1 : err_internal(e, "request '%s' went away", id);
+	const char *url = config_str("notify.console_url");
+	struct notice n = { kind,
+		            db_text(st, 0),
+		            id,
+		            eid,
+		            db_text(st, 1),
+		            db_text(st, 2),
+		            db_text(st, 3),
+		            actor,
+		            holder,
+		            note,
+		            kind != NK_ESCALATE && !strcmp(db_text(st, 4), "submitted")
+		                ? db_text(st, 5) /* sign by */
+		                : db_text(st, 6),
+		            kind == NK_RESOLVE ? db_text(st, 9) : NULL,
+		            *url ? arena_printf(a, "%s/requests/%s", url, id) : NULL,
+		            inbox_only };
+	const char *reporter = db_text(st, 7), *contact = db_text(st, 8);
+	db_done(st);
+	return notify_queue(db, &n, to, nto, reporter, contact, e);
+}
+
 /* ---- intake ---- */
 
 /* a phone as people's phones are kept: normalized (phone_parse, errors naming field),
@@ -232,7 +327,8 @@ int requests_create(struct db *db, const struct actor *who, const struct request
 	requests_deadlines(t, c.response_hours, c.resolution_hours, &rdue, &sdue);
 	if (in->resolution_due_ms > t)
 		sdue = in->resolution_due_ms;
-	char id[ID_LEN + 1], code[REQUESTS_CODE_LEN + 1], now[32], r_at[32], s_at[32];
+	char id[ID_LEN + 1], code[REQUESTS_CODE_LEN + 1], now[32], r_at[32], s_at[32],
+	    eid[ID_LEN + 1];
 	id_new(id);
 	requests_code_new(code);
 	time_iso(t, now);
@@ -269,9 +365,12 @@ int requests_create(struct db *db, const struct actor *who, const struct request
 	        DB_T(requests_ladder_role(to.rung)), DB_I(to.rung), DB_T(r_at), DB_T(s_at),
 	        DB_T(now), DB_T(now)) < 0 ||
 	    attach(db, p.region, id, "report", in->photos, in->nphotos, in->public_photos, e) ||
-	    event(db, &ev, p.region, id, "submit", NULL, NULL, "submitted", NULL, e) ||
-	    event(db, &ev, p.region, id, "route", NULL, "submitted", "submitted", routed, e) ||
+	    event(db, &ev, p.region, id, "submit", NULL, NULL, "submitted", NULL, eid, e) ||
+	    event(db, &ev, p.region, id, "route", NULL, "submitted", "submitted", routed, eid, e) ||
 	    audit(db, who, p.region, id, "create", NULL, "submitted", e))
+		return -1;
+	struct notice_to holder = { to.h.user_id, to.h.holder_name };
+	if (tell(db, id, eid, NK_ROUTE, NULL, to.h.holder_name, NULL, &holder, 1, in->imported, e))
 		return -1;
 	*id_out = arena_strdup(a, id);
 	*code_out = arena_strdup(a, code);
@@ -377,6 +476,31 @@ static int reroute(struct db *db, struct request_row *q, int rung, struct jw *w,
 	return 0;
 }
 
+/* the notice of action name just taken on q (event eid), if it makes one */
+static int tell_step(struct db *db, const struct actor *who, const struct request_row *q,
+                     const char *name, const char *note, const char *eid, struct err *e)
+{
+	struct notice_to t = { q->handler_user_id, q->handler_name };
+	if (!strcmp(name, "reroute") || !strcmp(name, "assign"))
+		return tell(db, q->id, eid, name[0] == 'r' ? NK_ROUTE : NK_ASSIGN, who->name,
+		            q->handler_name, note, &t, 1, 0, e);
+	if (!strcmp(name, "supervise"))
+		return tell(db, q->id, eid, NK_SUPERVISE, who->name, q->handler_name, note, &t, 1,
+		            0, e);
+	if (!strcmp(name, "resolve"))
+		return tell(db, q->id, eid, NK_RESOLVE, who->name, q->handler_name, note, NULL, 0,
+		            0, e);
+	if (!strcmp(name, "send_back")) {
+		struct notice_to l;
+		return leader_above(db, q->place_id, (int)q->handler_rung, &l, e) ||
+		               tell(db, q->id, eid, NK_SEND_BACK, who->name, q->handler_name, note,
+		                    &l, 1, 0, e)
+		           ? -1
+		           : 0;
+	}
+	return 0;
+}
+
 /* what the action needs in the body (RA_*), checked before anything changes */
 static int needs_check(const struct request_action *a, const struct request_act *in,
                        const struct request_row *q, struct err *e)
@@ -401,6 +525,9 @@ static int needs_check(const struct request_action *a, const struct request_act 
 	if ((a->needs & RA_REASONABLE) && in->reasonable < 0)
 		return err_invalid(e, "requests.reasonable_required", "reasonable",
 		                   "reasonable (true or false) is required");
+	if ((a->needs & RA_ASSIGNEE) && (!in->assignee_id || !*in->assignee_id))
+		return err_invalid(e, "requests.assignee", "assignee_id",
+		                   "name the account the request goes to");
 	if ((a->needs & RA_TARGET) && (!in->target_id || !strcmp(in->target_id, q->id)))
 		return err_invalid(e, "requests.target", "target_id",
 		                   "name the request this one duplicates");
@@ -427,7 +554,9 @@ int requests_act(struct db *db, const struct actor *who, const char *id,
 	struct jw *w = jdoc_open(&doc, a);
 	const char *name = act->name;
 	if (!strcmp(name, "sign")) {
-		q.signed_at = arena_strdup(a, now);
+		if (!q.signed_at) /* the response is the first signing (an assigned one is signed
+		                     again) */
+			q.signed_at = arena_strdup(a, now);
 		if (!q.handler_user_id && in->user_id && (in->rel & RR_HANDLER)) {
 			q.handler_user_id = in->user_id;
 			q.handler_duty_id = NULL;
@@ -473,6 +602,26 @@ int requests_act(struct db *db, const struct actor *who, const char *id,
 		if (reroute(db, &q, rung > REQUESTS_LADDER_TOP ? REQUESTS_LADDER_TOP : rung, w, e))
 			return -1;
 		q.signed_at = NULL;
+	} else if (!strcmp(name, "assign")) {
+		struct notice_to u;
+		struct place p;
+		int rc = places_get(db, q.place_id, &p, e);
+		if (rc > 0)
+			rc = perm_holder(db, "requests.handle", p.path, p.gpath, in->assignee_id, 0,
+			                 &u, e);
+		if (rc < 0)
+			return -1;
+		if (!rc)
+			return err_invalid(e, "requests.assignee", "assignee_id",
+			                   "'%s' is no account handling requests at %s",
+			                   in->assignee_id, p.name);
+		jw_kstr(w, "from_name", q.handler_name);
+		jw_kstr(w, "user_id", u.user_id);
+		jw_kstr(w, "name", u.name);
+		q.handler_user_id = u.user_id;
+		q.handler_name = u.name;
+		q.handler_duty_id = NULL;
+		note = in->note;
 	} else if (!strcmp(name, "request_extension")) {
 		if (q.has_extension)
 			return err_conflict(e, "requests.extension_pending", "action",
@@ -528,10 +677,72 @@ int requests_act(struct db *db, const struct actor *who, const char *id,
 		ev.kind = "public";
 		ev.id = ev.name = NULL;
 	}
+	char eid[ID_LEN + 1];
 	if (row_put(db, &q, now, e) ||
-	    event(db, &ev, q.region, q.id, name, note, before, q.status, data, e) ||
+	    event(db, &ev, q.region, q.id, name, note, before, q.status, data, eid, e) ||
 	    audit(db, who, q.region, q.id, name, before, q.status, e))
 		return -1;
+	return tell_step(db, who, &q, name, note, eid, e);
+}
+
+/* ---- a duty handed over ---- */
+
+#define HANDOVER_MAX 10000
+
+int requests_duty_handed_over(struct db *db, const struct actor *who, const char *old_id,
+                              const char *new_id, struct err *e)
+{
+	struct arena *a = db_arena(db);
+	const char *user_id = NULL, *name = NULL;
+	struct db_stmt *st =
+	    db_query(db, e, "SELECT user_id, holder_name FROM duties WHERE id = ?", DB_T(new_id));
+	if (!st)
+		return -1;
+	int rc = db_step(st, e);
+	if (rc <= 0)
+		return rc < 0 ? -1 : err_internal(e, "duty '%s' went away", new_id);
+	user_id = db_text(st, 0);
+	name = db_text(st, 1);
+	db_done(st);
+	st = db_query(db, e,
+	              "SELECT id FROM requests WHERE handler_duty_id = ? AND status IN "
+	              "('submitted', 'signed_for', 'in_progress', 'sent_back') ORDER BY id",
+	              DB_T(old_id));
+	if (!st)
+		return -1;
+	const char **ids = NULL;
+	size_t n = 0;
+	while ((rc = db_step(st, e)) == 1 && n < HANDOVER_MAX) {
+		ids = arena_realloc(a, ids, n * sizeof(*ids), (n + 1) * sizeof(*ids));
+		ids[n++] = db_text(st, 0);
+	}
+	if (rc < 0)
+		return -1;
+	if (rc == 1)
+		db_done(st);
+	char now[32], eid[ID_LEN + 1];
+	time_iso(time_now_ms(), now);
+	for (size_t i = 0; i < n; i++) {
+		struct request_row q;
+		if (row_get(db, ids[i], &q, e))
+			return -1;
+		struct jdoc doc;
+		struct jw *w = jdoc_open(&doc, a);
+		jw_kstr(w, "from_duty_id", q.handler_duty_id);
+		jw_kstr(w, "from_name", q.handler_name);
+		jw_kstr(w, "duty_id", new_id);
+		jw_kstr(w, "name", name);
+		q.handler_duty_id = new_id;
+		q.handler_user_id = user_id;
+		q.handler_name = name;
+		struct notice_to t = { user_id, name };
+		if (row_put(db, &q, now, e) ||
+		    event(db, who, q.region, q.id, "reassign", NULL, q.status, q.status,
+		          jdoc_close(&doc), eid, e) ||
+		    audit(db, who, q.region, q.id, "reassign", q.status, q.status, e) ||
+		    tell(db, q.id, eid, NK_REASSIGN, who->name, name, NULL, &t, 1, 0, e))
+			return -1;
+	}
 	return 0;
 }
 
@@ -557,13 +768,16 @@ static int escalate_one(struct db *db, const struct actor *who, const char *id, 
 	if (rung > q.handler_rung && reroute(db, &q, rung, w, e))
 		return -1;
 	q.escalation_level = levels;
-	char now[32];
+	char now[32], eid[ID_LEN + 1];
 	time_iso(time_now_ms(), now);
 	const char *data = jdoc_close(&doc);
+	struct notice_to t[2] = { { q.handler_user_id, q.handler_name }, { NULL, NULL } };
 	return row_put(db, &q, now, e) ||
 	               event(db, who, q.region, q.id, "escalate", NULL, q.status, q.status, data,
-	                     e) ||
-	               audit(db, who, q.region, q.id, "escalate", q.status, q.status, e)
+	                     eid, e) ||
+	               audit(db, who, q.region, q.id, "escalate", q.status, q.status, e) ||
+	               leader_above(db, q.place_id, (int)q.handler_rung, &t[1], e) ||
+	               tell(db, q.id, eid, NK_ESCALATE, NULL, q.handler_name, NULL, t, 2, 0, e)
 	           ? -1
 	           : 0;
 }
@@ -725,7 +939,8 @@ int requests_mediation_create(struct db *db, const struct actor *who, const char
 	jw_kstr(w, "result", in->result);
 	jw_ki64(w, "parties", (int64_t)in->nparties);
 	const char *data = jdoc_close(&doc);
-	if (event(db, who, q.region, q.id, "mediate", NULL, q.status, q.status, data, e) ||
+	char eid[ID_LEN + 1];
+	if (event(db, who, q.region, q.id, "mediate", NULL, q.status, q.status, data, eid, e) ||
 	    audit_write(db, who, q.region, "request_mediations", id, "create", data, e))
 		return -1;
 	*id_out = arena_strdup(a, id);

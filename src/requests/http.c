@@ -15,6 +15,8 @@
 #include "core/json.h"
 #include "core/media.h"
 #include "core/util.h"
+#include "duties/duties.h"
+#include "notify.h"
 #include "places/places.h"
 #include "tabular/tabular.h"
 #include "core/banned.h"
@@ -905,10 +907,45 @@ static int get_request(struct req *r, struct err *e)
 	return answer_request(r, req_param(r, "id"), e);
 }
 
+/* {"items": [every row of st by keys]} (st NULL: its error) */
+static int answer_rows(struct req *r, struct db_stmt *st, const char *const *keys, struct err *e)
+{
+	if (!st)
+		return -1;
+	struct jw *w = req_jw(r);
+	jw_obj(w);
+	if (jw_key_rows(w, "items", st, keys, e))
+		return -1;
+	jw_obj_end(w);
+	return 0;
+}
+
+/*
+ * GET /api/v1/requests/:id/assignees: whom a leader may assign the request to (派单) — the
+ * enabled accounts holding requests.handle over its place (either tree), by login, at most
+ * 200; the holder marked.
+ */
+static int list_assignees(struct req *r, struct err *e)
+{
+	const char *id = req_param(r, "id"), *place_id = NULL, *path, *gpath;
+	if (db_get_text(r->db, e, &place_id, "SELECT place_id FROM requests WHERE id = ?",
+	                DB_ARGS(DB_T(id))) < 0 ||
+	    req_place_paths(r, place_id, &path, &gpath, e))
+		return -1;
+	struct db_stmt *st = db_query(
+	    r->db, e,
+	    "SELECT u.id, u.login, u.name, CASE WHEN u.id = (SELECT handler_user_id FROM requests "
+	    "WHERE id = ?) THEN 1 ELSE 0 END FROM users u WHERE u.disabled = 0 AND "
+	    "" REQUESTS_SQL_HOLDS " ORDER BY u.login LIMIT 200",
+	    DB_T(id), DB_T("requests.handle"), DB_I(0), DB_T(path), DB_T(gpath));
+	static const char *const keys[] = { "id", "login", "name", "?handler", NULL };
+	return answer_rows(r, st, keys, e);
+}
+
 /* ---- actions ---- */
 
 struct act_body {
-	const char *action, *reply, *reason, *note, *comment, *target_id;
+	const char *action, *reply, *reason, *note, *comment, *target_id, *assignee_id;
 	int64_t satisfaction, hours;
 	int reasonable;
 	const json_t *photos;
@@ -925,6 +962,7 @@ static const struct jfield act_fields[] = {
 	{ "hours", JF_I64, offsetof(struct act_body, hours), 0, 1, 720 },
 	{ "reasonable", JF_BOOL, offsetof(struct act_body, reasonable), 0, 0, 0 },
 	{ "photos", JF_STRS, offsetof(struct act_body, photos), 0, 64, 64 },
+	{ "assignee_id", JF_ID, offsetof(struct act_body, assignee_id), 0, 0, 0 },
 };
 
 /* POST /api/v1/requests/:id/actions {action, reply, reason, note, comment, satisfaction,
@@ -951,6 +989,7 @@ static int post_action(struct req *r, struct err *e)
 	in.note = b.note;
 	in.comment = b.comment;
 	in.target_id = b.target_id;
+	in.assignee_id = b.assignee_id;
 	in.satisfaction = b.satisfaction;
 	in.hours = b.hours;
 	in.reasonable = seen & (1u << 8) ? b.reasonable : -1;
@@ -1008,15 +1047,8 @@ static int list_public_places(struct req *r, struct err *e)
 	                      DB_T(parent))
 	           : db_query(r->db, e, PUBLIC_PLACES_SELECT "p.kind = 'town'" PUBLIC_PLACES_ORDER,
 	                      DB_NOARGS);
-	if (!st)
-		return -1;
 	static const char *const keys[] = { "id", "name", "kind", "#children", NULL };
-	struct jw *w = req_jw(r);
-	jw_obj(w);
-	if (jw_key_rows(w, "items", st, keys, e))
-		return -1;
-	jw_obj_end(w);
-	return 0;
+	return answer_rows(r, st, keys, e);
 }
 
 /* ---- a resident's own account ---- */
@@ -1415,6 +1447,11 @@ static const struct route routes[] = {
 	{ "GET", "/api/v1/requests/:id", get_request, "requests.read", &PLACE_REQUEST, 0, 0 },
 	{ "POST", "/api/v1/requests/:id/actions", post_action, "requests.read", &PLACE_REQUEST, 0,
 	  0 },
+	{ "GET", "/api/v1/requests/:id/assignees", list_assignees, "requests.supervise",
+	  &PLACE_REQUEST, 0, 0 },
+	/* the request's outbox: who was told what, and whether it went (notify.c) */
+	{ "GET", "/api/v1/requests/:id/notifications", notify_list_request, "requests.read",
+	  &PLACE_REQUEST, 0, 0 },
 	{ "GET", "/api/v1/public/requests", list_public, PERM_PUBLIC, &PLACE_NONE, 0, 0 },
 	{ "POST", "/api/v1/public/requests", post_public, PERM_PUBLIC, &PLACE_NONE, 0, 0 },
 	{ "GET", "/api/v1/public/requests/:code", get_public, PERM_PUBLIC, &PLACE_NONE, 0, 0 },
@@ -1494,6 +1531,8 @@ static const struct job_kind escalate_kind = { "requests.escalate", job_escalate
 
 void requests_register(void)
 {
+	notify_register();
+	duties_on_handover(requests_duty_handed_over);
 	jobs_register(&escalate_kind);
 	cockpit_register(&open_tile);
 	cockpit_register(&overdue_tile);

@@ -78,6 +78,7 @@ enum {
 	RA_REASONABLE = 32,  /* reasonable true|false (classify) */
 	RA_TARGET = 64,      /* another request (merge) */
 	RA_NOTE = 128,       /* a note (supervise, comment) */
+	RA_ASSIGNEE = 256,   /* an account holding requests.handle over the place (assign) */
 };
 
 struct request_action {
@@ -226,6 +227,18 @@ int requests_spec_check(const json_t *spec, struct err *e);
 /* The sources of a request. */
 int requests_source_valid(const char *source, int public_form);
 
+/*
+ * SQL: account u (an alias the query gives) holds a permission over a place: a grant of a
+ * role with the permission at the place or above it in either tree. Four parameters: the
+ * permission, 1 for a grant at a town only (else 0), the place's path, its gpath (NULL
+ * when no grid covers it).
+ */
+#define REQUESTS_SQL_HOLDS                                                                         \
+	"EXISTS (SELECT 1 FROM grants g JOIN role_perms rp ON rp.role_id = g.role_id AND rp.perm " \
+	"= ? JOIN places gp ON gp.id = g.place_id WHERE g.user_id = u.id AND (? = 0 OR gp.kind = " \
+	"'town') AND (substr(?, 1, length(gp.path)) = gp.path OR substr(?, 1, length(gp.path)) = " \
+	"gp.path))"
+
 /* ---- writing ---- */
 
 #define REQUESTS_PHOTOS 9
@@ -263,6 +276,7 @@ int requests_create(struct db *db, const struct actor *who, const struct request
 /* What an action carries. */
 struct request_act {
 	const char *action, *reply, *reason, *note, *comment, *target_id;
+	const char *assignee_id; /* assign (派单): the account the request goes to */
 	int64_t satisfaction, hours;
 	int reasonable; /* -1 absent */
 	unsigned rel;   /* the caller's relations (requests_relation) */
@@ -272,9 +286,23 @@ struct request_act {
 	size_t nphotos;
 };
 
-/* Take an action on request id (requests_step, then its effects); an event; audited. */
+/*
+ * Take an action on request id (requests_step, then its effects); an event; audited; the
+ * notice it makes queued (notify.h: routing, supervision, send-back, the reply, assignment).
+ * assign: 400 requests.assignee (field assignee_id) unless the account is enabled and holds
+ * requests.handle over the request's place; the request is submitted again, for that
+ * account to sign (a response already made stays made).
+ */
 int requests_act(struct db *db, const struct actor *who, const char *id,
                  const struct request_act *in, struct err *e);
+
+/*
+ * Duty old_id handed over to new_id (duties_on_handover, in the hand-over's transaction):
+ * every open request the old duty holds goes to the successor (its duty, account and name),
+ * a "reassign" event each (from and to), audited, the successor told.
+ */
+int requests_duty_handed_over(struct db *db, const struct actor *who, const char *old_id,
+                              const char *new_id, struct err *e);
 
 /*
  * Escalate every open request whose deadlines have passed (requests_escalation_due) by
@@ -420,6 +448,8 @@ int requests_import(struct db *db, const struct actor *who, struct arena *a, str
                     void *ctx, struct requests_import *out, struct err *e);
 
 extern const struct route_table requests_routes;
+/* the console's inbox of notifications (notify.c: GET /api/v1/me/notifications …) */
+extern const struct route_table requests_notify_routes;
 extern const struct command_table requests_commands;
 void requests_register(void);
 

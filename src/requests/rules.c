@@ -75,6 +75,7 @@ static const struct request_action actions[] = {
 	{ "send_back", "退单", S(RS_SUBMITTED) | S(RS_SIGNED_FOR), RR_HANDLER, RS_SENT_BACK,
 	  RA_REASON },
 	{ "reroute", "改派", S(RS_SENT_BACK), RR_LEADER, RS_SUBMITTED, RA_NOTE },
+	{ "assign", "派单", OPEN, RR_LEADER, RS_SUBMITTED, RA_ASSIGNEE },
 	{ "request_extension", "申请延期", WORKING, RR_HANDLER, -1, RA_REASON | RA_HOURS },
 	{ "approve_extension", "批准延期", WORKING, RR_LEADER, -1, 0 },
 	{ "supervise", "督办", OPEN, RR_LEADER, -1, RA_NOTE },

@@ -40,7 +40,7 @@ capture ds = .id
 POST /api/v1/requests
 {"category_id": "env.dumping", "place_id": "${east}", "title": "路口有人倒<b>建筑垃圾</b>", "description": "<script>alert(1)</script> 东沟村口", "source": "staff_phone", "contact_name": "王大妈", "contact_phone": "13912345678", "attributes": {"kind": "建筑垃圾", "amount": 2}}
 expect 201
-{"status": "submitted", "handler_duty_id": "${dg}", "handler_name": "?", "handler_role": "grid_worker", "title": "路口有人倒<b>建筑垃圾</b>", "description": "<script>alert(1)</script> 东沟村口", "contact_phone": "139****5678", "attributes": {"kind": "建筑垃圾", "amount": 2}, "tracking_code": "*", "overdue": false, "actions": ["sign", "supervise", "classify", "merge", "comment"], "timeline": [{"action": "submit", "status_after": "submitted", "actor_name": "cadre1"}, {"action": "route", "data": {"role": "grid_worker", "duty_id": "${dg}", "vacant": []}}]}
+{"status": "submitted", "handler_duty_id": "${dg}", "handler_name": "?", "handler_role": "grid_worker", "title": "路口有人倒<b>建筑垃圾</b>", "description": "<script>alert(1)</script> 东沟村口", "contact_phone": "139****5678", "attributes": {"kind": "建筑垃圾", "amount": 2}, "tracking_code": "*", "overdue": false, "actions": ["sign", "assign", "supervise", "classify", "merge", "comment"], "timeline": [{"action": "submit", "status_after": "submitted", "actor_name": "cadre1"}, {"action": "route", "data": {"role": "grid_worker", "duty_id": "${dg}", "vacant": []}}]}
 
 capture q = .id
 capture code = .tracking_code

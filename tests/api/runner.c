@@ -20,6 +20,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -138,6 +141,7 @@ struct test {
 	char key_set[800], media_set[800]; /* --set key_file=..., --set media.dir=... */
 	int skip;                          /* "backend sqlite" on another backend */
 	pid_t bg;                          /* "sql & ...", until "wait" */
+	pid_t receiver;                    /* "receiver start": the webhook stand-in */
 	char addr[64];
 	pid_t server;
 	char *sets[32];
@@ -224,6 +228,112 @@ static char *expand(struct test *t, const char *s)
 	return b.p;
 }
 
+/* "WHAT ~ text" / "WHAT !~ text": ${dir}/name holds the text, or not (said as what) */
+static int file_holds(struct test *t, const char *name, const char *l, const char *what)
+{
+	char path[700];
+	snprintf(path, sizeof(path), "%s/%s", t->dir, name);
+	const char *tilde = strchr(l, '~');
+	char *text = slurp(path), *needle = expand(t, tilde + 2);
+	int negate = tilde[-1] == '!', found = needle && text && strstr(text, needle), rc = 0;
+	if (!needle || found == negate)
+		rc = failf(t, "%s %s '%s': %.600s", what, negate ? "holds" : "lacks",
+		           needle ? needle : "", text ? text : "(nothing)");
+	free(text);
+	free(needle);
+	return rc;
+}
+
+/* ---- the webhook receiver ---- */
+
+/*
+ * A child process answering HTTP POSTs on a loopback port, standing in for a WeCom or
+ * DingTalk robot or an SMS gateway: each request's line and body are appended to
+ * ${dir}/received; it answers {"errcode":0} with 200, or with the status written in
+ * ${dir}/receiver.status ("receiver fail": 500).
+ */
+static void receiver_serve(int fd, const char *dir)
+{
+	char path[700], spath[700];
+	snprintf(path, sizeof(path), "%s/received", dir);
+	snprintf(spath, sizeof(spath), "%s/receiver.status", dir);
+	for (;;) {
+		int c = accept(fd, NULL, NULL);
+		if (c < 0) {
+			if (errno == EINTR)
+				continue;
+			_exit(1);
+		}
+		struct buf b = { 0 };
+		char tmp[4096];
+		ssize_t n;
+		size_t head = 0, want = 0;
+		while ((n = read(c, tmp, sizeof(tmp))) > 0) {
+			buf_add(&b, tmp, (size_t)n);
+			char *end = head ? NULL : strstr(b.p, "\r\n\r\n");
+			if (end) {
+				head = (size_t)(end - b.p) + 4;
+				*end = '\0';
+				const char *cl = strcasestr(b.p, "content-length:");
+				want = head + (cl ? strtoul(cl + 15, NULL, 10) : 0);
+				*end = '\r';
+			}
+			if (head && b.n >= want)
+				break;
+		}
+		char *st = slurp(spath);
+		int status = st ? atoi(st) : 200;
+		free(st);
+		FILE *f = fopen(path, "ab");
+		if (f && b.p) {
+			fprintf(f, "%.*s\n%s\n\n", (int)strcspn(b.p, "\r"), b.p,
+			        head ? b.p + head : "");
+			fclose(f);
+		}
+		const char *body = status == 200 ? "{\"errcode\":0,\"errmsg\":\"ok\"}"
+		                                 : "{\"errcode\":1,\"errmsg\":\"refused\"}";
+		dprintf(c,
+		        "HTTP/1.1 %d X\r\nContent-Type: application/json\r\nContent-Length: "
+		        "%zu\r\nConnection: close\r\n\r\n%s",
+		        status, strlen(body), body);
+		close(c);
+		free(b.p);
+	}
+}
+
+/* "receiver start" (${receiver} its URL), "receiver fail" (answer 500), "receiver ok" */
+static int receiver_step(struct test *t, const char *what)
+{
+	char spath[700];
+	snprintf(spath, sizeof(spath), "%s/receiver.status", t->dir);
+	if (!strcmp(what, "fail") || !strcmp(what, "ok")) {
+		FILE *f = fopen(spath, "w");
+		if (!f || fputs(what[0] == 'f' ? "500" : "200", f) < 0 || fclose(f))
+			return failf(t, "cannot write %s", spath);
+		return 0;
+	}
+	if (strcmp(what, "start") || t->receiver)
+		return failf(t, "receiver start | fail | ok (started once)");
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	struct sockaddr_in sa = { .sin_family = AF_INET,
+		                  .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t len = sizeof(sa);
+	if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof(sa)) || listen(fd, 16) ||
+	    getsockname(fd, (struct sockaddr *)&sa, &len))
+		return failf(t, "receiver: %s", strerror(errno));
+	pid_t pid = fork();
+	if (pid < 0)
+		return failf(t, "fork: %s", strerror(errno));
+	if (pid == 0)
+		receiver_serve(fd, t->dir);
+	close(fd);
+	t->receiver = pid;
+	char url[64];
+	snprintf(url, sizeof(url), "http://127.0.0.1:%d/hook", ntohs(sa.sin_port));
+	var_set(t, "receiver", url);
+	return 0;
+}
+
 /* ---- server ---- */
 
 static int server_start(struct test *t)
@@ -249,9 +359,15 @@ static int server_start(struct test *t)
 	argv[n++] = "auth.argon2_ops=1";
 	argv[n++] = "--set";
 	argv[n++] = "jobs.poll_ms=50";
-	for (int i = 0; i < t->nsets; i++) {
+	char *sets[32];
+	for (int i = 0; i < t->nsets; i++) { /* ${receiver} is known once it has started */
+		if (!(sets[i] = expand(t, t->sets[i]))) {
+			while (i--)
+				free(sets[i]);
+			return -1;
+		}
 		argv[n++] = "--set";
-		argv[n++] = t->sets[i];
+		argv[n++] = sets[i];
 	}
 	argv[n++] = "serve";
 	argv[n++] = "--listen";
@@ -271,6 +387,8 @@ static int server_start(struct test *t)
 		_exit(127);
 	}
 	t->server = pid;
+	for (int i = 0; i < t->nsets; i++)
+		free(sets[i]);
 	for (int i = 0; i < 300; i++) {
 		char *a = slurp(ready);
 		if (a) {
@@ -591,11 +709,12 @@ static int is_blank(const char *s)
 /* A step begins at a line that is not indented, not blank, not a comment. */
 static int starts_step(const char *s)
 {
-	static const char *const words[] = {
-		"login ",  "as ",     "csrf ",   "expect ",  "capture ", "repeat ", "cli ",
-		"sql ",    "sleep ",  "restart", "upload ",  "poll ",    "set ",    "body-size ",
-		"stdout ", "stderr ", "pg ",     "backend ", "wait",     "log ",    "save "
-	};
+	static const char *const words[] = { "login ",   "as ",        "csrf ",    "expect ",
+		                             "capture ", "repeat ",    "cli ",     "sql ",
+		                             "sleep ",   "restart",    "upload ",  "poll ",
+		                             "set ",     "body-size ", "stdout ",  "stderr ",
+		                             "pg ",      "backend ",   "wait",     "log ",
+		                             "save ",    "receiver ",  "received " };
 	if (is_method(s))
 		return 1;
 	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
@@ -842,7 +961,8 @@ static int run_file(struct test *t)
 			i++;
 			continue;
 		}
-		if (!started && strncmp(l, "sql ", 4) && strncmp(l, "cli ", 4)) {
+		if (!started && strncmp(l, "sql ", 4) && strncmp(l, "cli ", 4) &&
+		    strncmp(l, "receiver ", 9)) {
 			if ((rc = server_start(t)))
 				break;
 			started = 1;
@@ -990,15 +1110,14 @@ static int run_file(struct test *t)
 			free(o);
 		} else if (!strncmp(l, "log ~ ", 6) || !strncmp(l, "log !~ ", 7)) {
 			/* the server's log holds the text, or not */
-			char log[700];
-			snprintf(log, sizeof(log), "%s/server.log", t->dir);
-			char *text = slurp(log), *needle = expand(t, strchr(l, '~') + 2);
-			int negate = l[4] == '!', found = needle && text && strstr(text, needle);
-			if (!needle || found == negate)
-				rc = failf(t, "server log %s '%s'", negate ? "holds" : "lacks",
-				           needle ? needle : "");
-			free(text);
-			free(needle);
+			rc = file_holds(t, "server.log", l, "server log");
+			i++;
+		} else if (!strncmp(l, "receiver ", 9)) {
+			rc = receiver_step(t, l + 9);
+			i++;
+		} else if (!strncmp(l, "received ~ ", 11) || !strncmp(l, "received !~ ", 12)) {
+			/* what the receiver was sent holds the text, or not */
+			rc = file_holds(t, "received", l, "the receiver's file");
 			i++;
 		} else if (!strncmp(l, "cli ", 4)) {
 			char *x = expand(t, l + 4);
@@ -1085,6 +1204,11 @@ static int run_file(struct test *t)
 		kill(t->bg, SIGTERM);
 		wait_cmd(t->bg);
 		t->bg = 0;
+	}
+	if (t->receiver) {
+		kill(t->receiver, SIGTERM);
+		waitpid(t->receiver, NULL, 0);
+		t->receiver = 0;
 	}
 	if (server_stop(t) && !rc)
 		rc = -1;

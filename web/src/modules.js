@@ -247,6 +247,17 @@ export const modules = [
 		],
 	},
 	{
+		id: 'notifications',
+		routes: [
+			{
+				path: 'notifications',
+				name: 'notifications',
+				component: () => import('./pages/NotificationsPage.vue'),
+				meta: { title: 'notify.title' },
+			},
+		],
+	},
+	{
 		id: 'export-templates',
 		menu: { label: 'nav.templates', icon: 'download', to: '/export-templates', perm: 'people.read' },
 		routes: [

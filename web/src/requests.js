@@ -16,6 +16,7 @@ export const ACTION_INPUTS = {
 	close: [],
 	send_back: ['reason'],
 	reroute: ['note'],
+	assign: ['assignee_id'],
 	request_extension: ['reason', 'hours'],
 	approve_extension: [],
 	supervise: ['note'],
@@ -26,7 +27,7 @@ export const ACTION_INPUTS = {
 	comment: ['note'],
 };
 /* the inputs a form must have before it is sent (the API says so too) */
-export const REQUIRED_INPUTS = ['reply', 'reason', 'note', 'satisfaction', 'hours', 'reasonable', 'target_id'];
+export const REQUIRED_INPUTS = ['reply', 'reason', 'note', 'satisfaction', 'hours', 'reasonable', 'target_id', 'assignee_id'];
 
 export function actionInputs(action) {
 	return ACTION_INPUTS[action] || [];

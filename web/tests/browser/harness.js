@@ -1,6 +1,7 @@
 // The browser tests' world: a real `cunwu serve` over a fresh demo township, and one
 // headless Debian Chromium shared by the whole suite. Screenshots go to
 // CUNWU_SCREENSHOTS (default build/screenshots) and are kept as test output.
+import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -188,4 +189,23 @@ export async function phoneProblems(page) {
 		}
 		return out;
 	});
+}
+
+/* s (newPage's) settled: screenshotted as name, no axe violations, at a phone no sideways
+ * scrolling or small targets, no script errors */
+export async function checkPage(s, name, phone = false) {
+	await s.page.waitForLoadState('networkidle');
+	await shot(s.page, name);
+	assert.deepEqual(await axeViolations(s.page), [], `axe on ${name}`);
+	if (phone) assert.deepEqual(await phoneProblems(s.page), [], `phone rules on ${name}`);
+	assert.deepEqual(s.problems, [], `no script errors on ${name}`);
+}
+
+/* sign s in as login through the login page (labels in zh-CN) */
+export async function signInAs(server, s, login, labels) {
+	await s.page.goto(server.url + '/login');
+	await s.page.getByLabel(labels['login.login']).fill(login);
+	await s.page.getByLabel(labels['login.password']).fill(PASSWORD);
+	await s.page.getByRole('button', { name: labels['login.submit'] }).click();
+	await s.page.waitForURL(server.url + '/');
 }

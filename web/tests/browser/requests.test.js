@@ -12,7 +12,7 @@ import assert from 'node:assert/strict';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import zh from '../../src/i18n/zh-CN.js';
-import { startServer, startBrowser, newPage, shot, axeViolations, phoneProblems, apiCall, PASSWORD } from './harness.js';
+import { startServer, startBrowser, newPage, apiCall, checkPage, signInAs } from './harness.js';
 
 const files = resolve(dirname(fileURLToPath(import.meta.url)), '../../../tests/api/files');
 const VILLAGE = '140406101204'; // 秦家山村
@@ -29,20 +29,8 @@ describe('request pages', () => {
 		if (server) assert.equal(await server.stop(), 0, 'cunwu serve stops cleanly');
 	});
 
-	async function check(s, name, phone = false) {
-		await s.page.waitForLoadState('networkidle');
-		await shot(s.page, name);
-		assert.deepEqual(await axeViolations(s.page), [], `axe on ${name}`);
-		if (phone) assert.deepEqual(await phoneProblems(s.page), [], `phone rules on ${name}`);
-		assert.deepEqual(s.problems, [], `no script errors on ${name}`);
-	}
-	async function signIn(s, login) {
-		await s.page.goto(server.url + '/login');
-		await s.page.getByLabel(zh['login.login']).fill(login);
-		await s.page.getByLabel(zh['login.password']).fill(PASSWORD);
-		await s.page.getByRole('button', { name: zh['login.submit'] }).click();
-		await s.page.waitForURL(server.url + '/');
-	}
+	const check = (s, name, phone = false) => checkPage(s, name, phone);
+	const signIn = (s, login) => signInAs(server, s, login, zh);
 
 	describe('a grid worker', () => {
 		let s;
