@@ -12,7 +12,7 @@ import assert from 'node:assert/strict';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import zh from '../../src/i18n/zh-CN.js';
-import { startServer, startBrowser, newPage, apiCall, checkPage, signInAs } from './harness.js';
+import { startServer, startBrowser, newPage, apiCall, checkPage, signInAs, PASSWORD } from './harness.js';
 
 const files = resolve(dirname(fileURLToPath(import.meta.url)), '../../../tests/api/files');
 const VILLAGE = '140406101204'; // 秦家山村
