@@ -745,6 +745,25 @@ static int list_public(struct req *r, struct err *e)
 static const char *const req_sorts[] = { "created=q.created_at", "due=q.resolution_due_at",
 	                                 "status=q.status", "place=p.path", NULL };
 
+/* 1 if the list covers a town or more (the place asked for, else the caller's widest grant),
+ * 0 if less, -1 on error */
+static int wide_scope(struct req *r, struct err *e)
+{
+	const char *place = req_query(r, "place"), *path, *gpath;
+	if (place && req_place_paths(r, place, &path, &gpath, e))
+		return -1;
+	const char **scope =
+	    place ? (const char *[]){ path, NULL } : authz_scope(r, "requests.read");
+	for (; scope && *scope; scope++) {
+		int depth = 0;
+		for (const char *c = *scope; *c; c++)
+			depth += *c == '/';
+		if (depth <= 5) /* "/14…/1404…/140406…/140406101000/": a town */
+			return 1;
+	}
+	return 0;
+}
+
 /* GET /api/v1/requests?status=&category=&place=&mine=1&overdue=1 */
 static int list_requests(struct req *r, struct err *e)
 {
@@ -777,7 +796,20 @@ static int list_requests(struct req *r, struct err *e)
 	/* a scope of thousands of requests sorts only their keys, then reads the page's rows */
 	pg.key = "q.id";
 	pg.key_from = REQ_FROM;
-	return req_list(r, REQ_SELECT, REQ_FROM, &q, &pg, write_req_row, e);
+	int wide = wide_scope(r, e);
+	if (wide < 0)
+		return -1;
+	if (!wide || strcmp(pg.order, "q.created_at DESC"))
+		return req_list(r, REQ_SELECT, REQ_FROM, &q, &pg, write_req_row, e);
+	/* a town or more, newest first: read the requests newest first (requests_created) and
+	 * keep those in scope until the page is full, rather than every place of the town and
+	 * all their requests sorted; the count stops at 1,000 ("total_capped") */
+	query_and(&q, "p.id = q.place_id", DB_NOARGS);
+	pg.count_cap = 1000;
+	return req_list(r, REQ_SELECT,
+	                "requests q CROSS JOIN places p JOIN request_categories c ON c.id = "
+	                "q.category_id",
+	                &q, &pg, write_req_row, e);
 }
 
 /* ---- the rates ---- */

@@ -1,0 +1,2 @@
+-- cunwu: outside-transaction
+CREATE INDEX CONCURRENTLY IF NOT EXISTS requests_created ON requests (created_at);
