@@ -379,8 +379,11 @@ static int cmd_run(struct cli *c, struct err *e)
 	const char *map = cli_opt(c, "--map"), *batch = cli_opt(c, "--batch");
 	/* a command's import is usually a first load: batches of 20,000 rows write each index
 	 * page once where 5,000 (the server's jobs, which share SQLite's write lock with every
-	 * request) would write it four times */
-	if (config_set("import.batch_rows", batch ? batch : "20000", "--batch", e))
+	 * request) would write it four times; --batch, or import.batch_rows set by the operator,
+	 * says otherwise */
+	if (batch ? config_set("import.batch_rows", batch, "--batch", e)
+	          : !strcmp(config_source("import.batch_rows"), "default") &&
+	                config_set("import.batch_rows", "20000", "import run", e))
 		return -1;
 	const char *file = cli_arg(c, "FILE", 1, e);
 	if (!file || cli_end(c, e))

@@ -208,7 +208,7 @@ static int put_import(struct req *r, struct err *e)
 		return err_invalid(e, "json.type", "save_mapping",
 		                   "'save_mapping' is true or false");
 	struct tab_book *b;
-	if (import_open(r->db, &r->arena, im.id, &b, e))
+	if (import_open(&r->arena, im.id, &b, e))
 		return -1;
 	long s = sheet ? (long)json_integer_value(sheet) - 1 : im.sheet;
 	if (s < 0 || (size_t)s >= b->nsheets)

@@ -89,7 +89,7 @@ void import_drop_file(struct arena *a, const char *import_id)
 }
 
 /* open the import's sealed file (a plain copy lives while a does) */
-static int open_book(struct arena *a, const char *import_id, struct tab_book **b, struct err *e)
+int import_open(struct arena *a, const char *import_id, struct tab_book **b, struct err *e)
 {
 	const char *plain = temp_path(a, e);
 	if (!plain)
@@ -316,12 +316,6 @@ int import_create(struct db *db, struct arena *a, const struct actor *who, const
 		return -1;
 	}
 	return 0;
-}
-
-int import_open(struct db *db, struct arena *a, const char *id, struct tab_book **b, struct err *e)
-{
-	(void)db;
-	return open_book(a, id, b, e);
 }
 
 int import_save_mapping(struct db *db, const struct actor *who, const struct import_row *im,
@@ -951,7 +945,7 @@ int import_pass(struct db *db, struct arena *a, const char *id, int write, const
 	people_today(today);
 	p.today = today;
 	struct tab_header h;
-	if (open_book(a, id, &p.b, e) || import_header(a, p.b, (size_t)im.sheet, &h, e))
+	if (import_open(a, id, &p.b, e) || import_header(a, p.b, (size_t)im.sheet, &h, e))
 		return -1;
 	enum tab_field *map;
 	if (stored_map(a, &im, h.ncols, &map, e))

@@ -61,7 +61,7 @@ int import_create(struct db *db, struct arena *a, const struct actor *who, const
 int import_set_sheet(struct db *db, struct arena *a, const char *id, const char *region,
                      struct tab_book *b, long sheet, const enum tab_field *map, struct err *e);
 /* The import's file, opened (a plain copy lives while a does). */
-int import_open(struct db *db, struct arena *a, const char *id, struct tab_book **b, struct err *e);
+int import_open(struct arena *a, const char *id, struct tab_book **b, struct err *e);
 /* Save a mapping for the import's template in its county (the caller's transaction). */
 int import_save_mapping(struct db *db, const struct actor *who, const struct import_row *im,
                         const struct tab_header *h, const char *mapping, struct err *e);
