@@ -210,8 +210,11 @@ static void geo_number(struct strbuf *sb, const json_t *v)
 {
 	if (json_is_integer(v))
 		strbuf_addf(sb, "%lld", (long long)json_integer_value(v));
-	else
-		strbuf_addf(sb, "%.15g", json_real_value(v));
+	else {
+		double d = json_real_value(v);
+		/* -0.0 would be written "-0", which reads back as the integer 0. */
+		strbuf_addf(sb, "%.15g", d == 0 ? 0.0 : d);
+	}
 }
 
 /* A position [lng, lat] or [lng, lat, alt]. */

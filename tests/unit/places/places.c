@@ -434,6 +434,13 @@ static void test_geojson(void **state)
 	                 0);
 	assert_contains(out, "\"MultiPolygon\"");
 	assert_contains(out, "[[[0,0],[1,0],[1,1],[0,0]]]]");
+	/* -0.0 is written 0, so the output reads back the same (found by fuzz_geojson) */
+	assert_int_equal(geo(f,
+	                     "{\"type\":\"Polygon\",\"coordinates\":"
+	                     "[[[0,-0E1],[1,0],[1,1],[0,-0.0]]]}",
+	                     &out),
+	                 0);
+	assert_contains(out, "[[[0,0],[1,0],[1,1],[0,0]]]");
 	/* the edges of the ranges */
 	assert_int_equal(geo(f,
 	                     "{\"type\":\"Polygon\",\"coordinates\":"
