@@ -47,10 +47,76 @@ struct file_lock {
 static pthread_mutex_t file_locks_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct file_lock file_locks[64];
 
+struct sq_profile;
+
 struct sq_conn {
 	sqlite3 *h;
-	struct file_lock *fl; /* NULL: too many files open; SQLite's lock alone */
+	struct file_lock *fl;    /* NULL: too many files open; SQLite's lock alone */
+	struct sq_profile *prof; /* CUNWU_SQL_PROFILE set: time spent in each statement */
 };
+
+/* ---- a profile of the statements (CUNWU_SQL_PROFILE=1: printed to stderr at close) ---- */
+
+#define PROF_SLOTS 1024
+
+struct sq_profile {
+	struct {
+		const void *key; /* the prepared statement's text, as SQLite holds it */
+		char *sql;       /* a copy, printed after the statement is gone */
+		int64_t runs, ns;
+	} slot[PROF_SLOTS];
+	int64_t lost; /* runs of statements that found no slot */
+};
+
+static int prof_trace(unsigned type, void *ctx, void *p, void *x)
+{
+	struct sq_profile *pr = ctx;
+	const char *sql = sqlite3_sql(p);
+	if (type != SQLITE_TRACE_PROFILE || !sql)
+		return 0;
+	uintptr_t k = (uintptr_t)sql;
+	for (unsigned i = 0; i < PROF_SLOTS; i++) {
+		unsigned j = (unsigned)((k >> 4) + i) % PROF_SLOTS;
+		if (!pr->slot[j].key) {
+			pr->slot[j].key = sql;
+			pr->slot[j].sql = strdup(sql);
+		}
+		if (pr->slot[j].key == sql) {
+			pr->slot[j].runs++;
+			pr->slot[j].ns += *(sqlite3_int64 *)x;
+			return 0;
+		}
+	}
+	pr->lost++;
+	return 0;
+}
+
+static int prof_cmp(const void *a, const void *b)
+{
+	const struct sq_profile *pa = a, *pb = b; /* one slot each, as the first member */
+	int64_t x = pa->slot[0].ns, y = pb->slot[0].ns;
+	return (x < y) - (x > y);
+}
+
+/* the statements by time spent, most first (before the connection and its texts go) */
+static void prof_print(struct sq_profile *pr)
+{
+	int64_t total = 0;
+	qsort(pr->slot, PROF_SLOTS, sizeof(pr->slot[0]), prof_cmp);
+	for (int i = 0; i < PROF_SLOTS; i++)
+		total += pr->slot[i].ns;
+	fprintf(stderr, "sql profile: %.3f s in statements\n%10s %10s %8s  statement\n",
+	        (double)total / 1e9, "ms", "runs", "us/run");
+	for (int i = 0; i < PROF_SLOTS && pr->slot[i].sql && i < 40; i++)
+		fprintf(stderr, "%10.1f %10lld %8.1f  %.110s\n", (double)pr->slot[i].ns / 1e6,
+		        (long long)pr->slot[i].runs,
+		        (double)pr->slot[i].ns / 1e3 / (double)pr->slot[i].runs, pr->slot[i].sql);
+	for (int i = 0; i < PROF_SLOTS; i++)
+		free(pr->slot[i].sql);
+	if (pr->lost)
+		fprintf(stderr, "(%lld runs of statements beyond %d not counted)\n",
+		        (long long)pr->lost, PROF_SLOTS);
+}
 
 #define CONN(db) (((struct sq_conn *)(db)->conn)->h)
 
@@ -181,6 +247,9 @@ static int sq_open(struct db *db, const char *path, int create, struct err *e)
 	}
 	c->h = h;
 	c->fl = file_lock_of(h);
+	const char *prof = getenv("CUNWU_SQL_PROFILE");
+	if (prof && *prof && strcmp(prof, "0") && (c->prof = calloc(1, sizeof(*c->prof))))
+		sqlite3_trace_v2(h, SQLITE_TRACE_PROFILE, prof_trace, c->prof);
 	db->conn = c;
 	return 0;
 }
@@ -188,6 +257,10 @@ static int sq_open(struct db *db, const char *path, int create, struct err *e)
 static void sq_close(struct db *db)
 {
 	struct sq_conn *c = db->conn;
+	if (c->prof) {
+		prof_print(c->prof);
+		free(c->prof);
+	}
 	sqlite3_close(c->h);
 	file_lock_release(c->fl);
 	free(c);

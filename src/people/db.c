@@ -248,33 +248,97 @@ static int unique_id(struct db *db, const struct sealed *id, const char *self, s
 	return 0;
 }
 
-/* replace a person's search grams with those of their name: its characters and pairs, and
- * the prefixes of its initials ("py:z", "py:zw", ...), each with the name's pinyin,
+/* the search grams of a name: its characters and pairs, then the prefixes of its initials
+ * ("py:z", "py:zw", ...); n returned, each in *grams */
+static size_t grams_of(struct arena *a, const struct person_row *pr, const char ***out)
+{
+	const char **grams;
+	size_t n = name_grams(a, pr->name, &grams), ni = strlen(pr->initials), m = n;
+	if (ni > INITIALS_GRAM_MAX)
+		ni = INITIALS_GRAM_MAX;
+	const char **all = arena_alloc(a, (n + ni) * sizeof(*all));
+	memcpy(all, grams, n * sizeof(*all));
+	for (size_t i = 0; i < ni; i++)
+		all[m++] = arena_printf(a, INITIALS_GRAM "%.*s", (int)(i + 1), pr->initials);
+	*out = all;
+	return m;
+}
+
+/* replace a person's search grams with those of their name, each with the name's pinyin,
  * the order a search pages in (fresh: a new person, who has none to remove) */
 static int grams_set(struct db *db, const struct person_row *pr, const char *person_id, int fresh,
                      struct err *e)
 {
-	struct arena *a = db_arena(db);
 	const char **grams;
-	size_t n = name_grams(a, pr->name, &grams);
+	size_t n = grams_of(db_arena(db), pr, &grams);
 	if (!fresh &&
 	    db_exec(db, e, "DELETE FROM person_grams WHERE person_id = ?", DB_T(person_id)) < 0)
 		return -1;
-	size_t ni = strlen(pr->initials);
-	for (size_t i = 0; i < n + ni && i < n + INITIALS_GRAM_MAX; i++) {
-		const char *gram =
-		    i < n ? grams[i]
-		          : arena_printf(a, INITIALS_GRAM "%.*s", (int)(i - n + 1), pr->initials);
+	for (size_t i = 0; i < n; i++)
 		if (db_exec(db, e,
 		            "INSERT INTO person_grams (gram, person_id, pinyin) VALUES (?, ?, ?)",
-		            DB_T(gram), DB_T(person_id), DB_T(pr->pinyin)) < 0)
+		            DB_T(grams[i]), DB_T(person_id), DB_T(pr->pinyin)) < 0)
 			return -1;
-	}
 	return 0;
 }
 
+void people_bulk_init(struct people_bulk *b)
+{
+	memset(b, 0, sizeof(*b));
+	arena_init(&b->a, 1u << 20);
+}
+
+void people_bulk_release(struct people_bulk *b)
+{
+	arena_release(&b->a);
+	memset(b, 0, sizeof(*b));
+}
+
+static void bulk_hold(struct people_bulk *b, const struct person_row *pr, const char *person_id)
+{
+	const char **grams;
+	size_t n = grams_of(&b->a, pr, &grams);
+	const char *pinyin = arena_strdup(&b->a, pr->pinyin), *pid = arena_strdup(&b->a, person_id);
+	if (b->n + n > b->cap) {
+		size_t cap = b->cap ? 2 * b->cap : 4096;
+		while (cap < b->n + n)
+			cap *= 2;
+		b->grams = arena_realloc(&b->a, b->grams, b->cap * sizeof(*b->grams),
+		                         cap * sizeof(*b->grams));
+		b->cap = cap;
+	}
+	for (size_t i = 0; i < n; i++)
+		b->grams[b->n++] = (struct people_gram){ grams[i], pinyin, pid };
+}
+
+/* person_grams' key order: (gram, pinyin, person_id), bytewise as SQLite's BINARY */
+static int gram_cmp(const void *x, const void *y)
+{
+	const struct people_gram *a = x, *b = y;
+	int c = strcmp(a->gram, b->gram);
+	if (!c)
+		c = strcmp(a->pinyin, b->pinyin);
+	return c ? c : strcmp(a->person_id, b->person_id);
+}
+
+int people_bulk_flush(struct db *db, struct people_bulk *b, struct err *e)
+{
+	int rc = 0;
+	qsort(b->grams, b->n, sizeof(*b->grams), gram_cmp);
+	for (size_t i = 0; i < b->n && !rc; i++)
+		if (db_exec(db, e,
+		            "INSERT INTO person_grams (gram, person_id, pinyin) VALUES (?, ?, ?)",
+		            DB_T(b->grams[i].gram), DB_T(b->grams[i].person_id),
+		            DB_T(b->grams[i].pinyin)) < 0)
+			rc = -1;
+	people_bulk_release(b);
+	people_bulk_init(b);
+	return rc;
+}
+
 int people_person_add(struct db *db, const struct actor *who, const struct person_in *in,
-                      const char *today, int flags, const char **id_out, struct err *e)
+                      const char *today, struct people_bulk *bulk, const char **id_out,
+                      struct err *e)
 {
 	struct person_row pr;
 	const char *region, *place_id, *head_id;
@@ -282,7 +346,7 @@ int people_person_add(struct db *db, const struct actor *who, const struct perso
 	    household_get(db, in->household_id, &region, &place_id, &head_id, e))
 		return -1;
 	/* an import has looked the number up already (and the unique index stands) */
-	if (pr.has_id && !(flags & PEOPLE_BULK) && unique_id(db, &pr.id, NULL, e))
+	if (pr.has_id && !bulk && unique_id(db, &pr.id, NULL, e))
 		return -1;
 	if (!strcmp(pr.relation, "head") && head_id)
 		return err_conflict(e, "people.head_exists", "relation",
@@ -308,6 +372,12 @@ int people_person_add(struct db *db, const struct actor *who, const struct perso
 	    db_exec(db, e, "UPDATE households SET head_id = ?, updated_at = ? WHERE id = ?",
 	            DB_T(id), DB_T(now), DB_T(in->household_id)) < 0)
 		return -1;
+	if (bulk) { /* audited by the batch; tags derived at its end */
+		bulk_hold(bulk, &pr, id);
+		if (id_out)
+			*id_out = arena_strdup(db_arena(db), id);
+		return 0;
+	}
 	if (grams_set(db, &pr, id, 1, e))
 		return -1;
 	struct jdoc doc;
@@ -318,11 +388,6 @@ int people_person_add(struct db *db, const struct actor *who, const struct perso
 	jw_kstr(wp, "status", pr.status);
 	jw_kstr(wp, "id_no", pr.id.masked);
 	jw_kstr(wp, "phone", pr.phone.masked);
-	if (flags & PEOPLE_BULK) {
-		if (id_out)
-			*id_out = arena_strdup(db_arena(db), id);
-		return 0;
-	}
 	if (audit_write(db, who, region, "persons", id, "create", jdoc_close(&doc), e))
 		return -1;
 	int64_t changed;
@@ -336,7 +401,7 @@ int people_person_add(struct db *db, const struct actor *who, const struct perso
 int people_person_create(struct db *db, const struct actor *who, const struct person_in *in,
                          const char *today, const char **id_out, struct err *e)
 {
-	return people_person_add(db, who, in, today, 0, id_out, e);
+	return people_person_add(db, who, in, today, NULL, id_out, e);
 }
 
 /* ---- organizations ---- */

@@ -51,8 +51,26 @@ int people_org_create(struct db *db, const struct actor *who, const struct org_i
 #define PEOPLE_BULK 1
 int people_household_add(struct db *db, const struct actor *who, const struct household_in *in,
                          int flags, const char **id, struct err *e);
+/*
+ * A person's search grams held back in an import's batch, to be written in the order of
+ * person_grams' key at its end: a B-tree takes keys in order several times faster than
+ * scattered (docs/benchmarks.md, "Importing a register").
+ */
+struct people_bulk {
+	struct arena a;
+	struct people_gram {
+		const char *gram, *pinyin, *person_id;
+	} * grams;
+	size_t n, cap;
+};
+void people_bulk_init(struct people_bulk *b);
+/* Write the grams held back, in key order; 0 or -1. The buffer is empty after, either way. */
+int people_bulk_flush(struct db *db, struct people_bulk *b, struct err *e);
+void people_bulk_release(struct people_bulk *b);
+/* bulk NULL: a person alone (people_person_create without the audit and tags); else as
+ * PEOPLE_BULK, the grams held in bulk until people_bulk_flush */
 int people_person_add(struct db *db, const struct actor *who, const struct person_in *in,
-                      const char *today, int flags, const char **id, struct err *e);
+                      const char *today, struct people_bulk *bulk, const char **id, struct err *e);
 int people_tag_add(struct db *db, const struct actor *who, const char *entity, const char *row_id,
                    const char *tag_id, const char *source, const char *as_of, int flags,
                    struct err *e);

@@ -387,7 +387,8 @@ struct pass {
 	long batch, batch_rows, batches, stop_after;
 	long seq; /* problems stored */
 	int64_t rows, bad, problems, warnings, hh_added, p_added, p_same;
-	const char **touched; /* households written in the batch, for their tags */
+	struct people_bulk bulk; /* the batch's search grams, written at its end */
+	const char **touched;    /* households written in the batch, for their tags */
 	size_t ntouched, cap_touched;
 	const char *today;
 	import_progress_fn progress;
@@ -675,9 +676,11 @@ static const char *household_kind_of(const char *text)
 	return "registered";
 }
 
+/* a household written in the batch, for its tags at the end; a household's rows follow each
+ * other, so a look at the last few keeps the list short (one twice only costs its tags twice) */
 static int touch(struct pass *p, const char *household_id)
 {
-	for (size_t i = p->ntouched; i-- > 0;)
+	for (size_t i = p->ntouched; i-- > 0 && i + 8 >= p->ntouched;)
 		if (!strcmp(p->touched[i], household_id))
 			return 0;
 	if (p->ntouched == p->cap_touched) {
@@ -756,7 +759,7 @@ static int write_row(struct pass *p, const struct tab_row *row)
 	const char *pid;
 	struct err we;
 	err_clear(&we);
-	if (people_person_add(p->db, p->who, &in, p->today, PEOPLE_BULK, &pid, &we)) {
+	if (people_person_add(p->db, p->who, &in, p->today, &p->bulk, &pid, &we)) {
 		if (we.status >= 500) {
 			*p->e = we;
 			return -1;
@@ -786,6 +789,8 @@ static int batch_end(struct pass *p)
 {
 	if (!p->in_tx)
 		return 0;
+	if (people_bulk_flush(p->db, &p->bulk, p->e))
+		return -1;
 	for (size_t i = 0; i < p->ntouched; i++) {
 		int64_t changed;
 		if (people_derive_tags(p->db, p->touched[i], NULL, p->today, &changed, p->e))
@@ -1017,6 +1022,7 @@ int import_pass(struct db *db, struct arena *a, const char *id, int write, const
 	if (write)
 		db_bulk(db, 1);
 	arena_init(&p.s, 16384);
+	people_bulk_init(&p.bulk);
 	struct arena *db_a = db_arena(db);
 	db_set_arena(db, &p.s); /* the database's values for a row live as long as the row */
 	int rc = tab_rows(p.b, (size_t)im.sheet, pass_row, &p, e);
@@ -1024,6 +1030,7 @@ int import_pass(struct db *db, struct arena *a, const char *id, int write, const
 		rc = batch_end(&p);
 	db_set_arena(db, db_a);
 	arena_release(&p.s);
+	people_bulk_release(&p.bulk);
 	if (write)
 		db_bulk(db, 0);
 	if (rc) {
