@@ -114,9 +114,12 @@ int db_commit(struct db *db, struct err *e)
 		db_rollback(db);
 		return -1;
 	}
-	if (db->in_tx == TX_WRITE)
+	int wrote = db->in_tx == TX_WRITE;
+	if (wrote)
 		atomic_fetch_add(&write_epoch, 1);
-	end_tx(db);
+	end_tx(db); /* the next writer commits while this one waits for the disk */
+	if (wrote && db->ops->durable)
+		return db->ops->durable(db, e);
 	return 0;
 }
 

@@ -29,6 +29,9 @@ struct db_ops {
 	/* optional: taken before begin_write, released when that transaction ends */
 	int (*write_lock)(struct db *db, struct err *e);
 	void (*write_unlock)(struct db *db);
+	/* optional: after a write transaction's commit, the write lock released; returns
+	 * once the commit is on disk (a group commit), 0 or -1 */
+	int (*durable)(struct db *db, struct err *e);
 	const char *begin_read;   /* SQL to start a read transaction (one snapshot) */
 	const char *data_version; /* SQL answering one integer, or NULL (db_data_version) */
 	const char *migrate_lock; /* SQL run first in the migration transaction, or NULL */
@@ -77,5 +80,8 @@ extern const struct db_ops db_sqlite_ops;
 extern const struct db_ops db_pg_ops;
 void db_sqlite_global_init(void);
 int db_sqlite_writers_waiting(struct db *db);
+/* how many times the group sync has synced a WAL in this process (tests) */
+uint64_t db_sqlite_wal_syncs(void);
+void db_sqlite_sync_delay(int ms); /* tests: each sync of a WAL takes ms longer */
 
 #endif

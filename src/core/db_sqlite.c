@@ -1,10 +1,13 @@
 /*
  * db_sqlite.c - the SQLite backend.
  *
- * Durability: WAL with synchronous=FULL. In WAL mode NORMAL syncs only at checkpoints, so
- * a power loss may drop the last acknowledged transactions; FULL syncs the WAL at every
- * commit, so a write that was answered survives a process crash and a power loss. The cost
- * is one fsync per write transaction, which a township's write rate never notices.
+ * Durability: a write is answered only once the WAL holding it is synced, so it survives a
+ * process crash and a power loss, as with synchronous=FULL. FULL syncs inside COMMIT, with
+ * the write lock held: one fsync per write, one writer at a time. So connections commit
+ * with synchronous=NORMAL (which syncs at checkpoints only), and db_commit, with the write
+ * lock released, waits on the file's group sync (sq_durable): one thread syncs the WAL for
+ * every commit made before it began, while the next writers commit (group commit). A
+ * connection without a file lock (too many files open) keeps FULL.
  *
  * Writers queue: the threads of this process that want to write one database file wait
  * on a mutex of that file before BEGIN IMMEDIATE, released at commit or rollback; the
@@ -17,6 +20,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <time.h>
@@ -42,7 +46,16 @@ struct file_lock {
 	int refs; /* connections using it; 0: the slot is free */
 	pthread_mutex_t lock;
 	atomic_int waiting;
+	/* the group sync: commits counted, the count the last sync covered, one sync at a time */
+	pthread_mutex_t sync_lock;
+	pthread_cond_t synced_cond;
+	uint64_t committed, synced;
+	int syncing;
+	char wal[4096]; /* the WAL's path */
 };
+
+static atomic_uint_fast64_t wal_syncs; /* fsyncs of a WAL by the group sync (tests) */
+static atomic_int sync_delay_ms;       /* tests: a slow disk */
 
 static pthread_mutex_t file_locks_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct file_lock file_locks[64];
@@ -152,12 +165,18 @@ static struct file_lock *file_lock_of(sqlite3 *h)
 		else if (!file_locks[i].refs && !free_slot)
 			free_slot = &file_locks[i];
 	}
-	if (!q && free_slot) {
+	if (!q && free_slot &&
+	    snprintf(free_slot->wal, sizeof(free_slot->wal), "%s", sqlite3_filename_wal(file)) <
+	        (int)sizeof(free_slot->wal)) {
 		q = free_slot;
 		q->dev = st.st_dev;
 		q->ino = st.st_ino;
 		pthread_mutex_init(&q->lock, NULL);
 		atomic_store(&q->waiting, 0);
+		pthread_mutex_init(&q->sync_lock, NULL);
+		pthread_cond_init(&q->synced_cond, NULL);
+		q->committed = q->synced = 0;
+		q->syncing = 0;
 	}
 	if (q)
 		q->refs++;
@@ -170,8 +189,11 @@ static void file_lock_release(struct file_lock *q)
 	if (!q)
 		return;
 	pthread_mutex_lock(&file_locks_lock);
-	if (--q->refs == 0)
+	if (--q->refs == 0) {
 		pthread_mutex_destroy(&q->lock);
+		pthread_mutex_destroy(&q->sync_lock);
+		pthread_cond_destroy(&q->synced_cond);
+	}
 	pthread_mutex_unlock(&file_locks_lock);
 }
 
@@ -201,6 +223,66 @@ static void sq_write_unlock(struct db *db)
 	struct file_lock *q = ((struct sq_conn *)db->conn)->fl;
 	if (q)
 		pthread_mutex_unlock(&q->lock);
+}
+
+/* the WAL's data on disk: opened each time, as SQLite may make the file anew */
+static int sync_wal(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOENT ? 0 : -1; /* no WAL: everything is in the database file */
+	int delay = atomic_load(&sync_delay_ms);
+	if (delay) {
+		struct timespec ts = { delay / 1000, (long)(delay % 1000) * 1000000L };
+		nanosleep(&ts, NULL);
+	}
+	int rc = fdatasync(fd);
+	close(fd);
+	atomic_fetch_add(&wal_syncs, 1);
+	return rc;
+}
+
+/* After a commit, with the write lock released: wait until a sync of the WAL that began
+ * after the commit has ended, or do it, for every commit waiting then. */
+static int sq_durable(struct db *db, struct err *e)
+{
+	struct file_lock *q = ((struct sq_conn *)db->conn)->fl;
+	if (!q)
+		return 0; /* synchronous=FULL synced it */
+	int rc = 0;
+	pthread_mutex_lock(&q->sync_lock);
+	uint64_t mine = ++q->committed;
+	while (q->synced < mine && !rc) {
+		if (q->syncing) {
+			pthread_cond_wait(&q->synced_cond, &q->sync_lock);
+			continue;
+		}
+		uint64_t upto = q->committed;
+		q->syncing = 1;
+		pthread_mutex_unlock(&q->sync_lock);
+		rc = sync_wal(q->wal);
+		int saved = errno;
+		pthread_mutex_lock(&q->sync_lock);
+		q->syncing = 0;
+		if (!rc && upto > q->synced)
+			q->synced = upto;
+		pthread_cond_broadcast(&q->synced_cond);
+		errno = saved;
+	}
+	pthread_mutex_unlock(&q->sync_lock);
+	if (rc)
+		return err_internal(e, "unable to sync '%s': %s", q->wal, strerror(errno));
+	return 0;
+}
+
+uint64_t db_sqlite_wal_syncs(void)
+{
+	return atomic_load(&wal_syncs);
+}
+
+void db_sqlite_sync_delay(int ms)
+{
+	atomic_store(&sync_delay_ms, ms);
 }
 
 /* Writers waiting for the write lock of db's file, the holder not counted (tests). */
@@ -247,6 +329,14 @@ static int sq_open(struct db *db, const char *path, int create, struct err *e)
 	}
 	c->h = h;
 	c->fl = file_lock_of(h);
+	if (c->fl && (rc = sqlite3_exec(h, "PRAGMA synchronous = NORMAL", NULL, NULL, NULL))) {
+		err_invalid(e, "db.open", "db", "unable to set up '%s': %s", path,
+		            sqlite3_errstr(rc));
+		file_lock_release(c->fl);
+		free(c);
+		sqlite3_close(h);
+		return -1;
+	}
 	const char *prof = getenv("CUNWU_SQL_PROFILE");
 	if (prof && *prof && strcmp(prof, "0") && (c->prof = calloc(1, sizeof(*c->prof))))
 		sqlite3_trace_v2(h, SQLITE_TRACE_PROFILE, prof_trace, c->prof);
@@ -523,6 +613,7 @@ const struct db_ops db_sqlite_ops = {
 	.begin_write = "BEGIN IMMEDIATE",
 	.write_lock = sq_write_lock,
 	.write_unlock = sq_write_unlock,
+	.durable = sq_durable,
 	.begin_read = "BEGIN",
 	.data_version = "PRAGMA data_version",
 	.script_outside_tx = sq_script_outside_tx,

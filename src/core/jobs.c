@@ -200,6 +200,7 @@ static int run_one(struct db *db, struct err *e)
 		goto out;
 	j.db = db;
 	j.arena = &a;
+	j.last_attempt = attempts >= max_attempts;
 	strbuf_init(&j.result, &a, 1 << 20);
 	j.actor =
 	    (struct actor){ .kind = "system", .id = NULL, .name = "jobs", .request_id = j.id };

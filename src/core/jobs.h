@@ -28,6 +28,7 @@ struct job_ctx {
 	json_t *args;
 	struct strbuf result; /* a JSON value, "null" if left empty */
 	struct actor actor;   /* the system identity */
+	int last_attempt;     /* a failure now is for good: no attempt follows */
 };
 
 struct job_kind {

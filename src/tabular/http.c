@@ -10,6 +10,7 @@
 
 #include "accounts/accounts.h"
 #include "core/cockpit.h"
+#include "core/config.h"
 #include "core/crypt.h"
 #include "core/jobs.h"
 #include "core/log.h"
@@ -404,19 +405,36 @@ static int job_pass(struct job_ctx *j, int write, struct err *e)
 		strbuf_adds(&j->result, "\"}");
 		return 0;
 	}
-	if (e->status >= 500) /* the database: tried again, taken up where it stopped */
+	if (e->status >= 500) { /* the database: tried again, taken up where it stopped */
+		if (j->last_attempt)
+			import_fail(
+			    j->db, id,
+			    arena_printf(j->arena, "gave up after the last attempt: %s", e->msg));
 		return -1;
+	}
 	log_warn("import %s: %s", id, e->msg);
 	import_fail(j->db, id, e->msg); /* the file or its mapping: trying again changes nothing */
 	return 0;
 }
 
+/* the daily job: uploads left unimported for import.keep_days lose their file */
+static int job_expire(struct job_ctx *j, struct err *e)
+{
+	int64_t n = 0;
+	if (import_expire(j->db, &j->actor, j->arena, config_int("import.keep_days"), &n, e))
+		return -1;
+	strbuf_addf(&j->result, "{\"expired\":%lld}", (long long)n);
+	return 0;
+}
+
 static const struct job_kind check_kind = { "import.check", job_check, 0 };
 static const struct job_kind run_kind = { "import.run", job_run, 0 };
+static const struct job_kind expire_kind = { "import.expire", job_expire, 86400 };
 
 void tabular_register(void)
 {
 	jobs_register(&check_kind);
 	jobs_register(&run_kind);
+	jobs_register(&expire_kind);
 	cockpit_register(&imported_tile);
 }

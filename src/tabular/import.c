@@ -1092,3 +1092,58 @@ int import_fail(struct db *db, const char *id, const char *msg)
 	}
 	return 0;
 }
+
+int import_expire(struct db *db, const struct actor *who, struct arena *a, int64_t days, int64_t *n,
+                  struct err *e)
+{
+	char cutoff[32], now[32];
+	int64_t t = time_now_ms();
+	time_iso(t, now);
+	time_iso(t - days * 86400 * 1000, cutoff);
+	*n = 0;
+	if (db_begin(db, DB_WRITE, e))
+		return -1;
+	struct db_stmt *st = db_query(db, e,
+	                              "SELECT id, region, state FROM imports WHERE state IN "
+	                              "('uploaded', 'checked', 'failed') AND updated_at < ?",
+	                              DB_T(cutoff));
+	struct expired {
+		const char *id, *region, *state;
+	} *list = NULL;
+	size_t cap = 0;
+	int rc;
+	while (st && (rc = db_step(st, e)) == 1) {
+		if ((size_t)*n == cap) {
+			size_t more = cap ? 2 * cap : 16;
+			list = arena_realloc(a, list, cap * sizeof(*list), more * sizeof(*list));
+			cap = more;
+		}
+		list[(*n)++] = (struct expired){ arena_strdup(a, db_text(st, 0)),
+			                         arena_strdup(a, db_text(st, 1)),
+			                         arena_strdup(a, db_text(st, 2)) };
+	}
+	if (!st || rc < 0)
+		goto fail;
+	const char *why = arena_printf(a, "the uploaded file was removed after %lld days unused",
+	                               (long long)days);
+	for (int64_t i = 0; i < *n; i++) {
+		struct jdoc doc;
+		struct jw *w = jdoc_open(&doc, a);
+		jw_kstr(w, "state", list[i].state);
+		if (db_exec(db, e,
+		            "UPDATE imports SET state = 'expired', error = ?, updated_at = ?, "
+		            "version = version + 1 WHERE id = ?",
+		            DB_T(why), DB_T(now), DB_T(list[i].id)) < 0 ||
+		    audit_write(db, who, list[i].region, "imports", list[i].id, "expire",
+		                jdoc_close(&doc), e))
+			goto fail;
+	}
+	if (db_commit(db, e))
+		return -1;
+	for (int64_t i = 0; i < *n; i++) /* the rows say so first: a crash leaves no lost file */
+		import_drop_file(a, list[i].id);
+	return 0;
+fail:
+	db_rollback(db);
+	return -1;
+}

@@ -81,5 +81,9 @@ int import_pass(struct db *db, struct arena *a, const char *id, int write, const
                 import_progress_fn progress, void *pctx, struct err *e);
 /* Record that a pass failed (state 'failed', the message), in a transaction of its own. */
 int import_fail(struct db *db, const char *id, const char *msg);
+/* Uploads not imported (uploaded, checked or failed) untouched for days: state 'expired',
+ * audited, their sealed files removed; *n how many. */
+int import_expire(struct db *db, const struct actor *who, struct arena *a, int64_t days, int64_t *n,
+                  struct err *e);
 
 #endif

@@ -1269,6 +1269,7 @@ export default {
 	'imports.state.running': 'Importing',
 	'imports.state.done': 'Done',
 	'imports.state.failed': 'Failed',
+	'imports.state.expired': 'Expired',
 	'imports.title': 'Import a register',
 	'imports.steps': 'Import steps',
 	'imports.step.file': 'File',

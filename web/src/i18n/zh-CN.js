@@ -1268,6 +1268,7 @@ export default {
 	'imports.state.running': '导入中',
 	'imports.state.done': '已完成',
 	'imports.state.failed': '失败',
+	'imports.state.expired': '已过期',
 	'imports.title': '导入花名册',
 	'imports.steps': '导入步骤',
 	'imports.step.file': '选择文件',
