@@ -63,6 +63,13 @@ const CFG = {
 	publicPerHour: Number(setting('requests.public_per_hour', 'CUNWU_REQUESTS_PUBLIC_PER_HOUR', '20')),
 	consoleUrl: setting('notify.console_url', 'CUNWU_NOTIFY_CONSOLE_URL', ''),
 };
+/* cunwu's ranges (src/core/config.c): a value cunwu refuses is refused here too */
+for (const [k, v, lo, hi] of [['session.idle_minutes', CFG.idleMinutes, 1, 43200],
+	['session.absolute_hours', CFG.absoluteHours, 1, 2160], ['requests.public_per_hour', CFG.publicPerHour, 1, 100000]])
+	if (!Number.isInteger(v) || v < lo || v > hi) {
+		process.stderr.write(`server.js: setting '${k}' must be an integer from ${lo} to ${hi}\n`);
+		process.exit(2);
+	}
 
 /* ---- the primary: forks the workers, writes the ready file when all listen ---- */
 
@@ -1202,7 +1209,11 @@ async function worker() {
 		reply.code(201);
 		return { tracking_code: code, status: 'submitted' };
 	});
-	fastify.get('/healthz', async () => ({ ok: true }));
+	const one = st('SELECT 1').pluck();
+	fastify.get('/healthz', async () => {
+		one.get();
+		return { status: 'ok' };
+	});
 
 	/* the cockpit's place before the handler: the query's, else the caller's first cockpit place
 	 * (found again in the handler, from the same principal) */
