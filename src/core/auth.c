@@ -742,6 +742,22 @@ static int path_ids(const char *path)
 	return n - 1;
 }
 
+int authz_below_town(const char *path)
+{
+	return path_ids(path) > AUTH_TOWN_IDS;
+}
+
+int authz_scope_below_town(struct req *r, const char *perm)
+{
+	const char **scope = authz_scope(r, perm);
+	if (!scope[0])
+		return 0;
+	for (size_t i = 0; scope[i]; i++)
+		if (!authz_below_town(scope[i]))
+			return 0;
+	return 1;
+}
+
 const char *authz_sql2(struct req *r, const char *perm, const char *col, const char *gcol,
                        struct db_arg *args, size_t *nargs, size_t max_args)
 {

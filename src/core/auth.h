@@ -62,6 +62,10 @@ const char **authz_scope(struct req *r, const char *perm);
  * dropping the wide term lets the database start from the narrow one.
  */
 int authz_scope_implied(struct req *r, const char *perm, const char *path);
+/* a path below a town's (a village, community, group, grid, building …), whose people are a
+ * few thousand at most; every place of the caller's scope for perm such a place */
+int authz_below_town(const char *path);
+int authz_scope_below_town(struct req *r, const char *perm);
 /*
  * SQL for "column is inside the caller's scope": "(col >= ? AND col < ?) OR ..." and the
  * arguments to bind, appended to args (which must have room for 2 per prefix + 1).

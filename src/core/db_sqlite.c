@@ -79,6 +79,7 @@ struct sq_profile {
 		int64_t runs, ns;
 	} slot[PROF_SLOTS];
 	int64_t lost; /* runs of statements that found no slot */
+	int full;     /* CUNWU_SQL_PROFILE=2: each statement whole */
 };
 
 static int prof_trace(unsigned type, void *ctx, void *p, void *x)
@@ -121,9 +122,10 @@ static void prof_print(struct sq_profile *pr)
 	fprintf(stderr, "sql profile: %.3f s in statements\n%10s %10s %8s  statement\n",
 	        (double)total / 1e9, "ms", "runs", "us/run");
 	for (int i = 0; i < PROF_SLOTS && pr->slot[i].sql && i < 40; i++)
-		fprintf(stderr, "%10.1f %10lld %8.1f  %.110s\n", (double)pr->slot[i].ns / 1e6,
+		fprintf(stderr, "%10.1f %10lld %8.1f  %.*s\n", (double)pr->slot[i].ns / 1e6,
 		        (long long)pr->slot[i].runs,
-		        (double)pr->slot[i].ns / 1e3 / (double)pr->slot[i].runs, pr->slot[i].sql);
+		        (double)pr->slot[i].ns / 1e3 / (double)pr->slot[i].runs,
+		        pr->full ? (int)strlen(pr->slot[i].sql) : 110, pr->slot[i].sql);
 	for (int i = 0; i < PROF_SLOTS; i++)
 		free(pr->slot[i].sql);
 	if (pr->lost)
@@ -338,8 +340,10 @@ static int sq_open(struct db *db, const char *path, int create, struct err *e)
 		return -1;
 	}
 	const char *prof = getenv("CUNWU_SQL_PROFILE");
-	if (prof && *prof && strcmp(prof, "0") && (c->prof = calloc(1, sizeof(*c->prof))))
+	if (prof && *prof && strcmp(prof, "0") && (c->prof = calloc(1, sizeof(*c->prof)))) {
+		c->prof->full = !strcmp(prof, "2");
 		sqlite3_trace_v2(h, SQLITE_TRACE_PROFILE, prof_trace, c->prof);
+	}
 	db->conn = c;
 	return 0;
 }

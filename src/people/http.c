@@ -110,12 +110,14 @@ static int check_if_match(struct req *r, const char *sql, const char *id, struct
  * filter (a subtree the caller may read) — the same for people, households and orgs.
  */
 static int list_start(struct req *r, const char *const *sorts, const char *default_sort,
-                      struct page *pg, struct query *q, struct err *e)
+                      struct page *pg, struct query *q, int *narrow, struct err *e)
 {
 	if (req_page(r, sorts, default_sort, pg, e))
 		return -1;
 	query_scope2(r, q, "people.read", "p.path", "p.gpath");
 	const char *v = req_query(r, "place");
+	if (narrow) /* the rows lie below a town: a few thousand at most */
+		*narrow = authz_scope_below_town(r, "people.read");
 	if (v) {
 		/* a place of either tree: a village, a compound, or a grid and what it covers */
 		const char *path, *gpath;
@@ -129,6 +131,8 @@ static int list_start(struct req *r, const char *const *sorts, const char *defau
 			q->n = 0;
 		}
 		query_and_under2(r, q, "p.path", "p.gpath", path);
+		if (narrow && authz_below_town(path))
+			*narrow = 1;
 	}
 	return 0;
 }
@@ -464,7 +468,8 @@ static int people_query(struct req *r, struct person_page *pp, struct person_que
 	struct page pg;
 	struct query q;
 	people_today(pp->today);
-	if (list_start(r, person_sorts, "name", &pg, &q, e))
+	int narrow;
+	if (list_start(r, person_sorts, "name", &pg, &q, &narrow, e))
 		return -1;
 	const char *tag = req_query(r, "tag");
 	const char *tag_perm = NULL;
@@ -480,12 +485,15 @@ static int people_query(struct req *r, struct person_page *pp, struct person_que
 			q.args[q.n++] = tq.args[i];
 	}
 	const char *from = PERSON_FROM, *text = req_query(r, "q");
-	if (tag && text && *text)
+	/* a tag over a town or more: its people are fewer than the places', start from them;
+	 * below a town (a grid, a village) the places' people are the fewer, read from the
+	 * place index without their rows */
+	if (tag && ((text && *text) || narrow))
 		query_and(&q,
 		          "EXISTS (SELECT 1 FROM person_tags t WHERE t.person_id = x.id AND "
 		          "t.tag_id = ?)",
 		          DB_T(tag));
-	else if (tag) { /* the tag's people are fewer than the place's: start from them */
+	else if (tag) {
 		from = PERSON_FROM_TAG;
 		query_and(&q, "x.id = t.person_id", DB_NOARGS);
 		query_and(&q, "t.tag_id = ?", DB_T(tag));
@@ -1104,7 +1112,7 @@ static const char *const household_sorts[] = { "place=p.path", "created_at=h.cre
 static int households_query(struct req *r, struct page *pg, struct query *qp, struct err *e)
 {
 	struct query q;
-	if (list_start(r, household_sorts, "place,address", pg, &q, e))
+	if (list_start(r, household_sorts, "place,address", pg, &q, NULL, e))
 		return -1;
 	const char *v;
 	if ((v = req_query(r, "kind")))
@@ -1277,7 +1285,7 @@ static const char *const org_sorts[] = { "name=o.name_pinyin", "created_at=o.cre
 static int orgs_query(struct req *r, struct page *pg, struct query *qp, struct err *e)
 {
 	struct query q;
-	if (list_start(r, org_sorts, "name", pg, &q, e))
+	if (list_start(r, org_sorts, "name", pg, &q, NULL, e))
 		return -1;
 	const char *v;
 	if ((v = req_query(r, "kind")))
