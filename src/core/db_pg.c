@@ -566,7 +566,8 @@ const struct db_ops db_pg_ops = {
 	/* one snapshot for every statement of a read, as SQLite gives: a list and its total
 	 * agree; read only, so a read can never fail on a serialization conflict */
 	.begin_read = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
-	.data_version = NULL,
+	/* changes at every commit: the committed xid leaves the in-progress list */
+	.data_version = "SELECT hashtextextended(pg_current_snapshot()::text, 0)",
 	/* two servers starting at once must not both migrate: the second waits, then finds
 	 * nothing to do (the lock ends with the transaction) */
 	.migrate_lock = "SELECT pg_advisory_xact_lock(" MIGRATE_LOCK ")",
