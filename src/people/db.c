@@ -286,52 +286,12 @@ void people_bulk_init(struct people_bulk *b)
 {
 	memset(b, 0, sizeof(*b));
 	arena_init(&b->a, 1u << 20);
-	arena_init(&b->ka, 0);
 }
 
 void people_bulk_release(struct people_bulk *b)
 {
 	arena_release(&b->a);
-	arena_release(&b->ka);
 	memset(b, 0, sizeof(*b));
-}
-
-/* the indexes a first load drops and makes again (people_bulk_defer) */
-static const char *const deferred_indexes =
-    "('persons_phone_hash', 'persons_pinyin', 'persons_birth', 'persons_place', "
-    "'person_grams_person')";
-
-int people_bulk_defer(struct db *db, struct people_bulk *b, struct err *e)
-{
-	if (strcmp(db_backend(db), "sqlite") || b->deferred)
-		return 0;
-	struct db_stmt *st =
-	    db_query(db, e,
-	             arena_printf(&b->ka,
-	                          "SELECT name, sql FROM sqlite_master WHERE type = 'index' "
-	                          "AND sql IS NOT NULL AND name IN %s ORDER BY name",
-	                          deferred_indexes),
-	             DB_NOARGS);
-	const char *names[16];
-	int rc = 0;
-	b->index_sql = arena_alloc(&b->ka, 16 * sizeof(*b->index_sql));
-	while (st && b->nindex < 16 && (rc = db_step(st, e)) == 1) {
-		names[b->nindex] = arena_strdup(&b->ka, db_text(st, 0));
-		b->index_sql[b->nindex++] = arena_strdup(&b->ka, db_text(st, 1));
-	}
-	if (!st || rc < 0)
-		return -1;
-	db_done(st);
-	for (size_t i = 0; i < b->nindex; i++)
-		if (db_exec_script(db, arena_printf(&b->ka, "DROP INDEX \"%s\"", names[i]), e))
-			return -1;
-	if (db_exec_script(db,
-	                   "CREATE TABLE person_grams_load (gram TEXT NOT NULL, pinyin TEXT NOT "
-	                   "NULL, person_id TEXT NOT NULL)",
-	                   e))
-		return -1;
-	b->deferred = 1;
-	return 0;
 }
 
 static void bulk_hold(struct people_bulk *b, const struct person_row *pr, const char *person_id)
@@ -364,40 +324,16 @@ static int gram_cmp(const void *x, const void *y)
 int people_bulk_flush(struct db *db, struct people_bulk *b, struct err *e)
 {
 	int rc = 0;
-	if (!b->deferred) /* a first load sorts them all at the end */
-		qsort(b->grams, b->n, sizeof(*b->grams), gram_cmp);
-	const char *sql =
-	    b->deferred ? "INSERT INTO person_grams_load (gram, person_id, pinyin) VALUES (?, ?, ?)"
-	                : "INSERT INTO person_grams (gram, person_id, pinyin) VALUES (?, ?, ?)";
+	qsort(b->grams, b->n, sizeof(*b->grams), gram_cmp);
 	for (size_t i = 0; i < b->n && !rc; i++)
-		if (db_exec(db, e, sql, DB_T(b->grams[i].gram), DB_T(b->grams[i].person_id),
+		if (db_exec(db, e,
+		            "INSERT INTO person_grams (gram, person_id, pinyin) VALUES (?, ?, ?)",
+		            DB_T(b->grams[i].gram), DB_T(b->grams[i].person_id),
 		            DB_T(b->grams[i].pinyin)) < 0)
 			rc = -1;
-	arena_release(&b->a);
-	arena_init(&b->a, 1u << 20);
-	b->grams = NULL;
-	b->n = b->cap = 0;
+	people_bulk_release(b);
+	people_bulk_init(b);
 	return rc;
-}
-
-int people_bulk_finish(struct db *db, struct people_bulk *b, struct err *e)
-{
-	if (people_bulk_flush(db, b, e))
-		return -1;
-	if (!b->deferred)
-		return 0;
-	if (db_exec_script(db,
-	                   "INSERT INTO person_grams (gram, pinyin, person_id) SELECT gram, "
-	                   "pinyin, person_id FROM person_grams_load ORDER BY gram, pinyin, "
-	                   "person_id; DROP TABLE person_grams_load",
-	                   e))
-		return -1;
-	for (size_t i = 0; i < b->nindex; i++)
-		if (db_exec_script(db, b->index_sql[i], e))
-			return -1;
-	b->deferred = 0;
-	b->nindex = 0;
-	return 0;
 }
 
 int people_person_add(struct db *db, const struct actor *who, const struct person_in *in,

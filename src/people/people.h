@@ -62,28 +62,11 @@ struct people_bulk {
 		const char *gram, *pinyin, *person_id;
 	} * grams;
 	size_t n, cap;
-	/* a first load (people_bulk_defer): the indexes dropped, to be made again */
-	struct arena ka;
-	const char **index_sql;
-	size_t nindex;
-	int deferred;
 };
 void people_bulk_init(struct people_bulk *b);
 /* Write the grams held back, in key order; 0 or -1. The buffer is empty after, either way. */
 int people_bulk_flush(struct db *db, struct people_bulk *b, struct err *e);
 void people_bulk_release(struct people_bulk *b);
-/*
- * A first load, on SQLite, in the transaction open: the indexes of persons whose keys land
- * all over (phone hash, pinyin, birth date, place and pinyin) and person_grams' index by
- * person are dropped, and the grams gathered in a table of their own as they come; made
- * again, sorted once, by people_bulk_finish before the commit. Readers keep their snapshot
- * (WAL), indexes and all; the writer holds the write lock throughout. The unique ID index
- * stays: it finds the people registered already. Elsewhere a no-op.
- */
-int people_bulk_defer(struct db *db, struct people_bulk *b, struct err *e);
-/* people_bulk_flush; after people_bulk_defer, the grams into person_grams and the indexes
- * made again */
-int people_bulk_finish(struct db *db, struct people_bulk *b, struct err *e);
 /* bulk NULL: a person alone (people_person_create without the audit and tags); else as
  * PEOPLE_BULK, the grams held in bulk until people_bulk_flush */
 int people_person_add(struct db *db, const struct actor *who, const struct person_in *in,

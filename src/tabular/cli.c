@@ -363,9 +363,7 @@ static int print_result(struct cli *c, const char *id, struct err *e)
 
 static int run_pass(struct cli *c, const char *id, struct err *e)
 {
-	/* a command is where a county loads its registers: first loads allowed */
-	int rc = import_pass(c->db, &c->arena, id, IMPORT_WRITE | IMPORT_FIRST_LOAD, &c->actor,
-	                     print_progress, NULL, e);
+	int rc = import_pass(c->db, &c->arena, id, 1, &c->actor, print_progress, NULL, e);
 	fprintf(stderr, "\n");
 	if (rc) {
 		import_fail(c->db, id, e->msg);

@@ -398,8 +398,7 @@ static int job_pass(struct job_ctx *j, int write, struct err *e)
 	};
 	if (!who.kind || !who.name)
 		who = j->actor;
-	int rc =
-	    import_pass(j->db, j->arena, id, write ? IMPORT_WRITE : 0, &who, job_progress, j, e);
+	int rc = import_pass(j->db, j->arena, id, write, &who, job_progress, j, e);
 	if (!rc) {
 		strbuf_adds(&j->result, "{\"import_id\":\"");
 		strbuf_adds(&j->result, id);

@@ -10,7 +10,6 @@
 
 #include <stdio.h>
 #include <stdlib.h>
-#include <limits.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -368,9 +367,6 @@ struct tag {
 	int perm, rule;
 };
 
-/* a first load: rows between the grams set down and the progress shown */
-#define FIRST_LOAD_STEP 20000
-
 struct pass {
 	struct db *db;
 	struct arena *a; /* what lasts the pass: households, tags, places found, IDs seen */
@@ -388,7 +384,6 @@ struct pass {
 	long row_done; /* rows up to this one were written by an earlier attempt */
 	long data_rows, seen_rows, last_row;
 	int ended, in_tx;
-	int first_load; /* one transaction, the indexes deferred (IMPORT_FIRST_LOAD) */
 	long batch, batch_rows, batches, stop_after;
 	long seq; /* problems stored */
 	int64_t rows, bad, problems, warnings, hh_added, p_added, p_same;
@@ -794,7 +789,7 @@ static int batch_end(struct pass *p)
 {
 	if (!p->in_tx)
 		return 0;
-	if (people_bulk_finish(p->db, &p->bulk, p->e))
+	if (people_bulk_flush(p->db, &p->bulk, p->e))
 		return -1;
 	for (size_t i = 0; i < p->ntouched; i++) {
 		int64_t changed;
@@ -819,8 +814,6 @@ static int batch_end(struct pass *p)
 		jw_ki64(w, "households_added", p->hh_added);
 		jw_ki64(w, "persons_added", p->p_added);
 		jw_ki64(w, "persons_same", p->p_same);
-		if (p->first_load)
-			jw_kbool(w, "first_load", 1);
 		if (audit_write(p->db, p->who, p->im->region, "imports", p->im->id, "batch",
 		                jdoc_close(&doc), p->e))
 			return -1;
@@ -879,12 +872,6 @@ static int pass_row(const struct tab_row *row, void *ctx, struct err *e)
 		return -1;
 	if (++p->batch >= p->batch_rows && batch_end(p))
 		return -1;
-	if (p->first_load && p->batch % FIRST_LOAD_STEP == 0) { /* the grams out of memory */
-		if (people_bulk_flush(p->db, &p->bulk, p->e))
-			return -1;
-		if (p->progress)
-			p->progress(p->pctx, p->seen_rows, p->data_rows);
-	}
 	return 0;
 }
 
@@ -944,10 +931,9 @@ static int stored_map(struct arena *a, const struct import_row *im, int ncols, e
 	return rc;
 }
 
-int import_pass(struct db *db, struct arena *a, const char *id, int flags, const struct actor *who,
+int import_pass(struct db *db, struct arena *a, const char *id, int write, const struct actor *who,
                 import_progress_fn progress, void *pctx, struct err *e)
 {
-	int write = flags & IMPORT_WRITE;
 	struct import_row im;
 	if (import_load(db, id, &im, e))
 		return -1;
@@ -1037,20 +1023,6 @@ int import_pass(struct db *db, struct arena *a, const char *id, int flags, const
 		db_bulk(db, 1);
 	arena_init(&p.s, 16384);
 	people_bulk_init(&p.bulk);
-	int64_t first = config_int("import.first_load_rows");
-	if ((flags & IMPORT_FIRST_LOAD) && write && p.row_done < 0 && first > 0 &&
-	    p.data_rows >= first && !strcmp(db_backend(db), "sqlite")) {
-		p.first_load = 1;
-		p.batch_rows = LONG_MAX;
-		if (begin(&p) || people_bulk_defer(db, &p.bulk, e)) {
-			if (db_in_tx(db))
-				db_rollback(db);
-			people_bulk_release(&p.bulk);
-			arena_release(&p.s);
-			db_bulk(db, 0);
-			return -1;
-		}
-	}
 	struct arena *db_a = db_arena(db);
 	db_set_arena(db, &p.s); /* the database's values for a row live as long as the row */
 	int rc = tab_rows(p.b, (size_t)im.sheet, pass_row, &p, e);

@@ -77,11 +77,7 @@ typedef void (*import_progress_fn)(void *ctx, long done, long total);
  * its last batch ended (state 'running'); then state 'done' and the file removed. Without, state
  * 'checked' (a dry run: nothing written but the problems).
  */
-#define IMPORT_WRITE 1
-/* with IMPORT_WRITE, on SQLite, a register of import.first_load_rows rows or more not begun
- * yet: one transaction, the scattered indexes made again at its end (people_bulk_defer) */
-#define IMPORT_FIRST_LOAD 2
-int import_pass(struct db *db, struct arena *a, const char *id, int flags, const struct actor *who,
+int import_pass(struct db *db, struct arena *a, const char *id, int write, const struct actor *who,
                 import_progress_fn progress, void *pctx, struct err *e);
 /* Record that a pass failed (state 'failed', the message), in a transaction of its own. */
 int import_fail(struct db *db, const char *id, const char *msg);

@@ -101,7 +101,7 @@ static int demo_import(struct db *db, const struct actor *who, struct arena *a,
 	int rc = write_register(a, path, title, place_head, rows, n, bad, seq, e) ||
 	         import_create(db, a, who, path, file_name, &p, NULL, id, e) ||
 	         import_pass(db, a, id, 0, who, NULL, NULL, e) ||
-	         (run && import_pass(db, a, id, IMPORT_WRITE, who, NULL, NULL, e));
+	         (run && import_pass(db, a, id, 1, who, NULL, NULL, e));
 	unlink(path);
 	if (rc)
 		return -1;
