@@ -65,7 +65,7 @@ const CFG = {
 };
 /* cunwu's ranges (src/core/config.c): a value cunwu refuses is refused here too */
 for (const [k, v, lo, hi] of [['session.idle_minutes', CFG.idleMinutes, 1, 43200],
-	['session.absolute_hours', CFG.absoluteHours, 1, 2160], ['requests.public_per_hour', CFG.publicPerHour, 1, 100000]])
+	['session.absolute_hours', CFG.absoluteHours, 1, 2160], ['requests.public_per_hour', CFG.publicPerHour, 1, 1000000000]])
 	if (!Number.isInteger(v) || v < lo || v > hi) {
 		process.stderr.write(`server.js: setting '${k}' must be an integer from ${lo} to ${hi}\n`);
 		process.exit(2);
@@ -967,7 +967,14 @@ async function worker() {
 		const [path] = placePaths(v);
 		where += ' AND ((p.path >= ? AND p.path < ?) OR (p.gpath >= ? AND p.gpath < ?))';
 		args.push(path, `${path}~`, path, `${path}~`);
-		return list(PUBLIC_COLS, REQ_FROM, where, args, pg, (r) => {
+		/* a town, newest first: the requests read newest first, the count stopping at 1,000 */
+		let from = REQ_FROM;
+		if (p.kind === 'town' && pg.order === 'q.created_at DESC') {
+			where += ' AND p.id = q.place_id AND c.id = q.category_id';
+			pg.cap = 1000;
+			from = 'requests q CROSS JOIN places p CROSS JOIN request_categories c';
+		}
+		return list(PUBLIC_COLS, from, where, args, pg, (r) => {
 			const o = {};
 			for (let i = 0; i < PUBLIC_KEYS.length; i++) o[PUBLIC_KEYS[i]] = r[i];
 			return o;

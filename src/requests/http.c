@@ -139,6 +139,11 @@ static int list_categories(struct req *r, struct err *e)
 #define REQ_FROM                                                                                   \
 	"requests q JOIN places p ON p.id = q.place_id JOIN request_categories c ON c.id = "       \
 	"q.category_id"
+/* a town's requests newest first: read from requests_created, each joined to its place and
+ * category in that order (SQLite keeps the order of CROSS JOINs; with statistics it would
+ * start from the categories), kept while in scope until the page is full */
+#define REQ_FROM_NEWEST "requests q CROSS JOIN places p CROSS JOIN request_categories c"
+#define REQ_ON_NEWEST   "p.id = q.place_id AND c.id = q.category_id"
 
 static const char *const req_keys[] = { "id",
 	                                "region",
@@ -731,13 +736,25 @@ static int list_public(struct req *r, struct err *e)
 	}
 	if (and_filters(r, &q, e))
 		return -1;
+	/* a town, newest first: as the inbox of a town (list_requests), the requests read
+	 * newest first until the page is full, the count stopping at 1,000 */
+	const char *from = REQ_FROM;
+	if (!strcmp(p.kind, "town") && !strcmp(pg.order, "q.created_at DESC")) {
+		query_and(&q, REQ_ON_NEWEST, DB_NOARGS);
+		pg.count_cap = 1000;
+		from = REQ_FROM_NEWEST;
+	} else if (strcmp(p.kind, "town")) {
+		/* a village's places, then their requests (requests_place): a few thousand */
+		query_and(&q, REQ_ON_NEWEST, DB_NOARGS);
+		from = "places p CROSS JOIN requests q CROSS JOIN request_categories c";
+	}
 	return req_list(
 	    r,
 	    "q.category_id, c.name, CASE WHEN p.kind IN ('building', 'unit', "
 	    "'dwelling') THEN NULL ELSE p.name END, CASE WHEN q.status IN " OPEN_STATUSES
 	    " THEN 'open' ELSE 'closed' END, q.status, q.created_at, q.updated_at, "
 	    "q.resolved_at",
-	    REQ_FROM, &q, &pg, write_public_row, e);
+	    from, &q, &pg, write_public_row, e);
 }
 
 /* ---- the list ---- */
@@ -804,12 +821,9 @@ static int list_requests(struct req *r, struct err *e)
 	/* a town or more, newest first: read the requests newest first (requests_created) and
 	 * keep those in scope until the page is full, rather than every place of the town and
 	 * all their requests sorted; the count stops at 1,000 ("total_capped") */
-	query_and(&q, "p.id = q.place_id", DB_NOARGS);
+	query_and(&q, REQ_ON_NEWEST, DB_NOARGS);
 	pg.count_cap = 1000;
-	return req_list(r, REQ_SELECT,
-	                "requests q CROSS JOIN places p JOIN request_categories c ON c.id = "
-	                "q.category_id",
-	                &q, &pg, write_req_row, e);
+	return req_list(r, REQ_SELECT, REQ_FROM_NEWEST, &q, &pg, write_req_row, e);
 }
 
 /* ---- the rates ---- */
