@@ -644,8 +644,9 @@ int auth_principal_load(struct req *r, const char *login, struct err *e)
 		return -1;
 	int rc = db_step(st, e);
 	if (rc <= 0)
-		return rc < 0 ? -1
-		              : err_set(e, 404, "auth.unknown_login", NULL, "no account '%s'", login);
+		return rc < 0
+		           ? -1
+		           : err_set(e, 404, "auth.unknown_login", NULL, "no account '%s'", login);
 	struct principal *p = arena_zalloc(&r->arena, sizeof(*p));
 	p->user_id = db_text(st, 0);
 	p->login = db_text(st, 1);
