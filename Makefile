@@ -24,7 +24,7 @@ SQL     := $(sort $(wildcard schema/*/*.sql))
 UNIT    := $(sort $(wildcard tests/unit/*/*.c))
 VERSION := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
 
-.PHONY: all test asan unit-bins fuzz format format-check clean demo bench
+.PHONY: all test asan unit-bins fuzz format format-check clean demo bench bench-smoke
 
 all: build/cunwu build/tests/api-runner unit-bins
 
@@ -137,8 +137,18 @@ format-check:
 demo: build/cunwu
 	scripts/demo
 
-bench: build/cunwu
-	bench/run
+# issue 9's suite (docs/benchmarks.md): S1-S6 on county data against the Node.js peer and
+# the floors; bench-smoke checks every scenario's answers on the demo town, never a speed
+bench: build/cunwu build/bench/inproc
+	bench/suite
+bench-smoke: build/cunwu build/bench/inproc
+	bench/suite --smoke
+
+# the floor without HTTP (bench/inproc.c), linked with cunwu's objects, never in build/cunwu
+build/bench/inproc: bench/inproc.c $(OBJ)
+	@mkdir -p $(@D)
+	@echo "  LD      $@"
+	@$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
 
 clean:
 	rm -rf build

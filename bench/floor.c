@@ -1,10 +1,13 @@
 /* floor - the cheapest libmicrohttpd server that answers like cunwu, used by bench/run as
  * the baseline for cunwu's throughput.
  *
- * Usage: floor PORT THREADS BODY_FILE [READY_FILE]
+ * Usage: floor PORT THREADS BODY_FILE|@INDEX [READY_FILE]
  *
  * Listens on 127.0.0.1:PORT (0 picks a free port) and answers every request with the
- * bytes of BODY_FILE, status 200, and the same response headers cunwu sends
+ * bytes of BODY_FILE, status 200; or, given @INDEX, a file of lines "METHOD STATUS URL
+ * FILE" (bench/suite writes it from cunwu's answers), each request with the FILE and STATUS
+ * of its method and URL, query string included (404 and no body for any other). It sends
+ * the same response headers cunwu sends
  * (Content-Type, X-Request-Id, X-Content-Type-Options, Cache-Control). It uses the
  * daemon flags, thread pool, connection limit and timeout of src/core/http.c, and, like
  * cunwu's on_request, answers on the second call of the access handler: libmicrohttpd
@@ -27,9 +30,22 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-static char *body;
-static size_t body_len;
+/* what the floor answers: one entry for any request (BODY_FILE), or one per method and URL */
+struct answer {
+	char *method, *url; /* NULL: any */
+	unsigned status;
+	char *body;
+	size_t body_len;
+};
+static struct answer *answers;
+static size_t nanswers;
 static atomic_uint_fast64_t counter;
+
+/* per request: the URL as sent (with its query string), and whether headers were seen */
+struct pending {
+	char *url;
+	int seen;
+};
 
 /* a request id of the same length as cunwu's (26 characters), different per request */
 static void request_id(char out[27])
@@ -48,23 +64,31 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
                                   const char *method, const char *version, const char *upload_data,
                                   size_t *upload_size, void **con_cls)
 {
-	static int first_call_marker;
 	(void)cls;
 	(void)url;
-	(void)method;
 	(void)version;
 	(void)upload_data;
+	struct pending *p = *con_cls;
 
-	if (!*con_cls) { /* first call: headers only; answering now costs keep-alive */
-		*con_cls = &first_call_marker;
+	if (!p || !p->seen) { /* first call: headers only; answering now costs keep-alive */
+		if (p)
+			p->seen = 1;
 		return MHD_YES;
 	}
 	if (*upload_size) {
 		*upload_size = 0;
 		return MHD_YES;
 	}
+	static struct answer none = { NULL, NULL, 404, "", 0 };
+	const struct answer *a = &none;
+	for (size_t i = 0; i < nanswers; i++)
+		if (!answers[i].method ||
+		    (!strcmp(answers[i].method, method) && !strcmp(answers[i].url, p->url))) {
+			a = &answers[i];
+			break;
+		}
 	struct MHD_Response *resp =
-	    MHD_create_response_from_buffer(body_len, body, MHD_RESPMEM_PERSISTENT);
+	    MHD_create_response_from_buffer(a->body_len, a->body, MHD_RESPMEM_PERSISTENT);
 	if (!resp)
 		return MHD_NO;
 	char rid[27];
@@ -73,7 +97,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	MHD_add_response_header(resp, "X-Request-Id", rid);
 	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
 	MHD_add_response_header(resp, "Cache-Control", "no-store");
-	enum MHD_Result ret = MHD_queue_response(conn, MHD_HTTP_OK, resp);
+	enum MHD_Result ret = MHD_queue_response(conn, a->status, resp);
 	MHD_destroy_response(resp);
 	return ret;
 }
@@ -84,10 +108,28 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	(void)cls;
 	(void)conn;
 	(void)toe;
+	struct pending *p = *con_cls;
+	if (p) {
+		free(p->url);
+		free(p);
+	}
 	*con_cls = NULL;
 }
 
-static int read_file(const char *path)
+/* the URL as the client sent it, kept for the access handler (MHD passes it the path) */
+static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
+{
+	(void)cls;
+	(void)conn;
+	struct pending *p = calloc(1, sizeof(*p));
+	if (p && !(p->url = strdup(uri))) {
+		free(p);
+		p = NULL;
+	}
+	return p;
+}
+
+static int read_file(const char *path, struct answer *a)
 {
 	FILE *f = fopen(path, "rb");
 	if (!f) {
@@ -95,18 +137,18 @@ static int read_file(const char *path)
 		return -1;
 	}
 	size_t cap = 4096;
-	body = malloc(cap);
+	a->body = malloc(cap);
 	for (;;) {
-		if (!body) {
+		if (!a->body) {
 			fclose(f);
 			fprintf(stderr, "floor: out of memory\n");
 			return -1;
 		}
-		body_len += fread(body + body_len, 1, cap - body_len, f);
-		if (body_len < cap)
+		a->body_len += fread(a->body + a->body_len, 1, cap - a->body_len, f);
+		if (a->body_len < cap)
 			break;
 		cap *= 2;
-		body = realloc(body, cap);
+		a->body = realloc(a->body, cap);
 	}
 	int bad = ferror(f);
 	fclose(f);
@@ -115,6 +157,40 @@ static int read_file(const char *path)
 		return -1;
 	}
 	return 0;
+}
+
+/* the answers of an index: lines "METHOD STATUS URL FILE" */
+static int read_index(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	if (!f) {
+		fprintf(stderr, "floor: unable to open '%s': %s\n", path, strerror(errno));
+		return -1;
+	}
+	char line[8192], method[16], url[4096], file[4096];
+	unsigned status;
+	int rc = 0;
+	while (!rc && fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%15s %u %4095s %4095s", method, &status, url, file) != 4) {
+			fprintf(stderr, "floor: '%s': not METHOD STATUS URL FILE: %s", path, line);
+			rc = -1;
+			break;
+		}
+		struct answer *more = realloc(answers, (nanswers + 1) * sizeof(*answers));
+		if (!more) {
+			rc = -1;
+			break;
+		}
+		answers = more;
+		struct answer *a = &answers[nanswers++];
+		memset(a, 0, sizeof(*a));
+		a->status = status;
+		a->method = strdup(method);
+		a->url = strdup(url);
+		rc = !a->method || !a->url || read_file(file, a) ? -1 : 0;
+	}
+	fclose(f);
+	return rc;
 }
 
 static int parse_uint(const char *s, unsigned max, unsigned *out)
@@ -133,11 +209,19 @@ int main(int argc, char **argv)
 	unsigned port, threads;
 	if (argc < 4 || argc > 5 || parse_uint(argv[1], 65535, &port) ||
 	    parse_uint(argv[2], 1024, &threads) || threads == 0) {
-		fprintf(stderr, "usage: floor PORT THREADS BODY_FILE [READY_FILE]\n");
+		fprintf(stderr, "usage: floor PORT THREADS BODY_FILE|@INDEX [READY_FILE]\n");
 		return 2;
 	}
-	if (read_file(argv[3]))
-		return 1;
+	if (argv[3][0] == '@') {
+		if (read_index(argv[3] + 1))
+			return 1;
+	} else {
+		answers = calloc(1, sizeof(*answers));
+		nanswers = 1;
+		if (!answers || read_file(argv[3], answers))
+			return 1;
+		answers->status = MHD_HTTP_OK;
+	}
 
 	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
@@ -164,7 +248,8 @@ int main(int argc, char **argv)
 	    MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_TURBO | MHD_USE_ITC, 0, NULL,
 	    NULL, on_request, NULL, MHD_OPTION_LISTEN_SOCKET, fd, MHD_OPTION_THREAD_POOL_SIZE,
 	    threads, MHD_OPTION_CONNECTION_LIMIT, 1024u, MHD_OPTION_CONNECTION_TIMEOUT, 60u,
-	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL, MHD_OPTION_END);
+	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL, MHD_OPTION_URI_LOG_CALLBACK, on_uri,
+	    NULL, MHD_OPTION_END);
 	if (!d) {
 		fprintf(stderr, "floor: unable to start the HTTP server\n");
 		return 1;
@@ -184,6 +269,11 @@ int main(int argc, char **argv)
 	int sig;
 	sigwait(&set, &sig);
 	MHD_stop_daemon(d); /* closes the listening socket too */
-	free(body);
+	for (size_t i = 0; i < nanswers; i++) {
+		free(answers[i].method);
+		free(answers[i].url);
+		free(answers[i].body);
+	}
+	free(answers);
 	return 0;
 }

@@ -633,6 +633,34 @@ static int identify_token(struct req *r, const char *tok, struct err *e)
 	return 0;
 }
 
+int auth_principal_load(struct req *r, const char *login, struct err *e)
+{
+	struct db_stmt *st = db_query(r->db, e,
+	                              "SELECT u.id, u.login, u.name, u.place_id, u.region, p.name, "
+	                              "u.version, u.created_at, u.updated_at, u.lang FROM users u "
+	                              "JOIN places p ON p.id = u.place_id WHERE u.login = ?",
+	                              DB_T(login));
+	if (!st)
+		return -1;
+	int rc = db_step(st, e);
+	if (rc <= 0)
+		return rc < 0
+		           ? -1
+		           : err_set(e, 404, "auth.unknown_login", NULL, "no account '%s'", login);
+	struct principal *p = arena_zalloc(&r->arena, sizeof(*p));
+	p->user_id = db_text(st, 0);
+	p->login = db_text(st, 1);
+	p->name = db_text(st, 2);
+	p->place_id = db_text(st, 3);
+	read_user_rest(st, 4, p);
+	db_done(st);
+	p->kind = "session";
+	if (load_grants(r, p, e))
+		return -1;
+	r->who = p;
+	return 0;
+}
+
 int auth_identify(struct req *r, struct err *e)
 {
 	r->who = NULL;

@@ -47,6 +47,13 @@ struct principal {
  * or expired credential is 401. */
 int auth_identify(struct req *r, struct err *e);
 
+/*
+ * Set r->who to the account login with its grants, as a session of it sees them (kind
+ * "session", no session row): for requests run in-process (bench/inproc.c). The principal
+ * is in r->arena. 0, or -1 (404 auth.unknown_login).
+ */
+int auth_principal_load(struct req *r, const char *login, struct err *e);
+
 int authz(struct req *r, const char *perm, const char *path, struct err *e);
 /* 0 if some grant holds perm over path or over gpath (NULL: no grid covers the target);
  * else 403 auth.forbidden (401 without a caller). */

@@ -747,7 +747,7 @@ static int run_handler(struct req *r, struct err *e)
 	char body_hash[65] = "";
 
 	/* public routes do not look at the caller: a stale cookie must not block a new login */
-	if (rt->perm != PERM_PUBLIC && auth_identify(r, e))
+	if (rt->perm != PERM_PUBLIC && r->conn && auth_identify(r, e))
 		return -1;
 	if (r->who && !strcmp(r->method, "POST") && !(rt->flags & ROUTE_NO_REPLAY))
 		key = req_header(r, "Idempotency-Key");
@@ -785,6 +785,15 @@ fail:
 	if (tx)
 		db_rollback(r->db);
 	return -1;
+}
+
+int http_call(struct req *r, struct err *e)
+{
+	char allow[128];
+	if (!r->route && route_find(r, allow, sizeof(allow)))
+		return err_set(e, 404, "http.not_found", NULL, "no route for %s %s", r->method,
+		               r->path);
+	return run_handler(r, e);
 }
 
 static void dispatch(struct req *r)

@@ -291,5 +291,13 @@ int http_serve(const struct server_opts *o, struct err *e);
 
 /* The connection of the calling worker thread (opened by http_serve before it listened). */
 struct db *http_thread_db(struct err *e);
+/*
+ * Run a request without a connection as dispatch runs one that came over HTTP: its route
+ * found by r->method and r->path, the permission and place checked for r->who (set by the
+ * caller, see auth_principal_load; NULL: anonymous), the handler run in its transaction. The
+ * caller sets r->arena, r->db (with db_set_arena), r->out, r->file_fd = -1, r->query and
+ * r->body. For bench/inproc.c, the floor without HTTP. 0 with r->status, or -1 with e.
+ */
+int http_call(struct req *r, struct err *e);
 
 #endif

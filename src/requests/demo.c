@@ -74,101 +74,143 @@ static int act(struct db *db, const struct actor *who, const char *id, const cha
 	return requests_act(db, who, id, &in, e);
 }
 
-int requests_demo(struct db *db, const struct actor *who, struct arena *a, int64_t *made,
-                  struct err *e)
+/* the ids of the places sql selects, in the arena; *n gets their count */
+static const char **demo_places(struct db *db, struct arena *a, const char *sql, size_t *n,
+                                struct err *e)
+{
+	size_t cap = 256;
+	const char **places = arena_alloc(a, cap * sizeof(*places));
+	*n = 0;
+	struct db_stmt *st = db_query(db, e, sql, DB_NOARGS);
+	if (!st)
+		return NULL;
+	int rc;
+	while ((rc = db_step(st, e)) == 1) {
+		if (*n == cap) {
+			places = arena_realloc(a, places, cap * sizeof(*places),
+			                       2 * cap * sizeof(*places));
+			cap *= 2;
+		}
+		places[(*n)++] = db_text(st, 0);
+	}
+	return rc < 0 ? NULL : places;
+}
+
+/* the i-th request of the demo at place, taken to a drawn stage */
+static int demo_request(struct db *db, const struct actor *who, struct arena *a, int i,
+                        const char *place, struct err *e)
+{
+	const size_t nsays = sizeof(says) / sizeof(says[0]);
+	const char *id, *code;
+	size_t k = (size_t)i % nsays;
+	json_t *attrs = json_loads(says[k].attributes, 0, NULL);
+	struct request_in in = { 0 };
+	in.category_id = says[k].category;
+	in.place_id = place;
+	in.title = says[k].title;
+	in.description = says[k].description;
+	in.attributes = attrs;
+	in.source = sources[draw(6)];
+	in.public_form = !strcmp(in.source, "public");
+	if (!strcmp(in.source, "resident"))
+		in.source = "staff_visit";
+	if (!strcmp(in.source, "hotline_12345"))
+		in.external_no = arena_printf(a, "GD2026%06d", 100 + i);
+	int rc = requests_create(db, who, &in, &id, &code, e);
+	json_decref(attrs);
+	if (rc)
+		return -1;
+	struct request_act base = { 0 };
+	base.reasonable = -1;
+	base.reply = replies[draw(4)];
+	base.satisfaction = 3 + draw(3);
+	base.comment = base.satisfaction >= 4 ? "满意" : "还行，希望以后快一点";
+	base.reason = "不属于本村职责，请镇里协调";
+	int stage = draw(7);
+	const unsigned H = RR_HANDLER, F = RR_STAFF | RR_LEADER;
+	if (stage == 6)
+		return act(db, who, id, "send_back", H, &base, e);
+	if ((stage >= 1 && act(db, who, id, "sign", H, &base, e)) ||
+	    (stage >= 2 && act(db, who, id, "start", H, &base, e)) ||
+	    (stage >= 3 && act(db, who, id, "resolve", H, &base, e)) ||
+	    (stage >= 4 && act(db, who, id, "follow_up", F, &base, e)) ||
+	    (stage >= 5 && act(db, who, id, "close", F, &base, e)))
+		return -1;
+	if (stage >= 3)
+		return 0;
+	/* still open: submitted up to five days ago, so some are overdue */
+	int64_t t = time_now_ms() - (int64_t)draw(5 * 24) * HOUR_MS, r, s;
+	int64_t hours[2] = { 0, 0 };
+	if (db_get_int(db, e, &hours[0],
+	               "SELECT c.response_hours FROM requests q JOIN request_categories "
+	               "c ON c.id = q.category_id WHERE q.id = ?",
+	               DB_ARGS(DB_T(id))) < 0 ||
+	    db_get_int(db, e, &hours[1],
+	               "SELECT c.resolution_hours FROM requests q JOIN "
+	               "request_categories c ON c.id = q.category_id WHERE q.id = ?",
+	               DB_ARGS(DB_T(id))) < 0)
+		return -1;
+	requests_deadlines(t, hours[0], hours[1], &r, &s);
+	char at[32], rd[32], sd[32];
+	time_iso(t, at);
+	time_iso(r, rd);
+	time_iso(s, sd);
+	if (db_exec(db, e,
+	            "UPDATE requests SET created_at = ?, response_due_at = ?, "
+	            "resolution_due_at = ? WHERE id = ?",
+	            DB_T(at), DB_T(rd), DB_T(sd), DB_T(id)) < 0 ||
+	    db_exec(db, e,
+	            "UPDATE request_events SET at = ? WHERE request_id = ? AND "
+	            "action IN "
+	            "('submit', 'route')",
+	            DB_T(at), DB_T(id)) < 0)
+		return -1;
+	return 0;
+}
+
+int requests_demo(struct db *db, const struct actor *who, struct arena *a, int64_t want,
+                  int64_t *made, struct err *e)
 {
 	rng = 20261129;
 	*made = 0;
-	const char **places = arena_alloc(a, 4000 * sizeof(*places));
-	size_t n = 0;
-	struct db_stmt *st = db_query(
-	    db, e,
+	size_t n, nall = 0;
+	const char **places = demo_places(
+	    db, a,
 	    "SELECT p.id FROM places p JOIN places v ON v.id = p.parent_id WHERE v.kind = "
 	    "'village' AND v.path LIKE '%/140406101000/%' AND p.kind IN ('natural_village', "
 	    "'group') AND p.status = 'active' ORDER BY v.code, p.name, p.kind",
-	    DB_NOARGS);
-	if (!st)
-		return -1;
-	int rc;
-	while ((rc = db_step(st, e)) == 1 && n < 4000)
-		places[n++] = db_text(st, 0);
-	if (rc < 0)
+	    &n, e);
+	if (!places)
 		return -1;
 	if (!n)
 		return 0;
-	db_done(st);
-	const size_t nsays = sizeof(says) / sizeof(says[0]);
-	for (int i = 0; i < DEMO_REQUESTS; i++) {
-		const char *id, *code;
-		size_t k = (size_t)i % nsays;
-		json_t *attrs = json_loads(says[k].attributes, 0, NULL);
-		struct request_in in = { 0 };
-		in.category_id = says[k].category;
-		in.place_id = places[(size_t)draw((int)n)];
-		in.title = says[k].title;
-		in.description = says[k].description;
-		in.attributes = attrs;
-		in.source = sources[draw(6)];
-		in.public_form = !strcmp(in.source, "public");
-		if (!strcmp(in.source, "resident"))
-			in.source = "staff_visit";
-		if (!strcmp(in.source, "hotline_12345"))
-			in.external_no = arena_printf(a, "GD2026%06d", 100 + i);
-		rc = requests_create(db, who, &in, &id, &code, e);
-		json_decref(attrs);
-		if (rc)
+	/* a benchmark's many more: over every village's natural villages and groups */
+	const char **all = places;
+	if (want > DEMO_REQUESTS) {
+		all = demo_places(db, a,
+		                  "SELECT p.id FROM places p JOIN places v ON v.id = p.parent_id "
+		                  "WHERE v.kind = 'village' AND p.kind IN ('natural_village', "
+		                  "'group') AND p.status = 'active' ORDER BY v.code, p.name, "
+		                  "p.kind",
+		                  &nall, e);
+		if (!all)
 			return -1;
-		++*made;
-		struct request_act base = { 0 };
-		base.reasonable = -1;
-		base.reply = replies[draw(4)];
-		base.satisfaction = 3 + draw(3);
-		base.comment = base.satisfaction >= 4 ? "满意" : "还行，希望以后快一点";
-		base.reason = "不属于本村职责，请镇里协调";
-		int stage = draw(7);
-		const unsigned H = RR_HANDLER, F = RR_STAFF | RR_LEADER;
-		if (stage == 6) {
-			if (act(db, who, id, "send_back", H, &base, e))
-				return -1;
-			continue;
-		}
-		if ((stage >= 1 && act(db, who, id, "sign", H, &base, e)) ||
-		    (stage >= 2 && act(db, who, id, "start", H, &base, e)) ||
-		    (stage >= 3 && act(db, who, id, "resolve", H, &base, e)) ||
-		    (stage >= 4 && act(db, who, id, "follow_up", F, &base, e)) ||
-		    (stage >= 5 && act(db, who, id, "close", F, &base, e)))
-			return -1;
-		if (stage < 3) {
-			/* still open: submitted up to five days ago, so some are overdue */
-			int64_t t = time_now_ms() - (int64_t)draw(5 * 24) * HOUR_MS, r, s;
-			int64_t hours[2] = { 0, 0 };
-			if (db_get_int(
-			        db, e, &hours[0],
-			        "SELECT c.response_hours FROM requests q JOIN request_categories "
-			        "c ON c.id = q.category_id WHERE q.id = ?",
-			        DB_ARGS(DB_T(id))) < 0 ||
-			    db_get_int(
-			        db, e, &hours[1],
-			        "SELECT c.resolution_hours FROM requests q JOIN "
-			        "request_categories c ON c.id = q.category_id WHERE q.id = ?",
-			        DB_ARGS(DB_T(id))) < 0)
-				return -1;
-			requests_deadlines(t, hours[0], hours[1], &r, &s);
-			char at[32], rd[32], sd[32];
-			time_iso(t, at);
-			time_iso(r, rd);
-			time_iso(s, sd);
-			if (db_exec(db, e,
-			            "UPDATE requests SET created_at = ?, response_due_at = ?, "
-			            "resolution_due_at = ? WHERE id = ?",
-			            DB_T(at), DB_T(rd), DB_T(sd), DB_T(id)) < 0 ||
-			    db_exec(db, e,
-			            "UPDATE request_events SET at = ? WHERE request_id = ? AND "
-			            "action IN "
-			            "('submit', 'route')",
-			            DB_T(at), DB_T(id)) < 0)
-				return -1;
-		}
 	}
-	return 0;
+	if (want < DEMO_REQUESTS)
+		want = DEMO_REQUESTS;
+	/* each request's rows in an arena of its own: a county's 200,000 stay in bounds */
+	struct arena *outer = db_arena(db);
+	int rc = 0;
+	for (int64_t i = 0; i < want && !rc; i++) {
+		struct arena scratch;
+		arena_init(&scratch, 0);
+		db_set_arena(db, &scratch);
+		const char *place =
+		    i < DEMO_REQUESTS ? places[(size_t)draw((int)n)] : all[(size_t)draw((int)nall)];
+		rc = demo_request(db, who, &scratch, (int)i, place, e);
+		db_set_arena(db, outer);
+		arena_release(&scratch);
+		*made += !rc;
+	}
+	return rc;
 }

@@ -383,9 +383,13 @@ int requests_mediation_create(struct db *db, const struct actor *who, const char
                               const struct request_mediation_in *in, const char **id,
                               struct err *e);
 
-/* Demo data: 36 requests over 微子镇, routed and worked to drawn stages (see demo.c). */
-int requests_demo(struct db *db, const struct actor *who, struct arena *a, int64_t *made,
-                  struct err *e);
+/*
+ * Demo data: 36 requests over 微子镇, routed and worked to drawn stages (see demo.c); with
+ * want above 36 (`cunwu demo --requests N`, for benchmarks), the rest drawn the same way
+ * over the natural villages and groups of every village in the database.
+ */
+int requests_demo(struct db *db, const struct actor *who, struct arena *a, int64_t want,
+                  int64_t *made, struct err *e);
 
 /* ---- the 12345 import (import.c) ---- */
 

@@ -499,7 +499,7 @@ static const struct command cmds[] = {
 	{ "jobs run", cmd_jobs_run, NEED_DB, "jobs run", "run every due background job now" },
 	{ "routes", cmd_routes, 0, "routes",
 	  "list every HTTP route with its permission and how its place is found" },
-	{ "demo", system_demo, 0, "demo [--force] [--scale town|county]",
+	{ "demo", system_demo, 0, "demo [--force] [--scale town|county] [--requests N]",
 	  "create the demo database (微子镇, its villages, accounts)" },
 	{ "version", cmd_version, 0, "version", "print the version" },
 };
