@@ -324,7 +324,8 @@ static int gram_cmp(const void *x, const void *y)
 int people_bulk_flush(struct db *db, struct people_bulk *b, struct err *e)
 {
 	int rc = 0;
-	qsort(b->grams, b->n, sizeof(*b->grams), gram_cmp);
+	if (b->n) /* qsort takes no NULL, even for nothing */
+		qsort(b->grams, b->n, sizeof(*b->grams), gram_cmp);
 	for (size_t i = 0; i < b->n && !rc; i++)
 		if (db_exec(db, e,
 		            "INSERT INTO person_grams (gram, person_id, pinyin) VALUES (?, ?, ?)",
