@@ -1537,9 +1537,10 @@ const struct route_table requests_routes = { "requests", routes,
 /* requests being worked on under path */
 static int tile_open(struct db *db, const char *path, int64_t *out, struct err *e)
 {
+	/* the subtree's places, then their open requests from requests_open alone */
 	return cockpit_count(db,
-	                     "SELECT count(*) FROM requests q JOIN places p ON p.id = q.place_id "
-	                     "WHERE p.path >= ? AND p.path < ? AND q.status IN " OPEN_STATUSES,
+	                     "SELECT count(*) FROM places p CROSS JOIN requests q WHERE p.path >= "
+	                     "? AND p.path < ? AND q.place_id = p.id AND q.status IN " OPEN_STATUSES,
 	                     path, out, e);
 }
 
@@ -1551,8 +1552,8 @@ static int tile_overdue(struct db *db, const char *path, int64_t *out, struct er
 	const char *end = arena_printf(db_arena(db), "%s~", path);
 	return db_get_int(
 	           db, e, out,
-	           "SELECT count(*) FROM requests q JOIN places p ON p.id = q.place_id WHERE "
-	           "p.path >= ? AND p.path < ? AND q.status IN " OPEN_STATUSES
+	           "SELECT count(*) FROM places p CROSS JOIN requests q WHERE p.path >= ? AND "
+	           "p.path < ? AND q.place_id = p.id AND q.status IN " OPEN_STATUSES
 	           " AND (q.resolution_due_at < ? OR (q.status = 'submitted' AND "
 	           "q.response_due_at < ?))",
 	           DB_ARGS(DB_T(path), DB_T(end), DB_T(now), DB_T(now))) < 0
