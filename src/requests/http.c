@@ -1538,10 +1538,11 @@ const struct route_table requests_routes = { "requests", routes,
 static int tile_open(struct db *db, const char *path, int64_t *out, struct err *e)
 {
 	/* the subtree's places, then their open requests from requests_open alone */
-	return cockpit_count(db,
-	                     "SELECT count(*) FROM places p CROSS JOIN requests q WHERE p.path >= "
-	                     "? AND p.path < ? AND q.place_id = p.id AND q.status IN " OPEN_STATUSES,
-	                     path, out, e);
+	return cockpit_count(
+	    db,
+	    "SELECT count(*) FROM places p CROSS JOIN requests q WHERE p.path >= "
+	    "? AND p.path < ? AND q.place_id = p.id AND q.status IN " OPEN_STATUSES,
+	    path, out, e);
 }
 
 /* of those, the ones past a deadline: resolution, or response while not signed for */
