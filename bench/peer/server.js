@@ -611,9 +611,15 @@ async function worker() {
 		const pg = page(req, PERSON_SORTS, 'name');
 		let args = [];
 		let where = scopeSql(who, 'people.read', 'p.path', 'p.gpath', args);
+		/* below a town (more than four ids in the path) the places' people are fewer than
+		 * a tag's: cunwu's list_start and people_query choose the same way */
+		const belowTown = (path) => pathIds(path) > 4;
+		const granted = scope(who, 'people.read');
+		let narrow = granted.length > 0 && granted.every(belowTown);
 		const place = qp(req, 'place');
 		if (place !== undefined) {
 			const [path] = placePaths(place);
+			if (belowTown(path)) narrow = true;
 			/* inside a grant the place alone narrows */
 			if (scope(who, 'people.read').some((s) => path.startsWith(s))) {
 				where = '1 = 1';
@@ -627,7 +633,7 @@ async function worker() {
 		if (tagPerm) where += ` AND ${scopeSql(who, tagPerm, 'p.path', 'p.gpath', args)}`;
 		let from = PERSON_FROM;
 		const text = qp(req, 'q');
-		if (tag !== undefined && text) {
+		if (tag !== undefined && (text || narrow)) {
 			where += ' AND EXISTS (SELECT 1 FROM person_tags t WHERE t.person_id = x.id AND t.tag_id = ?)';
 			args.push(tag);
 		} else if (tag !== undefined) {
@@ -739,8 +745,9 @@ async function worker() {
 		const d = today(), hi = `${path}~`;
 		return coverage.get(d, d, path, hi, path, hi);
 	};
-	const overdue = st('SELECT count(*) FROM requests q JOIN places p ON p.id = q.place_id WHERE p.path >= ? AND ' +
-		`p.path < ? AND q.status IN ${OPEN} AND (q.resolution_due_at < ? OR (q.status = 'submitted' AND ` +
+	/* the subtree's places, then their open requests from requests_open, as cunwu's tiles */
+	const overdue = st('SELECT count(*) FROM places p CROSS JOIN requests q WHERE p.path >= ? AND ' +
+		`p.path < ? AND q.place_id = p.id AND q.status IN ${OPEN} AND (q.resolution_due_at < ? OR (q.status = 'submitted' AND ` +
 		'q.response_due_at < ?))').pluck();
 	const imported = st('SELECT COALESCE(SUM(i.persons_added), 0) FROM imports i JOIN places p ON p.id = ' +
 		"i.place_id WHERE p.path >= ? AND p.path < ? AND i.state = 'done' AND i.finished_at >= ?").pluck();
@@ -765,8 +772,8 @@ async function worker() {
 			const [all, grid] = coverageOf(path);
 			return all - grid;
 		}],
-		['requests.open', 'requests.read', '件', count('SELECT count(*) FROM requests q JOIN places p ON p.id = ' +
-			`q.place_id WHERE p.path >= ? AND p.path < ? AND q.status IN ${OPEN}`)],
+		['requests.open', 'requests.read', '件', count('SELECT count(*) FROM places p CROSS JOIN requests q WHERE ' +
+			`p.path >= ? AND p.path < ? AND q.place_id = p.id AND q.status IN ${OPEN}`)],
 		['requests.overdue', 'requests.read', '件', (path) => {
 			const now = iso(Date.now());
 			return overdue.get(path, `${path}~`, now, now);
