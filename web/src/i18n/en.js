@@ -567,6 +567,7 @@ export default {
 	// ---- the API's error codes ----
 	'internal': 'Internal server error; try again later or ask the administrator',
 	'auth.forbidden': 'You may not do this over this place',
+	'auth.unknown_login': 'No such account',
 	'auth.account_disabled': 'This account is disabled',
 	'auth.csrf': 'The page has expired; reload it and try again',
 	'auth.login_failed': 'Wrong login or password',
@@ -742,6 +743,7 @@ export default {
 
 	'demo.exists': 'The demo database already exists',
 	'demo.scale': 'The demo scale is town or county',
+	'demo.requests': '--requests is a whole number up to 10,000,000',
 
 	'http.body_required': 'The request has no body',
 	'http.body_too_large': 'What was sent is too large',

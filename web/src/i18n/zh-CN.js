@@ -567,6 +567,7 @@ export default {
 	// ---- the API's error codes (src/**/*.c; tests/unit/i18n.test.js keeps this complete) ----
 	'internal': '服务器内部错误，请稍后再试或联系管理员',
 	'auth.forbidden': '您没有权限在此地点进行此操作',
+	'auth.unknown_login': '没有这个账号',
 	'auth.account_disabled': '此账号已停用',
 	'auth.csrf': '页面已过期，请刷新后重试',
 	'auth.login_failed': '账号或密码错误',
@@ -741,6 +742,7 @@ export default {
 
 	'demo.exists': '演示数据库已存在',
 	'demo.scale': '演示数据的规模只能是 town（镇）或 county（县）',
+	'demo.requests': '--requests 须为不超过 10,000,000 的整数',
 
 	'http.body_required': '请求缺少内容',
 	'http.body_too_large': '提交的内容太大',
