@@ -66,6 +66,7 @@ struct sq_conn {
 	sqlite3 *h;
 	struct file_lock *fl;    /* NULL: too many files open; SQLite's lock alone */
 	struct sq_profile *prof; /* CUNWU_SQL_PROFILE set: time spent in each statement */
+	int grouped;             /* synchronous=NORMAL: db_commit syncs (sq_durable) */
 };
 
 /* ---- a profile of the statements (CUNWU_SQL_PROFILE=1: printed to stderr at close) ---- */
@@ -248,8 +249,9 @@ static int sync_wal(const char *path)
  * after the commit has ended, or do it, for every commit waiting then. */
 static int sq_durable(struct db *db, struct err *e)
 {
-	struct file_lock *q = ((struct sq_conn *)db->conn)->fl;
-	if (!q)
+	struct sq_conn *c = db->conn;
+	struct file_lock *q = c->fl;
+	if (!q || !c->grouped)
 		return 0; /* synchronous=FULL synced it */
 	int rc = 0;
 	pthread_mutex_lock(&q->sync_lock);
@@ -294,6 +296,18 @@ int db_sqlite_writers_waiting(struct db *db)
 	return q ? atomic_load(&q->waiting) : 0;
 }
 
+/* 1 if the connection's journal is the WAL */
+static int wal_mode(sqlite3 *h)
+{
+	sqlite3_stmt *st = NULL;
+	int wal = 0;
+	if (sqlite3_prepare_v2(h, "PRAGMA journal_mode", -1, &st, NULL) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW)
+		wal = !strcmp((const char *)sqlite3_column_text(st, 0), "wal");
+	sqlite3_finalize(st);
+	return wal;
+}
+
 static int sq_open(struct db *db, const char *path, int create, struct err *e)
 {
 	struct stat stb;
@@ -331,7 +345,10 @@ static int sq_open(struct db *db, const char *path, int create, struct err *e)
 	}
 	c->h = h;
 	c->fl = file_lock_of(h);
-	if (c->fl && (rc = sqlite3_exec(h, "PRAGMA synchronous = NORMAL", NULL, NULL, NULL))) {
+	/* only in WAL mode, which SQLite may have refused (a file system without shared
+	 * memory): NORMAL in a rollback journal is weaker, and there is no WAL to sync */
+	c->grouped = c->fl && wal_mode(h);
+	if (c->grouped && (rc = sqlite3_exec(h, "PRAGMA synchronous = NORMAL", NULL, NULL, NULL))) {
 		err_invalid(e, "db.open", "db", "unable to set up '%s': %s", path,
 		            sqlite3_errstr(rc));
 		file_lock_release(c->fl);
