@@ -132,18 +132,10 @@ struct throttle_slot {
 static pthread_mutex_t throttle_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct throttle_slot throttle[THROTTLE_SLOTS];
 
-static uint64_t fnv(const char *s)
-{
-	uint64_t h = 1469598103934665603ull;
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ull;
-	return h;
-}
-
 /* The slot for key (created if create); caller holds the lock. */
 static struct throttle_slot *slot_for(const char *key, int create, int64_t now, int64_t window)
 {
-	size_t i = (size_t)(fnv(key) % THROTTLE_SLOTS);
+	size_t i = (size_t)(str_hash(key) % THROTTLE_SLOTS);
 	struct throttle_slot *free_slot = NULL;
 	for (size_t probe = 0; probe < 16; probe++, i = (i + 1) % THROTTLE_SLOTS) {
 		struct throttle_slot *s = &throttle[i];
@@ -161,7 +153,7 @@ static struct throttle_slot *slot_for(const char *key, int create, int64_t now, 
 	if (!create)
 		return NULL;
 	if (!free_slot) /* table under attack: reuse the home slot */
-		free_slot = &throttle[fnv(key) % THROTTLE_SLOTS];
+		free_slot = &throttle[str_hash(key) % THROTTLE_SLOTS];
 	snprintf(free_slot->key, sizeof(free_slot->key), "%s", key);
 	free_slot->count = 0;
 	free_slot->since_ms = now;
@@ -347,11 +339,10 @@ static int load_grants(struct req *r, struct principal *p, struct err *e)
 #define AUTH_CACHE_MS    1000
 
 struct cache_entry {
-	char kind;     /* 's' session, 't' token */
-	char key[128]; /* the credential itself, compared in constant time */
-	uint64_t epoch;
-	int64_t version; /* db_data_version at load */
-	int64_t loaded_ms, touched_ms, expires_ms;
+	char kind;             /* 's' session, 't' token */
+	char key[128];         /* the credential itself, compared in constant time */
+	struct db_stamp stamp; /* at load (db_stamp) */
+	int64_t touched_ms, expires_ms;
 	struct arena arena;
 	struct principal *p;
 };
@@ -384,7 +375,7 @@ static struct cache_entry *cache_slot(char kind, const char *cred)
 			arena_init(&c[i].arena, 2048);
 		pthread_setspecific(cache_key, c);
 	}
-	return &c[(fnv(cred) + (unsigned char)kind) % AUTH_CACHE_SLOTS];
+	return &c[(str_hash(cred) + (unsigned char)kind) % AUTH_CACHE_SLOTS];
 }
 
 static const char *dup_or_null(struct arena *a, const char *s)
@@ -427,30 +418,17 @@ static struct principal *principal_copy(struct arena *a, const struct principal 
 }
 
 /* A still-believable entry for the credential, or NULL. */
-static struct cache_entry *cache_find(struct db *db, char kind, const char *cred, int64_t now,
-                                      int64_t *version)
+static struct cache_entry *cache_find(char kind, const char *cred, const struct db_stamp *now)
 {
 	struct cache_entry *c = cache_slot(kind, cred);
-	/*
-	 * Asking SQLite whether anyone committed starts a read transaction; under load it was
-	 * a fifth of the request. Asked at most once per millisecond per thread, a commit by
-	 * another process is still seen by every request that starts a millisecond later.
-	 */
-	static _Thread_local int64_t asked_ms = -1, answer;
-	if (now != asked_ms) {
-		answer = db_data_version(db);
-		asked_ms = now;
-	}
-	*version = answer;
 	if (!c || !c->p || c->kind != kind || !str_eq_ct(c->key, cred) ||
-	    c->epoch != db_write_epoch() || c->version != *version ||
-	    (*version < 0 && now - c->loaded_ms >= AUTH_CACHE_MS))
+	    !db_stamp_holds(&c->stamp, now, AUTH_CACHE_MS))
 		return NULL;
 	return c;
 }
 
-static void cache_store(char kind, const char *cred, const struct principal *p, uint64_t epoch,
-                        int64_t version, int64_t now, int64_t touched, int64_t expires)
+static void cache_store(char kind, const char *cred, const struct principal *p,
+                        const struct db_stamp *stamp, int64_t touched, int64_t expires)
 {
 	struct cache_entry *c = cache_slot(kind, cred);
 	if (!c || strlen(cred) >= sizeof(c->key))
@@ -458,9 +436,7 @@ static void cache_store(char kind, const char *cred, const struct principal *p, 
 	arena_release(&c->arena);
 	c->kind = kind;
 	snprintf(c->key, sizeof(c->key), "%s", cred);
-	c->epoch = epoch;
-	c->version = version;
-	c->loaded_ms = now;
+	c->stamp = *stamp;
 	c->touched_ms = touched;
 	c->expires_ms = expires;
 	c->p = principal_copy(&c->arena, p);
@@ -499,8 +475,9 @@ static int identify_session(struct req *r, const char *cookie, struct err *e)
 {
 	int64_t now = time_now_ms();
 	int64_t idle = config_int("session.idle_minutes") * 60 * 1000;
-	int64_t version;
-	struct cache_entry *ce = cache_find(r->db, 's', cookie, now, &version);
+	struct db_stamp stamp; /* before the reads, so a write meanwhile shows */
+	db_stamp(r->db, now, &stamp);
+	struct cache_entry *ce = cache_find('s', cookie, &stamp);
 	if (ce && now < ce->expires_ms && now - ce->touched_ms < idle) {
 		if (now - ce->touched_ms >= 60 * 1000) {
 			if (touch(r, "UPDATE sessions SET seen_at = ? WHERE id_hash = ?",
@@ -514,7 +491,6 @@ static int identify_session(struct req *r, const char *cookie, struct err *e)
 	}
 	char hash[65];
 	auth_sha256_hex(cookie, strlen(cookie), hash);
-	uint64_t epoch = db_write_epoch(); /* before the reads, so a write meanwhile shows */
 	struct db_stmt *st = db_query(
 	    r->db, e,
 	    "SELECT s.user_id, s.csrf, s.seen_at, s.expires_at, u.login, u.name, u.place_id, "
@@ -561,7 +537,7 @@ static int identify_session(struct req *r, const char *cookie, struct err *e)
 	}
 	if (load_grants(r, p, e))
 		return -1;
-	cache_store('s', cookie, p, epoch, version, now, seen_ms, exp_ms);
+	cache_store('s', cookie, p, &stamp, seen_ms, exp_ms);
 	r->who = p;
 	return 0;
 }
@@ -576,8 +552,9 @@ static int identify_token(struct req *r, const char *tok, struct err *e)
 	id[ID_LEN] = '\0';
 	const char *secret = tok + 3 + ID_LEN + 1;
 	int64_t now = time_now_ms();
-	int64_t version;
-	struct cache_entry *ce = cache_find(r->db, 't', tok, now, &version);
+	struct db_stamp stamp; /* before the reads, so a write meanwhile shows */
+	db_stamp(r->db, now, &stamp);
+	struct cache_entry *ce = cache_find('t', tok, &stamp);
 	if (ce) {
 		if (now - ce->touched_ms >= 60 * 1000) {
 			if (touch(r, "UPDATE tokens SET last_used_at = ? WHERE id = ?", id, now, e))
@@ -587,7 +564,6 @@ static int identify_token(struct req *r, const char *tok, struct err *e)
 		r->who = ce->p;
 		return 0;
 	}
-	uint64_t epoch = db_write_epoch();
 	auth_sha256_hex(secret, strlen(secret), hash);
 	struct db_stmt *st =
 	    db_query(r->db, e,
@@ -628,7 +604,7 @@ static int identify_token(struct req *r, const char *tok, struct err *e)
 	}
 	if (load_grants(r, p, e))
 		return -1;
-	cache_store('t', tok, p, epoch, version, now, last_ms, INT64_MAX);
+	cache_store('t', tok, p, &stamp, last_ms, INT64_MAX);
 	r->who = p;
 	return 0;
 }

@@ -143,6 +143,27 @@ uint64_t db_write_epoch(void)
 	return atomic_load(&write_epoch);
 }
 
+void db_stamp(struct db *db, int64_t now_ms, struct db_stamp *s)
+{
+	/* asking SQLite whether anyone committed starts a read transaction (under load a
+	 * fifth of a request): asked at most once a millisecond per thread, a commit by
+	 * another process is still seen by every request starting a millisecond later */
+	static _Thread_local int64_t asked_ms = -1, answer;
+	s->epoch = db_write_epoch();
+	if (now_ms != asked_ms) {
+		answer = db_data_version(db);
+		asked_ms = now_ms;
+	}
+	s->version = answer;
+	s->ms = now_ms;
+}
+
+int db_stamp_holds(const struct db_stamp *then, const struct db_stamp *now, int64_t max_age_ms)
+{
+	return then->epoch == now->epoch && then->version == now->version &&
+	       (now->version >= 0 || now->ms - then->ms < max_age_ms);
+}
+
 void db_bulk(struct db *db, int on)
 {
 	const char *sql = on ? db->ops->bulk_on : db->ops->bulk_off;
@@ -198,14 +219,6 @@ int db_in_tx(struct db *db)
 	return db->in_tx != 0;
 }
 
-static uint64_t fnv1a(const char *s)
-{
-	uint64_t h = 1469598103934665603ull;
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ull;
-	return h;
-}
-
 static struct db_stmt *one_off(struct db *db, const char *sql, struct err *e)
 {
 	void *s = db->ops->prepare(db, sql, e);
@@ -250,7 +263,7 @@ static struct db_stmt *lookup(struct db *db, const char *sql, struct err *e)
 {
 	if (db->stale_cache)
 		purge_stale(db);
-	uint64_t h = fnv1a(sql);
+	uint64_t h = str_hash(sql);
 	for (size_t i = 0; i < db->ncache; i++) {
 		struct db_cached *c = &db->cache[i];
 		if (c->hash == h && !strcmp(c->sql, sql)) {

@@ -80,6 +80,20 @@ uint64_t db_write_epoch(void);
  */
 int64_t db_data_version(struct db *db);
 /*
+ * What a cache of answers made from the database keeps beside each answer, taken before the
+ * reads it is made from (so a commit meanwhile shows): this process's write transactions
+ * and every other connection's commits (db_data_version, asked at most once a millisecond
+ * per thread). db_stamp_holds: nothing was committed between the two stamps; where the
+ * backend cannot tell of other processes, also not older than max_age_ms. The principal
+ * cache (auth.c) and the cockpit's answers (system/http.c) believe entries so.
+ */
+struct db_stamp {
+	uint64_t epoch;
+	int64_t version, ms;
+};
+void db_stamp(struct db *db, int64_t now_ms, struct db_stamp *s);
+int db_stamp_holds(const struct db_stamp *then, const struct db_stamp *now, int64_t max_age_ms);
+/*
  * A pass that writes a great many rows at random places in the indexes (an import) sets
  * bulk on for its connection, outside a transaction, and off when done: on SQLite a page
  * cache of 256 MiB instead of 16 MB, so index pages are not read again and again; nothing

@@ -7,7 +7,7 @@
  * with synchronous=NORMAL (which syncs at checkpoints only), and db_commit, with the write
  * lock released, waits on the file's group sync (sq_durable): one thread syncs the WAL for
  * every commit made before it began, while the next writers commit (group commit). A
- * connection without a file lock (too many files open) keeps FULL.
+ * connection without a file lock (too many files open) or not in WAL mode keeps FULL.
  *
  * Writers queue: the threads of this process that want to write one database file wait
  * on a mutex of that file before BEGIN IMMEDIATE, released at commit or rollback; the
@@ -73,12 +73,14 @@ struct sq_conn {
 
 #define PROF_SLOTS 1024
 
+struct prof_slot {
+	const void *key; /* the prepared statement's text, as SQLite holds it */
+	char *sql;       /* a copy, printed after the statement is gone */
+	int64_t runs, ns;
+};
+
 struct sq_profile {
-	struct {
-		const void *key; /* the prepared statement's text, as SQLite holds it */
-		char *sql;       /* a copy, printed after the statement is gone */
-		int64_t runs, ns;
-	} slot[PROF_SLOTS];
+	struct prof_slot slot[PROF_SLOTS];
 	int64_t lost; /* runs of statements that found no slot */
 	int full;     /* CUNWU_SQL_PROFILE=2: each statement whole */
 };
@@ -108,8 +110,7 @@ static int prof_trace(unsigned type, void *ctx, void *p, void *x)
 
 static int prof_cmp(const void *a, const void *b)
 {
-	const struct sq_profile *pa = a, *pb = b; /* one slot each, as the first member */
-	int64_t x = pa->slot[0].ns, y = pb->slot[0].ns;
+	int64_t x = ((const struct prof_slot *)a)->ns, y = ((const struct prof_slot *)b)->ns;
 	return (x < y) - (x > y);
 }
 

@@ -13,6 +13,14 @@
 
 #include "banned.h"
 
+uint64_t str_hash(const char *s)
+{
+	uint64_t h = 1469598103934665603ull;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ull;
+	return h;
+}
+
 int64_t time_now_ms(void)
 {
 	struct timespec ts;

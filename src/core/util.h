@@ -7,6 +7,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* FNV-1a of a string: for hash tables and cache slots, never for secrets. */
+uint64_t str_hash(const char *s);
 /* Milliseconds since the Unix epoch, UTC. */
 int64_t time_now_ms(void);
 /* Format an instant as "2026-11-29T08:28:13.123Z" (24 bytes + NUL; buf holds 32). */

@@ -260,19 +260,17 @@ static const struct place_rule PLACE_COCKPIT = {
 /*
  * Each worker thread keeps the cockpits it answered lately, by place and the tiles the
  * caller may see (the figures are the same for everyone who sees them). An answer is given
- * again only while nothing was committed since it was made: no write of this process
- * (db_write_epoch) and no commit by another connection or process (db_data_version), read
- * before the figures; where the backend cannot tell of other processes, for
- * COCKPIT_CACHE_MS. A home page opened by every cadre between two writes costs its queries
- * once (issue 9's S3).
+ * again only while nothing was committed since it was made (db_stamp_holds: by this
+ * process or any other; where the backend cannot tell of others, for COCKPIT_CACHE_MS). A
+ * home page opened by every cadre between two writes costs its queries once (issue 9's
+ * S3).
  */
 #define COCKPIT_CACHE_SLOTS 16
 #define COCKPIT_CACHE_MS    1000
 
 struct cockpit_cached {
 	char key[512];
-	uint64_t epoch;
-	int64_t version, made_ms;
+	struct db_stamp stamp; /* when it was made (db_stamp) */
 	char *body;
 	size_t len;
 };
@@ -302,10 +300,7 @@ static struct cockpit_cached *cockpit_slot(const char *key)
 			return NULL;
 		pthread_setspecific(cockpit_key, c);
 	}
-	uint32_t h = 2166136261u;
-	for (const char *s = key; *s; s++)
-		h = (h ^ (unsigned char)*s) * 16777619u;
-	return &c[h % COCKPIT_CACHE_SLOTS];
+	return &c[str_hash(key) % COCKPIT_CACHE_SLOTS];
 }
 
 /* GET /api/v1/cockpit?place=ID: every tile over the place and each child place */
@@ -326,11 +321,11 @@ static int get_cockpit(struct req *r, struct err *e)
 	}
 	char key[512];
 	int klen = snprintf(key, sizeof(key), "%s|%llx", path, (unsigned long long)visible);
-	uint64_t epoch = db_write_epoch(); /* before the reads: a commit meanwhile shows */
-	int64_t version = db_data_version(r->db), now = time_now_ms();
+	struct db_stamp stamp; /* before the reads: a commit meanwhile shows */
+	db_stamp(r->db, time_now_ms(), &stamp);
 	struct cockpit_cached *c = klen < (int)sizeof(key) ? cockpit_slot(key) : NULL;
-	if (c && c->body && !strcmp(c->key, key) && c->epoch == epoch && c->version == version &&
-	    (version >= 0 || now - c->made_ms < COCKPIT_CACHE_MS)) {
+	if (c && c->body && !strcmp(c->key, key) &&
+	    db_stamp_holds(&c->stamp, &stamp, COCKPIT_CACHE_MS)) {
 		jw_raw(req_jw(r), c->body, c->len);
 		return 0;
 	}
@@ -341,9 +336,7 @@ static int get_cockpit(struct req *r, struct err *e)
 	if (body) {
 		memcpy(body, r->out.buf + start, r->out.len - start);
 		free(c->body);
-		*c = (struct cockpit_cached){ .epoch = epoch,
-			                      .version = version,
-			                      .made_ms = now,
+		*c = (struct cockpit_cached){ .stamp = stamp,
 			                      .body = body,
 			                      .len = r->out.len - start };
 		snprintf(c->key, sizeof(c->key), "%s", key);
