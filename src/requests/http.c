@@ -141,9 +141,10 @@ static int list_categories(struct req *r, struct err *e)
 	"q.category_id"
 /* a town's requests newest first: read from requests_created, each joined to its place and
  * category in that order (SQLite keeps the order of CROSS JOINs; with statistics it would
- * start from the categories), kept while in scope until the page is full */
+ * start from the categories), kept while in scope until the page is full; REQ_ON joins
+ * the three wherever a FROM lists them with CROSS JOIN */
 #define REQ_FROM_NEWEST "requests q CROSS JOIN places p CROSS JOIN request_categories c"
-#define REQ_ON_NEWEST   "p.id = q.place_id AND c.id = q.category_id"
+#define REQ_ON          "p.id = q.place_id AND c.id = q.category_id"
 
 static const char *const req_keys[] = { "id",
 	                                "region",
@@ -740,12 +741,12 @@ static int list_public(struct req *r, struct err *e)
 	 * newest first until the page is full, the count stopping at 1,000 */
 	const char *from = REQ_FROM;
 	if (!strcmp(p.kind, "town") && !strcmp(pg.order, "q.created_at DESC")) {
-		query_and(&q, REQ_ON_NEWEST, DB_NOARGS);
+		query_and(&q, REQ_ON, DB_NOARGS);
 		pg.count_cap = 1000;
 		from = REQ_FROM_NEWEST;
 	} else if (strcmp(p.kind, "town")) {
 		/* a village's places, then their requests (requests_place): a few thousand */
-		query_and(&q, REQ_ON_NEWEST, DB_NOARGS);
+		query_and(&q, REQ_ON, DB_NOARGS);
 		from = "places p CROSS JOIN requests q CROSS JOIN request_categories c";
 	}
 	return req_list(
@@ -767,18 +768,11 @@ static const char *const req_sorts[] = { "created=q.created_at", "due=q.resoluti
 static int wide_scope(struct req *r, struct err *e)
 {
 	const char *place = req_query(r, "place"), *path, *gpath;
-	if (place && req_place_paths(r, place, &path, &gpath, e))
+	if (!place)
+		return !authz_scope_below_town(r, "requests.read");
+	if (req_place_paths(r, place, &path, &gpath, e))
 		return -1;
-	const char **scope =
-	    place ? (const char *[]){ path, NULL } : authz_scope(r, "requests.read");
-	for (; scope && *scope; scope++) {
-		int depth = 0;
-		for (const char *c = *scope; *c; c++)
-			depth += *c == '/';
-		if (depth <= 5) /* "/14…/1404…/140406…/140406101000/": a town */
-			return 1;
-	}
-	return 0;
+	return !authz_below_town(path);
 }
 
 /* GET /api/v1/requests?status=&category=&place=&mine=1&overdue=1 */
@@ -821,7 +815,7 @@ static int list_requests(struct req *r, struct err *e)
 	/* a town or more, newest first: read the requests newest first (requests_created) and
 	 * keep those in scope until the page is full, rather than every place of the town and
 	 * all their requests sorted; the count stops at 1,000 ("total_capped") */
-	query_and(&q, REQ_ON_NEWEST, DB_NOARGS);
+	query_and(&q, REQ_ON, DB_NOARGS);
 	pg.count_cap = 1000;
 	return req_list(r, REQ_SELECT, REQ_FROM_NEWEST, &q, &pg, write_req_row, e);
 }
