@@ -341,15 +341,8 @@ int main(int argc, char **argv)
 	}
 	if (!db || !file || threads < 1 || threads > 256 || !(seconds > 0))
 		goto usage;
-	if (sodium_init() < 0)
+	if (start_up())
 		return 1;
-	db_global_init();
-	config_init();
-	auth_init();
-	for (size_t i = 0; i < COUNT(route_tables); i++)
-		http_add_routes(route_tables[i]);
-	for (size_t i = 0; i < COUNT(registrations); i++)
-		registrations[i]();
 	log_set_level(LOG_WARN);
 	struct err e;
 	err_clear(&e);

@@ -244,17 +244,12 @@ static int run(const struct command *cmd, int argc, char **argv, struct err *e)
 	return rc;
 }
 
-int main(int argc, char **argv)
+/* libsodium, the database layer, the settings, the routes and every module's jobs and tiles:
+ * what a command or the server needs first (bench/inproc.c too); -1 if libsodium fails */
+static int start_up(void)
 {
-	struct err e;
-	err_clear(&e);
-	/* hidden: the .xls reader's child process (src/tabular/xls.c), before any setup */
-	if (argc > 1 && !strcmp(argv[1], "internal"))
-		return tab_xls_child(argc - 1, argv + 1);
-	if (sodium_init() < 0) {
-		fprintf(stderr, "cunwu: libsodium failed to start\n");
-		return 1;
-	}
+	if (sodium_init() < 0)
+		return -1;
 	db_global_init();
 	config_init();
 	auth_init();
@@ -262,6 +257,20 @@ int main(int argc, char **argv)
 		http_add_routes(route_tables[i]);
 	for (size_t i = 0; i < COUNT(registrations); i++)
 		registrations[i]();
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct err e;
+	err_clear(&e);
+	/* hidden: the .xls reader's child process (src/tabular/xls.c), before any setup */
+	if (argc > 1 && !strcmp(argv[1], "internal"))
+		return tab_xls_child(argc - 1, argv + 1);
+	if (start_up()) {
+		fprintf(stderr, "cunwu: libsodium failed to start\n");
+		return 1;
+	}
 
 	argc--;
 	argv++;

@@ -53,8 +53,8 @@ int people_household_add(struct db *db, const struct actor *who, const struct ho
                          int flags, const char **id, struct err *e);
 /*
  * A person's search grams held back in an import's batch, to be written in the order of
- * person_grams' key at its end: a B-tree takes keys in order several times faster than
- * scattered (docs/benchmarks.md, "Importing a register").
+ * person_grams' key at its end: a B-tree takes keys in order faster than scattered (5.1 →
+ * 3.4 µs a gram on 100,000 persons, docs/benchmarks.md, "Importing a register").
  */
 struct people_bulk {
 	struct arena a;
