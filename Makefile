@@ -109,9 +109,9 @@ build/asan/tests/unit-$(call unit_name,$(1)): $(1) tests/unit/unit.h $$(SAN_OBJ)
 endef
 $(foreach u,$(UNIT),$(eval $(call unit_rule,$(u))))
 
-build/tests/api-runner: tests/api/runner.c
+build/tests/api-runner: tests/api/runner.c tests/api/load.c tests/api/load.h
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -o $@ $< $(shell pkg-config --cflags --libs libcurl jansson)
+	$(CC) $(CFLAGS) -o $@ $(filter %.c,$^) $(shell pkg-config --cflags --libs libcurl jansson) -lpthread
 
 asan: build/asan/cunwu $(UNIT_SAN)
 

@@ -31,6 +31,8 @@
 #include <curl/curl.h>
 #include <jansson.h>
 
+#include "load.h"
+
 #define PASSWORD "Test-pass-123"
 #define MAXVARS  64
 #define MAXIDS   16
@@ -158,6 +160,7 @@ struct test {
 	json_t *json;
 	char fail[2048];
 	int lineno;
+	struct load *load; /* "writer" lines, "load", "crash", "verify" */
 };
 
 static int failf(struct test *t, const char *fmt, ...)
@@ -709,12 +712,13 @@ static int is_blank(const char *s)
 /* A step begins at a line that is not indented, not blank, not a comment. */
 static int starts_step(const char *s)
 {
-	static const char *const words[] = { "login ",   "as ",        "csrf ",    "expect ",
-		                             "capture ", "repeat ",    "cli ",     "sql ",
-		                             "sleep ",   "restart",    "upload ",  "poll ",
-		                             "set ",     "body-size ", "stdout ",  "stderr ",
-		                             "pg ",      "backend ",   "wait",     "log ",
-		                             "save ",    "receiver ",  "received " };
+	static const char *const words[] = { "login ",   "as ",        "csrf ",     "expect ",
+		                             "capture ", "repeat ",    "cli ",      "sql ",
+		                             "sleep ",   "restart",    "upload ",   "poll ",
+		                             "set ",     "body-size ", "stdout ",   "stderr ",
+		                             "pg ",      "backend ",   "wait",      "log ",
+		                             "save ",    "receiver ",  "received ", "writer ",
+		                             "load ",    "crash ",     "verify",    "on " };
 	if (is_method(s))
 		return 1;
 	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
@@ -930,6 +934,97 @@ static int do_login(struct test *t, const char *user, const char *password)
 	return 0;
 }
 
+/* Kill the server with SIGKILL while the writers write, `rounds` times; after each
+ * restart every write acknowledged so far must be there. The moments are random; the
+ * seed is in the failure message (CUNWU_CRASH_SEED repeats a run). */
+static int crash_rounds(struct test *t, int rounds, int threads)
+{
+	unsigned seed = getenv("CUNWU_CRASH_SEED")
+	                    ? (unsigned)strtoul(getenv("CUNWU_CRASH_SEED"), NULL, 10)
+	                    : (unsigned)time(NULL) ^ (unsigned)getpid();
+	char err[600];
+	for (int r = 1; r <= rounds; r++) {
+		if (load_start(t->load, t->addr, threads))
+			return failf(t, "unable to start the writers");
+		long ms = 20 + (long)(rand_r(&seed) % 300);
+		struct timespec ts = { 0, ms * 1000000 };
+		nanosleep(&ts, NULL);
+		kill(t->server, SIGKILL);
+		waitpid(t->server, NULL, 0);
+		t->server = 0;
+		load_stop(t->load);
+		if (server_start(t))
+			return -1;
+		if (load_verify(t->load, t->addr, r < rounds ? LOAD_NEW : LOAD_ALL, err,
+		                sizeof(err)))
+			return failf(t, "round %d (killed after %ld ms; seed %u): %s", r, ms, seed,
+			             err);
+		if (verbose)
+			fprintf(stderr, "  crash round %d: killed after %ld ms, %zu acknowledged\n",
+			        r, ms, load_acked(t->load));
+	}
+	return 0;
+}
+
+static int load_step(struct test *t, const char *l)
+{
+	char err[600];
+	if (!t->load)
+		t->load = load_new();
+	if (!strncmp(l, "writer ", 7)) {
+		char *x = expand(t, l + 7);
+		if (!x)
+			return -1;
+		char who[64];
+		int off = 0, rc = -1;
+		if (sscanf(x, "%63s %n", who, &off) != 1) {
+			free(x);
+			return failf(t, "writer WHO METHOD PATH BODY -> .CAPTURE GET PATH");
+		}
+		int k = strcmp(who, "anon") ? find_ident(t, who) : -1;
+		if (strcmp(who, "anon") && k < 0)
+			failf(t, "writer: '%s' has not signed in", who);
+		else if (load_add_writer(t->load, x + off, k < 0 ? NULL : t->ids[k].cookie,
+		                         k < 0 ? NULL : t->ids[k].csrf, err, sizeof(err)))
+			failf(t, "%s", err);
+		else
+			rc = 0;
+		free(x);
+		return rc;
+	}
+	if (!strncmp(l, "load start", 10)) {
+		int threads = l[10] == ' ' ? (int)strtol(l + 11, NULL, 10) : 2;
+		return load_start(t->load, t->addr, threads > 0 ? threads : 2)
+		           ? failf(t, "unable to start the writers")
+		           : 0;
+	}
+	if (!strcmp(l, "load mark")) {
+		load_mark(t->load);
+		return 0;
+	}
+	if (!strcmp(l, "load stop")) {
+		size_t n = load_stop(t->load);
+		if (verbose)
+			fprintf(stderr, "  load: %zu acknowledged, %ld refused\n", n,
+			        load_refused(t->load));
+		return 0;
+	}
+	if (!strncmp(l, "crash ", 6)) {
+		int rounds = 0, threads = 2;
+		if (sscanf(l + 6, "%d %d", &rounds, &threads) < 1 || rounds < 1)
+			return failf(t, "crash ROUNDS [THREADS]");
+		if (getenv("CUNWU_CRASH_ROUNDS")) /* the long version: make soak */
+			rounds = (int)strtol(getenv("CUNWU_CRASH_ROUNDS"), NULL, 10);
+		return crash_rounds(t, rounds, threads);
+	}
+	if (!strcmp(l, "verify") || !strcmp(l, "verify marked"))
+		return load_verify(t->load, t->addr, l[6] == ' ' ? LOAD_MARKED : LOAD_ALL, err,
+		                   sizeof(err))
+		           ? failf(t, "%s", err)
+		           : 0;
+	return failf(t, "unknown step '%s'", l);
+}
+
 static int run_file(struct test *t)
 {
 	struct lines L = read_lines(t->file);
@@ -956,6 +1051,22 @@ static int run_file(struct test *t)
 	for (i = 0; i < L.n && !rc;) {
 		char *l = L.v[i];
 		t->lineno = i + 1;
+		if (!strncmp(l, "on sqlite ", 10) || !strncmp(l, "on postgresql ", 14)) {
+			/* one step for one backend; on the other, it and its expectations are
+			 * skipped */
+			const char *b = pg ? "postgresql " : "sqlite ";
+			if (!strncmp(l + 3, b, strlen(b))) {
+				memmove(l, l + 3 + strlen(b), strlen(l + 3 + strlen(b)) + 1);
+			} else {
+				for (i++; i < L.n && !is_blank(L.v[i]) &&
+				          (!starts_step(L.v[i]) || !strncmp(L.v[i], "expect ", 7) ||
+				           !strncmp(L.v[i], "stdout ", 7) ||
+				           !strncmp(L.v[i], "stderr ", 7));
+				     i++)
+					;
+				continue;
+			}
+		}
 		if (is_blank(l) || l[0] == '#' || !strncmp(l, "set ", 4) ||
 		    !strncmp(l, "backend ", 8)) {
 			i++;
@@ -1058,6 +1169,20 @@ static int run_file(struct test *t)
 			i++;
 		} else if (!strcmp(l, "restart")) {
 			rc = server_stop(t) || server_start(t);
+			i++;
+		} else if (!strncmp(l, "restart ", 8)) {
+			/* serve another database (a restored backup) from now on */
+			char *db = expand(t, l + 8);
+			rc = !db || server_stop(t);
+			if (!rc) {
+				snprintf(t->db, sizeof(t->db), "%s", db);
+				rc = server_start(t);
+			}
+			free(db);
+			i++;
+		} else if (!strncmp(l, "writer ", 7) || !strncmp(l, "load ", 5) ||
+		           !strncmp(l, "crash ", 6) || !strncmp(l, "verify", 6)) {
+			rc = load_step(t, l);
 			i++;
 		} else if (!strncmp(l, "sql ", 4) || !strcmp(l, "wait")) {
 			/* "sql & STATEMENT" runs in the background until "wait" */
@@ -1383,6 +1508,10 @@ int main(int argc, char **argv)
 		free(t.body.p);
 		free(t.headers.p);
 		json_decref(t.json);
+		if (t.load) {
+			load_stop(t.load);
+			load_free(t.load);
+		}
 		for (int k = 0; k < t.nvars; k++)
 			free(t.var_value[k]);
 		for (int k = 0; k < t.nsets; k++)
