@@ -109,7 +109,8 @@ build/asan/tests/unit-$(call unit_name,$(1)): $(1) tests/unit/unit.h $$(SAN_OBJ)
 endef
 $(foreach u,$(UNIT),$(eval $(call unit_rule,$(u))))
 
-build/tests/api-runner: tests/api/runner.c tests/api/load.c tests/api/load.h
+build/tests/api-runner: tests/api/runner.c tests/api/load.c tests/api/load.h tests/api/matrix.c \
+                        tests/api/matrix.h
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -o $@ $(filter %.c,$^) $(shell pkg-config --cflags --libs libcurl jansson) -lpthread
 

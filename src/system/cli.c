@@ -454,11 +454,35 @@ static void print_route(const struct route *rt, const char *module, void *arg)
 	       rt->perm ? rt->perm : "public", rt->place ? rt->place->how : "UNDECLARED");
 }
 
-/* cunwu routes */
+/* One route as JSON, for tests that are generated from the declarations (the
+ * authorization matrix, tests/api/matrix.c). */
+static void json_route(const struct route *rt, const char *module, void *arg)
+{
+	json_t *flags = json_array();
+	if (rt->flags & ROUTE_UPLOAD)
+		json_array_append_new(flags, json_string("upload"));
+	if (rt->flags & ROUTE_NO_CSRF)
+		json_array_append_new(flags, json_string("no_csrf"));
+	json_array_append_new(arg, json_pack("{s:s, s:s, s:s, s:s, s:s?, s:o}", "method",
+	                                     rt->method, "path", rt->path, "module", module, "perm",
+	                                     rt->perm ? rt->perm : "public", "place",
+	                                     rt->place ? rt->place->how : NULL, "flags", flags));
+}
+
+/* cunwu routes [--json] */
 static int cmd_routes(struct cli *c, struct err *e)
 {
+	int as_json = cli_flag(c, "--json");
 	if (cli_end(c, e))
 		return -1;
+	if (as_json) {
+		json_t *all = json_array();
+		http_each_route(json_route, all);
+		json_dumpf(all, stdout, JSON_INDENT(1));
+		putchar('\n');
+		json_decref(all);
+		return 0;
+	}
 	printf("%-7s %-34s %-10s %-22s %s\n", "METHOD", "PATH", "MODULE", "PERMISSION", "PLACE");
 	http_each_route(print_route, NULL);
 	return 0;
@@ -497,7 +521,7 @@ static const struct command cmds[] = {
 	{ "audit keygen", cmd_audit_keygen, 0, "audit keygen FILE",
 	  "make an Ed25519 key pair for signing audit heads" },
 	{ "jobs run", cmd_jobs_run, NEED_DB, "jobs run", "run every due background job now" },
-	{ "routes", cmd_routes, 0, "routes",
+	{ "routes", cmd_routes, 0, "routes [--json]",
 	  "list every HTTP route with its permission and how its place is found" },
 	{ "demo", system_demo, 0, "demo [--force] [--scale town|county] [--requests N]",
 	  "create the demo database (微子镇, its villages, accounts)" },

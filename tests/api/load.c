@@ -178,21 +178,30 @@ static size_t on_data(char *p, size_t size, size_t n, void *arg)
 	return add;
 }
 
-/* One request; the answer's status (0: no answer) and body (the caller frees it). */
-static long call(const char *addr, const struct writer *w, const char *method, const char *path,
-                 const char *body, char **out)
+long load_http(const char *addr, const char *cookie, const char *csrf, const char *method,
+               const char *path, const char *body, const char *form, char **out)
 {
 	CURL *c = curl_easy_init();
 	char url[1024], line[256];
 	snprintf(url, sizeof(url), "http://%s%s", addr, path);
 	struct curl_slist *h = curl_slist_append(NULL, "Expect:");
-	if (w->cookie[0]) {
-		snprintf(line, sizeof(line), "Cookie: cunwu_session=%s", w->cookie);
+	if (cookie && cookie[0]) {
+		snprintf(line, sizeof(line), "Cookie: cunwu_session=%s", cookie);
 		h = curl_slist_append(h, line);
-		snprintf(line, sizeof(line), "X-CSRF-Token: %s", w->csrf);
+		snprintf(line, sizeof(line), "X-CSRF-Token: %s", csrf ? csrf : "");
 		h = curl_slist_append(h, line);
 	}
-	if (body) {
+	curl_mime *mime = NULL;
+	if (form) {
+		const char *eq = strchr(form, '=');
+		mime = curl_mime_init(c);
+		curl_mimepart *part = curl_mime_addpart(mime);
+		char name[64];
+		snprintf(name, sizeof(name), "%.*s", eq ? (int)(eq - form) : 0, form);
+		curl_mime_name(part, name);
+		curl_mime_data(part, eq ? eq + 1 : "", CURL_ZERO_TERMINATED);
+		curl_easy_setopt(c, CURLOPT_MIMEPOST, mime);
+	} else if (body) {
 		h = curl_slist_append(h, "Content-Type: application/json");
 		curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
 	}
@@ -208,6 +217,8 @@ static long call(const char *addr, const struct writer *w, const char *method, c
 		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
 	curl_easy_cleanup(c);
 	curl_slist_free_all(h);
+	if (mime)
+		curl_mime_free(mime);
 	return status;
 }
 
@@ -245,7 +256,8 @@ static void *work(void *arg)
 	while (!atomic_load(&l->stop)) {
 		long n = atomic_fetch_add(&l->next, 1);
 		char *path = fill(w->path, n, NULL), *body = fill(w->body, n, NULL), *out = NULL;
-		long status = call(l->addr, w, w->method, path, body, &out);
+		long status =
+		    load_http(l->addr, w->cookie, w->csrf, w->method, path, body, NULL, &out);
 		char *v = status >= 200 && status < 300 ? capture(out, w->capture) : NULL;
 		pthread_mutex_lock(&l->mu);
 		if (v) {
@@ -327,7 +339,7 @@ int load_verify(struct load *l, const char *addr, enum load_which which, char *e
 	for (size_t i = from; i < n; i++) {
 		const struct writer *w = &l->w[l->acks[i].writer];
 		char *path = fill(w->verify, 0, l->acks[i].value), *out = NULL;
-		long status = call(addr, w, "GET", path, NULL, &out);
+		long status = load_http(addr, w->cookie, w->csrf, "GET", path, NULL, NULL, &out);
 		if (status != 200) {
 			snprintf(err, errlen,
 			         "acknowledged write %zu of %zu lost: GET %s -> %ld %.200s", i + 1,

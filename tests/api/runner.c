@@ -32,6 +32,7 @@
 #include <jansson.h>
 
 #include "load.h"
+#include "matrix.h"
 
 #define PASSWORD "Test-pass-123"
 #define MAXVARS  64
@@ -160,7 +161,8 @@ struct test {
 	json_t *json;
 	char fail[2048];
 	int lineno;
-	struct load *load; /* "writer" lines, "load", "crash", "verify" */
+	struct load *load;     /* "writer" lines, "load", "crash", "verify" */
+	struct matrix *matrix; /* "matrix-..." lines, until "matrix" */
 };
 
 static int failf(struct test *t, const char *fmt, ...)
@@ -1025,6 +1027,57 @@ static int load_step(struct test *t, const char *l)
 	return failf(t, "unknown step '%s'", l);
 }
 
+static int matrix_login(void *arg, const char *who, char *cookie, size_t cookie_len, char *csrf,
+                        size_t csrf_len)
+{
+	struct test *t = arg;
+	int save = t->cur;
+	if (do_login(t, who, PASSWORD))
+		return -1;
+	snprintf(cookie, cookie_len, "%s", t->ids[t->cur].cookie);
+	snprintf(csrf, csrf_len, "%s", t->ids[t->cur].csrf);
+	t->cur = save;
+	return 0;
+}
+
+/* "matrix-target KIND A B", "matrix-param", "matrix-except" collect; "matrix WHO..." runs
+ * every route as every one of them, and without a session */
+static int matrix_step(struct test *t, const char *l)
+{
+	char err[4096];
+	if (!t->matrix)
+		t->matrix = matrix_new();
+	if (strncmp(l, "matrix ", 7)) {
+		char *x = expand(t, l);
+		int rc = !x || matrix_line(t->matrix, x, err, sizeof(err));
+		free(x);
+		return rc ? (x ? failf(t, "%s", err) : -1) : 0;
+	}
+	struct matrix_env env = {
+		.addr = t->addr, .login = matrix_login, .arg = t, .verbose = verbose
+	};
+	char who[16][64];
+	for (const char *s = l + 7; *s && env.nwho < 16;) {
+		int n = 0;
+		if (sscanf(s, "%63s%n", who[env.nwho], &n) != 1)
+			break;
+		env.who[env.nwho] = who[env.nwho];
+		env.nwho++;
+		s += n;
+	}
+	char out[700];
+	snprintf(out, sizeof(out), "%s/routes.json", t->dir);
+	char *argv[] = { (char *)bin, "routes", "--json", NULL };
+	char *routes = run_cmd(argv, out, NULL) ? NULL : slurp(out);
+	if (!routes)
+		return failf(t, "cunwu routes --json failed");
+	int rc = matrix_run(t->matrix, &env, routes, err, sizeof(err));
+	free(routes);
+	matrix_free(t->matrix);
+	t->matrix = NULL;
+	return rc ? failf(t, "%s", err) : 0;
+}
+
 static int run_file(struct test *t)
 {
 	struct lines L = read_lines(t->file);
@@ -1183,6 +1236,9 @@ static int run_file(struct test *t)
 		} else if (!strncmp(l, "writer ", 7) || !strncmp(l, "load ", 5) ||
 		           !strncmp(l, "crash ", 6) || !strncmp(l, "verify", 6)) {
 			rc = load_step(t, l);
+			i++;
+		} else if (!strncmp(l, "matrix", 6)) {
+			rc = matrix_step(t, l);
 			i++;
 		} else if (!strncmp(l, "sql ", 4) || !strcmp(l, "wait")) {
 			/* "sql & STATEMENT" runs in the background until "wait" */
@@ -1512,6 +1568,7 @@ int main(int argc, char **argv)
 			load_stop(t.load);
 			load_free(t.load);
 		}
+		matrix_free(t.matrix);
 		for (int k = 0; k < t.nvars; k++)
 			free(t.var_value[k]);
 		for (int k = 0; k < t.nsets; k++)
