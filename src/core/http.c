@@ -565,7 +565,9 @@ static int find_body(struct req *r, const char **path, const char **gpath, struc
 	if (!j)
 		return -1;
 	json_t *v = json_object_get(j, "place_id");
-	if (!json_is_string(v))
+	if (v && !json_is_string(v))
+		return err_invalid(e, "json.type", "place_id", "'place_id' must be a string");
+	if (!v)
 		return err_invalid(e, "json.required", "place_id", "'place_id' is required");
 	return req_place_paths(r, json_string_value(v), path, gpath, e);
 }
@@ -754,6 +756,15 @@ static int run_handler(struct req *r, struct err *e)
 	if (key && (strlen(key) < 8 || strlen(key) > 128))
 		return err_invalid(e, "http.idempotency_key", "Idempotency-Key",
 		                   "Idempotency-Key must be 8 to 128 characters");
+	/* a body is read whole, even by a route that needs none: a malformed one is refused
+	 * before anything is done, not ignored */
+	if (write && r->body.len && !(rt->flags & ROUTE_UPLOAD)) {
+		json_t *body = req_json(r, e);
+		if (!body)
+			return -1;
+		if (!json_is_object(body))
+			return err_invalid(e, "json.type", NULL, "body must be a JSON object");
+	}
 	if (tx && db_begin(r->db, write ? DB_WRITE : DB_READ, e))
 		return -1;
 	if (check_access(r, e))
@@ -944,6 +955,32 @@ static int64_t mono_ns(void)
 	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
+/* An uploaded file's name as a browser on any system may send it ("C:\\x\\a.xlsx",
+ * "../../a.csv"): its last component, without control characters, at most 200 bytes of
+ * whole characters. It is only ever shown, never a path; this keeps it a plain name. */
+static char *upload_name(struct arena *a, const char *filename)
+{
+	const char *base = filename;
+	for (const char *p = filename; *p; p++)
+		if (*p == '/' || *p == '\\')
+			base = p + 1;
+	char *out = arena_strdup(a, base), *o = out;
+	for (const unsigned char *p = (const unsigned char *)base; *p; p++)
+		if (*p >= 0x20 && *p != 0x7f)
+			*o++ = (char)*p;
+	*o = '\0';
+	size_t n = (size_t)(o - out);
+	if (n > 200) {
+		n = 200;
+		while (n && ((unsigned char)out[n] & 0xc0) == 0x80) /* not inside a character */
+			n--;
+		out[n] = '\0';
+	}
+	if (!strcmp(out, ".") || !strcmp(out, ".."))
+		out[0] = '\0';
+	return out;
+}
+
 static enum MHD_Result post_iter(void *cls, enum MHD_ValueKind kind, const char *key,
                                  const char *filename, const char *content_type,
                                  const char *transfer_encoding, const char *data, uint64_t off,
@@ -959,7 +996,7 @@ static enum MHD_Result post_iter(void *cls, enum MHD_ValueKind kind, const char 
 		if (!u || strcmp(u->field, key) || off == 0) {
 			u = arena_zalloc(&r->arena, sizeof(*u));
 			u->field = arena_strdup(&r->arena, key);
-			u->filename = arena_strdup(&r->arena, filename);
+			u->filename = upload_name(&r->arena, filename);
 			u->content_type = arena_strdup(&r->arena, content_type ? content_type : "");
 			u->tmp_path = arena_printf(&r->arena, "%s/tmp/upload-XXXXXX", media_dir());
 			u->fd = mkstemp(u->tmp_path);

@@ -6,6 +6,7 @@
 # grants, and a list's total counts only its rows. A route added without a target here
 # fails this test until one is given.
 set requests.public_per_hour=1000000
+set http.body_max=8192
 login cadre1
 POST /api/v1/households
 {"place_id": "140406101204", "address": "秦家山村矩阵1号", "kind": "registered"}
@@ -167,4 +168,7 @@ matrix-param /api/v1/request-categories/:id/retire wires
 matrix-except GET /api/v1/jobs/:id * 403
 # a county's forms are read by whoever reads people in the county (told in its declaration)
 matrix-except GET /api/v1/export-templates/:id * 200
+# every write is also sent bad bodies first: malformed JSON, an array, invalid UTF-8, a NUL,
+# text/plain and one over http.body_max; each refused with its code, nothing written
+matrix-bad
 matrix admin security auditor leader cadre1 cadre2 grid1 resident1

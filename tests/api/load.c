@@ -179,7 +179,7 @@ static size_t on_data(char *p, size_t size, size_t n, void *arg)
 }
 
 long load_http(const char *addr, const char *cookie, const char *csrf, const char *method,
-               const char *path, const char *body, const char *form, char **out)
+               const char *path, const char *ctype, const char *body, const char *form, char **out)
 {
 	CURL *c = curl_easy_init();
 	char url[1024], line[256];
@@ -202,7 +202,9 @@ long load_http(const char *addr, const char *cookie, const char *csrf, const cha
 		curl_mime_data(part, eq ? eq + 1 : "", CURL_ZERO_TERMINATED);
 		curl_easy_setopt(c, CURLOPT_MIMEPOST, mime);
 	} else if (body) {
-		h = curl_slist_append(h, "Content-Type: application/json");
+		snprintf(line, sizeof(line), "Content-Type: %s",
+		         ctype ? ctype : "application/json");
+		h = curl_slist_append(h, line);
 		curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
 	}
 	curl_easy_setopt(c, CURLOPT_URL, url);
@@ -257,7 +259,7 @@ static void *work(void *arg)
 		long n = atomic_fetch_add(&l->next, 1);
 		char *path = fill(w->path, n, NULL), *body = fill(w->body, n, NULL), *out = NULL;
 		long status =
-		    load_http(l->addr, w->cookie, w->csrf, w->method, path, body, NULL, &out);
+		    load_http(l->addr, w->cookie, w->csrf, w->method, path, NULL, body, NULL, &out);
 		char *v = status >= 200 && status < 300 ? capture(out, w->capture) : NULL;
 		pthread_mutex_lock(&l->mu);
 		if (v) {
@@ -339,7 +341,8 @@ int load_verify(struct load *l, const char *addr, enum load_which which, char *e
 	for (size_t i = from; i < n; i++) {
 		const struct writer *w = &l->w[l->acks[i].writer];
 		char *path = fill(w->verify, 0, l->acks[i].value), *out = NULL;
-		long status = load_http(addr, w->cookie, w->csrf, "GET", path, NULL, NULL, &out);
+		long status =
+		    load_http(addr, w->cookie, w->csrf, "GET", path, NULL, NULL, NULL, &out);
 		if (status != 200) {
 			snprintf(err, errlen,
 			         "acknowledged write %zu of %zu lost: GET %s -> %ld %.200s", i + 1,

@@ -39,11 +39,11 @@ enum load_which {
  * writer none of whose writes was acknowledged (a test that wrote nothing proves nothing). */
 int load_verify(struct load *l, const char *addr, enum load_which which, char *err, size_t errlen);
 
-/* One request to addr (host:port) as the session (cookie NULL: anonymous) with a JSON
- * body, or a multipart form of one "field=value"; the status (0: no answer) and the body
- * in *out (malloc'd, NULL when empty; the caller frees it). */
+/* One request to addr (host:port) as the session (cookie NULL: anonymous) with a body of
+ * ctype (NULL: JSON), or a multipart form of one "field=value"; the status (0: no answer)
+ * and the body in *out (malloc'd, NULL when empty; the caller frees it). */
 long load_http(const char *addr, const char *cookie, const char *csrf, const char *method,
-               const char *path, const char *body, const char *form, char **out);
+               const char *path, const char *ctype, const char *body, const char *form, char **out);
 
 size_t load_acked(const struct load *l);
 long load_refused(const struct load *l);

@@ -63,6 +63,7 @@ struct matrix {
 	struct ident who[MAX_WHO];
 	int nwho;
 	const struct matrix_env *env;
+	int bad; /* matrix-bad: every write also sent bad bodies */
 	int requests, failures;
 	char *err;
 	size_t errlen;
@@ -111,6 +112,10 @@ int matrix_line(struct matrix *m, const char *l, char *err, size_t errlen)
 		m->np++;
 		return 0;
 	}
+	if (!strcmp(l, "matrix-bad")) {
+		m->bad = 1;
+		return 0;
+	}
 	if (!strncmp(l, "matrix-except ", 14)) {
 		struct except *x = &m->x[m->nx];
 		if (m->nx == MAX_EXCEPTS || sscanf(l + 14, "%7s %127s %63s %ld", x->method, x->path,
@@ -144,7 +149,8 @@ static int failf(struct matrix *m, const char *fmt, ...)
 static json_t *get_json(struct matrix *m, const struct ident *id, const char *path)
 {
 	char *out = NULL;
-	long st = load_http(m->env->addr, id->cookie, id->csrf, "GET", path, NULL, NULL, &out);
+	long st =
+	    load_http(m->env->addr, id->cookie, id->csrf, "GET", path, NULL, NULL, NULL, &out);
 	json_t *j = st == 200 && out ? json_loads(out, 0, NULL) : NULL;
 	free(out);
 	return j;
@@ -161,6 +167,17 @@ static int place_path(struct matrix *m, const char *place_id, char *out, size_t 
 		snprintf(out, len, "%s", p);
 	json_decref(j);
 	return p ? 0 : -1;
+}
+
+/* The id of the newest audit row the auditor sees (malloc'd), or NULL. */
+static char *audit_head(struct matrix *m, struct ident *auditor)
+{
+	json_t *j = get_json(m, auditor, "/api/v1/audit?page_size=1");
+	const char *id = json_string_value(
+	    json_object_get(json_array_get(json_object_get(j, "items"), 0), "id"));
+	char *v = id ? strdup(id) : NULL;
+	json_decref(j);
+	return v;
 }
 
 static int sign_in(struct matrix *m, struct ident *id)
@@ -361,13 +378,13 @@ static void try_one(struct matrix *m, const struct call *c, struct ident *id, in
 	const char *form = c->upload ? c->form : NULL;
 	char *out = NULL;
 	long st = load_http(m->env->addr, id ? id->cookie : NULL, id ? id->csrf : NULL, c->method,
-	                    c->path, body, form, &out);
+	                    c->path, NULL, body, form, &out);
 	if (st == 401 && id && !is_public) { /* signed out by an earlier call: sign in again */
 		free(out);
 		out = NULL;
 		if (!sign_in(m, id))
-			st = load_http(m->env->addr, id->cookie, id->csrf, c->method, c->path, body,
-			               form, &out);
+			st = load_http(m->env->addr, id->cookie, id->csrf, c->method, c->path, NULL,
+			               body, form, &out);
 	}
 	m->requests++;
 	if (m->env->verbose)
@@ -392,7 +409,55 @@ static void try_one(struct matrix *m, const struct call *c, struct ident *id, in
 	free(out);
 }
 
-static void try_route(struct matrix *m, json_t *rt)
+/* Bad bodies, sent by someone the route allows: each is refused with its 4xx and an
+ * error code, before anything is written (the caller compares the audit log's head). */
+static void try_bad(struct matrix *m, const struct call *c)
+{
+	struct ident *id = NULL;
+	if (strcmp(c->perm, "public"))
+		for (int i = 0; i < m->nwho && !id; i++)
+			if (!strcmp(c->perm, "login") || covers(&m->who[i], c->perm, c->at))
+				id = &m->who[i];
+	if (!id && strcmp(c->perm, "public"))
+		return;
+	static char big[9000];
+	if (!big[0]) {
+		memset(big, ' ', sizeof(big) - 3);
+		big[0] = '{';
+		big[sizeof(big) - 3] = '}';
+	}
+	static const struct {
+		const char *what, *ctype, *body;
+		long status;
+	} bad[] = {
+		{ "malformed JSON", NULL, "{\"a\": ", 400 },
+		{ "an array for an object", NULL, "[]", 400 },
+		{ "invalid UTF-8", NULL, "{\"name\": \"\xff\xfe\"}", 400 },
+		{ "a NUL in a string", NULL, "{\"name\": \"a\\u0000b\"}", 400 },
+		{ "text/plain", "text/plain", "{}", 415 },
+		{ "a body over http.body_max", NULL, big, 413 },
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		char *out = NULL;
+		long st = load_http(m->env->addr, id ? id->cookie : NULL, id ? id->csrf : NULL,
+		                    c->method, c->path, bad[i].ctype, bad[i].body, NULL, &out);
+		json_t *j = out ? json_loads(out, 0, NULL) : NULL;
+		const char *code =
+		    json_string_value(json_object_get(json_object_get(j, "error"), "code"));
+		m->requests++;
+		if (m->env->verbose)
+			fprintf(stderr, "  matrix-bad %s %s (%s): %ld %s\n", c->method, c->path,
+			        bad[i].what, st, code ? code : "");
+		if (st != bad[i].status || !code)
+			failf(m, "%s %s with %s as %s: %ld %.150s, not %ld with an error code",
+			      c->method, c->path, bad[i].what, id ? id->name : "anon", st,
+			      out ? out : "", bad[i].status);
+		json_decref(j);
+		free(out);
+	}
+}
+
+static void try_route(struct matrix *m, json_t *rt, int bad)
 {
 	struct call c = { 0 };
 	c.method = json_string_value(json_object_get(rt, "method"));
@@ -416,7 +481,7 @@ static void try_route(struct matrix *m, json_t *rt)
 		return;
 	}
 	int scoped_list = !strncmp(how, "scope", 5);
-	int ntry = !t ? 1 : t->place[0] ? 1 : 2;
+	int ntry = bad ? 1 : !t ? 1 : t->place[0] ? 1 : 2;
 	for (int v = 0; v < ntry; v++) {
 		c.village = v;
 		c.at = !t ? NULL : t->place[0] ? t->path : m->village[v];
@@ -438,6 +503,11 @@ static void try_route(struct matrix *m, json_t *rt)
 		else
 			snprintf(c.body, sizeof(c.body), "{}");
 		snprintf(c.form, sizeof(c.form), "%s=%s", h.where == FORM ? h.field : "note", id);
+		if (bad) {
+			if (!c.upload && strcmp(c.method, "DELETE"))
+				try_bad(m, &c);
+			continue;
+		}
 		try_one(m, &c, NULL, scoped_list);
 		for (int i = 0; i < m->nwho; i++)
 			try_one(m, &c, &m->who[i], scoped_list);
@@ -483,18 +553,38 @@ int matrix_run(struct matrix *m, const struct matrix_env *env, const char *route
 	if (!json_is_array(routes))
 		return failf(m, "matrix: the routes are not a JSON array");
 	size_t k;
-	/* reads first, then writes, and signing out last of all */
-	for (int pass = 0; pass < 3; pass++)
+	/* bad bodies first (nothing may be written: the audit log's head stays), reads, then
+	 * writes, and signing out last of all */
+	struct ident *auditor = NULL;
+	for (int i = 0; i < m->nwho && !auditor; i++)
+		if (covers(&m->who[i], "audit.read", NULL))
+			auditor = &m->who[i];
+	char *head = m->bad && auditor ? audit_head(m, auditor) : NULL;
+	if (m->bad && !head)
+		return failf(m,
+		             "matrix-bad: no WHO reads the audit log, to see nothing is written");
+	for (int pass = m->bad ? -1 : 0; pass < 3; pass++)
 		json_array_foreach(routes, k, rt)
 		{
 			const char *method = json_string_value(json_object_get(rt, "method"));
 			const char *path = json_string_value(json_object_get(rt, "path"));
 			int logout = !strcmp(method, "DELETE") && !strcmp(path, "/api/v1/session");
 			int read = !strcmp(method, "GET") || !strcmp(method, "HEAD");
-			if ((pass == 0 && read) || (pass == 1 && !read && !logout) ||
-			    (pass == 2 && logout))
-				try_route(m, rt);
+			if ((pass == -1 && !read) || (pass == 0 && read) ||
+			    (pass == 1 && !read && !logout) || (pass == 2 && logout))
+				try_route(m, rt, pass == -1);
+			if (pass == -1 && k + 1 == json_array_size(routes) && head) {
+				char *now = audit_head(m, auditor);
+				if (!now || strcmp(now, head))
+					failf(m,
+					      "bad bodies wrote to the database: the audit log's "
+					      "head "
+					      "moved from %s to %s",
+					      head, now ? now : "(none)");
+				free(now);
+			}
 		}
+	free(head);
 	json_decref(routes);
 	if (env->verbose)
 		fprintf(stderr, "  matrix: %d requests, %d failures\n", m->requests, m->failures);

@@ -531,9 +531,15 @@ static int http_do(struct test *t, struct request *rq)
 			curl_mimepart *part = curl_mime_addpart(mime);
 			*eq = '\0';
 			curl_mime_name(part, rq->upload[i]);
+			char *as = eq[1] == '@' ? strstr(eq + 1, ";filename=") : NULL;
+			if (as) /* field=@file;filename=NAME: the name the client sends */
+				*as = '\0';
 			if (eq[1] == '@')
 				curl_mime_filedata(part, eq + 2);
-			else
+			if (as) {
+				curl_mime_filename(part, as + 10);
+				*as = ';';
+			} else if (eq[1] != '@')
 				curl_mime_data(part, eq + 1, CURL_ZERO_TERMINATED);
 			*eq = '=';
 		}
