@@ -19,6 +19,9 @@ static const struct cfg_def defs[] = {
 	  "write the bound address here once serving (for tests and supervisors)" },
 	{ "http.threads", CFG_INT, "16", "CUNWU_HTTP_THREADS", 1, 1024,
 	  "worker threads; a handler may wait on the database, so size for its latency" },
+	{ "http.answer_cache_ms", CFG_INT, "5000", "CUNWU_HTTP_ANSWER_CACHE_MS", 0, 3600000,
+	  "keep the answers of cacheable lists (ROUTE_CACHE) per thread until the next commit "
+	  "or this many milliseconds, for answers that age with the clock (0: off)" },
 	{ "http.body_max", CFG_INT, "1048576", "CUNWU_HTTP_BODY_MAX", 1024, 64 << 20,
 	  "largest JSON body accepted, in bytes (413 beyond)" },
 	{ "http.connection_limit", CFG_INT, "1024", "CUNWU_HTTP_CONNECTION_LIMIT", 8, 65536,

@@ -33,6 +33,7 @@
 
 #include <microhttpd.h>
 
+#include "answers.h"
 #include "audit.h"
 #include "auth.h"
 #include "config.h"
@@ -740,6 +741,30 @@ static int check_access(struct req *r, struct err *e)
  * transaction so that a list and its total see one snapshot. The caller is identified
  * first, outside both, because that may touch the session row.
  */
+static enum MHD_Result add_arg(void *cls, enum MHD_ValueKind kind, const char *key,
+                               const char *value)
+{
+	(void)kind;
+	strbuf_addf(cls, "&%s=%s", key, value ? value : "");
+	return MHD_YES;
+}
+
+/* What a ROUTE_CACHE answer depends on: the caller (their grants are the database's, so
+ * a change to them is a commit), the route, the path and every query argument, and the
+ * language asked for. */
+static const char *answer_key(struct req *r)
+{
+	struct strbuf b;
+	strbuf_init(&b, &r->arena, 4096);
+	strbuf_addf(&b, "%s|%s|%s|%s|", r->who ? r->who->user_id : "-", r->route->path, r->path,
+	            req_header(r, "Accept-Language") ? req_header(r, "Accept-Language") : "");
+	if (r->conn)
+		MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, add_arg, &b);
+	for (const char *const *q = r->conn ? NULL : r->query; q && q[0]; q += 2)
+		strbuf_addf(&b, "&%s=%s", q[0], q[1]);
+	return b.err ? NULL : b.buf; /* a key over 4 KiB: not kept */
+}
+
 static int run_handler(struct req *r, struct err *e)
 {
 	const struct route *rt = r->route;
@@ -779,10 +804,29 @@ static int run_handler(struct req *r, struct err *e)
 			return 0;
 		}
 	}
+	const char *cache_key = NULL;
+	struct db_stamp stamp;
+	if ((rt->flags & ROUTE_CACHE) && !write && config_int("http.answer_cache_ms") > 0) {
+		const char *body;
+		size_t len;
+		cache_key = answer_key(r);
+		db_stamp(r->db, time_now_ms(), &stamp); /* before the reads */
+		if (cache_key && answers_find(cache_key, &stamp, 1000,
+		                              config_int("http.answer_cache_ms"), &body, &len)) {
+			jw_raw(req_jw(r), body, len);
+			r->status = 200;
+			if (tx)
+				db_rollback(r->db);
+			return 0;
+		}
+	}
 	if (rt->fn(r, e))
 		goto fail;
 	if (!r->status)
 		r->status = 200;
+	if (cache_key && r->status == 200 && !r->headers && r->file_fd < 0 && !r->static_body &&
+	    !r->out.err)
+		answers_keep(cache_key, &stamp, r->out.buf, r->out.len);
 	if (!tx)
 		return 0;
 	if (r->status >= 400) {

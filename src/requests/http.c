@@ -1480,7 +1480,7 @@ static int post_mediation(struct req *r, struct err *e)
 
 static const struct route routes[] = {
 	{ "GET", "/api/v1/request-categories", list_categories, PERM_PUBLIC, &PLACE_NONE, 0, 0 },
-	{ "GET", "/api/v1/requests", list_requests, "requests.read", &PLACE_SCOPE, 0, 0 },
+	{ "GET", "/api/v1/requests", list_requests, "requests.read", &PLACE_SCOPE, ROUTE_CACHE, 0 },
 	{ "POST", "/api/v1/requests", post_request, "requests.handle", &PLACE_BODY, 0, 0 },
 	/* a whole export at once: those who supervise requests over the place, not every
 	 * handler */
@@ -1495,7 +1495,7 @@ static const struct route routes[] = {
 	/* the request's outbox: who was told what, and whether it went (notify.c) */
 	{ "GET", "/api/v1/requests/:id/notifications", notify_list_request, "requests.read",
 	  &PLACE_REQUEST, 0, 0 },
-	{ "GET", "/api/v1/public/requests", list_public, PERM_PUBLIC, &PLACE_NONE, 0, 0 },
+	{ "GET", "/api/v1/public/requests", list_public, PERM_PUBLIC, &PLACE_NONE, ROUTE_CACHE, 0 },
 	{ "POST", "/api/v1/public/requests", post_public, PERM_PUBLIC, &PLACE_NONE, 0, 0 },
 	{ "GET", "/api/v1/public/requests/:code", get_public, PERM_PUBLIC, &PLACE_NONE, 0, 0 },
 	{ "POST", "/api/v1/public/requests/:code/actions", post_public_action, PERM_PUBLIC,

@@ -463,6 +463,8 @@ static void json_route(const struct route *rt, const char *module, void *arg)
 		json_array_append_new(flags, json_string("upload"));
 	if (rt->flags & ROUTE_NO_CSRF)
 		json_array_append_new(flags, json_string("no_csrf"));
+	if (rt->flags & ROUTE_CACHE)
+		json_array_append_new(flags, json_string("cache"));
 	json_array_append_new(arg, json_pack("{s:s, s:s, s:s, s:s, s:s?, s:o}", "method",
 	                                     rt->method, "path", rt->path, "module", module, "perm",
 	                                     rt->perm ? rt->perm : "public", "place",

@@ -2,7 +2,6 @@
 #include "system.h"
 
 #include <fcntl.h>
-#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <stdio.h>
@@ -11,6 +10,7 @@
 #include <unistd.h>
 
 #include "accounts/accounts.h"
+#include "core/answers.h"
 #include "core/audit.h"
 #include "core/auth.h"
 #include "core/cockpit.h"
@@ -258,50 +258,14 @@ static const struct place_rule PLACE_COCKPIT = {
 };
 
 /*
- * Each worker thread keeps the cockpits it answered lately, by place and the tiles the
- * caller may see (the figures are the same for everyone who sees them). An answer is given
- * again only while nothing was committed since it was made (db_stamp_holds: by this
+ * Each worker thread keeps the cockpits it answered lately (answers.h), by place and the
+ * tiles the caller may see (the figures are the same for everyone who sees them). An
+ * answer is given again only while nothing was committed since it was made (by this
  * process or any other; where the backend cannot tell of others, for COCKPIT_CACHE_MS). A
  * home page opened by every cadre between two writes costs its queries once (issue 9's
  * S3).
  */
-#define COCKPIT_CACHE_SLOTS 16
-#define COCKPIT_CACHE_MS    1000
-
-struct cockpit_cached {
-	char key[512];
-	struct db_stamp stamp; /* when it was made (db_stamp) */
-	char *body;
-	size_t len;
-};
-
-static pthread_key_t cockpit_key;
-static pthread_once_t cockpit_once = PTHREAD_ONCE_INIT;
-
-static void cockpit_cache_free(void *arg)
-{
-	struct cockpit_cached *c = arg;
-	for (int i = 0; i < COCKPIT_CACHE_SLOTS; i++)
-		free(c[i].body);
-	free(c);
-}
-
-static void cockpit_make_key(void)
-{
-	pthread_key_create(&cockpit_key, cockpit_cache_free);
-}
-
-static struct cockpit_cached *cockpit_slot(const char *key)
-{
-	pthread_once(&cockpit_once, cockpit_make_key);
-	struct cockpit_cached *c = pthread_getspecific(cockpit_key);
-	if (!c) {
-		if (!(c = calloc(COCKPIT_CACHE_SLOTS, sizeof(*c))))
-			return NULL;
-		pthread_setspecific(cockpit_key, c);
-	}
-	return &c[str_hash(key) % COCKPIT_CACHE_SLOTS];
-}
+#define COCKPIT_CACHE_MS 1000
 
 /* GET /api/v1/cockpit?place=ID: every tile over the place and each child place */
 static int cockpit_answer(struct req *r, const char *path, uint64_t visible, struct err *e);
@@ -319,28 +283,20 @@ static int get_cockpit(struct req *r, struct err *e)
 		if (!authz(r, tiles[i]->perm, path, &ignore))
 			visible |= 1ull << i;
 	}
-	char key[512];
-	int klen = snprintf(key, sizeof(key), "%s|%llx", path, (unsigned long long)visible);
+	const char *key =
+	    arena_printf(&r->arena, "cockpit|%s|%llx", path, (unsigned long long)visible);
 	struct db_stamp stamp; /* before the reads: a commit meanwhile shows */
 	db_stamp(r->db, time_now_ms(), &stamp);
-	struct cockpit_cached *c = klen < (int)sizeof(key) ? cockpit_slot(key) : NULL;
-	if (c && c->body && !strcmp(c->key, key) &&
-	    db_stamp_holds(&c->stamp, &stamp, COCKPIT_CACHE_MS)) {
-		jw_raw(req_jw(r), c->body, c->len);
+	const char *body;
+	size_t len;
+	if (answers_find(key, &stamp, COCKPIT_CACHE_MS, INT64_MAX, &body, &len)) {
+		jw_raw(req_jw(r), body, len);
 		return 0;
 	}
 	size_t start = r->out.len;
 	if (cockpit_answer(r, path, visible, e))
 		return -1;
-	char *body = c ? malloc(r->out.len - start) : NULL;
-	if (body) {
-		memcpy(body, r->out.buf + start, r->out.len - start);
-		free(c->body);
-		*c = (struct cockpit_cached){ .stamp = stamp,
-			                      .body = body,
-			                      .len = r->out.len - start };
-		snprintf(c->key, sizeof(c->key), "%s", key);
-	}
+	answers_keep(key, &stamp, r->out.buf + start, r->out.len - start);
 	return 0;
 }
 

@@ -1,0 +1,77 @@
+/* answers.c - unit tests of src/core/answers.c: an answer is found under its own key only,
+ * while its stamp holds and it is younger than the caller's limit. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "core/answers.h"
+#include "core/banned.h"
+
+static int find(const char *key, uint64_t epoch, int64_t version, int64_t ms, int64_t ttl)
+{
+	struct db_stamp now = { epoch, version, ms };
+	const char *body;
+	size_t len;
+	if (!answers_find(key, &now, 1000, ttl, &body, &len))
+		return 0;
+	assert_int_equal(len, 7);
+	assert_memory_equal(body, "[1,2,3]", 7);
+	return 1;
+}
+
+static void test_found_while_the_stamp_holds(void **state)
+{
+	(void)state;
+	struct db_stamp then = { 3, 40, 10000 };
+	answers_keep("u1|/api/v1/people?place=1", &then, "[1,2,3]", 7);
+	assert_true(find("u1|/api/v1/people?place=1", 3, 40, 10000, 5000));
+	assert_true(find("u1|/api/v1/people?place=1", 3, 40, 14999, 5000));
+	/* aged past the caller's limit, whatever the stamp says */
+	assert_false(find("u1|/api/v1/people?place=1", 3, 40, 15000, 5000));
+	/* a commit by this process, or by another */
+	assert_false(find("u1|/api/v1/people?place=1", 4, 40, 10001, 5000));
+	assert_false(find("u1|/api/v1/people?place=1", 3, 41, 10001, 5000));
+	/* another key: another caller, another query */
+	assert_false(find("u2|/api/v1/people?place=1", 3, 40, 10001, 5000));
+	assert_false(find("u1|/api/v1/people?place=2", 3, 40, 10001, 5000));
+}
+
+static void test_backend_that_cannot_tell(void **state)
+{
+	(void)state;
+	struct db_stamp then = { 1, -1, 0 };
+	answers_keep("k", &then, "[1,2,3]", 7);
+	assert_true(find("k", 1, -1, 999, INT64_MAX));
+	assert_false(find("k", 1, -1, 1000, INT64_MAX)); /* stale_ms (1000) */
+}
+
+static void test_too_big_is_not_kept(void **state)
+{
+	(void)state;
+	struct db_stamp then = { 1, 1, 0 };
+	char *big = calloc(ANSWERS_MAX_BYTES + 1, 1);
+	answers_keep("big", &then, big, ANSWERS_MAX_BYTES + 1);
+	free(big);
+	const char *body;
+	size_t len;
+	assert_false(answers_find("big", &then, 1000, 5000, &body, &len));
+	/* one slot, a newer answer replaces the older */
+	answers_keep("same", &then, "[0]", 3);
+	answers_keep("same", &then, "[1,2,3]", 7);
+	assert_true(find("same", 1, 1, 1, 5000));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_found_while_the_stamp_holds),
+		cmocka_unit_test(test_backend_that_cannot_tell),
+		cmocka_unit_test(test_too_big_is_not_kept),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
