@@ -71,11 +71,14 @@ extern const struct place_rule PLACE_QUERY;
 extern const struct place_rule PLACE_BODY;
 
 enum {
-	ROUTE_NO_TX = 1,    /* an unsafe method that manages its own transactions (login) */
-	ROUTE_UPLOAD = 2,   /* multipart/form-data, files streamed to disk */
-	ROUTE_NO_CSRF = 4,  /* an unsafe method exempt from the CSRF check (login itself) */
-	ROUTE_NO_REPLAY = 8 /* the answer holds a secret: Idempotency-Key is not honoured, so
-	                       the answer is never stored for replay */
+	ROUTE_NO_TX = 1,     /* an unsafe method that manages its own transactions (login) */
+	ROUTE_UPLOAD = 2,    /* multipart/form-data, files streamed to disk */
+	ROUTE_NO_CSRF = 4,   /* an unsafe method exempt from the CSRF check (login itself) */
+	ROUTE_NO_REPLAY = 8, /* the answer holds a secret: Idempotency-Key is not honoured, so
+	                        the answer is never stored for replay */
+	/* served by `cunwu serve --public-only` too (the public zone, facing the internet; see
+	   docs/deploy.md): every other route is 404 there, as if it did not exist */
+	ROUTE_PUBLIC_ZONE = 16
 };
 
 /*
@@ -137,6 +140,9 @@ struct req {
 	int nparams;
 	char request_id[40];
 	char addr[64];
+	/* the client reached us over HTTPS: natively (http.tls_cert), or through a proxy of
+	 * http.trusted_proxies that says X-Forwarded-Proto: https (the session cookie is Secure) */
+	int https;
 	int64_t t0_ns;
 	/* without a connection (a command run in-process, as `cunwu export`): the query as
 	 * name, value pairs, NULL-terminated; req_query reads them */
@@ -280,6 +286,8 @@ struct server_opts {
 	int shutdown_seconds;
 	int stop_after;
 	int access_log;
+	int public_only; /* only ROUTE_PUBLIC_ZONE routes and the public pages; the rest 404 */
+	const char *tls_cert, *tls_key; /* PEM files: HTTPS (GnuTLS, TLS 1.2+); "" or NULL: HTTP */
 };
 
 /* Register a module's routes (before http_serve). */

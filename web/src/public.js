@@ -1,0 +1,34 @@
+// public.js - the entry of the public zone (public.html): the request form and the tracking
+// page only, what `cunwu serve --public-only` serves to the internet (docs/deploy.md). It
+// imports none of the staff pages, so its bundle does not hold their code; the server sends
+// only the files this entry reaches (vite.config.js lists them in public-zone.txt).
+import { createApp } from 'vue';
+import { createRouter, createWebHistory } from 'vue-router';
+import App from './App.vue';
+import './styles.css';
+
+// the pages of web/src/router.js a resident opens without an account; src/core/static.c
+// serves public.html for these paths alone (public_pages)
+export const publicRoutes = [
+	{ path: '/', redirect: { name: 'report' } },
+	{
+		path: '/r',
+		name: 'report',
+		component: () => import('./pages/requests/ReportPage.vue'),
+		meta: { public: true, title: 'report.title' },
+	},
+	{
+		path: '/r/:code',
+		name: 'track',
+		component: () => import('./pages/requests/TrackPage.vue'),
+		meta: { public: true, title: 'track.title' },
+	},
+];
+
+const router = createRouter({
+	history: createWebHistory(),
+	routes: publicRoutes,
+	scrollBehavior: (to, from, saved) => saved || { top: 0 },
+});
+
+createApp(App).use(router).mount('#app');
