@@ -5,25 +5,11 @@
 import { createApp } from 'vue';
 import { createRouter, createWebHistory } from 'vue-router';
 import App from './App.vue';
+import { publicPages } from './publicroutes.js';
 import './styles.css';
 
-// the pages of web/src/router.js a resident opens without an account; src/core/static.c
-// serves public.html for these paths alone (public_pages)
-export const publicRoutes = [
-	{ path: '/', redirect: { name: 'report' } },
-	{
-		path: '/r',
-		name: 'report',
-		component: () => import('./pages/requests/ReportPage.vue'),
-		meta: { public: true, title: 'report.title' },
-	},
-	{
-		path: '/r/:code',
-		name: 'track',
-		component: () => import('./pages/requests/TrackPage.vue'),
-		meta: { public: true, title: 'track.title' },
-	},
-];
+// src/core/static.c serves public.html for these paths alone (public_page)
+export const publicRoutes = [{ path: '/', redirect: { name: 'report' } }, ...publicPages];
 
 const router = createRouter({
 	history: createWebHistory(),

@@ -9,7 +9,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import zh from '../../src/i18n/zh-CN.js';
-import { root, startServer, startBrowser, newPage, checkPage, shot } from './harness.js';
+import { root, startServer, startBrowser, newPage, checkPage, shot, fillReportForm } from './harness.js';
 
 describe('the public zone', () => {
 	let server, browser, pub, pubUrl, pubLog = '';
@@ -47,13 +47,7 @@ describe('the public zone', () => {
 			await s.page.waitForURL(pubUrl + '/r');
 			const main = s.page.locator('main');
 			await main.getByRole('heading', { level: 1, name: zh['report.title'] }).waitFor();
-			await main.getByLabel(zh['report.category']).selectOption('wires');
-			const picks = main.locator('.public-place select');
-			await picks.nth(0).selectOption({ label: '微子镇' });
-			await picks.nth(1).selectOption({ label: '秦家山村' });
-			await picks.nth(2).selectOption({ index: 1 });
-			await main.getByLabel(zh['report.description']).fill('公网上报：村口电线垂到头顶了');
-			await main.getByLabel(zh['report.phone']).fill('13800002222');
+			await fillReportForm(main, zh, '公网上报：村口电线垂到头顶了', '13800002222');
 			await checkPage(s, 'public-zone-report-form', true);
 			await main.getByRole('button', { name: zh['report.submit'], exact: true }).click();
 			await main.getByRole('heading', { name: zh['report.done_title'] }).waitFor();
