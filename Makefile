@@ -18,7 +18,7 @@ SAN_OBJ := $(SRC:%.c=build/asan/%.o) build/asan/gen/schema.o build/asan/gen/piny
 # the hanzi -> pinyin table of src/people/pinyin.c (Debian's golang-github-mozillazg-go-pinyin-dev)
 PINYIN_DICT ?= $(wildcard /usr/share/gocode/src/github.com/mozillazg/go-pinyin/pinyin_dict.go)
 # the console: web/ built by Vite into web/dist, embedded by scripts/gen-web
-WEB_SRC := $(shell find web/src web/public -type f 2>/dev/null) web/index.html \
+WEB_SRC := $(shell find web/src web/public -type f 2>/dev/null) web/index.html web/public.html \
            web/vite.config.js web/package.json web/package-lock.json
 SQL     := $(sort $(wildcard schema/*/*.sql))
 UNIT    := $(sort $(wildcard tests/unit/*/*.c))

@@ -89,9 +89,10 @@ static int login_record(struct req *r, const struct user *u, int ok, const char 
 	return db_commit(r->db, e);
 }
 
-static const char *secure_flag(void)
+/* Secure when set so, or when the client came over HTTPS (natively or by a trusted proxy) */
+static const char *secure_flag(const struct req *r)
 {
-	return config_bool("session.secure_cookie") ? "; Secure" : "";
+	return config_bool("session.secure_cookie") || r->https ? "; Secure" : "";
 }
 
 /* POST /api/v1/session {login, password}: no transaction is held while hashing */
@@ -125,7 +126,7 @@ static int post_session(struct req *r, struct err *e)
 	    r, "Set-Cookie",
 	    arena_printf(
 	        &r->arena, "cunwu_session=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%lld%s",
-	        cookie, (long long)config_int("session.absolute_hours") * 3600, secure_flag()));
+	        cookie, (long long)config_int("session.absolute_hours") * 3600, secure_flag(r)));
 	struct jw *w = req_jw(r);
 	jw_obj(w);
 	jw_key(w, "user");
@@ -154,7 +155,7 @@ static int delete_session(struct req *r, struct err *e)
 	    r, "Set-Cookie",
 	    arena_printf(&r->arena,
 	                 "cunwu_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0%s",
-	                 secure_flag()));
+	                 secure_flag(r)));
 	r->status = 204;
 	return 0;
 }

@@ -105,6 +105,21 @@ static const struct cfg_def defs[] = {
 	{ "audit.sign_key", CFG_STR, "", "CUNWU_AUDIT_SIGN_KEY", 0, 0,
 	  "Ed25519 secret key file for signing exported audit heads (keep it off this machine's "
 	  "database disk)" },
+	/* the zones, log retention and TLS (docs/deploy.md) */
+	{ "http.public_only", CFG_BOOL, "false", "CUNWU_HTTP_PUBLIC_ONLY", 0, 0,
+	  "serve only the public form, tracking page and their API; every other route is 404 "
+	  "(serve --public-only)" },
+	{ "http.tls_cert", CFG_STR, "", "CUNWU_HTTP_TLS_CERT", 0, 0,
+	  "PEM certificate (chain) file: serve HTTPS natively (with http.tls_key)" },
+	{ "http.tls_key", CFG_STR, "", "CUNWU_HTTP_TLS_KEY", 0, 0,
+	  "PEM private key file of http.tls_cert" },
+	{ "log.file", CFG_STR, "", "CUNWU_LOG_FILE", 0, 0,
+	  "the server's log lines go to this file instead of stderr" },
+	{ "log.rotate", CFG_STR, "daily", "CUNWU_LOG_ROTATE", 0, 0,
+	  "daily: log.file becomes log.file.YYYY-MM-DD at UTC midnight, old days removed after "
+	  "log.keep_days; off: left to logrotate (SIGHUP reopens log.file)" },
+	{ "log.keep_days", CFG_INT, "180", "CUNWU_LOG_KEEP_DAYS", 180, 36500,
+	  "days rotated log files are kept; at least 180 (Cybersecurity Law art. 21: six months)" },
 };
 
 #define NDEFS (sizeof(defs) / sizeof(defs[0]))
@@ -160,6 +175,14 @@ int config_set(const char *name, const char *value, const char *source, struct e
 	const struct cfg_def *d = &defs[i];
 	if (d->type == CFG_INT) {
 		int64_t v;
+		/* the law's floor said as such, not as a range */
+		if (!strcmp(name, "log.keep_days") && !parse_i64(value, INT64_MIN, INT64_MAX, &v) &&
+		    v < d->min)
+			return err_invalid(
+			    e, "config.retention", name,
+			    "setting '%s' must be at least %lld days (logs are kept six "
+			    "months: Cybersecurity Law art. 21), not '%s' (%s)",
+			    name, (long long)d->min, value, source);
 		if (parse_i64(value, d->min, d->max, &v))
 			return err_invalid(e, "config.invalid", name,
 			                   "setting '%s' must be an integer from %lld to %lld, not "

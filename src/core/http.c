@@ -32,6 +32,7 @@
 #include <unistd.h>
 
 #include <microhttpd.h>
+#include <sodium.h>
 
 #include "answers.h"
 #include "audit.h"
@@ -50,6 +51,8 @@ static size_t ntables;
 static const struct server_opts *opts;
 static atomic_int inflight;
 static atomic_int draining; /* stopping: new connections are refused */
+static int public_only;     /* serve --public-only: only ROUTE_PUBLIC_ZONE routes exist */
+static int tls_on;          /* serving HTTPS natively */
 
 /* ---- per-thread database connections ---- */
 
@@ -175,6 +178,8 @@ static int route_find(struct req *r, char *allow, size_t allow_len)
 	for (size_t i = 0; i < ntables; i++)
 		for (size_t j = 0; j < tables[i]->n; j++) {
 			const struct route *rt = &tables[i]->routes[j];
+			if (public_only && !(rt->flags & ROUTE_PUBLIC_ZONE))
+				continue; /* 404, not 405 or 401: not even its path is told */
 			if (!path_match(rt->path, r->path, NULL))
 				continue;
 			if (!strcmp(rt->method, r->method)) {
@@ -871,7 +876,7 @@ static void dispatch(struct req *r)
 	crypt_reload();
 	if (!r->route) {
 		int st = route_find(r, allow, sizeof(allow));
-		if (st == 404 && static_serve(r))
+		if (st == 404 && static_serve(r, public_only))
 			return; /* the console */
 		if (st == 404) {
 			err_set(&e, 404, "http.not_found", NULL, "no route for %s", r->path);
@@ -968,6 +973,9 @@ static void client_addr(struct req *r)
 	}
 	if (!addr_trusted(r->addr))
 		return;
+	const char *proto = req_header(r, "X-Forwarded-Proto");
+	if (proto && !strcasecmp(proto, "https"))
+		r->https = 1;
 	/* walk X-Forwarded-For from the right, past our own proxies */
 	const char *xff = req_header(r, "X-Forwarded-For");
 	if (!xff)
@@ -1168,6 +1176,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 			snprintf(r->request_id, sizeof(r->request_id), "%s", rid);
 		else
 			id_new(r->request_id);
+		r->https = tls_on;
 		client_addr(r);
 		char allow[128];
 		route_find(r, allow, sizeof(allow)); /* sets r->route when one matches */
@@ -1299,10 +1308,87 @@ static int write_ready(const char *path, const char *addr, struct err *e)
 	return 0;
 }
 
+static int http_listen(const struct server_opts *o, struct MHD_OptionItem *tls, struct err *e);
+
+/* a PEM file whole, NUL-terminated (malloc'd; NULL with e) */
+static char *read_pem(const char *path, const char *setting, struct err *e)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf = f ? malloc(65537) : NULL;
+	size_t n = buf ? fread(buf, 1, 65537, f) : 0;
+	if (f)
+		fclose(f);
+	if (!buf || n == 0 || n > 65536) {
+		free(buf);
+		err_invalid(e, "http.tls", setting, "unable to read '%s' (%s): %s", path, setting,
+		            f ? "empty or over 64 KiB" : strerror(errno));
+		return NULL;
+	}
+	buf[n] = '\0';
+	return buf;
+}
+
+/* the TLS options of MHD_start_daemon from http.tls_cert and http.tls_key (both or none) */
+static int tls_options(const struct server_opts *o, struct MHD_OptionItem *items, char **cert,
+                       char **key, struct err *e)
+{
+	int have_cert = o->tls_cert && *o->tls_cert, have_key = o->tls_key && *o->tls_key;
+	*cert = *key = NULL;
+	items[0] = (struct MHD_OptionItem){ MHD_OPTION_END, 0, NULL };
+	if (!have_cert && !have_key)
+		return 0;
+	if (!have_cert || !have_key)
+		return err_invalid(e, "http.tls", have_cert ? "http.tls_key" : "http.tls_cert",
+		                   "HTTPS needs both http.tls_cert and http.tls_key");
+	if (MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES)
+		return err_invalid(e, "http.tls", "http.tls_cert",
+		                   "this libmicrohttpd is built without TLS: serve behind nginx "
+		                   "(docs/deploy.md)");
+	if (!(*cert = read_pem(o->tls_cert, "http.tls_cert", e)) ||
+	    !(*key = read_pem(o->tls_key, "http.tls_key", e)))
+		return -1;
+	items[0] = (struct MHD_OptionItem){ MHD_OPTION_HTTPS_MEM_CERT, 0, *cert };
+	items[1] = (struct MHD_OptionItem){ MHD_OPTION_HTTPS_MEM_KEY, 0, *key };
+	/* TLS 1.2 and 1.3 only, GnuTLS's default ciphers of those */
+	items[2] = (struct MHD_OptionItem){ MHD_OPTION_HTTPS_PRIORITIES, 0,
+		                            (void *)"NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2" };
+	items[3] = (struct MHD_OptionItem){ MHD_OPTION_END, 0, NULL };
+	return 1;
+}
+
+static void free_pem(char *pem)
+{
+	if (pem) {
+		sodium_memzero(pem, strlen(pem));
+		free(pem);
+	}
+}
+
 int http_serve(const struct server_opts *o, struct err *e)
 {
 	opts = o;
+	public_only = o->public_only;
 	atomic_store(&draining, 0);
+	struct MHD_OptionItem tls[4];
+	char *cert, *key;
+	int rc = tls_options(o, tls, &cert, &key, e);
+	if (rc < 0) {
+		free_pem(cert);
+		free_pem(key);
+		return -1;
+	}
+	tls_on = rc;
+	rc = http_listen(o, tls, e);
+	tls_on = 0;
+	public_only = 0;
+	free_pem(cert);
+	free_pem(key);
+	return rc;
+}
+
+/* http_serve once its TLS options are read */
+static int http_listen(const struct server_opts *o, struct MHD_OptionItem *tls, struct err *e)
+{
 	if (open_conns(o->threads, e)) {
 		close_conns();
 		return -1;
@@ -1323,15 +1409,17 @@ int http_serve(const struct server_opts *o, struct err *e)
 	sigemptyset(&set);
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
 	struct MHD_Daemon *d = MHD_start_daemon(
-	    MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_TURBO | MHD_USE_ITC, 0,
-	    on_accept, NULL, on_request, NULL, MHD_OPTION_LISTEN_SOCKET, fd,
+	    MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_TURBO | MHD_USE_ITC |
+	        (tls_on ? MHD_USE_TLS : 0),
+	    0, on_accept, NULL, on_request, NULL, MHD_OPTION_LISTEN_SOCKET, fd,
 	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned)o->threads, MHD_OPTION_CONNECTION_LIMIT,
 	    (unsigned)o->connection_limit, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60,
-	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL, MHD_OPTION_END);
+	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL, MHD_OPTION_ARRAY, tls, MHD_OPTION_END);
 	if (!d) {
 		close(fd);
 		close_conns();
@@ -1346,12 +1434,18 @@ int http_serve(const struct server_opts *o, struct err *e)
 		close_conns();
 		return -1;
 	}
-	log_info("serving http://%s/ with %d threads, database %s", addr, o->threads, o->db_url);
+	log_info("serving %s://%s/ with %d threads, database %s%s", tls_on ? "https" : "http", addr,
+	         o->threads, o->db_url, public_only ? ", the public zone only" : "");
 
 	struct timespec wait = { .tv_sec = 1 };
 	int64_t started = time_now_ms();
 	for (;;) {
 		int sig = sigtimedwait(&set, NULL, &wait);
+		if (sig == SIGHUP) { /* logrotate moved the log file */
+			log_reopen();
+			log_info("signal %d: log file reopened", sig);
+			continue;
+		}
 		if (sig == SIGTERM || sig == SIGINT) {
 			log_info("signal %d: finishing requests in flight", sig);
 			break;

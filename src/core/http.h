@@ -76,9 +76,12 @@ enum {
 	ROUTE_NO_CSRF = 4,   /* an unsafe method exempt from the CSRF check (login itself) */
 	ROUTE_NO_REPLAY = 8, /* the answer holds a secret: Idempotency-Key is not honoured, so
 	                        the answer is never stored for replay */
-	ROUTE_CACHE = 16     /* a GET whose answer depends only on the caller, the URL, the
+	ROUTE_CACHE = 16,    /* a GET whose answer depends only on the caller, the URL, the
 	                        database and the time: kept per thread until the next commit
 	                        or for http.answer_cache_ms (answers.h) */
+	/* served by `cunwu serve --public-only` too (the public zone, facing the internet; see
+	   docs/deploy.md): every other route is 404 there, as if it did not exist */
+	ROUTE_PUBLIC_ZONE = 32
 };
 
 /*
@@ -140,6 +143,9 @@ struct req {
 	int nparams;
 	char request_id[40];
 	char addr[64];
+	/* the client reached us over HTTPS: natively (http.tls_cert), or through a proxy of
+	 * http.trusted_proxies that says X-Forwarded-Proto: https (the session cookie is Secure) */
+	int https;
 	int64_t t0_ns;
 	/* without a connection (a command run in-process, as `cunwu export`): the query as
 	 * name, value pairs, NULL-terminated; req_query reads them */
@@ -283,6 +289,8 @@ struct server_opts {
 	int shutdown_seconds;
 	int stop_after;
 	int access_log;
+	int public_only; /* only ROUTE_PUBLIC_ZONE routes and the public pages; the rest 404 */
+	const char *tls_cert, *tls_key; /* PEM files: HTTPS (GnuTLS, TLS 1.2+); "" or NULL: HTTP */
 };
 
 /* Register a module's routes (before http_serve). */

@@ -102,18 +102,29 @@ static int names_a_file(const char *path)
 	return strchr(slash ? slash : path, '.') != NULL;
 }
 
-int static_serve(struct req *r)
+/* the client routes of web/src/public.js: the request form and a request's tracking page */
+static int public_page(const char *path)
+{
+	return !strcmp(path, "/") || !strcmp(path, "/r") || !strncmp(path, "/r/", 3);
+}
+
+int static_serve(struct req *r, int public_only)
 {
 	if (strcmp(r->method, "GET") && strcmp(r->method, "HEAD"))
 		return 0;
 	const char *path = r->path;
 	if (!strncmp(path, "/api/", 5) || !strcmp(path, "/api") || !strncmp(path, "/open311/", 9))
 		return 0;
-	const struct static_file *f = static_find(strcmp(path, "/") ? path : "/index.html");
+	const char *app = public_only ? "/public.html" : "/index.html";
+	const struct static_file *f = static_find(strcmp(path, "/") ? path : app);
+	if (f && public_only && !f->zone_public)
+		return 0;
 	if (!f) {
 		if (names_a_file(path) || !strncmp(path, "/assets/", 8))
 			return 0;
-		f = static_find("/index.html"); /* a client route */
+		if (public_only && !public_page(path))
+			return 0;
+		f = static_find(app); /* a client route */
 		if (!f)
 			return 0;
 	}

@@ -16,6 +16,7 @@ struct static_file {
 	const char *type; /* Content-Type */
 	const char *etag; /* quoted */
 	int immutable;    /* content-hashed name: cache forever */
+	int zone_public;  /* reached from web/public.html (web/dist/public-zone.txt) */
 	const unsigned char *data, *end;
 	const unsigned char *gz, *gz_end; /* gzip -9 copy, or NULL */
 };
@@ -27,8 +28,12 @@ struct req;
 
 /* The file at path, or NULL. */
 const struct static_file *static_find(const char *path);
-/* Answer r from the embedded files: 1 answered, 0 not ours (the router says 404). */
-int static_serve(struct req *r);
+/*
+ * Answer r from the embedded files: 1 answered, 0 not ours (the router says 404). With
+ * public_only (`serve --public-only`), only the public zone's files; "/" and the public pages
+ * (/r, /r/CODE) get public.html, and no other path is a page.
+ */
+int static_serve(struct req *r, int public_only);
 /* 1 if an Accept-Encoding value accepts gzip (a token "gzip" or "*" without q=0). */
 int static_accepts_gzip(const char *accept_encoding);
 /* 1 if an If-None-Match value names etag (quoted; weak W/ accepted) or is "*". */

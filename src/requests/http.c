@@ -1479,7 +1479,8 @@ static int post_mediation(struct req *r, struct err *e)
 /* ---- the routes ---- */
 
 static const struct route routes[] = {
-	{ "GET", "/api/v1/request-categories", list_categories, PERM_PUBLIC, &PLACE_NONE, 0, 0 },
+	{ "GET", "/api/v1/request-categories", list_categories, PERM_PUBLIC, &PLACE_NONE,
+	  ROUTE_PUBLIC_ZONE, 0 },
 	{ "GET", "/api/v1/requests", list_requests, "requests.read", &PLACE_SCOPE, ROUTE_CACHE, 0 },
 	{ "POST", "/api/v1/requests", post_request, "requests.handle", &PLACE_BODY, 0, 0 },
 	/* a whole export at once: those who supervise requests over the place, not every
@@ -1495,15 +1496,19 @@ static const struct route routes[] = {
 	/* the request's outbox: who was told what, and whether it went (notify.c) */
 	{ "GET", "/api/v1/requests/:id/notifications", notify_list_request, "requests.read",
 	  &PLACE_REQUEST, 0, 0 },
-	{ "GET", "/api/v1/public/requests", list_public, PERM_PUBLIC, &PLACE_NONE, ROUTE_CACHE, 0 },
-	{ "POST", "/api/v1/public/requests", post_public, PERM_PUBLIC, &PLACE_NONE, 0, 0 },
-	{ "GET", "/api/v1/public/requests/:code", get_public, PERM_PUBLIC, &PLACE_NONE, 0, 0 },
+	{ "GET", "/api/v1/public/requests", list_public, PERM_PUBLIC, &PLACE_NONE,
+	  ROUTE_PUBLIC_ZONE | ROUTE_CACHE, 0 },
+	{ "POST", "/api/v1/public/requests", post_public, PERM_PUBLIC, &PLACE_NONE,
+	  ROUTE_PUBLIC_ZONE, 0 },
+	{ "GET", "/api/v1/public/requests/:code", get_public, PERM_PUBLIC, &PLACE_NONE,
+	  ROUTE_PUBLIC_ZONE, 0 },
 	{ "POST", "/api/v1/public/requests/:code/actions", post_public_action, PERM_PUBLIC,
-	  &PLACE_NONE, 0, 0 },
-	{ "GET", "/api/v1/public/places", list_public_places, PERM_PUBLIC, &PLACE_NONE, 0, 0 },
+	  &PLACE_NONE, ROUTE_PUBLIC_ZONE, 0 },
+	{ "GET", "/api/v1/public/places", list_public_places, PERM_PUBLIC, &PLACE_NONE,
+	  ROUTE_PUBLIC_ZONE, 0 },
 	/* photos for the public form and residents' own requests: no account */
-	{ "POST", "/api/v1/public/media", post_public_media, PERM_PUBLIC, &PLACE_NONE, ROUTE_UPLOAD,
-	  0 },
+	{ "POST", "/api/v1/public/media", post_public_media, PERM_PUBLIC, &PLACE_NONE,
+	  ROUTE_UPLOAD | ROUTE_PUBLIC_ZONE, 0 },
 	/* a resident's own requests: submitted over their place, listed and acted on as theirs */
 	{ "POST", "/api/v1/me/requests", post_mine, "requests.submit", &PLACE_BODY, 0, 0 },
 	{ "GET", "/api/v1/me/requests", list_mine, "requests.submit", &PLACE_MINE, 0, 0 },

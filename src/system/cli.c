@@ -108,12 +108,28 @@ static int cmd_migrate(struct cli *c, struct err *e)
 	return 0;
 }
 
-/* cunwu serve [--listen ADDR:PORT] [--ready-file F] [--threads N] */
+/* log.file, if set, for the server's lines; rotated as log.rotate says (docs/deploy.md) */
+static int serve_log(struct err *e)
+{
+	const char *file = config_str("log.file"), *rotate = config_str("log.rotate");
+	int daily = !strcmp(rotate, "daily");
+	if (!daily && strcmp(rotate, "off"))
+		return err_invalid(e, "config.invalid", "log.rotate",
+		                   "log.rotate must be daily or off, not '%s'", rotate);
+	return *file ? log_open(file, daily, (int)config_int("log.keep_days"), e) : 0;
+}
+
+/* cunwu serve [--listen ADDR:PORT] [--ready-file F] [--threads N] [--public-only] */
 static int cmd_serve(struct cli *c, struct err *e)
 {
 	const char *listen_on = cli_opt(c, "--listen"), *ready = cli_opt(c, "--ready-file");
 	const char *threads = cli_opt(c, "--threads");
+	int public_only = cli_flag(c, "--public-only");
 	if (cli_end(c, e))
+		return -1;
+	if (public_only && config_set("http.public_only", "true", "flag --public-only", e))
+		return -1;
+	if (serve_log(e))
 		return -1;
 	if (listen_on && config_set("listen", listen_on, "flag", e))
 		return -1;
@@ -136,6 +152,9 @@ static int cmd_serve(struct cli *c, struct err *e)
 		.shutdown_seconds = (int)config_int("http.shutdown_seconds"),
 		.stop_after = (int)config_int("http.stop_after"),
 		.access_log = config_bool("log.access"),
+		.public_only = config_bool("http.public_only"),
+		.tls_cert = config_str("http.tls_cert"),
+		.tls_key = config_str("http.tls_key"),
 	};
 	/* the serving threads open their own connections */
 	db_close(c->db);
@@ -145,11 +164,15 @@ static int cmd_serve(struct cli *c, struct err *e)
 	sigemptyset(&set);
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
-	if (jobs_start(c->db_url, e))
+	/* the public zone runs no jobs: the full server beside it does (docs/deploy.md) */
+	if (!o.public_only && jobs_start(c->db_url, e))
 		return -1;
 	int rc = http_serve(&o, e);
-	jobs_stop();
+	if (!o.public_only)
+		jobs_stop();
+	log_close();
 	return rc;
 }
 
@@ -447,11 +470,16 @@ static int cmd_jobs_run(struct cli *c, struct err *e)
 	return 0;
 }
 
+/* one line; a route of the public zone (ROUTE_PUBLIC_ZONE) ends with "[public zone]" */
 static void print_route(const struct route *rt, const char *module, void *arg)
 {
-	(void)arg;
-	printf("%-7s %-34s %-10s %-22s %s\n", rt->method, rt->path, module,
-	       rt->perm ? rt->perm : "public", rt->place ? rt->place->how : "UNDECLARED");
+	const int *public_only = arg;
+	int zone = (rt->flags & ROUTE_PUBLIC_ZONE) != 0;
+	if (*public_only && !zone)
+		return;
+	printf("%-7s %-34s %-10s %-22s %s%s\n", rt->method, rt->path, module,
+	       rt->perm ? rt->perm : "public", rt->place ? rt->place->how : "UNDECLARED",
+	       zone ? "  [public zone]" : "");
 }
 
 /* One route as JSON, for tests that are generated from the declarations (the
@@ -465,16 +493,18 @@ static void json_route(const struct route *rt, const char *module, void *arg)
 		json_array_append_new(flags, json_string("no_csrf"));
 	if (rt->flags & ROUTE_CACHE)
 		json_array_append_new(flags, json_string("cache"));
+	if (rt->flags & ROUTE_PUBLIC_ZONE)
+		json_array_append_new(flags, json_string("public_zone"));
 	json_array_append_new(arg, json_pack("{s:s, s:s, s:s, s:s, s:s?, s:o}", "method",
 	                                     rt->method, "path", rt->path, "module", module, "perm",
 	                                     rt->perm ? rt->perm : "public", "place",
 	                                     rt->place ? rt->place->how : NULL, "flags", flags));
 }
 
-/* cunwu routes [--json] */
+/* cunwu routes [--public-only] [--json] */
 static int cmd_routes(struct cli *c, struct err *e)
 {
-	int as_json = cli_flag(c, "--json");
+	int public_only = cli_flag(c, "--public-only"), as_json = cli_flag(c, "--json");
 	if (cli_end(c, e))
 		return -1;
 	if (as_json) {
@@ -485,8 +515,9 @@ static int cmd_routes(struct cli *c, struct err *e)
 		json_decref(all);
 		return 0;
 	}
-	printf("%-7s %-34s %-10s %-22s %s\n", "METHOD", "PATH", "MODULE", "PERMISSION", "PLACE");
-	http_each_route(print_route, NULL);
+	printf("%-7s %-34s %-10s %-22s %s\n", "METHOD", "PATH", "MODULE", "PERMISSION",
+	       "PLACE  [ZONE]");
+	http_each_route(print_route, &public_only);
 	return 0;
 }
 
@@ -504,8 +535,8 @@ static const struct command cmds[] = {
 	  "create the database, its key file and media folder; optionally load a town" },
 	{ "migrate", cmd_migrate, NEED_DB | OPEN_ONLY, "migrate", "apply pending migrations" },
 	{ "serve", cmd_serve, NEED_DB,
-	  "serve [--listen ADDR:PORT] [--ready-file FILE] [--threads N]",
-	  "serve the API and console until SIGTERM" },
+	  "serve [--listen ADDR:PORT] [--ready-file FILE] [--threads N] [--public-only]",
+	  "serve the API and console until SIGTERM (--public-only: the public zone alone)" },
 	{ "backup", cmd_backup, NEED_DB, "backup FILE",
 	  "write a consistent backup (database and media) while serving" },
 	{ "restore", cmd_restore, 0, "restore FILE", "unpack a backup into a new --db path" },
@@ -523,8 +554,8 @@ static const struct command cmds[] = {
 	{ "audit keygen", cmd_audit_keygen, 0, "audit keygen FILE",
 	  "make an Ed25519 key pair for signing audit heads" },
 	{ "jobs run", cmd_jobs_run, NEED_DB, "jobs run", "run every due background job now" },
-	{ "routes", cmd_routes, 0, "routes [--json]",
-	  "list every HTTP route with its permission and how its place is found" },
+	{ "routes", cmd_routes, 0, "routes [--public-only] [--json]",
+	  "list every HTTP route with its permission, how its place is found, and its zone" },
 	{ "demo", system_demo, 0, "demo [--force] [--scale town|county] [--requests N]",
 	  "create the demo database (微子镇, its villages, accounts)" },
 	{ "version", cmd_version, 0, "version", "print the version" },

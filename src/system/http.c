@@ -452,7 +452,8 @@ static const struct place_rule PLACE_MEDIA = {
 
 static const struct route routes[] = {
 	/* a probe: one statement, no transaction around it (one round trip on PostgreSQL) */
-	{ "GET", "/healthz", get_healthz, PERM_PUBLIC, &PLACE_NONE, ROUTE_NO_TX, 0 },
+	{ "GET", "/healthz", get_healthz, PERM_PUBLIC, &PLACE_NONE, ROUTE_NO_TX | ROUTE_PUBLIC_ZONE,
+	  0 },
 	{ "GET", "/api/v1/version", get_version, PERM_PUBLIC, &PLACE_NONE, 0, 0 },
 	{ "GET", "/api/v1/jobs/:id", get_job, PERM_LOGIN, &PLACE_JOB, 0, 0 },
 	{ "GET", "/api/v1/audit", list_audit, "audit.read", &PLACE_SCOPE, 0, 0 },

@@ -4,6 +4,7 @@ import { createRouter, createWebHistory } from 'vue-router';
 import { moduleRoutes } from './modules.js';
 import { loadSession } from './session.js';
 import { initPlace, place } from './place.js';
+import { publicPages } from './publicroutes.js';
 
 export const routes = [
 	{
@@ -18,18 +19,7 @@ export const routes = [
 		children: moduleRoutes,
 	},
 	// the public form and tracking page of requests: no account, phones first
-	{
-		path: '/r',
-		name: 'report',
-		component: () => import('./pages/requests/ReportPage.vue'),
-		meta: { public: true, title: 'report.title' },
-	},
-	{
-		path: '/r/:code',
-		name: 'track',
-		component: () => import('./pages/requests/TrackPage.vue'),
-		meta: { public: true, title: 'track.title' },
-	},
+	...publicPages,
 	{
 		path: '/:rest(.*)*',
 		name: 'not-found',

@@ -1475,4 +1475,8 @@ export default {
 	'notify.kind.resolve': 'Answered',
 	'notify.kind.assign': 'Assigned',
 	'notify.kind.reassign': 'Handed over',
+	// deployment: log retention, TLS, the log file (docs/deploy.md)
+	'config.retention': 'Logs are kept at least 180 days (Cybersecurity Law art. 21)',
+	'http.tls': 'The HTTPS certificate or key cannot be used',
+	'log.file': 'The log file cannot be opened',
 };

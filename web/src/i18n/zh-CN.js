@@ -1474,4 +1474,8 @@ export default {
 	'notify.kind.resolve': '已答复',
 	'notify.kind.assign': '派单',
 	'notify.kind.reassign': '交接转办',
+	// deployment: log retention, TLS, the log file (docs/deploy.md)
+	'config.retention': '日志至少保存 180 天（网络安全法第二十一条）',
+	'http.tls': 'HTTPS 证书或私钥无法使用',
+	'log.file': '日志文件无法打开',
 };

@@ -209,3 +209,14 @@ export async function signInAs(server, s, login, labels) {
 	await s.page.getByRole('button', { name: labels['login.submit'] }).click();
 	await s.page.waitForURL(server.url + '/');
 }
+
+/* the public request form (/r, in zh-CN) filled for 秦家山村's first place: category wires */
+export async function fillReportForm(main, zh, description, phone) {
+	await main.getByLabel(zh['report.category']).selectOption('wires');
+	const picks = main.locator('.public-place select');
+	await picks.nth(0).selectOption({ label: '微子镇' });
+	await picks.nth(1).selectOption({ label: '秦家山村' });
+	await picks.nth(2).selectOption({ index: 1 });
+	await main.getByLabel(zh['report.description']).fill(description);
+	await main.getByLabel(zh['report.phone']).fill(phone);
+}

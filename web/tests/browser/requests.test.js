@@ -12,7 +12,7 @@ import assert from 'node:assert/strict';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import zh from '../../src/i18n/zh-CN.js';
-import { startServer, startBrowser, newPage, apiCall, checkPage, signInAs, PASSWORD } from './harness.js';
+import { startServer, startBrowser, newPage, apiCall, checkPage, signInAs, PASSWORD, fillReportForm } from './harness.js';
 
 const files = resolve(dirname(fileURLToPath(import.meta.url)), '../../../tests/api/files');
 const VILLAGE = '140406101204'; // 秦家山村
@@ -186,13 +186,7 @@ describe('request pages', () => {
 			const main = s.page.locator('main');
 			await main.getByRole('heading', { level: 1, name: zh['report.title'] }).waitFor();
 			assert.equal(s.page.url(), server.url + '/r', 'no login asked for');
-			await main.getByLabel(zh['report.category']).selectOption('wires');
-			const picks = main.locator('.public-place select');
-			await picks.nth(0).selectOption({ label: '微子镇' });
-			await picks.nth(1).selectOption({ label: '秦家山村' });
-			await picks.nth(2).selectOption({ index: 1 });
-			await main.getByLabel(zh['report.description']).fill('村口电线杆上的线垂到头顶了');
-			await main.getByLabel(zh['report.phone']).fill('13800001111');
+			await fillReportForm(main, zh, '村口电线杆上的线垂到头顶了', '13800001111');
 			await check(s, 'phone-report-form', true);
 			await main.getByRole('button', { name: zh['report.submit'], exact: true }).click();
 			await main.getByRole('heading', { name: zh['report.done_title'] }).waitFor();
