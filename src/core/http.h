@@ -71,11 +71,13 @@ extern const struct place_rule PLACE_QUERY;
 extern const struct place_rule PLACE_BODY;
 
 enum {
-	ROUTE_NO_TX = 1,    /* an unsafe method that manages its own transactions (login) */
-	ROUTE_UPLOAD = 2,   /* multipart/form-data, files streamed to disk */
-	ROUTE_NO_CSRF = 4,  /* an unsafe method exempt from the CSRF check (login itself) */
-	ROUTE_NO_REPLAY = 8 /* the answer holds a secret: Idempotency-Key is not honoured, so
-	                       the answer is never stored for replay */
+	ROUTE_NO_TX = 1,      /* an unsafe method that manages its own transactions (login) */
+	ROUTE_UPLOAD = 2,     /* multipart/form-data, files streamed to disk */
+	ROUTE_NO_CSRF = 4,    /* an unsafe method exempt from the CSRF check (login itself) */
+	ROUTE_NO_REPLAY = 8,  /* the answer holds a secret: Idempotency-Key is not honoured, so
+	                         the answer is never stored for replay */
+	ROUTE_TOTP_ENROL = 16 /* answers an administrator's session that must enrol a second
+	                         factor first (auth.admin_totp); every other route is 403 */
 };
 
 /*
