@@ -2,7 +2,8 @@
 # every test suite (see scripts/test) and ends with one line: N passed, N failed, N skipped.
 
 CC      ?= cc
-PKGS    := libmicrohttpd jansson sqlite3 libsodium libpq libzip expat freexl xlsxwriter libcurl
+PKGS    := libmicrohttpd jansson sqlite3 libsodium libpq libzip expat freexl xlsxwriter libcurl \
+           nettle
 CFLAGS  ?= -O2 -g
 CFLAGS  += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
            -Wno-missing-field-initializers -Isrc -Ibuild/gen $(shell pkg-config --cflags $(PKGS))
@@ -109,10 +110,12 @@ build/asan/tests/unit-$(call unit_name,$(1)): $(1) tests/unit/unit.h $$(SAN_OBJ)
 endef
 $(foreach u,$(UNIT),$(eval $(call unit_rule,$(u))))
 
+# the runner computes the fixture administrators' second-factor codes with src/core/totp.c
 build/tests/api-runner: tests/api/runner.c tests/api/load.c tests/api/load.h tests/api/matrix.c \
-                        tests/api/matrix.h
+                        tests/api/matrix.h src/core/totp.c src/core/totp.h
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -o $@ $(filter %.c,$^) $(shell pkg-config --cflags --libs libcurl jansson) -lpthread
+	$(CC) $(CFLAGS) -o $@ $(filter %.c,$^) \
+	    $(shell pkg-config --cflags --libs libcurl jansson nettle) -lpthread
 
 asan: build/asan/cunwu $(UNIT_SAN)
 

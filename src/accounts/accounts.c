@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "core/auth.h"
 #include "core/banned.h"
 
 int accounts_login_check(const char *login, struct err *e)
@@ -22,12 +23,7 @@ int accounts_login_check(const char *login, struct err *e)
 	return 0;
 }
 
-static int is_system_role(const char *r)
-{
-	return !strcmp(r, "sysadmin") || !strcmp(r, "secadmin") || !strcmp(r, "auditor");
-}
-
 int accounts_roles_conflict(const char *have, const char *add)
 {
-	return is_system_role(have) && is_system_role(add) && strcmp(have, add) != 0;
+	return auth_admin_role(have) && auth_admin_role(add) && strcmp(have, add) != 0;
 }

@@ -1,4 +1,4 @@
-/* cli.c - commands of accounts: user add|passwd|list|grant, token add|revoke. */
+/* cli.c - commands of accounts: user add|passwd|list|grant|totp-reset, token add|revoke. */
 #include "accounts.h"
 
 #include <stdio.h>
@@ -32,6 +32,15 @@ static int password_arg(struct cli *c, int from_stdin, const char **pw, int *gen
 	*pw = buf;
 	*generated = 1;
 	return 0;
+}
+
+/* the account login into u (in the command's transaction): 0, or -1 (usage if unknown) */
+static int user_in(struct cli *c, const char *login, struct user *u, struct err *e)
+{
+	int rc = accounts_user_by_login(c->db, login, u, NULL, e);
+	if (rc == 0)
+		cli_usage(e, "no user '%s'", login);
+	return rc == 1 ? 0 : -1;
 }
 
 /* cunwu user add LOGIN --name NAME --place PLACE [--role ROLE] [--password-stdin] */
@@ -78,10 +87,8 @@ static int cmd_user_passwd(struct cli *c, struct err *e)
 	struct user u;
 	if (db_begin(c->db, DB_WRITE, e))
 		return -1;
-	int rc = accounts_user_by_login(c->db, login, &u, NULL, e);
-	if (rc == 0)
-		cli_usage(e, "no user '%s'", login);
-	rc = rc != 1 || accounts_set_password(c->db, &c->actor, &u, pw, NULL, e);
+	int rc =
+	    user_in(c, login, &u, e) || accounts_set_password(c->db, &c->actor, &u, pw, NULL, e);
 	if (cli_commit(c, rc ? -1 : 0, e))
 		return -1;
 	printf("password of %s changed; their sessions ended\n", login);
@@ -123,14 +130,29 @@ static int cmd_user_grant(struct cli *c, struct err *e)
 	const char *place_id = NULL;
 	if (db_begin(c->db, DB_WRITE, e))
 		return -1;
-	int rc = accounts_user_by_login(c->db, login, &u, NULL, e);
-	if (rc == 0)
-		cli_usage(e, "no user '%s'", login);
-	rc = rc != 1 || resolve_place(c, place, &place_id, e) ||
-	     accounts_grant(c->db, &c->actor, u.id, role, place_id, NULL, e);
+	int rc = user_in(c, login, &u, e) || resolve_place(c, place, &place_id, e) ||
+	         accounts_grant(c->db, &c->actor, u.id, role, place_id, NULL, e);
 	if (cli_commit(c, rc ? -1 : 0, e))
 		return -1;
 	printf("%s is now %s over %s\n", login, role, place);
+	return 0;
+}
+
+/* cunwu user totp-reset LOGIN: the operator's way to the security administrator's reset */
+static int cmd_user_totp_reset(struct cli *c, struct err *e)
+{
+	const char *login = cli_arg(c, "LOGIN", 1, e);
+	if (!login || cli_end(c, e))
+		return -1;
+	struct user u;
+	if (db_begin(c->db, DB_WRITE, e))
+		return -1;
+	int rc = user_in(c, login, &u, e) || accounts_totp_reset(c->db, &c->actor, &u, e);
+	if (cli_commit(c, rc ? -1 : 0, e))
+		return -1;
+	printf("second factor of %s removed; their sessions ended (they enrol again at the next "
+	       "login)\n",
+	       login);
 	return 0;
 }
 
@@ -145,10 +167,8 @@ static int cmd_token_add(struct cli *c, struct err *e)
 	const char *token, *id;
 	if (db_begin(c->db, DB_WRITE, e))
 		return -1;
-	int rc = accounts_user_by_login(c->db, login, &u, NULL, e);
-	if (rc == 0)
-		cli_usage(e, "no user '%s'", login);
-	rc = rc != 1 || accounts_token_create(c->db, &c->actor, &u, name, &token, &id, e);
+	int rc = user_in(c, login, &u, e) ||
+	         accounts_token_create(c->db, &c->actor, &u, name, &token, &id, e);
 	if (cli_commit(c, rc ? -1 : 0, e))
 		return -1;
 	printf("token %s for %s:\n%s\n(shown once; send it as 'Authorization: Bearer <token>')\n",
@@ -179,6 +199,8 @@ static const struct command cmds[] = {
 	{ "user list", cmd_user_list, NEED_DB, "user list", "list accounts" },
 	{ "user grant", cmd_user_grant, NEED_DB, "user grant LOGIN ROLE PLACE",
 	  "grant a role over a place subtree (roles: see GET /api/v1/roles)" },
+	{ "user totp-reset", cmd_user_totp_reset, NEED_DB, "user totp-reset LOGIN",
+	  "remove a user's second factor (TOTP) and end their sessions" },
 	{ "token add", cmd_token_add, NEED_DB, "token add LOGIN NAME",
 	  "make an API token for a user (shown once)" },
 	{ "token revoke", cmd_token_revoke, NEED_DB, "token revoke ID", "revoke an API token" },

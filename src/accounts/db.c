@@ -7,7 +7,10 @@
 #include <sodium.h>
 
 #include "core/auth.h"
+#include "core/config.h"
+#include "core/crypt.h"
 #include "core/json.h"
+#include "core/totp.h"
 #include "core/util.h"
 #include "core/banned.h"
 
@@ -24,6 +27,7 @@ void accounts_read_user(struct db_stmt *st, struct user *u)
 	u->updated_at = db_text(st, 8);
 	u->place_name = db_text(st, 9);
 	u->lang = db_text(st, 10);
+	u->totp = db_int(st, 11) > 0;
 }
 
 int accounts_user_get(struct db *db, const char *id, struct user *u, struct err *e)
@@ -56,7 +60,7 @@ int accounts_user_by_login(struct db *db, const char *login, struct user *u, con
 	if (rc == 1) {
 		accounts_read_user(st, u);
 		if (hash)
-			*hash = db_text(st, 11);
+			*hash = db_text(st, 12);
 		db_done(st);
 	}
 	return rc;
@@ -284,4 +288,185 @@ int accounts_token_revoke(struct db *db, const struct actor *who, const char *to
 	            DB_T(token_id)) < 0)
 		return -1;
 	return audit_write(db, who, region, "tokens", token_id, "revoke", "{}", e);
+}
+
+/* ---- the second factor ---- */
+
+/* u's row: 1 found (*enc sealed secret, *last, *active), 0 none, -1 error */
+static int totp_row(struct db *db, const char *user_id, const char **enc, int64_t *last,
+                    int *active, struct err *e)
+{
+	struct db_stmt *st =
+	    db_query(db, e, "SELECT secret_enc, last_step, active_at FROM user_totp WHERE id = ?",
+	             DB_T(user_id));
+	if (!st)
+		return -1;
+	int rc = db_step(st, e);
+	if (rc == 1) {
+		*enc = db_text(st, 0);
+		*last = db_int(st, 1);
+		*active = !db_isnull(st, 2);
+		db_done(st);
+	}
+	return rc;
+}
+
+/* the key of a sealed base32 secret into key[TOTP_SECRET_BYTES]; 0 or -1 (500) */
+static int totp_key(struct db *db, const char *enc, unsigned char *key, struct err *e)
+{
+	const char *b32 = crypt_open(db_arena(db), enc, e);
+	if (!b32)
+		return -1;
+	if (totp_b32_decode(b32, strlen(b32), key, TOTP_SECRET_BYTES) != TOTP_SECRET_BYTES)
+		return err_internal(e, "a second factor's secret does not decode");
+	return 0;
+}
+
+/* percent-encode the few characters an otpauth label or issuer may not hold as they are */
+static const char *uri_escape(struct arena *a, const char *s)
+{
+	struct strbuf sb;
+	strbuf_init(&sb, a, 1024);
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || strchr("-._~", *p))
+			strbuf_addch(&sb, (char)*p);
+		else
+			strbuf_addf(&sb, "%%%02X", *p);
+	}
+	return sb.buf;
+}
+
+int accounts_totp_begin(struct db *db, const struct actor *who, const struct user *u,
+                        const char **secret, const char **uri, struct err *e)
+{
+	const char *old;
+	int64_t last;
+	int active = 0;
+	int rc = totp_row(db, u->id, &old, &last, &active, e);
+	if (rc < 0)
+		return -1;
+	if (rc == 1 && active)
+		return err_conflict(e, "accounts.totp_active", NULL,
+		                    "a second factor is active; a security administrator resets "
+		                    "it before another is enrolled");
+	unsigned char key[TOTP_SECRET_BYTES];
+	char b32[TOTP_SECRET_B32], now[32];
+	randombytes_buf(key, sizeof(key));
+	totp_b32_encode(key, sizeof(key), b32);
+	sodium_memzero(key, sizeof(key));
+	struct arena *a = db_arena(db);
+	const char *enc = crypt_seal(a, b32, e);
+	if (!enc)
+		return -1;
+	time_iso(time_now_ms(), now);
+	if (db_exec(db, e, "DELETE FROM user_totp WHERE id = ?", DB_T(u->id)) < 0 ||
+	    db_exec(db, e,
+	            "INSERT INTO user_totp (id, secret_enc, last_step, created_at) "
+	            "VALUES (?, ?, 0, ?)",
+	            DB_T(u->id), DB_T(enc), DB_T(now)) < 0 ||
+	    audit_write(db, who, u->region, "users", u->id, "totp_enrol", "{}", e))
+		return -1;
+	const char *issuer = uri_escape(a, config_str("auth.totp_issuer"));
+	*secret = arena_strdup(a, b32);
+	*uri = arena_printf(a,
+	                    "otpauth://totp/%s:%s?secret=%s&issuer=%s&algorithm=SHA1&digits=%d"
+	                    "&period=%d",
+	                    issuer, uri_escape(a, u->login), b32, issuer, TOTP_DIGITS, TOTP_PERIOD);
+	sodium_memzero(b32, sizeof(b32));
+	return 0;
+}
+
+int accounts_totp_confirm(struct db *db, const struct actor *who, const struct user *u,
+                          const char *code, struct err *e)
+{
+	const char *enc;
+	int64_t last, step;
+	int active = 0;
+	int rc = totp_row(db, u->id, &enc, &last, &active, e);
+	if (rc < 0)
+		return -1;
+	if (rc == 0 || active)
+		return err_conflict(
+		    e, "accounts.totp_not_pending", NULL,
+		    "no second factor waits to be confirmed (POST /api/v1/me/totp)");
+	unsigned char key[TOTP_SECRET_BYTES];
+	if (totp_key(db, enc, key, e))
+		return -1;
+	int ok = totp_verify(key, sizeof(key), time_now_ms() / 1000, last, code, &step);
+	sodium_memzero(key, sizeof(key));
+	if (!ok)
+		return err_invalid(e, "auth.totp_invalid", "code",
+		                   "the code is wrong or was used already");
+	char now[32];
+	time_iso(time_now_ms(), now);
+	if (db_exec(db, e, "UPDATE user_totp SET active_at = ?, last_step = ? WHERE id = ?",
+	            DB_T(now), DB_I(step), DB_T(u->id)) < 0)
+		return -1;
+	return audit_write(db, who, u->region, "users", u->id, "totp_confirm", "{}", e);
+}
+
+int accounts_totp_reset(struct db *db, const struct actor *who, const struct user *u, struct err *e)
+{
+	int64_t n = db_exec(db, e, "DELETE FROM user_totp WHERE id = ?", DB_T(u->id));
+	if (n < 0)
+		return -1;
+	if (n == 0)
+		return err_notfound(e, "accounts.totp_not_found", "'%s' has no second factor",
+		                    u->login);
+	if (db_exec(db, e, "DELETE FROM sessions WHERE user_id = ?", DB_T(u->id)) < 0)
+		return -1;
+	return audit_write(db, who, u->region, "users", u->id, "totp_reset", "{}", e);
+}
+
+int accounts_totp_login(struct db *db, const char *user_id, const char *code, int64_t *step,
+                        struct err *e)
+{
+	const char *enc;
+	int64_t last;
+	int active = 0;
+	*step = 0;
+	int rc = totp_row(db, user_id, &enc, &last, &active, e);
+	if (rc < 0)
+		return -1;
+	if (rc == 0 || !active)
+		return 0;
+	if (!code)
+		return err_set(e, 401, "auth.totp_required", "code",
+		               "this account signs in with a code from its authenticator app");
+	unsigned char key[TOTP_SECRET_BYTES];
+	if (totp_key(db, enc, key, e))
+		return -1;
+	int ok = totp_verify(key, sizeof(key), time_now_ms() / 1000, last, code, step);
+	sodium_memzero(key, sizeof(key));
+	if (!ok)
+		return err_set(e, 401, "auth.totp_invalid", "code",
+		               "the code is wrong or was used already");
+	return 0;
+}
+
+int accounts_totp_use(struct db *db, const char *user_id, int64_t step, struct err *e)
+{
+	int64_t n = db_exec(db, e,
+	                    "UPDATE user_totp SET last_step = ? WHERE id = ? AND last_step < ? "
+	                    "AND active_at IS NOT NULL",
+	                    DB_I(step), DB_T(user_id), DB_I(step));
+	if (n < 0)
+		return -1;
+	if (n == 0)
+		return err_set(e, 401, "auth.totp_invalid", "code",
+		               "the code is wrong or was used already");
+	return 0;
+}
+
+int accounts_is_admin(struct db *db, const char *user_id, struct err *e)
+{
+	struct db_stmt *st =
+	    db_query(db, e, "SELECT DISTINCT role_id FROM grants WHERE user_id = ?", DB_T(user_id));
+	if (!st)
+		return -1;
+	int rc, admin = 0;
+	while ((rc = db_step(st, e)) == 1)
+		admin |= auth_admin_role(db_text(st, 0));
+	return rc < 0 ? -1 : admin;
 }

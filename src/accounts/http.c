@@ -10,6 +10,7 @@
 #include "core/cockpit.h"
 #include "core/config.h"
 #include "core/json.h"
+#include "core/totp.h"
 #include "core/util.h"
 #include "core/banned.h"
 
@@ -35,19 +36,21 @@ static void write_user(struct jw *w, const struct user *u)
 	jw_kstr(w, "created_at", u->created_at);
 	jw_kstr(w, "updated_at", u->updated_at);
 	jw_kstr(w, "lang", u->lang);
+	jw_kbool(w, "totp", u->totp);
 	jw_obj_end(w);
 }
 
 /* ---- session ---- */
 
 struct login_body {
-	const char *login, *password;
+	const char *login, *password, *code;
 };
 
 static const struct jfield login_fields[] = {
 	{ "login", JF_STR, offsetof(struct login_body, login), JF_REQUIRED, 1, 64 },
 	{ "password", JF_STR, offsetof(struct login_body, password), JF_REQUIRED | JF_SECRET, 1,
 	  128 },
+	{ "code", JF_STR, offsetof(struct login_body, code), JF_SECRET, 1, 16 },
 };
 
 /* A fixed hash to verify against when the login is unknown, so timing does not tell. */
@@ -65,10 +68,12 @@ static const char *dummy_hash(void)
 
 /*
  * Record a login attempt of a known account in its own short transaction (the password
- * was checked outside any): the audit row, and for a success the new session.
+ * was checked outside any): the audit row (a failure's reason: NULL for the password, else
+ * the second factor's error code), and for a success the new session and the time step of
+ * its code (totp_step; 0 without a second factor), refused if a login meanwhile used it.
  */
-static int login_record(struct req *r, const struct user *u, int ok, const char **cookie,
-                        const char **csrf, struct err *e)
+static int login_record(struct req *r, const struct user *u, const char *failed, int64_t totp_step,
+                        const char **cookie, const char **csrf, struct err *e)
 {
 	struct actor a = { "user", u->id, u->login, r->request_id };
 	struct strbuf sb;
@@ -77,16 +82,30 @@ static int login_record(struct req *r, const struct user *u, int ok, const char 
 	jw_init(&w, &sb);
 	jw_obj(&w);
 	jw_kstr(&w, "address", r->addr);
+	if (failed)
+		jw_kstr(&w, "reason", failed);
 	jw_obj_end(&w);
+	int ok = cookie != NULL;
 	if (db_begin(r->db, DB_WRITE, e))
 		return -1;
-	if ((ok && auth_session_create(r->db, &r->arena, u->id, r->addr, cookie, csrf, e)) ||
+	if ((ok && totp_step && accounts_totp_use(r->db, u->id, totp_step, e)) ||
+	    (ok && auth_session_create(r->db, &r->arena, u->id, r->addr, cookie, csrf, e)) ||
 	    audit_write(r->db, &a, u->region, "sessions", u->id, ok ? "login" : "login_failed",
 	                sb.buf, e)) {
 		db_rollback(r->db);
 		return -1;
 	}
 	return db_commit(r->db, e);
+}
+
+/* a failed login of a known account: counted by the throttle, audited, answered e */
+static int login_failed(struct req *r, const struct user *u, const char *login, struct err *e)
+{
+	auth_throttle_fail(login, r->addr);
+	struct err ignore;
+	if (u && login_record(r, u, e->code[0] ? e->code : "password", 0, NULL, NULL, &ignore))
+		return err_set(e, ignore.status, ignore.code, ignore.field, "%s", ignore.msg);
+	return -1;
 }
 
 /* Secure when set so, or when the client came over HTTPS (natively or by a trusted proxy) */
@@ -111,17 +130,22 @@ static int post_session(struct req *r, struct err *e)
 		return -1;
 	int ok = auth_verify_password(rc == 1 ? hash : dummy_hash(), b.password) && rc == 1;
 	if (!ok) {
-		auth_throttle_fail(b.login, r->addr);
-		if (rc == 1 && login_record(r, &u, 0, NULL, NULL, e))
-			return -1;
-		return err_set(e, 401, "auth.login_failed", NULL, "wrong login or password");
+		err_set(e, 401, "auth.login_failed", NULL, "wrong login or password");
+		return login_failed(r, rc == 1 ? &u : NULL, b.login, e);
 	}
 	if (u.disabled)
 		return err_set(e, 401, "auth.account_disabled", NULL, "this account is disabled");
-	auth_throttle_ok(b.login);
-	const char *cookie, *csrf;
-	if (login_record(r, &u, 1, &cookie, &csrf, e))
+	/* the second factor, once the password is right: missing or wrong counts as a failure */
+	int64_t step;
+	if (accounts_totp_login(r->db, u.id, b.code, &step, e))
+		return e->status == 401 ? login_failed(r, &u, b.login, e) : -1;
+	int admin = step ? 0 : accounts_is_admin(r->db, u.id, e);
+	if (admin < 0)
 		return -1;
+	const char *cookie, *csrf;
+	if (login_record(r, &u, NULL, step, &cookie, &csrf, e))
+		return e->status == 401 ? login_failed(r, &u, b.login, e) : -1;
+	auth_throttle_ok(b.login);
 	req_set_header(
 	    r, "Set-Cookie",
 	    arena_printf(
@@ -132,6 +156,8 @@ static int post_session(struct req *r, struct err *e)
 	jw_key(w, "user");
 	write_user(w, &u);
 	jw_kstr(w, "csrf_token", csrf);
+	/* an administrator without a second factor: this session may only enrol one */
+	jw_kbool(w, "totp_enrol", admin && config_bool("auth.admin_totp"));
 	jw_obj_end(w);
 	return 0;
 }
@@ -165,13 +191,18 @@ static int get_me(struct req *r, struct err *e)
 {
 	(void)e;
 	const struct principal *p = r->who;
-	struct user u = { p->user_id, p->region,     p->place_id,   p->login,      p->name, 0,
-		          p->version, p->created_at, p->updated_at, p->place_name, p->lang };
+	struct user u = { p->user_id,    p->region,     p->place_id,
+		          p->login,      p->name,       0,
+		          p->version,    p->created_at, p->updated_at,
+		          p->place_name, p->lang,       p->totp == AUTH_TOTP_ACTIVE };
+	static const char *const totp_states[] = { "off", "pending", "active" };
 	struct jw *w = req_jw(r);
 	jw_obj(w);
 	jw_key(w, "user");
 	write_user(w, &u);
 	jw_kstr(w, "auth", r->who->kind);
+	jw_kstr(w, "totp", totp_states[p->totp >= 0 && p->totp <= 2 ? p->totp : 0]);
+	jw_kbool(w, "totp_enrol", p->totp_enrol);
 	if (r->who->csrf)
 		jw_kstr(w, "csrf_token", r->who->csrf);
 	jw_key(w, "grants");
@@ -660,12 +691,79 @@ static int delete_token(struct req *r, struct err *e)
 	return 0;
 }
 
+/* ---- the second factor ---- */
+
+/* POST /api/v1/me/totp: a new secret, shown once, active once confirmed */
+static int post_my_totp(struct req *r, struct err *e)
+{
+	struct user u;
+	struct actor a;
+	const char *secret, *uri;
+	if (caller(r, &u, &a, e) || accounts_totp_begin(r->db, &a, &u, &secret, &uri, e))
+		return -1;
+	r->status = 201;
+	struct jw *w = req_jw(r);
+	jw_obj(w);
+	jw_kstr(w, "secret", secret);
+	jw_kstr(w, "uri", uri);
+	jw_kstr(w, "issuer", config_str("auth.totp_issuer"));
+	jw_ki64(w, "digits", TOTP_DIGITS);
+	jw_ki64(w, "period", TOTP_PERIOD);
+	jw_obj_end(w);
+	return 0;
+}
+
+struct code_body {
+	const char *code;
+};
+
+static const struct jfield code_fields[] = {
+	{ "code", JF_STR, offsetof(struct code_body, code), JF_REQUIRED | JF_SECRET, 1, 16 },
+};
+
+/* POST /api/v1/me/totp/confirm {code}: wrong codes count in the login throttle */
+static int post_my_totp_confirm(struct req *r, struct err *e)
+{
+	struct code_body b = { 0 };
+	json_t *j = req_json(r, e);
+	if (!j || json_decode(j, code_fields, JF_COUNT(code_fields), &b, NULL, 0, e) ||
+	    auth_throttle_check(r->who->login, r->addr, e))
+		return -1;
+	struct user u;
+	struct actor a;
+	if (caller(r, &u, &a, e))
+		return -1;
+	if (accounts_totp_confirm(r->db, &a, &u, b.code, e)) {
+		if (!strcmp(e->code, "auth.totp_invalid"))
+			auth_throttle_fail(r->who->login, r->addr);
+		return -1;
+	}
+	r->status = 204;
+	return 0;
+}
+
+/* DELETE /api/v1/users/:id/totp: a security administrator resets a second factor */
+static int delete_user_totp(struct req *r, struct err *e)
+{
+	struct user u;
+	int rc = accounts_user_get(r->db, req_param(r, "id"), &u, e);
+	if (rc <= 0)
+		return rc < 0 ? -1 : err_notfound(e, "accounts.user_not_found", "no such user");
+	struct actor a;
+	accounts_actor(r, &a);
+	if (accounts_totp_reset(r->db, &a, &u, e))
+		return -1;
+	r->status = 204;
+	return 0;
+}
+
 static const struct route routes[] = {
 	{ "POST", "/api/v1/session", post_session, PERM_PUBLIC, &PLACE_NONE,
 	  ROUTE_NO_TX | ROUTE_NO_CSRF, 0 },
-	{ "DELETE", "/api/v1/session", delete_session, PERM_LOGIN, &PLACE_NONE, 0, 0 },
-	{ "GET", "/api/v1/me", get_me, PERM_LOGIN, &PLACE_NONE, 0, 0 },
-	{ "PATCH", "/api/v1/me", patch_me, PERM_LOGIN, &PLACE_NONE, 0, 0 },
+	{ "DELETE", "/api/v1/session", delete_session, PERM_LOGIN, &PLACE_NONE, ROUTE_TOTP_ENROL,
+	  0 },
+	{ "GET", "/api/v1/me", get_me, PERM_LOGIN, &PLACE_NONE, ROUTE_TOTP_ENROL, 0 },
+	{ "PATCH", "/api/v1/me", patch_me, PERM_LOGIN, &PLACE_NONE, ROUTE_TOTP_ENROL, 0 },
 	{ "PUT", "/api/v1/me/password", put_my_password, PERM_LOGIN, &PLACE_NONE, 0, 0 },
 	{ "GET", "/api/v1/users", list_users, "accounts.users.read", &PLACE_SCOPE, 0, 0 },
 	{ "POST", "/api/v1/users", post_user, "accounts.users.write", &PLACE_BODY, 0, 0 },
@@ -682,6 +780,12 @@ static const struct route routes[] = {
 	{ "GET", "/api/v1/tokens", list_tokens, PERM_LOGIN, &PLACE_NONE, 0, 0 },
 	{ "POST", "/api/v1/tokens", post_token, PERM_LOGIN, &PLACE_NONE, ROUTE_NO_REPLAY, 0 },
 	{ "DELETE", "/api/v1/tokens/:id", delete_token, PERM_LOGIN, &PLACE_NONE, 0, 0 },
+	{ "POST", "/api/v1/me/totp", post_my_totp, PERM_LOGIN, &PLACE_NONE,
+	  ROUTE_TOTP_ENROL | ROUTE_NO_REPLAY, 0 },
+	{ "POST", "/api/v1/me/totp/confirm", post_my_totp_confirm, PERM_LOGIN, &PLACE_NONE,
+	  ROUTE_TOTP_ENROL, 0 },
+	{ "DELETE", "/api/v1/users/:id/totp", delete_user_totp, "accounts.totp.reset", &PLACE_USER,
+	  0, 0 },
 };
 
 const struct route_table accounts_routes = { "accounts", routes,

@@ -460,7 +460,13 @@ static int touch(struct req *r, const char *sql, const char *key, int64_t now, s
 	return db_commit(r->db, e);
 }
 
-/* region, place name, version, created_at, updated_at, lang from column col on */
+/* The rest of the user row that read_user_rest reads, after u.region; then AUTH_TOTP_*. */
+#define USER_REST                                                                                  \
+	"u.region, p.name, u.version, u.created_at, u.updated_at, u.lang, "                        \
+	"(SELECT CASE WHEN t.active_at IS NULL THEN 1 ELSE 2 END FROM user_totp t "                \
+	"WHERE t.id = u.id)"
+
+/* region, place name, version, created_at, updated_at, lang, totp from column col on */
 static void read_user_rest(struct db_stmt *st, int col, struct principal *p)
 {
 	p->region = db_text(st, col);
@@ -469,6 +475,24 @@ static void read_user_rest(struct db_stmt *st, int col, struct principal *p)
 	p->created_at = db_text(st, col + 3);
 	p->updated_at = db_text(st, col + 4);
 	p->lang = db_text(st, col + 5);
+	p->totp = db_isnull(st, col + 6) ? AUTH_TOTP_OFF : (int)db_int(st, col + 6);
+}
+
+int auth_admin_role(const char *role_id)
+{
+	return !strcmp(role_id, "sysadmin") || !strcmp(role_id, "secadmin") ||
+	       !strcmp(role_id, "auditor");
+}
+
+/* a session of an administrator who has no active second factor yet may only enrol one */
+static int must_enrol(const struct principal *p)
+{
+	if (p->totp == AUTH_TOTP_ACTIVE || !config_bool("auth.admin_totp"))
+		return 0;
+	for (size_t i = 0; i < p->ngrants; i++)
+		if (auth_admin_role(p->grants[i].role_id))
+			return 1;
+	return 0;
 }
 
 static int identify_session(struct req *r, const char *cookie, struct err *e)
@@ -494,7 +518,7 @@ static int identify_session(struct req *r, const char *cookie, struct err *e)
 	struct db_stmt *st = db_query(
 	    r->db, e,
 	    "SELECT s.user_id, s.csrf, s.seen_at, s.expires_at, u.login, u.name, u.place_id, "
-	    "u.disabled, u.region, p.name, u.version, u.created_at, u.updated_at, u.lang "
+	    "u.disabled, " USER_REST " "
 	    "FROM sessions s JOIN users u ON u.id = s.user_id JOIN places p ON p.id = u.place_id "
 	    "WHERE s.id_hash = ?",
 	    DB_T(hash));
@@ -537,6 +561,7 @@ static int identify_session(struct req *r, const char *cookie, struct err *e)
 	}
 	if (load_grants(r, p, e))
 		return -1;
+	p->totp_enrol = must_enrol(p);
 	cache_store('s', cookie, p, &stamp, seen_ms, exp_ms);
 	r->who = p;
 	return 0;
@@ -568,8 +593,8 @@ static int identify_token(struct req *r, const char *tok, struct err *e)
 	struct db_stmt *st =
 	    db_query(r->db, e,
 	             "SELECT t.user_id, t.secret_hash, t.revoked_at, u.login, u.name, u.place_id, "
-	             "u.disabled, t.last_used_at, u.region, p.name, u.version, u.created_at, "
-	             "u.updated_at, u.lang FROM tokens t JOIN users u ON u.id = t.user_id "
+	             "u.disabled, t.last_used_at, " USER_REST " FROM tokens t "
+	             "JOIN users u ON u.id = t.user_id "
 	             "JOIN places p ON p.id = u.place_id WHERE t.id = ?",
 	             DB_T(id));
 	if (!st)
@@ -612,9 +637,9 @@ static int identify_token(struct req *r, const char *tok, struct err *e)
 int auth_principal_load(struct req *r, const char *login, struct err *e)
 {
 	struct db_stmt *st = db_query(r->db, e,
-	                              "SELECT u.id, u.login, u.name, u.place_id, u.region, p.name, "
-	                              "u.version, u.created_at, u.updated_at, u.lang FROM users u "
-	                              "JOIN places p ON p.id = u.place_id WHERE u.login = ?",
+	                              "SELECT u.id, u.login, u.name, u.place_id, " USER_REST
+	                              " FROM users u JOIN places p ON p.id = u.place_id "
+	                              "WHERE u.login = ?",
 	                              DB_T(login));
 	if (!st)
 		return -1;

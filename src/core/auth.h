@@ -38,10 +38,25 @@ struct principal {
 	const char *region, *place_name, *created_at, *updated_at, *lang;
 	int64_t version;
 	const char *kind; /* "session" or "token" */
+	/* the second factor: AUTH_TOTP_OFF, _PENDING (enrolled, not confirmed) or _ACTIVE */
+	int totp;
+	/* a session of an administrator without an active second factor (auth.admin_totp):
+	 * only routes marked ROUTE_TOTP_ENROL answer it (403 auth.totp_enrol elsewhere) */
+	int totp_enrol;
 	const char *session_hash, *csrf, *token_id;
 	struct grant *grants;
 	size_t ngrants;
 };
+
+enum {
+	AUTH_TOTP_OFF = 0,
+	AUTH_TOTP_PENDING = 1,
+	AUTH_TOTP_ACTIVE = 2
+};
+
+/* 1 if role_id is one of the three administrator roles kept apart (三员分立): sysadmin,
+ * secadmin, auditor. They sign in with a second factor (auth.admin_totp). */
+int auth_admin_role(const char *role_id);
 
 /* Read the Authorization header or session cookie; sets r->who (NULL if anonymous). A bad
  * or expired credential is 401. */

@@ -69,6 +69,11 @@ static const struct cfg_def defs[] = {
 	  "window over which failed logins are counted" },
 	{ "auth.password_min", CFG_INT, "10", "CUNWU_PASSWORD_MIN", 8, 128,
 	  "shortest password accepted, in characters" },
+	{ "auth.admin_totp", CFG_BOOL, "true", "CUNWU_ADMIN_TOTP", 0, 0,
+	  "the administrator roles (sysadmin, secadmin, auditor) must sign in with a second "
+	  "factor (TOTP); until they enrol one their session may only enrol" },
+	{ "auth.totp_issuer", CFG_STR, "cunwu", "CUNWU_TOTP_ISSUER", 0, 0,
+	  "the name authenticator apps show beside a second factor's codes" },
 	{ "requests.public_per_hour", CFG_INT, "20", "CUNWU_REQUESTS_PUBLIC_PER_HOUR", 1,
 	  1000000000, "requests one address may submit on the public form per hour before 429" },
 	{ "requests.public_media_max_bytes", CFG_INT, "5242880",

@@ -722,6 +722,10 @@ static int check_access(struct req *r, struct err *e)
 			return err_set(e, 403, "auth.csrf", "X-CSRF-Token",
 			               "missing or wrong X-CSRF-Token");
 	}
+	if (r->who->totp_enrol && !(rt->flags & ROUTE_TOTP_ENROL))
+		return err_set(e, 403, "auth.totp_enrol", NULL,
+		               "an administrator signs in with a second factor: enrol one first "
+		               "(POST /api/v1/me/totp)");
 	if (!strcmp(rt->perm, PERM_LOGIN))
 		return 0;
 	if (rt->place && rt->place->find2) {

@@ -81,7 +81,9 @@ enum {
 	                        or for http.answer_cache_ms (answers.h) */
 	/* served by `cunwu serve --public-only` too (the public zone, facing the internet; see
 	   docs/deploy.md): every other route is 404 there, as if it did not exist */
-	ROUTE_PUBLIC_ZONE = 32
+	ROUTE_PUBLIC_ZONE = 32,
+	ROUTE_TOTP_ENROL = 64 /* answers an administrator's session that must enrol a second
+	                         factor first (auth.admin_totp); every other route is 403 */
 };
 
 /*

@@ -922,7 +922,8 @@ static int check_keys(struct copy *k, const char *src_key, const char *to, struc
 	if (db_get_int(k->src, e, &n,
 	               "SELECT (SELECT count(*) FROM persons WHERE id_enc IS NOT NULL "
 	               "OR phone_enc IS NOT NULL) + "
-	               "(SELECT count(*) FROM orgs WHERE phone_enc IS NOT NULL)",
+	               "(SELECT count(*) FROM orgs WHERE phone_enc IS NOT NULL) + "
+	               "(SELECT count(*) FROM user_totp)",
 	               DB_ARGS(DB_NOARGS)) < 0)
 		return -1;
 	if (!n)

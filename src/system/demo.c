@@ -579,5 +579,8 @@ int system_demo(struct cli *c, struct err *e)
 	printf("  auditor        auditor   %s\n\n", aud_pw);
 	printf("These passwords are shown once. Reset one with: cunwu --db %s user passwd LOGIN\n",
 	       c->db_url);
+	printf(
+	    "The administrators sign in with a second factor: at their first sign-in the console "
+	    "shows a QR code for an authenticator app (TOTP) and asks for its code.\n");
 	return 0;
 }

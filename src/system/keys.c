@@ -20,7 +20,8 @@
 
 /*
  * Every sealed column and the hash column that finds it (schema/people/0001-init.sql,
- * schema/requests/0001-init.sql, 0005-mediation.sql). A
+ * schema/requests/0001-init.sql, 0005-mediation.sql; NULL: none, as for the second factor's
+ * secret of schema/accounts/0005-totp.sql, never looked up by value). A
  * database with an *_enc column not named here is refused before anything changes.
  */
 struct sealed_table {
@@ -34,6 +35,7 @@ static const struct sealed_table sealed_tables[] = {
 	{ "orgs", 1, { "phone_enc" }, { "phone_hash" } },
 	{ "requests", 1, { "contact_enc" }, { "contact_hash" } },
 	{ "request_mediation_parties", 1, { "phone_enc" }, { "phone_hash" } },
+	{ "user_totp", 1, { "secret_enc" }, { NULL } },
 };
 
 #define NTABLES    (sizeof(sealed_tables) / sizeof(sealed_tables[0]))
@@ -118,8 +120,8 @@ static int reseal_row(struct rotation *rot, const struct sealed_table *t, const 
 				                                     t->table, r->id, t->enc[i]);
 			continue;
 		}
-		const char *h = crypt_lookup(a, plain);
-		if (slot == 0 && hash[i] && !strcmp(hash[i], h))
+		const char *h = t->hash[i] ? crypt_lookup(a, plain) : NULL;
+		if (slot == 0 && (!t->hash[i] || (hash[i] && !strcmp(hash[i], h))))
 			continue;
 		if (!(enc[i] = crypt_seal(a, plain, e)))
 			return -1;
@@ -135,7 +137,8 @@ static int reseal_row(struct rotation *rot, const struct sealed_table *t, const 
 	int n = 0;
 	for (int i = 0; i < t->n; i++) {
 		args[n++] = DB_T(enc[i]);
-		args[n++] = DB_T(hash[i]);
+		if (t->hash[i])
+			args[n++] = DB_T(hash[i]);
 	}
 	args[n++] = DB_T(r->id);
 	for (int i = 0; i < t->n; i++)
@@ -160,8 +163,12 @@ static int reseal_table(struct rotation *rot, const struct sealed_table *t, stru
 	strbuf_addf(&sel, "SELECT id");
 	strbuf_addf(&upd, "UPDATE %s SET ", t->table);
 	for (int i = 0; i < t->n; i++) {
-		strbuf_addf(&sel, ", %s, %s", t->enc[i], t->hash[i]);
-		strbuf_addf(&upd, "%s%s = ?, %s = ?", i ? ", " : "", t->enc[i], t->hash[i]);
+		/* no hash column: the enc column read twice keeps the row's shape */
+		const char *hcol = t->hash[i] ? t->hash[i] : t->enc[i];
+		strbuf_addf(&sel, ", %s, %s", t->enc[i], hcol);
+		strbuf_addf(&upd, "%s%s = ?", i ? ", " : "", t->enc[i]);
+		if (t->hash[i])
+			strbuf_addf(&upd, ", %s = ?", t->hash[i]);
 	}
 	strbuf_addf(&sel, " FROM %s WHERE id > ? AND (", t->table);
 	strbuf_addf(&upd, " WHERE id = ?");

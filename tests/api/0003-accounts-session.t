@@ -1,8 +1,9 @@
 # Signing in and out: the session cookie, its flags, and the answers without one.
 
 # a good login: an HttpOnly, SameSite=Strict cookie; the body has the user and a CSRF token
+# (admin is an administrator: the password and a code of the second factor, see 0094)
 POST /api/v1/session
-{"login": "admin", "password": "${password}"}
+{"login": "admin", "password": "${password}", "code": "${code:admin}"}
 expect 200
 Set-Cookie: cunwu_session=
 Set-Cookie: HttpOnly
@@ -57,10 +58,43 @@ expect 401
 
 # the browser still sends the dead cookie when the user signs in again: that must work
 POST /api/v1/session
-{"login": "admin", "password": "${password}"}
+{"login": "admin", "password": "${password}", "code": "${code:admin}"}
 expect 200
 Set-Cookie: cunwu_session=
 {"user": {"login": "admin"}, "csrf_token": "*"}
+
+# session fixation: a cookie planted before login never becomes the session; the login
+# issues a cookie of its own, which works, and which logout revokes on the server
+POST /api/v1/session
+Cookie: cunwu_session=planted-by-someone-else-0123456789abcdef
+{"login": "leader", "password": "${password}"}
+expect 200
+Set-Cookie: cunwu_session=
+
+capture fresh = header Set-Cookie
+
+as anon
+GET /api/v1/me
+Cookie: cunwu_session=planted-by-someone-else-0123456789abcdef
+expect 401
+{"error": {"code": "auth.session_invalid"}}
+
+GET /api/v1/me
+Cookie: ${fresh}
+expect 200
+{"user": {"login": "leader"}}
+
+capture fresh_csrf = .csrf_token
+
+DELETE /api/v1/session
+Cookie: ${fresh}
+X-CSRF-Token: ${fresh_csrf}
+expect 204
+
+GET /api/v1/me
+Cookie: ${fresh}
+expect 401
+{"error": {"code": "auth.session_invalid"}}
 
 # without a session
 as anon

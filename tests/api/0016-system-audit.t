@@ -37,10 +37,11 @@ expect 200
            "*", "*"],
  "page_size": 3}
 
-# fixture: 8 accounts from the command line, and audit.me from the API
+# fixture: 8 accounts from the command line, the three administrators' second factors
+# (enrolled and confirmed: two rows each), and audit.me from the API
 GET /api/v1/audit?entity=users
 expect 200
-{"total": 9}
+{"total": 15}
 
 GET /api/v1/audit?entity=users&entity_id=${uid}
 expect 200

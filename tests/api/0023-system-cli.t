@@ -34,7 +34,7 @@ stderr ~ no command 'frobnicate'
 
 cli audit verify
 expect exit 0
-stdout ~ audit: ok, 38 rows in 3 chains
+stdout ~ audit: ok, 47 rows in 3 chains
 
 cli audit verify --fast
 expect exit 2
@@ -64,7 +64,7 @@ stderr ~ must be different people
 # the command-line changes are in the audit log, which still verifies
 cli audit verify
 expect exit 0
-stdout ~ audit: ok, 40 rows in 3 chains
+stdout ~ audit: ok, 49 rows in 3 chains
 
 # the server sees the new account
 login security

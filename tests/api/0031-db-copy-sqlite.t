@@ -46,6 +46,21 @@ stderr ~ both have origin
 sql UPDATE users SET pw_hash = (SELECT pw_hash FROM users WHERE login = 'admin') WHERE login = 'admin@140406102'
 
 login admin@140406102
+# an administrator without a second factor on this server: the session only enrols one
+GET /api/v1/users
+expect 403
+{"error": {"code": "auth.totp_enrol"}}
+
+POST /api/v1/me/totp
+expect 201
+
+capture secret = .secret
+totp admin@140406102 ${secret}
+
+POST /api/v1/me/totp/confirm
+{"code": "${code:admin@140406102}"}
+expect 204
+
 GET /api/v1/users
 expect 200
 {"items": [{"login": "admin@140406102"}], "total": 1}

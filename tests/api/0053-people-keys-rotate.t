@@ -1,6 +1,7 @@
 # cunwu keys rotate while the server serves: interrupted, taken up again, then a second
 # rotation; people are found by ID and phone throughout, reveal shows the plaintext, every
-# ciphertext and hash changes, one audit row per rotation
+# ciphertext and hash changes, one audit row per rotation; the administrators' second
+# factors (user_totp.secret_enc) are re-sealed too and their codes still sign them in
 
 login cadre1
 POST /api/v1/households
@@ -35,6 +36,7 @@ capture org = .id
 
 # (other names: keys rotate refuses a column named *_enc it does not know)
 sql CREATE TABLE keys_before AS SELECT id, id_enc AS ie, id_hash AS ih, phone_enc AS pe, phone_hash AS ph FROM persons
+sql CREATE TABLE totp_before AS SELECT id, secret_enc AS se FROM user_totp
 
 # a rotation that stops after its first batch of one row, as a crash would
 cli --set keys.rotate_stop_after=1 keys rotate --batch 1
@@ -104,7 +106,7 @@ stdout ~ grew:1:
 
 sql SELECT actor_name || '|' || changes FROM audit_log WHERE entity = 'keys' AND action = 'rotate'
 stdout ~ cli:
-stdout ~ "resumed":true,"persons":2,"orgs":1,"requests":0,"request_mediation_parties":0,"unreadable":0
+stdout ~ "resumed":true,"persons":2,"orgs":1,"requests":0,"request_mediation_parties":0,"user_totp":3,"unreadable":0
 
 # every ciphertext and every hash changed from before
 sql SELECT 'same:' || count(*) || ':' FROM persons p JOIN keys_before b ON b.id = p.id WHERE p.id_enc = b.ie OR p.id_hash = b.ih OR p.phone_enc = b.pe OR p.phone_hash = b.ph
@@ -112,6 +114,9 @@ stdout ~ same:0:
 
 sql SELECT 'changed:' || count(*) || ':' FROM persons p JOIN keys_before b ON b.id = p.id WHERE p.id_enc <> b.ie AND p.id_hash <> b.ih AND p.phone_enc <> b.pe AND p.phone_hash <> b.ph
 stdout ~ changed:3:
+
+sql SELECT 'totp changed:' || count(*) || ':' FROM user_totp t JOIN totp_before b ON b.id = t.id WHERE t.secret_enc <> b.se
+stdout ~ totp changed:3:
 
 # the server takes up the file of one key (it looks at most once a second)
 sleep 1100
@@ -143,12 +148,19 @@ POST /api/v1/orgs/${org}/reveal
 expect 200
 {"phone": "13900009999"}
 
+# the secrets open under the new key alone: the administrators sign in with their codes
+login admin
+login security
+
+as cadre1
+
 # a second rotation, uninterrupted, from a file of one key
 cli keys rotate --batch 2
 expect exit 0
 stdout ~ a new key made
 stdout ~ persons: 4 re-sealed, 0 already under the new key
 stdout ~ orgs: 1 re-sealed
+stdout ~ user_totp: 3 re-sealed
 
 sql SELECT 'rotations:' || count(*) || ':' FROM audit_log WHERE entity = 'keys' AND action = 'rotate'
 stdout ~ rotations:2:
@@ -162,6 +174,13 @@ POST /api/v1/people/${p4}/reveal
 {"fields": ["id_no", "phone"], "reason": "第二次轮换后核实"}
 expect 200
 {"id_no": "140406199006060031", "phone": "13900004444"}
+
+login auditor
+GET /api/v1/me
+expect 200
+{"user": {"login": "auditor", "totp": true}, "totp": "active", "totp_enrol": false}
+
+as cadre1
 
 # a new person after it, and the chain still verifies
 POST /api/v1/people

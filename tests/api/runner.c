@@ -31,12 +31,14 @@
 #include <curl/curl.h>
 #include <jansson.h>
 
+#include "core/totp.h"
 #include "load.h"
 #include "matrix.h"
 
 #define PASSWORD "Test-pass-123"
 #define MAXVARS  64
 #define MAXIDS   16
+#define MAXTOTP  8
 
 static const char *bin = "build/cunwu";
 static const char *pg; /* CUNWU_TEST_PG, or NULL for SQLite */
@@ -128,6 +130,48 @@ static char *slurp(const char *path)
 	return b.p;
 }
 
+/* ---- second factors ---- */
+
+/*
+ * An account's TOTP secret as the runner knows it: the fixture's administrators enrol
+ * through the API at fixture time (make_fixture), and `totp USER SECRET` adds one a test
+ * enrolled. The last step used is kept so that no code is sent twice (the server refuses a
+ * replay): each login takes the earliest step the server still accepts (one of skew either
+ * way), waiting for the next step when all three are used.
+ */
+struct totp_user {
+	char login[64];
+	unsigned char key[TOTP_SECRET_BYTES];
+	int64_t last;
+};
+
+static struct totp_user fixture_totp[MAXTOTP];
+static int nfixture_totp;
+
+static struct totp_user *totp_find(struct totp_user *v, int n, const char *login)
+{
+	for (int i = 0; i < n; i++)
+		if (!strcmp(v[i].login, login))
+			return &v[i];
+	return NULL;
+}
+
+/* the next code of u into out (TOTP_DIGITS + 1), its step marked used */
+static void totp_next(struct totp_user *u, char *out)
+{
+	for (;;) {
+		int64_t now = totp_step((int64_t)time(NULL));
+		int64_t s = u->last + 1 > now - 1 ? u->last + 1 : now - 1;
+		if (s <= now + 1) {
+			totp_format(u->key, sizeof(u->key), s, out);
+			u->last = s;
+			return;
+		}
+		struct timespec ms = { 0, 200 * 1000 * 1000 };
+		nanosleep(&ms, NULL);
+	}
+}
+
 /* ---- test state ---- */
 
 struct ident {
@@ -153,7 +197,10 @@ struct test {
 	char *var_value[MAXVARS];
 	int nvars;
 	struct ident ids[MAXIDS];
-	int nids, cur; /* cur -1: anonymous */
+	int nids, cur;                  /* cur -1: anonymous */
+	struct totp_user totp[MAXTOTP]; /* the fixture's, then those `totp` adds */
+	int ntotp;
+	char code[TOTP_DIGITS + 1]; /* the last ${code:USER} */
 	int csrf_on;
 	/* last response */
 	long status;
@@ -175,6 +222,8 @@ static int failf(struct test *t, const char *fmt, ...)
 	return -1;
 }
 
+static void var_set(struct test *t, const char *name, const char *value);
+
 static const char *var_get(struct test *t, const char *name)
 {
 	if (!strcmp(name, "dir"))
@@ -185,6 +234,16 @@ static const char *var_get(struct test *t, const char *name)
 		return t->db;
 	if (!strcmp(name, "password"))
 		return PASSWORD;
+	if (!strncmp(name, "code:", 5)) { /* USER's next code; ${code_USER} repeats it */
+		struct totp_user *u = totp_find(t->totp, t->ntotp, name + 5);
+		if (!u)
+			return NULL;
+		totp_next(u, t->code);
+		char last[80];
+		snprintf(last, sizeof(last), "code_%s", name + 5);
+		var_set(t, last, t->code);
+		return t->code;
+	}
 	for (int i = 0; i < t->nvars; i++)
 		if (!strcmp(t->var_name[i], name))
 			return t->var_value[i];
@@ -720,13 +779,13 @@ static int is_blank(const char *s)
 /* A step begins at a line that is not indented, not blank, not a comment. */
 static int starts_step(const char *s)
 {
-	static const char *const words[] = { "login ",   "as ",        "csrf ",     "expect ",
-		                             "capture ", "repeat ",    "cli ",      "sql ",
-		                             "sleep ",   "restart",    "upload ",   "poll ",
-		                             "set ",     "body-size ", "stdout ",   "stderr ",
-		                             "pg ",      "backend ",   "wait",      "log ",
-		                             "save ",    "receiver ",  "received ", "writer ",
-		                             "load ",    "crash ",     "verify",    "on " };
+	static const char *const words[] = {
+		"login ", "as ",        "csrf ",   "expect ",   "capture ",  "repeat ",
+		"cli ",   "sql ",       "sleep ",  "restart",   "upload ",   "poll ",
+		"set ",   "body-size ", "stdout ", "stderr ",   "pg ",       "backend ",
+		"wait",   "log ",       "save ",   "receiver ", "received ", "writer ",
+		"load ",  "crash ",     "verify",  "on ",       "matrix",    "totp "
+	};
 	if (is_method(s))
 		return 1;
 	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
@@ -906,8 +965,12 @@ static int do_login(struct test *t, const char *user, const char *password)
 	struct request rq = { 0 };
 	snprintf(rq.method, sizeof(rq.method), "POST");
 	rq.path = strdup("/api/v1/session");
-	char body[512];
-	snprintf(body, sizeof(body), "{\"login\":\"%s\",\"password\":\"%s\"}", user, password);
+	char body[512], code[TOTP_DIGITS + 1] = "";
+	struct totp_user *u = totp_find(t->totp, t->ntotp, user);
+	if (u)
+		totp_next(u, code);
+	snprintf(body, sizeof(body), "{\"login\":\"%s\",\"password\":\"%s\"%s%s%s}", user, password,
+	         u ? ",\"code\":\"" : "", code, u ? "\"" : "");
 	buf_adds(&rq.body, body);
 	rq.has_body = 1;
 	int save = t->cur;
@@ -1145,7 +1208,28 @@ static int run_file(struct test *t)
 		if (!strncmp(l, "poll ", 5)) {
 			poll = 1;
 		}
-		if (!strncmp(l, "login ", 6)) {
+		if (!strncmp(l, "totp ", 5)) {
+			/* totp USER SECRET: USER enrolled with SECRET (base32) in this test */
+			char user[64], sec[128];
+			char *x = expand(t, l + 5);
+			struct totp_user *u = NULL;
+			if (!x || sscanf(x, "%63s %127s", user, sec) != 2) {
+				rc = x ? failf(t, "totp USER SECRET") : -1;
+			} else if (!(u = totp_find(t->totp, t->ntotp, user)) &&
+			           t->ntotp == MAXTOTP) {
+				rc = failf(t, "too many second factors");
+			} else {
+				if (!u)
+					u = &t->totp[t->ntotp++];
+				memset(u, 0, sizeof(*u));
+				snprintf(u->login, sizeof(u->login), "%s", user);
+				if (totp_b32_decode(sec, strlen(sec), u->key, sizeof(u->key)) !=
+				    TOTP_SECRET_BYTES)
+					rc = failf(t, "totp: '%s' is not a secret", sec);
+			}
+			free(x);
+			i++;
+		} else if (!strncmp(l, "login ", 6)) {
 			char user[64], pw[128] = PASSWORD;
 			if (sscanf(l + 6, "%63s %127s", user, pw) < 1)
 				rc = failf(t, "login USER [PASSWORD]");
@@ -1416,6 +1500,79 @@ static int pg_admin(const char *sql)
 	return run_cmd(argv, "/dev/null", NULL);
 }
 
+/* one request of the fixture's enrolment: 0 if it answered want */
+static int fixture_call(struct test *t, const char *method, const char *path, const char *body,
+                        long want)
+{
+	struct request rq = { 0 };
+	snprintf(rq.method, sizeof(rq.method), "%s", method);
+	rq.path = strdup(path);
+	if (body) {
+		buf_adds(&rq.body, body);
+		rq.has_body = 1;
+	}
+	int rc = http_do(t, &rq);
+	request_free(&rq);
+	if (!rc && t->status != want)
+		rc = failf(t, "%s %s: status %ld: %s", method, path, t->status, t->body.p);
+	return rc;
+}
+
+/*
+ * The administrators (admin, security, auditor) must sign in with a second factor
+ * (auth.admin_totp): each enrols one as a person would, over the API of a server on the
+ * fixture database (a session that may only enrol, a new secret, confirmed with a code).
+ * The runner keeps the secrets (fixture_totp) to send codes at each `login`.
+ */
+static int fixture_enrol(const char *dir, const char *db, const char *key_set,
+                         const char *media_set)
+{
+	static const char *const admins[] = { "admin", "security", "auditor" };
+	struct test *t = calloc(1, sizeof(*t));
+	if (!t)
+		return -1;
+	t->file = "fixture";
+	snprintf(t->dir, sizeof(t->dir), "%s", dir);
+	snprintf(t->db, sizeof(t->db), "%s", db);
+	snprintf(t->key_set, sizeof(t->key_set), "%s", key_set);
+	snprintf(t->media_set, sizeof(t->media_set), "%s", media_set);
+	t->cur = -1;
+	t->csrf_on = 1;
+	char media[700];
+	snprintf(media, sizeof(media), "%s/media", dir);
+	mkdir(media, 0755);
+	int rc = server_start(t);
+	for (size_t i = 0; !rc && i < sizeof(admins) / sizeof(admins[0]); i++) {
+		rc = do_login(t, admins[i], PASSWORD) ||
+		     fixture_call(t, "POST", "/api/v1/me/totp", NULL, 201);
+		const json_t *sec = rc ? NULL : json_path(t->json, ".secret");
+		if (rc || !json_is_string(sec)) {
+			rc = rc ? rc : failf(t, "no secret in %s", t->body.p);
+			break;
+		}
+		struct totp_user *u = &fixture_totp[nfixture_totp++];
+		snprintf(u->login, sizeof(u->login), "%s", admins[i]);
+		const char *b = json_string_value(sec);
+		if (totp_b32_decode(b, strlen(b), u->key, sizeof(u->key)) != TOTP_SECRET_BYTES) {
+			rc = failf(t, "secret '%s' does not decode", b);
+			break;
+		}
+		char code[TOTP_DIGITS + 1], body[64];
+		totp_next(u, code);
+		snprintf(body, sizeof(body), "{\"code\":\"%s\"}", code);
+		rc = fixture_call(t, "POST", "/api/v1/me/totp/confirm", body, 204);
+	}
+	if (server_stop(t) && !rc)
+		rc = -1;
+	if (rc)
+		fprintf(stderr, "api: the fixture's second factors: %s\n", t->fail);
+	free(t->body.p);
+	free(t->headers.p);
+	json_decref(t->json);
+	free(t);
+	return rc;
+}
+
 static int make_fixture(const char *dir)
 {
 	char db[600], key_set[700], media_set[700];
@@ -1476,7 +1633,7 @@ static int make_fixture(const char *dir)
 			return -1;
 	}
 	/* the town leader also sees the cockpit of the town: already in town_leader */
-	return 0;
+	return fixture_enrol(dir, db, key_set, media_set);
 }
 
 static int copy_file(const char *from, const char *to)
@@ -1522,6 +1679,8 @@ int main(int argc, char **argv)
 		struct test t;
 		memset(&t, 0, sizeof(t));
 		t.file = argv[a];
+		memcpy(t.totp, fixture_totp, sizeof(fixture_totp));
+		t.ntotp = nfixture_totp;
 		snprintf(t.dir, sizeof(t.dir), "%s/t%d", fixture, a);
 		mkdir(t.dir, 0755);
 		char from[700], to[700], sql[200];

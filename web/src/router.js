@@ -2,7 +2,7 @@
 // (modules.js), and a not-found page. The guard loads the session and the current place.
 import { createRouter, createWebHistory } from 'vue-router';
 import { moduleRoutes } from './modules.js';
-import { loadSession } from './session.js';
+import { loadSession, session } from './session.js';
 import { initPlace, place } from './place.js';
 import { publicPages } from './publicroutes.js';
 
@@ -12,6 +12,14 @@ export const routes = [
 		name: 'login',
 		component: () => import('./pages/LoginPage.vue'),
 		meta: { public: true, title: 'login.title' },
+	},
+	// the second factor: enrol or see it; outside the layout, whose calls an administrator's
+	// session that may only enrol would be refused (403 auth.totp_enrol)
+	{
+		path: '/account/totp',
+		name: 'totp',
+		component: () => import('./pages/TotpPage.vue'),
+		meta: { title: 'totp.title' },
 	},
 	{
 		path: '/',
@@ -54,6 +62,7 @@ router.beforeEach(async (to) => {
 		return true;
 	}
 	if (!user) return { name: 'login', query: to.fullPath === '/' ? {} : { next: to.fullPath } };
+	if (session.totpEnrol) return to.name === 'totp' ? true : { name: 'totp', query: { next: to.fullPath } };
 	if (!place.ready) await initPlace().catch(() => {});
 	return true;
 });

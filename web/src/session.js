@@ -10,6 +10,8 @@ export const session = reactive({
 	user: null, // the row of GET /api/v1/me
 	grants: [], // { id, role_id, role_name, place_id, place_name, perms }
 	loaded: false,
+	totp: 'off', // the second factor: 'off', 'pending' or 'active'
+	totpEnrol: false, // an administrator without one: this session may only enrol (/account/totp)
 });
 
 let pending = null;
@@ -18,6 +20,8 @@ function take(me) {
 	session.user = me.user;
 	session.grants = me.grants || [];
 	session.loaded = true;
+	session.totp = me.totp || 'off';
+	session.totpEnrol = !!me.totp_enrol;
 	if (me.csrf_token) api.setCsrf(me.csrf_token);
 	const lang = me.user && me.user.lang;
 	if (lang && lang !== locale.value) setLocale(lang);
@@ -52,12 +56,16 @@ export function clear() {
 	session.user = null;
 	session.grants = [];
 	session.loaded = false;
+	session.totp = 'off';
+	session.totpEnrol = false;
 	api.setCsrf(null);
 }
 
-/* POST /api/v1/session, then /me for the grants. Throws ApiError (auth.login_failed, 429...). */
-export async function signIn(login, password) {
-	const r = await api.post('/api/v1/session', { login, password }, { anonymous: true });
+/* POST /api/v1/session, then /me for the grants. Throws ApiError (auth.login_failed, 429,
+ * auth.totp_required: ask for the code of the second factor and call again with it...). */
+export async function signIn(login, password, code) {
+	const body = code ? { login, password, code } : { login, password };
+	const r = await api.post('/api/v1/session', body, { anonymous: true });
 	if (r && r.csrf_token) api.setCsrf(r.csrf_token);
 	await loadSession(true);
 	// the server knows no language for this user yet: keep the one chosen on the login page

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import zh from '../../src/i18n/zh-CN.js';
 import en from '../../src/i18n/en.js';
 import {
-	startServer, startBrowser, newPage, shot, axeViolations, phoneProblems, PASSWORD,
+	startServer, startBrowser, newPage, shot, axeViolations, phoneProblems, PASSWORD, answerCode,
 } from './harness.js';
 
 // A translated text with its {params} as a pattern: 'login.throttled' → /登录失败次数过多，请 .+后再试。/
@@ -49,6 +49,7 @@ describe('console', () => {
 				await s.page.getByLabel(zh['login.login']).fill(user);
 				await s.page.getByLabel(zh['login.password']).fill(password);
 				await s.page.getByRole('button', { name: zh['login.submit'] }).click();
+				if (password === PASSWORD) await answerCode(s.page, user, zh);
 			}
 
 			async function signOut(texts = zh) {
@@ -137,6 +138,7 @@ describe('console', () => {
 					await other.page.getByLabel(zh['login.login']).fill('admin');
 					await other.page.getByLabel(zh['login.password']).fill(PASSWORD);
 					await other.page.getByRole('button', { name: zh['login.submit'] }).click();
+					await answerCode(other.page, 'admin', zh);
 					await other.page.getByRole('navigation', { name: en['place.breadcrumb'] }).waitFor();
 					assert.equal(await other.page.getAttribute('html', 'lang'), 'en');
 				} finally {

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { createHmac } from 'node:crypto';
 import { chromium } from 'playwright-core';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -70,6 +71,8 @@ export async function startServer({ pg, logins = [] } = {}) {
 	}
 	if (!existsSync(ready)) throw new Error(`cunwu serve did not start: ${log}`);
 	const addr = readFileSync(ready, 'utf8').trim();
+	// the administrators sign in with a second factor: admin and security enrol over the API
+	for (const login of ['admin', 'security']) await enrol(`http://${addr}`, login);
 	return {
 		dir,
 		url: `http://${addr}`,
@@ -84,6 +87,83 @@ export async function startServer({ pg, logins = [] } = {}) {
 			return child.exitCode;
 		},
 	};
+}
+
+// ---- the second factor (TOTP, RFC 6238) of the administrators ----
+// Each enrols when the server starts, as a person would (a session that may only enrol, a
+// secret, confirmed with a code); the harness keeps the secret and the last step used, so
+// that it never sends a code twice (the server refuses a replay) and waits for the next
+// step when the three it accepts (one of skew either way) are used.
+const totpSecrets = new Map(); // login -> { key, last }
+
+function base32(s) {
+	const abc = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+	let bits = 0, acc = 0;
+	const out = [];
+	for (const c of s.replace(/[\s=]/g, '').toUpperCase()) {
+		acc = (acc << 5) | abc.indexOf(c);
+		bits += 5;
+		if (bits >= 8) {
+			out.push((acc >> (bits - 8)) & 255);
+			bits -= 8;
+		}
+	}
+	return Buffer.from(out);
+}
+
+function hotp(key, step) {
+	const msg = Buffer.alloc(8);
+	msg.writeBigUInt64BE(BigInt(step));
+	const mac = createHmac('sha1', key).update(msg).digest();
+	const off = mac[19] & 15;
+	return String((mac.readUInt32BE(off) & 0x7fffffff) % 1000000).padStart(6, '0');
+}
+
+/* login's next code (its step marked used); null if login has no second factor here */
+export async function totpCode(login) {
+	const t = totpSecrets.get(login);
+	if (!t) return null;
+	for (;;) {
+		const now = Math.floor(Date.now() / 30000);
+		const step = Math.max(t.last + 1, now - 1);
+		if (step <= now + 1) {
+			t.last = step;
+			return hotp(t.key, step);
+		}
+		await sleep(200);
+	}
+}
+
+/* the harness knows secret for login (a test enrolled it through the console) */
+export function totpKnow(login, secret) {
+	totpSecrets.set(login, { key: base32(secret), last: 0 });
+}
+
+async function enrol(url, login) {
+	const call = async (method, path, body, cookie, csrf) => {
+		const r = await fetch(url + path, {
+			method,
+			headers: { 'Content-Type': 'application/json', ...(cookie ? { Cookie: cookie, 'X-CSRF-Token': csrf } : {}) },
+			body: body ? JSON.stringify(body) : undefined,
+		});
+		const text = await r.text();
+		if (!r.ok) throw new Error(`enrol ${login}: ${method} ${path}: ${r.status} ${text}`);
+		return { r, json: text ? JSON.parse(text) : null };
+	};
+	const { r, json } = await call('POST', '/api/v1/session', { login, password: PASSWORD });
+	const cookie = r.headers.get('set-cookie').split(';')[0];
+	const { json: t } = await call('POST', '/api/v1/me/totp', {}, cookie, json.csrf_token);
+	totpKnow(login, t.secret);
+	await call('POST', '/api/v1/me/totp/confirm', { code: await totpCode(login) }, cookie, json.csrf_token);
+}
+
+/* after the login form was sent: the code of login's second factor, when the page asks */
+export async function answerCode(page, login, labels) {
+	if (!totpSecrets.has(login)) return;
+	const field = page.getByLabel(labels['login.code']);
+	await field.waitFor();
+	await field.fill(await totpCode(login));
+	await page.getByRole('button', { name: labels['login.submit'] }).click();
 }
 
 export async function startBrowser() {
@@ -207,6 +287,7 @@ export async function signInAs(server, s, login, labels) {
 	await s.page.getByLabel(labels['login.login']).fill(login);
 	await s.page.getByLabel(labels['login.password']).fill(PASSWORD);
 	await s.page.getByRole('button', { name: labels['login.submit'] }).click();
+	await answerCode(s.page, login, labels);
 	await s.page.waitForURL(server.url + '/');
 }
 

@@ -12,6 +12,7 @@ import assert from 'node:assert/strict';
 import zh from '../../src/i18n/zh-CN.js';
 import {
 	startServer, startBrowser, newPage, shot, axeViolations, phoneProblems, PASSWORD, apiCall,
+	answerCode,
 } from './harness.js';
 
 // A translated text with its {params} as a pattern
@@ -82,6 +83,7 @@ describe('people pages', () => {
 				await s.page.getByLabel(zh['login.login']).fill(user);
 				await s.page.getByLabel(zh['login.password']).fill(PASSWORD);
 				await s.page.getByRole('button', { name: zh['login.submit'] }).click();
+				await answerCode(s.page, user, zh);
 				await s.page.waitForURL(server.url + '/');
 			}
 

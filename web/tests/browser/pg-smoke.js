@@ -6,7 +6,7 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import zh from '../../src/i18n/zh-CN.js';
 import en from '../../src/i18n/en.js';
-import { startServer, startBrowser, newPage, shot, PASSWORD } from './harness.js';
+import { startServer, startBrowser, newPage, shot, PASSWORD, answerCode } from './harness.js';
 
 describe('console on PostgreSQL', { skip: !process.env.CUNWU_TEST_PG && 'CUNWU_TEST_PG is not set' }, () => {
 	let server, browser, s;
@@ -29,6 +29,7 @@ describe('console on PostgreSQL', { skip: !process.env.CUNWU_TEST_PG && 'CUNWU_T
 		await s.page.getByLabel(zh['login.login']).fill('admin');
 		await s.page.getByLabel(zh['login.password']).fill(PASSWORD);
 		await s.page.getByRole('button', { name: zh['login.submit'] }).click();
+		await answerCode(s.page, 'admin', zh);
 		const crumbs = s.page.getByRole('navigation', { name: zh['place.breadcrumb'] });
 		await crumbs.waitFor();
 		assert.match(await crumbs.textContent(), /微子镇/);
