@@ -954,6 +954,12 @@ static enum MHD_Result post_iter(void *cls, enum MHD_ValueKind kind, const char 
 	(void)transfer_encoding;
 	if (r->body_state)
 		return MHD_NO;
+	if (!key) { /* a part without Content-Disposition's name (found by fuzz_http) */
+		err_invalid(&r->upload_err, "http.multipart", NULL,
+		            "a part of the multipart/form-data has no name");
+		r->body_state = 2;
+		return MHD_NO;
+	}
 	if (filename) {
 		struct upload *u = r->uploads;
 		if (!u || strcmp(u->field, key) || off == 0) {

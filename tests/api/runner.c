@@ -525,7 +525,8 @@ static int http_do(struct test *t, struct request *rq)
 				continue;
 			curl_mimepart *part = curl_mime_addpart(mime);
 			*eq = '\0';
-			curl_mime_name(part, rq->upload[i]);
+			if (eq > rq->upload[i]) /* "=value": a part without a name */
+				curl_mime_name(part, rq->upload[i]);
 			if (eq[1] == '@')
 				curl_mime_filedata(part, eq + 2);
 			else
