@@ -1054,6 +1054,82 @@ static int json_body_type(struct req *r, struct err *e)
 }
 
 /*
+ * Connections per client address (issue 10: idle and byte-at-a-time clients must not take
+ * every connection): the addresses with open connections and how many each has, checked
+ * when a connection is offered (on_accept) and counted when MHD starts and closes it
+ * (on_connection). The trusted proxies are not counted: every user behind them shares
+ * their address, and the proxy limits its own clients. A short list, scanned: it holds
+ * at most http.connection_limit addresses.
+ */
+struct ip_count {
+	uint32_t addr; /* IPv4, network order */
+	int n;
+};
+static pthread_mutex_t ips_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct ip_count *ips;
+static size_t nips, ips_cap;
+
+static int ipv4_trusted(uint32_t addr)
+{
+	char text[INET_ADDRSTRLEN];
+	inet_ntop(AF_INET, &addr, text, sizeof(text));
+	return addr_trusted(text);
+}
+
+/* the connections addr has open now */
+static int ip_open(uint32_t addr)
+{
+	int n = 0;
+	pthread_mutex_lock(&ips_lock);
+	for (size_t i = 0; i < nips; i++)
+		if (ips[i].addr == addr) {
+			n = ips[i].n;
+			break;
+		}
+	pthread_mutex_unlock(&ips_lock);
+	return n;
+}
+
+/* addr has one more (delta 1) or one fewer (-1) connection open */
+static void ip_count(uint32_t addr, int delta)
+{
+	pthread_mutex_lock(&ips_lock);
+	size_t i = 0;
+	while (i < nips && ips[i].addr != addr)
+		i++;
+	if (i == nips && delta > 0 && nips < ips_cap)
+		ips[nips++] = (struct ip_count){ addr, 0 };
+	if (i < nips) {
+		ips[i].n += delta;
+		if (ips[i].n <= 0)
+			ips[i] = ips[--nips];
+	}
+	pthread_mutex_unlock(&ips_lock);
+}
+
+static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
+                          enum MHD_ConnectionNotificationCode toe)
+{
+	(void)cls;
+	if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
+		const union MHD_ConnectionInfo *ci =
+		    MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+		const struct sockaddr *sa = ci ? ci->client_addr : NULL;
+		*socket_context = NULL;
+		if (!sa || sa->sa_family != AF_INET)
+			return;
+		uint32_t addr = ((const struct sockaddr_in *)sa)->sin_addr.s_addr;
+		if (ipv4_trusted(addr))
+			return;
+		ip_count(addr, 1);
+		*socket_context = (void *)(uintptr_t)((uint64_t)addr + 1);
+	} else if (*socket_context) {
+		ip_count((uint32_t)((uintptr_t)*socket_context - 1), -1);
+		*socket_context = NULL;
+	}
+}
+
+/*
  * Once stopping, refuse new connections. This stands in for MHD_quiesce_daemon, which
  * races with MHD's own epoll threads (libmicrohttpd 0.9.75 removes the listen socket from
  * an epoll set twice and aborts the process, "Failed to remove listen FD from epoll set").
@@ -1061,9 +1137,15 @@ static int json_body_type(struct req *r, struct err *e)
 static enum MHD_Result on_accept(void *cls, const struct sockaddr *addr, socklen_t addrlen)
 {
 	(void)cls;
-	(void)addr;
-	(void)addrlen;
-	return atomic_load(&draining) ? MHD_NO : MHD_YES;
+	if (atomic_load(&draining))
+		return MHD_NO;
+	if (opts->per_ip_limit > 0 && addr && addr->sa_family == AF_INET &&
+	    addrlen >= (socklen_t)sizeof(struct sockaddr_in)) {
+		uint32_t a = ((const struct sockaddr_in *)addr)->sin_addr.s_addr;
+		if (ip_open(a) >= opts->per_ip_limit && !ipv4_trusted(a))
+			return MHD_NO;
+	}
+	return MHD_YES;
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
@@ -1238,6 +1320,14 @@ int http_serve(const struct server_opts *o, struct err *e)
 		close_conns();
 		return -1;
 	}
+	pthread_mutex_lock(&ips_lock);
+	free(ips);
+	nips = 0;
+	ips_cap = (size_t)o->connection_limit + 64;
+	ips = calloc(ips_cap, sizeof(*ips));
+	if (!ips)
+		ips_cap = 0; /* no room to count: nobody is limited */
+	pthread_mutex_unlock(&ips_lock);
 	char tmpdir[4096];
 	snprintf(tmpdir, sizeof(tmpdir), "%s/tmp", media_dir());
 	mkdir(media_dir(), 0750);
@@ -1255,7 +1345,8 @@ int http_serve(const struct server_opts *o, struct err *e)
 	    MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_TURBO | MHD_USE_ITC, 0,
 	    on_accept, NULL, on_request, NULL, MHD_OPTION_LISTEN_SOCKET, fd,
 	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned)o->threads, MHD_OPTION_CONNECTION_LIMIT,
-	    (unsigned)o->connection_limit, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60,
+	    (unsigned)o->connection_limit, MHD_OPTION_CONNECTION_TIMEOUT,
+	    (unsigned)o->connection_timeout, MHD_OPTION_NOTIFY_CONNECTION, on_connection, NULL,
 	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL, MHD_OPTION_END);
 	if (!d) {
 		close(fd);
@@ -1296,6 +1387,11 @@ int http_serve(const struct server_opts *o, struct err *e)
 		log_warn("%d requests still in flight at shutdown", atomic_load(&inflight));
 	MHD_stop_daemon(d); /* closes the listen socket too */
 	close_conns();
+	pthread_mutex_lock(&ips_lock);
+	free(ips);
+	ips = NULL;
+	nips = ips_cap = 0;
+	pthread_mutex_unlock(&ips_lock);
 	log_info("stopped");
 	return 0;
 }

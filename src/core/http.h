@@ -277,6 +277,8 @@ struct server_opts {
 	int threads;
 	size_t body_max;
 	int connection_limit;
+	int per_ip_limit;       /* connections one client address may hold (0: any) */
+	int connection_timeout; /* seconds a connection may be idle */
 	int shutdown_seconds;
 	int stop_after;
 	int access_log;
