@@ -131,8 +131,7 @@ void http_each_route(void (*fn)(const struct route *rt, const char *module, void
 			fn(&tables[i]->routes[j], tables[i]->module, arg);
 }
 
-/* Match path against pattern; on success fill params. */
-static int path_match(const char *pat, const char *path, struct req *r)
+int http_path_match(const char *pat, const char *path, struct req *r)
 {
 	int n = 0;
 	while (*pat && *path) {
@@ -174,10 +173,10 @@ static int route_find(struct req *r, char *allow, size_t allow_len)
 	for (size_t i = 0; i < ntables; i++)
 		for (size_t j = 0; j < tables[i]->n; j++) {
 			const struct route *rt = &tables[i]->routes[j];
-			if (!path_match(rt->path, r->path, NULL))
+			if (!http_path_match(rt->path, r->path, NULL))
 				continue;
 			if (!strcmp(rt->method, r->method)) {
-				path_match(rt->path, r->path, r);
+				http_path_match(rt->path, r->path, r);
 				r->route = rt;
 				return 0;
 			}

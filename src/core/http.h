@@ -171,6 +171,13 @@ struct req {
 	int answered;
 };
 
+/*
+ * Whether path matches a route's pattern ("/api/v1/places/:id": each :name matches one
+ * non-empty segment, at most 8); with r, r's params are set from it (in r's arena). The
+ * router's own test; exported for tests/fuzz/fuzz_router.c.
+ */
+int http_path_match(const char *pat, const char *path, struct req *r);
+
 /* A parameter from the route path; NULL if absent. */
 const char *req_param(struct req *r, const char *name);
 /* A query-string value (decoded); NULL if absent. */
