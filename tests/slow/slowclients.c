@@ -3,7 +3,7 @@
  * `cunwu serve` must not stop other clients being served (issue 10, item 5).
  *
  * Usage: slowclients ADDR:PORT [--idle N] [--slow N] [--sources K] [--seconds S]
- *                    [--bound-ms B]
+ *                    [--bound-ms B] [--expect-open N]
  *
  * The attack comes from K loopback addresses (127.0.0.2 ...), as from K machines: N
  * connections that send nothing, and N' that send a request's head one byte every 200 ms
@@ -11,7 +11,8 @@
  * connection the server closes is opened again 100 ms later, as an attacker would. Meanwhile
  * the client under test, from 127.0.0.1, opens a new connection every 100 ms and asks GET
  * /healthz: each must be answered 200 within B ms (default 1000). Prints what happened and
- * exits 1 if any request of the client under test failed or was late.
+ * exits 1 if any request of the client under test failed or was late, or (--expect-open)
+ * if the attack's connections open at the end are not N: what the server let in.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -107,7 +108,7 @@ static int64_t probe(int bound_ms, char *why, size_t whyn)
 
 int main(int argc, char **argv)
 {
-	int idle = 300, slow = 300, sources = 6, seconds = 15, bound_ms = 1000;
+	int idle = 300, slow = 300, sources = 6, seconds = 15, bound_ms = 1000, expect_open = -1;
 	if (argc < 2) {
 		fprintf(stderr, "usage: slowclients ADDR:PORT [--idle N] [--slow N] [--sources K] "
 		                "[--seconds S] [--bound-ms B]\n");
@@ -125,6 +126,8 @@ int main(int argc, char **argv)
 			seconds = v;
 		else if (!strcmp(argv[i], "--bound-ms"))
 			bound_ms = v;
+		else if (!strcmp(argv[i], "--expect-open"))
+			expect_open = v;
 	}
 	char host[64];
 	const char *colon = strrchr(argv[1], ':');
@@ -211,14 +214,17 @@ int main(int argc, char **argv)
 	printf("slowclients: %d idle + %d slow connections from %d addresses for %d s: %ld opened, "
 	       "%ld closed by the server, %d open at the end, %ld bytes trickled\n",
 	       idle, slow, sources, seconds, opened, dropped, open_now, bytes);
+	int bad = failed || late || !probes || (expect_open >= 0 && open_now != expect_open);
+	if (expect_open >= 0 && open_now != expect_open)
+		printf("slowclients: %d connections open at the end, not %d\n", open_now,
+		       expect_open);
 	printf("slowclients: %ld requests of the client under test, %ld failed, %ld over %d ms, "
 	       "slowest %lld ms: %s\n",
-	       probes, failed, late, bound_ms, (long long)worst,
-	       failed || late || !probes ? "FAIL" : "ok");
+	       probes, failed, late, bound_ms, (long long)worst, bad ? "FAIL" : "ok");
 	for (int i = 0; i < n; i++)
 		if (at[i].fd >= 0)
 			close(at[i].fd);
 	free(at);
 	free(pf);
-	return failed || late || !probes ? 1 : 0;
+	return bad;
 }
