@@ -7,7 +7,8 @@
  *
  * LLVMFuzzerInitialize builds a fixture once, as the API tests do: `cunwu demo` (微子镇 with
  * its people, households, duties and requests) and three accounts (a sysadmin of the town,
- * a branch secretary of one village, and a victim the session-ending routes run as), then
+ * a branch secretary of one village, and a victim the session-ending routes run as; kept
+ * in build/fuzz-fixture/ for the next run of the same binary), then
  * starts the real `cunwu serve` on a loopback port in a thread of this process, so that
  * the server's code is instrumented and its crashes are this target's. It signs in and keeps
  * each session's cookie and CSRF token.
@@ -236,6 +237,68 @@ static void remove_fixture(void)
 	nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
 }
 
+/*
+ * The fixture is kept in build/fuzz-fixture/fuzz_http with the binary's
+ * size and time, and copied from there while they are the same: the demo takes most of the
+ * start, and CI runs each target for 15 s.
+ */
+static char cache_dir[4200], stamp[64];
+
+static int run_argv(char *const *argv)
+{
+	pid_t pid = fork();
+	if (pid == 0) {
+		execvp(argv[0], argv);
+		_exit(127);
+	}
+	int st;
+	return pid > 0 && waitpid(pid, &st, 0) == pid && WIFEXITED(st) && !WEXITSTATUS(st) ? 0 : -1;
+}
+
+static int fixture_cached(void)
+{
+	struct stat st;
+	char exe[4096], want[64] = "", path[4300];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n <= 0 || stat("/proc/self/exe", &st))
+		return 0;
+	exe[n] = '\0';
+	char *slash = strrchr(exe, '/');
+	if (!slash)
+		return 0;
+	*slash = '\0'; /* build/fuzz/fuzz_http: build/fuzz-fixture/fuzz_http (not in build/fuzz,
+	                  where scripts/test runs everything) */
+	snprintf(cache_dir, sizeof(cache_dir), "%s-fixture", exe);
+	mkdir(cache_dir, 0700);
+	snprintf(cache_dir + strlen(cache_dir), sizeof(cache_dir) - strlen(cache_dir), "/%s",
+	         slash + 1);
+	snprintf(stamp, sizeof(stamp), "%lld-%lld", (long long)st.st_size, (long long)st.st_mtime);
+	snprintf(path, sizeof(path), "%s/stamp", cache_dir);
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return 0;
+	int ok = fgets(want, sizeof(want), f) && !strcmp(want, stamp);
+	fclose(f);
+	snprintf(path, sizeof(path), "%s/.", cache_dir);
+	return ok && !run_argv((char *const[]){ "cp", "-a", path, dir, NULL });
+}
+
+static void fixture_keep(void)
+{
+	char tmp[4300], from[128], path[4400];
+	if (!cache_dir[0])
+		return;
+	snprintf(tmp, sizeof(tmp), "%s.tmp", cache_dir);
+	snprintf(from, sizeof(from), "%s/.", dir);
+	run_argv((char *const[]){ "rm", "-rf", tmp, cache_dir, NULL });
+	if (mkdir(tmp, 0700) || run_argv((char *const[]){ "cp", "-a", from, tmp, NULL }))
+		return;
+	snprintf(path, sizeof(path), "%s/stamp", tmp);
+	FILE *f = fopen(path, "w");
+	if (f && fputs(stamp, f) >= 0 && !fclose(f))
+		rename(tmp, cache_dir);
+}
+
 /* ---- the connection ---- */
 
 static void conn_close(void)
@@ -426,16 +489,21 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	FILE *f = fopen(pw, "w");
 	fprintf(f, "%s\n", PASSWORD);
 	fclose(f);
-	cunwu_run(NULL, (const char *const[]){ "demo", NULL });
-	cunwu_run(pw, (const char *const[]){ "user", "add", "fzadmin", "--name", "模糊管理员",
-	                                     "--place", "140406101", "--role", "sysadmin",
-	                                     "--password-stdin", NULL });
-	cunwu_run(pw, (const char *const[]){ "user", "add", "fzcadre", "--name", "模糊书记",
-	                                     "--place", "140406101204", "--role",
-	                                     "branch_secretary", "--password-stdin", NULL });
-	cunwu_run(pw, (const char *const[]){ "user", "add", "fzvictim", "--name", "模糊", "--place",
-	                                     "140406101205", "--role", "branch_secretary",
-	                                     "--password-stdin", NULL });
+	if (!fixture_cached()) {
+		cunwu_run(NULL, (const char *const[]){ "demo", NULL });
+		cunwu_run(pw, (const char *const[]){ "user", "add", "fzadmin", "--name",
+		                                     "模糊管理员", "--place", "140406101", "--role",
+		                                     "sysadmin", "--password-stdin", NULL });
+		cunwu_run(pw,
+		          (const char *const[]){ "user", "add", "fzcadre", "--name", "模糊书记",
+		                                 "--place", "140406101204", "--role",
+		                                 "branch_secretary", "--password-stdin", NULL });
+		cunwu_run(pw,
+		          (const char *const[]){ "user", "add", "fzvictim", "--name", "模糊",
+		                                 "--place", "140406101205", "--role",
+		                                 "branch_secretary", "--password-stdin", NULL });
+		fixture_keep();
+	}
 	load_refs();
 
 	pthread_t th;
