@@ -25,9 +25,9 @@ SQL     := $(sort $(wildcard schema/*/*.sql))
 UNIT    := $(sort $(wildcard tests/unit/*/*.c))
 VERSION := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
 
-.PHONY: all test asan unit-bins fuzz format format-check clean demo bench bench-smoke
+.PHONY: all test asan unit-bins fuzz format format-check clean demo bench bench-smoke soak
 
-all: build/cunwu build/tests/api-runner unit-bins
+all: build/cunwu build/tests/api-runner build/tests/slowclients unit-bins
 
 build/gen/schema.c: scripts/gen-schema schema/modules $(SQL)
 	@mkdir -p $(@D)
@@ -117,6 +117,11 @@ build/tests/api-runner: tests/api/runner.c tests/api/load.c tests/api/load.h tes
 	$(CC) $(CFLAGS) -o $@ $(filter %.c,$^) \
 	    $(shell pkg-config --cflags --libs libcurl jansson nettle) -lpthread
 
+# issue 10's slow clients against a running server (scripts/test slow)
+build/tests/slowclients: tests/slow/slowclients.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -o $@ $<
+
 asan: build/asan/cunwu $(UNIT_SAN)
 
 # libFuzzer targets (clang); `make fuzz` builds them, scripts/test runs each briefly
@@ -147,6 +152,11 @@ bench: build/cunwu build/bench/inproc
 	bench/suite
 bench-smoke: build/cunwu build/bench/inproc
 	bench/suite --smoke
+
+# issue 10: 10 minutes at a fixed rate on the demo town, zero errors, memory flat (bench/soak;
+# `scripts/test soak-short` runs 30 s of it)
+soak: build/cunwu
+	bench/soak
 
 # the floor without HTTP (bench/inproc.c), linked with cunwu's objects, never in build/cunwu
 build/bench/inproc: bench/inproc.c $(OBJ)

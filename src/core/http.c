@@ -135,8 +135,7 @@ void http_each_route(void (*fn)(const struct route *rt, const char *module, void
 			fn(&tables[i]->routes[j], tables[i]->module, arg);
 }
 
-/* Match path against pattern; on success fill params. */
-static int path_match(const char *pat, const char *path, struct req *r)
+int http_path_match(const char *pat, const char *path, struct req *r)
 {
 	int n = 0;
 	while (*pat && *path) {
@@ -180,10 +179,10 @@ static int route_find(struct req *r, char *allow, size_t allow_len)
 			const struct route *rt = &tables[i]->routes[j];
 			if (public_only && !(rt->flags & ROUTE_PUBLIC_ZONE))
 				continue; /* 404, not 405 or 401: not even its path is told */
-			if (!path_match(rt->path, r->path, NULL))
+			if (!http_path_match(rt->path, r->path, NULL))
 				continue;
 			if (!strcmp(rt->method, r->method)) {
-				path_match(rt->path, r->path, r);
+				http_path_match(rt->path, r->path, r);
 				r->route = rt;
 				return 0;
 			}
@@ -1047,6 +1046,12 @@ static enum MHD_Result post_iter(void *cls, enum MHD_ValueKind kind, const char 
 	(void)transfer_encoding;
 	if (r->body_state)
 		return MHD_NO;
+	if (!key) { /* a part without Content-Disposition's name (found by fuzz_http) */
+		err_invalid(&r->upload_err, "http.multipart", NULL,
+		            "a part of the multipart/form-data has no name");
+		r->body_state = 2;
+		return MHD_NO;
+	}
 	if (filename) {
 		struct upload *u = r->uploads;
 		if (!u || strcmp(u->field, key) || off == 0) {
@@ -1141,6 +1146,82 @@ static int json_body_type(struct req *r, struct err *e)
 }
 
 /*
+ * Connections per client address (issue 10: idle and byte-at-a-time clients must not take
+ * every connection): the addresses with open connections and how many each has, checked
+ * when a connection is offered (on_accept) and counted when MHD starts and closes it
+ * (on_connection). The trusted proxies are not counted: every user behind them shares
+ * their address, and the proxy limits its own clients. A short list, scanned: it holds
+ * at most http.connection_limit addresses.
+ */
+struct ip_count {
+	uint32_t addr; /* IPv4, network order */
+	int n;
+};
+static pthread_mutex_t ips_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct ip_count *ips;
+static size_t nips, ips_cap;
+
+static int ipv4_trusted(uint32_t addr)
+{
+	char text[INET_ADDRSTRLEN];
+	inet_ntop(AF_INET, &addr, text, sizeof(text));
+	return addr_trusted(text);
+}
+
+/* the connections addr has open now */
+static int ip_open(uint32_t addr)
+{
+	int n = 0;
+	pthread_mutex_lock(&ips_lock);
+	for (size_t i = 0; i < nips; i++)
+		if (ips[i].addr == addr) {
+			n = ips[i].n;
+			break;
+		}
+	pthread_mutex_unlock(&ips_lock);
+	return n;
+}
+
+/* addr has one more (delta 1) or one fewer (-1) connection open */
+static void ip_count(uint32_t addr, int delta)
+{
+	pthread_mutex_lock(&ips_lock);
+	size_t i = 0;
+	while (i < nips && ips[i].addr != addr)
+		i++;
+	if (i == nips && delta > 0 && nips < ips_cap)
+		ips[nips++] = (struct ip_count){ addr, 0 };
+	if (i < nips) {
+		ips[i].n += delta;
+		if (ips[i].n <= 0)
+			ips[i] = ips[--nips];
+	}
+	pthread_mutex_unlock(&ips_lock);
+}
+
+static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
+                          enum MHD_ConnectionNotificationCode toe)
+{
+	(void)cls;
+	if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
+		const union MHD_ConnectionInfo *ci =
+		    MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+		const struct sockaddr *sa = ci ? ci->client_addr : NULL;
+		*socket_context = NULL;
+		if (!sa || sa->sa_family != AF_INET)
+			return;
+		uint32_t addr = ((const struct sockaddr_in *)sa)->sin_addr.s_addr;
+		if (ipv4_trusted(addr))
+			return;
+		ip_count(addr, 1);
+		*socket_context = (void *)(uintptr_t)((uint64_t)addr + 1);
+	} else if (*socket_context) {
+		ip_count((uint32_t)((uintptr_t)*socket_context - 1), -1);
+		*socket_context = NULL;
+	}
+}
+
+/*
  * Once stopping, refuse new connections. This stands in for MHD_quiesce_daemon, which
  * races with MHD's own epoll threads (libmicrohttpd 0.9.75 removes the listen socket from
  * an epoll set twice and aborts the process, "Failed to remove listen FD from epoll set").
@@ -1148,9 +1229,15 @@ static int json_body_type(struct req *r, struct err *e)
 static enum MHD_Result on_accept(void *cls, const struct sockaddr *addr, socklen_t addrlen)
 {
 	(void)cls;
-	(void)addr;
-	(void)addrlen;
-	return atomic_load(&draining) ? MHD_NO : MHD_YES;
+	if (atomic_load(&draining))
+		return MHD_NO;
+	if (opts->per_ip_limit > 0 && addr && addr->sa_family == AF_INET &&
+	    addrlen >= (socklen_t)sizeof(struct sockaddr_in)) {
+		uint32_t a = ((const struct sockaddr_in *)addr)->sin_addr.s_addr;
+		if (ip_open(a) >= opts->per_ip_limit && !ipv4_trusted(a))
+			return MHD_NO;
+	}
+	return MHD_YES;
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
@@ -1403,6 +1490,14 @@ static int http_listen(const struct server_opts *o, struct MHD_OptionItem *tls, 
 		close_conns();
 		return -1;
 	}
+	pthread_mutex_lock(&ips_lock);
+	free(ips);
+	nips = 0;
+	ips_cap = (size_t)o->connection_limit + 64;
+	ips = calloc(ips_cap, sizeof(*ips));
+	if (!ips)
+		ips_cap = 0; /* no room to count: nobody is limited */
+	pthread_mutex_unlock(&ips_lock);
 	char tmpdir[4096];
 	snprintf(tmpdir, sizeof(tmpdir), "%s/tmp", media_dir());
 	mkdir(media_dir(), 0750);
@@ -1422,7 +1517,8 @@ static int http_listen(const struct server_opts *o, struct MHD_OptionItem *tls, 
 	        (tls_on ? MHD_USE_TLS : 0),
 	    0, on_accept, NULL, on_request, NULL, MHD_OPTION_LISTEN_SOCKET, fd,
 	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned)o->threads, MHD_OPTION_CONNECTION_LIMIT,
-	    (unsigned)o->connection_limit, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60,
+	    (unsigned)o->connection_limit, MHD_OPTION_CONNECTION_TIMEOUT,
+	    (unsigned)o->connection_timeout, MHD_OPTION_NOTIFY_CONNECTION, on_connection, NULL,
 	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL, MHD_OPTION_ARRAY, tls, MHD_OPTION_END);
 	if (!d) {
 		close(fd);
@@ -1469,6 +1565,11 @@ static int http_listen(const struct server_opts *o, struct MHD_OptionItem *tls, 
 		log_warn("%d requests still in flight at shutdown", atomic_load(&inflight));
 	MHD_stop_daemon(d); /* closes the listen socket too */
 	close_conns();
+	pthread_mutex_lock(&ips_lock);
+	free(ips);
+	ips = NULL;
+	nips = ips_cap = 0;
+	pthread_mutex_unlock(&ips_lock);
 	log_info("stopped");
 	return 0;
 }

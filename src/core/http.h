@@ -182,6 +182,13 @@ struct req {
 	int answered;
 };
 
+/*
+ * Whether path matches a route's pattern ("/api/v1/places/:id": each :name matches one
+ * non-empty segment, at most 8); with r, r's params are set from it (in r's arena). The
+ * router's own test; exported for tests/fuzz/fuzz_router.c.
+ */
+int http_path_match(const char *pat, const char *path, struct req *r);
+
 /* A parameter from the route path; NULL if absent. */
 const char *req_param(struct req *r, const char *name);
 /* A query-string value (decoded); NULL if absent. */
@@ -288,6 +295,8 @@ struct server_opts {
 	int threads;
 	size_t body_max;
 	int connection_limit;
+	int per_ip_limit;       /* connections one client address may hold (0: any) */
+	int connection_timeout; /* seconds a connection may be idle */
 	int shutdown_seconds;
 	int stop_after;
 	int access_log;

@@ -149,6 +149,8 @@ static int cmd_serve(struct cli *c, struct err *e)
 		.threads = (int)config_int("http.threads"),
 		.body_max = (size_t)config_int("http.body_max"),
 		.connection_limit = (int)config_int("http.connection_limit"),
+		.per_ip_limit = (int)config_int("http.per_ip_connection_limit"),
+		.connection_timeout = (int)config_int("http.connection_timeout"),
 		.shutdown_seconds = (int)config_int("http.shutdown_seconds"),
 		.stop_after = (int)config_int("http.stop_after"),
 		.access_log = config_bool("log.access"),

@@ -589,7 +589,8 @@ static int http_do(struct test *t, struct request *rq)
 				continue;
 			curl_mimepart *part = curl_mime_addpart(mime);
 			*eq = '\0';
-			curl_mime_name(part, rq->upload[i]);
+			if (eq > rq->upload[i]) /* "=value": a part without a name */
+				curl_mime_name(part, rq->upload[i]);
 			char *as = eq[1] == '@' ? strstr(eq + 1, ";filename=") : NULL;
 			if (as) /* field=@file;filename=NAME: the name the client sends */
 				*as = '\0';
