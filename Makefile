@@ -154,9 +154,10 @@ bench-smoke: build/cunwu build/bench/inproc
 	bench/suite --smoke
 
 # issue 10: 10 minutes at a fixed rate on the demo town, zero errors, memory flat (bench/soak;
-# `scripts/test soak-short` runs 30 s of it)
-soak: build/cunwu
+# `scripts/test soak-short` runs 30 s of it); then the server killed 200 times under writes
+soak: build/cunwu build/tests/api-runner
 	bench/soak
+	CUNWU_CRASH_ROUNDS=200 CUNWU_BIN=build/cunwu build/tests/api-runner tests/api/0100-system-crash.t
 
 # the floor without HTTP (bench/inproc.c), linked with cunwu's objects, never in build/cunwu
 build/bench/inproc: bench/inproc.c $(OBJ)
