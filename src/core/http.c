@@ -773,6 +773,19 @@ static const char *answer_key(struct req *r)
 	return b.err ? NULL : b.buf; /* a key over 4 KiB: not kept */
 }
 
+/* the body is the JSON null, with white space around it or not */
+static int body_is_null(const struct strbuf *b)
+{
+	size_t i = 0, n = b->len;
+	while (i < n &&
+	       (b->buf[i] == ' ' || b->buf[i] == '\t' || b->buf[i] == '\r' || b->buf[i] == '\n'))
+		i++;
+	while (n > i && (b->buf[n - 1] == ' ' || b->buf[n - 1] == '\t' || b->buf[n - 1] == '\r' ||
+	                 b->buf[n - 1] == '\n'))
+		n--;
+	return n - i == 4 && !memcmp(b->buf + i, "null", 4);
+}
+
 static int run_handler(struct req *r, struct err *e)
 {
 	const struct route *rt = r->route;
@@ -790,8 +803,8 @@ static int run_handler(struct req *r, struct err *e)
 		return err_invalid(e, "http.idempotency_key", "Idempotency-Key",
 		                   "Idempotency-Key must be 8 to 128 characters");
 	/* a body is read whole, even by a route that needs none: a malformed one is refused
-	 * before anything is done, not ignored */
-	if (write && r->body.len && !(rt->flags & ROUTE_UPLOAD)) {
+	 * before anything is done, not ignored (the console's JSON null means "none") */
+	if (write && r->body.len && !(rt->flags & ROUTE_UPLOAD) && !body_is_null(&r->body)) {
 		json_t *body = req_json(r, e);
 		if (!body)
 			return -1;

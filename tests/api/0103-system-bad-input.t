@@ -89,3 +89,25 @@ expect 201
 upload /api/v1/imports?place=140406101204 file=@households.csv;filename=..
 expect 201
 {"file_name": "register"}
+
+# a route that takes no body: the console's JSON null is "none"; anything else but an
+# object is refused before the route acts
+POST /api/v1/places
+{"parent_id": "140406101204", "kind": "natural_village", "name": "后沟"}
+expect 201
+
+capture nv = .id
+
+POST /api/v1/places/${nv}/retire
+[]
+expect 400
+{"error": {"code": "json.type"}}
+
+GET /api/v1/places/${nv}
+expect 200
+{"status": "active"}
+
+POST /api/v1/places/${nv}/retire
+null
+expect 200
+{"status": "retired"}
