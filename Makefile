@@ -127,13 +127,28 @@ asan: build/asan/cunwu $(UNIT_SAN)
 # libFuzzer targets (clang); `make fuzz` builds them, scripts/test runs each briefly
 FUZZ := $(sort $(wildcard tests/fuzz/*.c))
 FUZZ_BIN := $(FUZZ:tests/fuzz/%.c=build/fuzz/%)
-FUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE -g -O1 -Isrc -Ibuild/gen -fsanitize=fuzzer,address,undefined \
-	$(shell pkg-config --cflags $(PKGS))
+FUZZ_BASE := -std=c11 -D_GNU_SOURCE -g -O1 -Isrc -Ibuild/gen $(shell pkg-config --cflags $(PKGS))
+FUZZ_CFLAGS := $(FUZZ_BASE) -fsanitize=fuzzer,address,undefined
 fuzz: $(FUZZ_BIN)
-FUZZ_GEN := build/gen/schema.c build/gen/pinyin.c src/data.S build/gen/web/web.c build/gen/web/web.S
-build/fuzz/%: tests/fuzz/%.c $(wildcard tests/fuzz/*.h) $(SRC) $(filter-out %.S,$(FUZZ_GEN)) src/data.S
+FUZZ_GEN := build/gen/schema.c build/gen/pinyin.c build/gen/web/web.c
+# cunwu's sources compiled once for every target (instrumented, not linked with libFuzzer's
+# main); each target links them with its own file
+FUZZ_OBJ := $(SRC:%.c=build/fuzz-obj/%.o) $(FUZZ_GEN:%.c=build/fuzz-obj/%.o) \
+            build/fuzz-obj/data.o build/fuzz-obj/web_s.o
+build/fuzz-obj/%.o: %.c $(GEN) $(wildcard src/core/*.h src/*/*.h)
 	@mkdir -p $(@D)
-	clang $(FUZZ_CFLAGS) -o $@ $< $(SRC) $(FUZZ_GEN) $(LDLIBS)
+	@echo "  CC fuzz $<"
+	@clang $(FUZZ_BASE) -fsanitize=fuzzer-no-link,address,undefined -c -o $@ $<
+build/fuzz-obj/data.o: src/data.S data/admin-divisions-shanxi.csv
+	@mkdir -p $(@D)
+	clang -c -o $@ src/data.S
+build/fuzz-obj/web_s.o: build/gen/web/web.c
+	@mkdir -p $(@D)
+	clang -c -o $@ build/gen/web/web.S
+build/fuzz/%: tests/fuzz/%.c $(wildcard tests/fuzz/*.h) $(FUZZ_OBJ)
+	@mkdir -p $(@D)
+	@echo "  LD fuzz $@"
+	@clang $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_OBJ) $(LDLIBS)
 
 test: all asan fuzz
 	scripts/test
