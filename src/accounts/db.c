@@ -322,18 +322,12 @@ static int totp_key(struct db *db, const char *enc, unsigned char *key, struct e
 	return 0;
 }
 
-/* percent-encode the few characters an otpauth label or issuer may not hold as they are */
+/* percent-encode what an otpauth label or issuer may not hold as it is */
 static const char *uri_escape(struct arena *a, const char *s)
 {
 	struct strbuf sb;
 	strbuf_init(&sb, a, 1024);
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-		    (*p >= '0' && *p <= '9') || strchr("-._~", *p))
-			strbuf_addch(&sb, (char)*p);
-		else
-			strbuf_addf(&sb, "%%%02X", *p);
-	}
+	strbuf_add_pct(&sb, s);
 	return sb.buf;
 }
 

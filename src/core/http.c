@@ -758,13 +758,13 @@ static enum MHD_Result add_arg(void *cls, enum MHD_ValueKind kind, const char *k
 }
 
 /* What a ROUTE_CACHE answer depends on: the caller (their grants are the database's, so
- * a change to them is a commit), the route, the path and every query argument, and the
- * language asked for. */
+ * a change to them is a commit), the path (a GET's path finds its route) and every query
+ * argument, and the language asked for. */
 static const char *answer_key(struct req *r)
 {
 	struct strbuf b;
 	strbuf_init(&b, &r->arena, 4096);
-	strbuf_addf(&b, "%s|%s|%s|%s|", r->who ? r->who->user_id : "-", r->route->path, r->path,
+	strbuf_addf(&b, "%s|%s|%s|", r->who ? r->who->user_id : "-", r->path,
 	            req_header(r, "Accept-Language") ? req_header(r, "Accept-Language") : "");
 	if (r->conn)
 		MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, add_arg, &b);
@@ -776,14 +776,11 @@ static const char *answer_key(struct req *r)
 /* the body is the JSON null, with white space around it or not */
 static int body_is_null(const struct strbuf *b)
 {
-	size_t i = 0, n = b->len;
-	while (i < n &&
-	       (b->buf[i] == ' ' || b->buf[i] == '\t' || b->buf[i] == '\r' || b->buf[i] == '\n'))
-		i++;
-	while (n > i && (b->buf[n - 1] == ' ' || b->buf[n - 1] == '\t' || b->buf[n - 1] == '\r' ||
-	                 b->buf[n - 1] == '\n'))
-		n--;
-	return n - i == 4 && !memcmp(b->buf + i, "null", 4);
+	const char *p = b->buf + strspn(b->buf, " \t\r\n");
+	if (strncmp(p, "null", 4))
+		return 0;
+	p += 4;
+	return p + strspn(p, " \t\r\n") == b->buf + b->len; /* and no NUL before the end */
 }
 
 static int run_handler(struct req *r, struct err *e)
@@ -827,13 +824,14 @@ static int run_handler(struct req *r, struct err *e)
 	}
 	const char *cache_key = NULL;
 	struct db_stamp stamp;
-	if ((rt->flags & ROUTE_CACHE) && !write && config_int("http.answer_cache_ms") > 0) {
+	int64_t cache_ms =
+	    (rt->flags & ROUTE_CACHE) && !write ? config_int("http.answer_cache_ms") : 0;
+	if (cache_ms > 0) {
 		const char *body;
 		size_t len;
 		cache_key = answer_key(r);
 		db_stamp(r->db, time_now_ms(), &stamp); /* before the reads */
-		if (cache_key && answers_find(cache_key, &stamp, 1000,
-		                              config_int("http.answer_cache_ms"), &body, &len)) {
+		if (cache_key && answers_find(cache_key, &stamp, 1000, cache_ms, &body, &len)) {
 			jw_raw(req_jw(r), body, len);
 			r->status = 200;
 			if (tx)

@@ -51,6 +51,9 @@ static inline void strbuf_addch(struct strbuf *sb, char c)
 void strbuf_addf(struct strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap);
 void strbuf_add_i64(struct strbuf *sb, int64_t v);
+/* s percent-encoded: RFC 3986's unreserved characters kept, every other byte %XX (an
+ * otpauth URI's label, a Content-Disposition filename*) */
+void strbuf_add_pct(struct strbuf *sb, const char *s);
 void strbuf_reset(struct strbuf *sb);
 /* Make room for n more bytes; returns where to write them, or NULL (and sets err). */
 char *strbuf_grow(struct strbuf *sb, size_t n);

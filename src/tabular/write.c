@@ -249,13 +249,7 @@ int tab_writer_send(struct tab_writer *w, struct req *r, const char *ascii_name,
 	const char *ext = w->fmt == TAB_OUT_CSV ? "csv" : "xlsx";
 	struct strbuf enc;
 	strbuf_init(&enc, &r->arena, 0);
-	for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
-		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-		    (*p >= '0' && *p <= '9') || strchr("-._", *p))
-			strbuf_addch(&enc, (char)*p);
-		else
-			strbuf_addf(&enc, "%%%02X", *p);
-	}
+	strbuf_add_pct(&enc, name);
 	req_set_header(r, "Content-Disposition",
 	               arena_printf(&r->arena,
 	                            "attachment; filename=\"%s.%s\"; filename*=UTF-8''%s.%s",

@@ -42,6 +42,14 @@ static void test_init_empty(void **state)
 	assert_int_equal(sb.err, 0);
 }
 
+static void test_pct(void **state)
+{
+	struct strbuf sb;
+	strbuf_init(&sb, *state, 0);
+	strbuf_add_pct(&sb, "Az09-._~ /?&=%村");
+	assert_string_equal(sb.buf, "Az09-._~%20%2F%3F%26%3D%25%E6%9D%91");
+}
+
 static void test_appends(void **state)
 {
 	struct strbuf sb;
@@ -234,6 +242,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_init_empty, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_appends, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_pct, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cap_exact, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sticky_error, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_error_before_any_alloc, setup, teardown),
