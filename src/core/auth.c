@@ -562,6 +562,7 @@ static int identify_session(struct req *r, const char *cookie, struct err *e)
 	if (load_grants(r, p, e))
 		return -1;
 	p->totp_enrol = must_enrol(p);
+	db_stamp_reads(r->db, &stamp);
 	cache_store('s', cookie, p, &stamp, seen_ms, exp_ms);
 	r->who = p;
 	return 0;
@@ -629,6 +630,7 @@ static int identify_token(struct req *r, const char *tok, struct err *e)
 	}
 	if (load_grants(r, p, e))
 		return -1;
+	db_stamp_reads(r->db, &stamp);
 	cache_store('t', tok, p, &stamp, last_ms, INT64_MAX);
 	r->who = p;
 	return 0;

@@ -12,6 +12,38 @@
 
 /* committed write transactions of this process; caches compare it */
 static _Atomic uint64_t write_epoch;
+/* per table bit, the write_epoch of the last commit that wrote it */
+static _Atomic uint64_t table_epoch[64];
+/* other processes' commits seen (db_stamp) */
+static _Atomic uint64_t foreign_commits;
+
+uint64_t db_table_bit(const char *table)
+{
+	uint32_t h = 2166136261u; /* FNV-1a over the name in lower case, as SQL compares */
+	for (const unsigned char *p = (const unsigned char *)table; *p; p++)
+		h = (h ^ (uint32_t)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p)) * 16777619u;
+	return 1ull << (h % 64);
+}
+
+/* A write transaction that wrote these tables has committed. */
+static void tables_written(uint64_t tables)
+{
+	uint64_t now = atomic_fetch_add(&write_epoch, 1) + 1;
+	for (; tables; tables &= tables - 1) {
+		_Atomic uint64_t *t = &table_epoch[__builtin_ctzll(tables)];
+		uint64_t was = atomic_load(t);
+		while (was < now && !atomic_compare_exchange_weak(t, &was, now))
+			;
+	}
+}
+
+/* the tables of the statement just prepared */
+static void stmt_tables(struct db *db, struct db_stmt *st)
+{
+	st->reads = st->writes = ~0ull;
+	if (db->ops->tables)
+		db->ops->tables(db, &st->reads, &st->writes);
+}
 
 int db_open(struct db **out, const char *url, int create, struct err *e)
 {
@@ -84,6 +116,7 @@ int db_begin(struct db *db, int write, struct err *e)
 	}
 	if (db->ops->write_lock && db->ops->write_lock(db, e))
 		return -1;
+	db->writes = 0;
 	/* cached statements: BEGIN and COMMIT run on every request */
 	if (db_exec_(db, e, db->ops->begin_write, DB_ARGS(DB_NOARGS)) < 0) {
 		if (db->ops->write_unlock)
@@ -110,13 +143,17 @@ int db_commit(struct db *db, struct err *e)
 		db->in_tx = 0;
 		return 0;
 	}
-	if (db_exec_(db, e, "COMMIT", DB_ARGS(DB_NOARGS)) < 0) {
+	int wrote = db->in_tx == TX_WRITE;
+	int other = wrote && db->ops->mark ? db->ops->mark(db, e) : 0;
+	if (other < 0 || db_exec_(db, e, "COMMIT", DB_ARGS(DB_NOARGS)) < 0) {
 		db_rollback(db);
 		return -1;
 	}
-	int wrote = db->in_tx == TX_WRITE;
-	if (wrote)
-		atomic_fetch_add(&write_epoch, 1);
+	if (other) /* what this process keeps may be another's old rows */
+		atomic_fetch_add(&foreign_commits, 1);
+	if (wrote || db->writes)
+		tables_written(db->writes);
+	db->writes = 0;
 	end_tx(db); /* the next writer commits while this one waits for the disk */
 	if (wrote && db->ops->durable)
 		return db->ops->durable(db, e);
@@ -125,6 +162,7 @@ int db_commit(struct db *db, struct err *e)
 
 void db_rollback(struct db *db)
 {
+	db->writes = 0;
 	if (!db->in_tx)
 		return;
 	db_reset_all(db);
@@ -145,23 +183,46 @@ uint64_t db_write_epoch(void)
 
 void db_stamp(struct db *db, int64_t now_ms, struct db_stamp *s)
 {
-	/* asking SQLite whether anyone committed starts a read transaction (under load a
-	 * fifth of a request): asked at most once a millisecond per thread, a commit by
-	 * another process is still seen by every request starting a millisecond later */
-	static _Thread_local int64_t asked_ms = -1, answer;
-	s->epoch = db_write_epoch();
+	/*
+	 * Asking SQLite whether any other connection committed starts a read transaction
+	 * (under load a fifth of a request): asked at most once a millisecond per thread, a
+	 * commit by another process is still seen by every request starting a millisecond
+	 * later. Another connection is most often this process's; it was another process's
+	 * if this one committed nothing meanwhile, or if the mark in the file says so.
+	 */
+	static _Thread_local int64_t asked_ms = -1, answer = -1;
+	static _Thread_local uint64_t asked_epoch;
+	uint64_t epoch = db_write_epoch();
 	if (now_ms != asked_ms) {
-		answer = db_data_version(db);
+		int64_t v = db_data_version(db);
+		if (v != answer && asked_ms >= 0 && v >= 0 &&
+		    (epoch == asked_epoch || !db->ops->foreign || db->ops->foreign(db)))
+			atomic_fetch_add(&foreign_commits, 1);
+		answer = v;
 		asked_ms = now_ms;
+		asked_epoch = epoch;
 	}
+	s->epoch = epoch;
+	s->foreign = atomic_load(&foreign_commits);
+	s->tables = ~0ull;
 	s->version = answer;
 	s->ms = now_ms;
+	db->reads = 0;
+}
+
+void db_stamp_reads(struct db *db, struct db_stamp *s)
+{
+	s->tables = db->reads;
 }
 
 int db_stamp_holds(const struct db_stamp *then, const struct db_stamp *now, int64_t max_age_ms)
 {
-	return then->epoch == now->epoch && then->version == now->version &&
-	       (now->version >= 0 || now->ms - then->ms < max_age_ms);
+	if (then->foreign != now->foreign || (now->version < 0 && now->ms - then->ms >= max_age_ms))
+		return 0;
+	for (uint64_t t = then->tables; t; t &= t - 1)
+		if (atomic_load(&table_epoch[__builtin_ctzll(t)]) > then->epoch)
+			return 0;
+	return 1;
 }
 
 void db_bulk(struct db *db, int on)
@@ -232,6 +293,7 @@ static struct db_stmt *one_off(struct db *db, const char *sql, struct err *e)
 	}
 	st->db = db;
 	st->stmt = s;
+	stmt_tables(db, st);
 	st->next_oneoff = db->oneoffs;
 	db->oneoffs = st;
 	return st;
@@ -306,6 +368,7 @@ static struct db_stmt *lookup(struct db *db, const char *sql, struct err *e)
 	c->handle->db = db;
 	c->handle->stmt = s;
 	c->handle->cached = c;
+	stmt_tables(db, c->handle);
 	return c->handle;
 }
 
@@ -315,6 +378,8 @@ void db_done(struct db_stmt *st)
 		return;
 	st->db->ops->reset(st->stmt);
 	st->active = 0;
+	if (st->writes && !st->db->in_tx) /* a write of its own, committed now */
+		tables_written(st->writes);
 	if (st->cached) {
 		st->cached->in_use = 0;
 	} else {
@@ -345,6 +410,9 @@ struct db_stmt *db_query_(struct db *db, struct err *e, const char *sql, const s
 		db_done(st);
 		return NULL;
 	}
+	db->reads |= st->reads;
+	if (db->in_tx)
+		db->writes |= st->writes;
 	st->active = 1;
 	return st;
 }
@@ -370,7 +438,12 @@ int64_t db_exec_(struct db *db, struct err *e, const char *sql, const struct db_
 
 int db_exec_script(struct db *db, const char *sql, struct err *e)
 {
-	return db->ops->script(db, sql, e);
+	int rc = db->ops->script(db, sql, e);
+	if (db->in_tx)
+		db->writes = ~0ull;
+	else
+		tables_written(~0ull);
+	return rc;
 }
 
 int db_cols(struct db_stmt *st)

@@ -81,18 +81,33 @@ uint64_t db_write_epoch(void);
 int64_t db_data_version(struct db *db);
 /*
  * What a cache of answers made from the database keeps beside each answer, taken before the
- * reads it is made from (so a commit meanwhile shows): this process's write transactions
- * and every other connection's commits (db_data_version, asked at most once a millisecond
- * per thread). db_stamp_holds: nothing was committed between the two stamps; where the
- * backend cannot tell of other processes, also not older than max_age_ms. The principal
- * cache (auth.c) and the cockpit's answers (system/http.c) believe entries so.
+ * reads it is made from (so a commit meanwhile shows), then told what those reads were
+ * (db_stamp_reads). db_stamp_holds: since the first stamp, no write transaction of this
+ * process changed a table the answer read, and no other process committed; where the
+ * backend cannot tell of other processes, the answer is also not older than max_age_ms.
+ *
+ * Tables are told apart on SQLite, which names the tables each statement reads and writes
+ * as it is prepared (a write to a table also counts for the tables whose rows its foreign
+ * keys cascade to); a table is one of 64 bits, so two tables may share one, which costs a
+ * kept answer, never a stale one. On PostgreSQL every write counts for every table.
+ * Another process's commit is seen within a millisecond (each thread asks at most once a
+ * millisecond): cunwu processes leave their mark in the database file when they write
+ * (db_sqlite.c), and a commit while this process wrote nothing is another's too. The
+ * principal cache (auth.c), the kept answers (http.c) and the cockpit (system/http.c)
+ * believe entries so.
  */
 struct db_stamp {
-	uint64_t epoch;
+	uint64_t epoch;   /* this process's write transactions, then */
+	uint64_t foreign; /* other processes' commits seen by this process, then */
+	uint64_t tables;  /* the tables read (db_stamp_reads); all until told */
 	int64_t version, ms;
 };
 void db_stamp(struct db *db, int64_t now_ms, struct db_stamp *s);
+/* the tables db read since s was taken (db_stamp on the same connection) */
+void db_stamp_reads(struct db *db, struct db_stamp *s);
 int db_stamp_holds(const struct db_stamp *then, const struct db_stamp *now, int64_t max_age_ms);
+/* the bit of a table (tests) */
+uint64_t db_table_bit(const char *table);
 /*
  * A pass that writes a great many rows at random places in the indexes (an import) sets
  * bulk on for its connection, outside a transaction, and off when done: on SQLite a page

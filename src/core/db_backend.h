@@ -42,6 +42,14 @@ struct db_ops {
 	int (*script_outside_tx)(struct db *db, const char *sql, struct err *e);
 	int (*backup)(struct db *db, const char *path, struct err *e);
 	const char *concat_agg; /* the aggregate joining text with ',' (db_sql_concat_agg) */
+	/* optional: the tables the statement prepared last reads and writes (db_table_bit),
+	 * writes widened to the tables they cascade to; without it, every table */
+	void (*tables)(struct db *db, uint64_t *reads, uint64_t *writes);
+	/* optional, around a write transaction's COMMIT: leave this process's mark in the
+	 * file, 1 if another process wrote since this one last did; and, when another
+	 * connection committed, 1 if it was another process for sure */
+	int (*mark)(struct db *db, struct err *e);
+	int (*foreign)(struct db *db);
 	const char *bulk_on, *bulk_off; /* SQL around a bulk writer (db_bulk), or NULL */
 };
 
@@ -59,6 +67,7 @@ struct db_stmt {
 	struct db *db;
 	void *stmt;
 	struct db_cached *cached; /* NULL for a one-off statement */
+	uint64_t reads, writes;   /* its tables (db_table_bit) */
 	int active;
 	struct db_stmt *next_oneoff; /* one-offs in use, so db_reset_all can end them */
 };
@@ -70,6 +79,8 @@ struct db {
 	struct arena own; /* used when no arena was set */
 	int in_tx;
 	int stale_cache; /* the backend reconnected: cached statements must be prepared anew */
+	uint64_t reads;  /* tables read since the last db_stamp */
+	uint64_t writes; /* tables written in the open write transaction */
 	char origin[16];
 	struct db_cached cache[DB_CACHE_SIZE];
 	struct db_stmt *oneoffs;

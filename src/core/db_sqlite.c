@@ -28,6 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -67,7 +68,24 @@ struct sq_conn {
 	struct file_lock *fl;    /* NULL: too many files open; SQLite's lock alone */
 	struct sq_profile *prof; /* CUNWU_SQL_PROFILE set: time spent in each statement */
 	int grouped;             /* synchronous=NORMAL: db_commit syncs (sq_durable) */
+	/* the tables the statement being prepared reads and writes (authorize), all: it
+	 * changes the schema; cascade: for each table's bit, the tables its deletes and
+	 * updates reach through foreign keys */
+	uint64_t reads, writes, cascade[64];
+	int all;
 };
+
+/* this process's mark in the file (PRAGMA user_version), made when it writes */
+static int32_t process_mark;
+static pthread_once_t process_mark_once = PTHREAD_ONCE_INIT;
+
+static void process_mark_init(void)
+{
+	uint32_t r = 0;
+	if (getrandom(&r, sizeof(r), 0) != (ssize_t)sizeof(r))
+		r = (uint32_t)getpid() * 2654435761u ^ (uint32_t)time(NULL);
+	process_mark = (int32_t)(r & 0x7fffffff) | 1; /* never 0, a new file's */
+}
 
 /* ---- a profile of the statements (CUNWU_SQL_PROFILE=1: printed to stderr at close) ---- */
 
@@ -309,6 +327,116 @@ static int wal_mode(sqlite3 *h)
 	return wal;
 }
 
+/* SQLite names the tables a statement uses as it prepares it: keep them as bits */
+static int authorize(void *arg, int action, const char *a, const char *b, const char *db_name,
+                     const char *trigger)
+{
+	struct sq_conn *c = arg;
+	(void)b, (void)db_name, (void)trigger;
+	switch (action) {
+	case SQLITE_READ:
+		c->reads |= db_table_bit(a);
+		break;
+	case SQLITE_INSERT:
+	case SQLITE_UPDATE:
+	case SQLITE_DELETE:
+		c->writes |= db_table_bit(a);
+		break;
+	case SQLITE_SELECT:
+	case SQLITE_FUNCTION:
+	case SQLITE_PRAGMA:
+	case SQLITE_TRANSACTION:
+	case SQLITE_SAVEPOINT:
+	case SQLITE_RECURSIVE:
+		break;
+	default: /* the schema or the attached files change */
+		c->all = 1;
+	}
+	return SQLITE_OK;
+}
+
+/* c->cascade: each table's bit, with those of the tables whose foreign keys act on its
+ * deletes or updates (ON DELETE CASCADE, SET NULL ...), transitively */
+static void cascades(struct sq_conn *c)
+{
+	sqlite3_stmt *st = NULL;
+	for (int i = 0; i < 64; i++)
+		c->cascade[i] = 1ull << i;
+	if (sqlite3_prepare_v2(c->h,
+	                       "SELECT f.\"table\", m.name FROM sqlite_schema m, "
+	                       "pragma_foreign_key_list(m.name) f WHERE m.type = 'table' AND "
+	                       "(f.on_delete NOT IN ('NO ACTION', 'RESTRICT') OR "
+	                       "f.on_update NOT IN ('NO ACTION', 'RESTRICT'))",
+	                       -1, &st, NULL) != SQLITE_OK) {
+		sqlite3_finalize(st);
+		for (int i = 0; i < 64; i++)
+			c->cascade[i] = ~0ull;
+		return;
+	}
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		uint64_t parent = db_table_bit((const char *)sqlite3_column_text(st, 0));
+		c->cascade[__builtin_ctzll(parent)] |=
+		    db_table_bit((const char *)sqlite3_column_text(st, 1));
+	}
+	sqlite3_finalize(st);
+	for (int changed = 1; changed;) {
+		changed = 0;
+		for (int i = 0; i < 64; i++)
+			for (uint64_t t = c->cascade[i]; t; t &= t - 1) {
+				uint64_t more = c->cascade[__builtin_ctzll(t)] & ~c->cascade[i];
+				if (more) {
+					c->cascade[i] |= more;
+					changed = 1;
+				}
+			}
+	}
+}
+
+static void sq_tables(struct db *db, uint64_t *reads, uint64_t *writes)
+{
+	struct sq_conn *c = db->conn;
+	if (c->all)
+		return; /* every table */
+	*reads = c->reads;
+	*writes = 0;
+	for (uint64_t t = c->writes; t; t &= t - 1)
+		*writes |= c->cascade[__builtin_ctzll(t)];
+}
+
+static int user_version(sqlite3 *h, int32_t *v)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = sqlite3_prepare_v2(h, "PRAGMA user_version", -1, &st, NULL);
+	if (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		*v = sqlite3_column_int(st, 0);
+		rc = SQLITE_OK;
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* In a write transaction: this process's mark, if another's was there (then 1). */
+static int sq_mark(struct db *db, struct err *e)
+{
+	struct sq_conn *c = db->conn;
+	int32_t v;
+	int rc = user_version(c->h, &v);
+	if (rc == SQLITE_OK && v == process_mark)
+		return 0;
+	char sql[64];
+	snprintf(sql, sizeof(sql), "PRAGMA user_version = %ld", (long)process_mark);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_exec(c->h, sql, NULL, NULL, NULL);
+	return rc == SQLITE_OK ? 1 : sq_err(c->h, rc, sql, e);
+}
+
+/* Another connection committed: 1 if the last writer was another process. */
+static int sq_foreign(struct db *db)
+{
+	int32_t v;
+	return user_version(((struct sq_conn *)db->conn)->h, &v) != SQLITE_OK || v != process_mark;
+}
+
 static int sq_open(struct db *db, const char *path, int create, struct err *e)
 {
 	struct stat stb;
@@ -346,6 +474,9 @@ static int sq_open(struct db *db, const char *path, int create, struct err *e)
 	}
 	c->h = h;
 	c->fl = file_lock_of(h);
+	pthread_once(&process_mark_once, process_mark_init);
+	cascades(c);
+	sqlite3_set_authorizer(h, authorize, c);
 	/* only in WAL mode, which SQLite may have refused (a file system without shared
 	 * memory): NORMAL in a rollback journal is weaker, and there is no WAL to sync */
 	c->grouped = c->fl && wal_mode(h);
@@ -380,6 +511,9 @@ static void sq_close(struct db *db)
 
 static void *sq_prepare(struct db *db, const char *sql, struct err *e)
 {
+	struct sq_conn *c = db->conn;
+	c->reads = c->writes = 0;
+	c->all = 0;
 	sqlite3_stmt *st = NULL;
 	int rc = sqlite3_prepare_v3(CONN(db), sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL);
 	if (rc != SQLITE_OK) {
@@ -641,6 +775,9 @@ const struct db_ops db_sqlite_ops = {
 	.script_outside_tx = sq_script_outside_tx,
 	.backup = sq_backup,
 	.concat_agg = "group_concat",
+	.tables = sq_tables,
+	.mark = sq_mark,
+	.foreign = sq_foreign,
 	/* a bulk writer's page cache: 256 MiB, then back to the 16 MB every connection has */
 	.bulk_on = "PRAGMA cache_size = -262144",
 	.bulk_off = "PRAGMA cache_size = -16000",

@@ -831,7 +831,8 @@ static int run_handler(struct req *r, struct err *e)
 		size_t len;
 		cache_key = answer_key(r);
 		db_stamp(r->db, time_now_ms(), &stamp); /* before the reads */
-		if (cache_key && answers_find(cache_key, &stamp, 1000, cache_ms, &body, &len)) {
+		if (cache_key &&
+		    answers_find(cache_key, &stamp, 1000, cache_ms, &body, &len, NULL)) {
 			jw_raw(req_jw(r), body, len);
 			r->status = 200;
 			if (tx)
@@ -844,8 +845,10 @@ static int run_handler(struct req *r, struct err *e)
 	if (!r->status)
 		r->status = 200;
 	if (cache_key && r->status == 200 && !r->headers && r->file_fd < 0 && !r->static_body &&
-	    !r->out.err)
+	    !r->out.err) {
+		db_stamp_reads(r->db, &stamp);
 		answers_keep(cache_key, &stamp, r->out.buf, r->out.len);
+	}
 	if (!tx)
 		return 0;
 	if (r->status >= 400) {

@@ -1526,10 +1526,12 @@ static int count_households(struct db *db, const char *path, int64_t *out, struc
 
 static int count_elderly_alone(struct db *db, const char *path, int64_t *out, struct err *e)
 {
+	/* the subtree's places, their people, then each one's tag (by the tag first, every
+	 * holder in the database was read for each place: 80 ms a village of a county) */
 	return cockpit_count(
 	    db,
-	    "SELECT count(*) FROM person_tags t JOIN persons x ON x.id = t.person_id "
-	    "JOIN places p ON p.id = x.place_id WHERE p.path >= ? AND p.path < ? "
+	    "SELECT count(*) FROM places p CROSS JOIN persons x CROSS JOIN person_tags t "
+	    "WHERE p.path >= ? AND p.path < ? AND x.place_id = p.id AND t.person_id = x.id "
 	    "AND t.tag_id = 'elderly_alone'",
 	    path, out, e);
 }

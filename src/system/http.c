@@ -259,16 +259,18 @@ static const struct place_rule PLACE_COCKPIT = {
 
 /*
  * Each worker thread keeps the cockpits it answered lately (answers.h), by place and the
- * tiles the caller may see (the figures are the same for everyone who sees them). An
- * answer is given again only while nothing was committed since it was made (by this
- * process or any other; where the backend cannot tell of others, for COCKPIT_CACHE_MS). A
- * home page opened by every cadre between two writes costs its queries once (issue 9's
- * S3).
+ * tiles the caller may see (the figures are the same for everyone who sees them), and each
+ * tile's figures by place. An answer is given again only while none of the tables it was
+ * made from has changed since (db_stamp_holds; where the backend cannot tell of other
+ * processes, for COCKPIT_CACHE_MS). A home page opened by every cadre between two writes
+ * costs its queries once (issue 9's S3), and after a write only the tiles that read what
+ * it wrote are counted again: a resident's request does not recount the people.
  */
 #define COCKPIT_CACHE_MS 1000
 
 /* GET /api/v1/cockpit?place=ID: every tile over the place and each child place */
-static int cockpit_answer(struct req *r, const char *path, uint64_t visible, struct err *e);
+static int cockpit_answer(struct req *r, const char *path, uint64_t visible, uint64_t *tables,
+                          struct err *e);
 
 static int get_cockpit(struct req *r, struct err *e)
 {
@@ -289,18 +291,64 @@ static int get_cockpit(struct req *r, struct err *e)
 	db_stamp(r->db, time_now_ms(), &stamp);
 	const char *body;
 	size_t len;
-	if (answers_find(key, &stamp, COCKPIT_CACHE_MS, INT64_MAX, &body, &len)) {
+	if (answers_find(key, &stamp, COCKPIT_CACHE_MS, INT64_MAX, &body, &len, NULL)) {
 		jw_raw(req_jw(r), body, len);
 		return 0;
 	}
 	size_t start = r->out.len;
-	if (cockpit_answer(r, path, visible, e))
+	if (cockpit_answer(r, path, visible, &stamp.tables, e))
 		return -1;
 	answers_keep(key, &stamp, r->out.buf + start, r->out.len - start);
 	return 0;
 }
 
-static int cockpit_answer(struct req *r, const char *path, uint64_t visible, struct err *e)
+/* One tile's figures over the place and its children, kept by tile and place; *tables
+ * gains the tables they were counted from. */
+static int tile_answer(struct req *r, const struct cockpit_tile *t, const char *path,
+                       const char **cid, const char **cname, const char **cpath, int nc,
+                       uint64_t *tables, struct err *e)
+{
+	struct jw *w = req_jw(r);
+	const char *key = arena_printf(&r->arena, "tile|%s|%s", t->key, path), *body;
+	size_t len;
+	uint64_t read;
+	struct db_stamp stamp;
+	db_stamp(r->db, time_now_ms(), &stamp);
+	if (answers_find(key, &stamp, COCKPIT_CACHE_MS, INT64_MAX, &body, &len, &read)) {
+		jw_raw(w, body, len);
+		*tables |= read;
+		return 0;
+	}
+	int64_t v;
+	if (t->value(r->db, path, &v, e))
+		return -1;
+	size_t start = r->out.len;
+	jw_obj(w);
+	jw_kstr(w, "key", t->key);
+	jw_kstr(w, "unit", t->unit);
+	jw_ki64(w, "value", v);
+	jw_key(w, "children");
+	jw_arr(w);
+	for (int c = 0; c < nc; c++) {
+		if (t->value(r->db, cpath[c], &v, e))
+			return -1;
+		jw_obj(w);
+		jw_kstr(w, "place_id", cid[c]);
+		jw_kstr(w, "name", cname[c]);
+		jw_ki64(w, "value", v);
+		jw_obj_end(w);
+	}
+	jw_arr_end(w);
+	jw_obj_end(w);
+	db_stamp_reads(r->db, &stamp);
+	*tables |= stamp.tables;
+	start += r->out.buf[start] == ','; /* the tile alone, without the comma before it */
+	answers_keep(key, &stamp, r->out.buf + start, r->out.len - start);
+	return 0;
+}
+
+static int cockpit_answer(struct req *r, const char *path, uint64_t visible, uint64_t *tables,
+                          struct err *e)
 {
 	struct db_stmt *st =
 	    db_query(r->db, e, "SELECT id, name, kind FROM places WHERE path = ?", DB_T(path));
@@ -339,32 +387,15 @@ static int cockpit_answer(struct req *r, const char *path, uint64_t visible, str
 	jw_obj_end(w);
 	jw_key(w, "tiles");
 	jw_arr(w);
+	struct db_stamp head; /* what the place and its children were read from */
+	db_stamp_reads(r->db, &head);
+	*tables = head.tables;
 	int nt;
 	const struct cockpit_tile *const *tiles = cockpit_tiles(&nt);
-	for (int i = 0; i < nt && i < 64; i++) {
-		if (!(visible & (1ull << i)))
-			continue;
-		int64_t v;
-		if (tiles[i]->value(r->db, path, &v, e))
+	for (int i = 0; i < nt && i < 64; i++)
+		if ((visible & (1ull << i)) &&
+		    tile_answer(r, tiles[i], path, cid, cname, cpath, nc, tables, e))
 			return -1;
-		jw_obj(w);
-		jw_kstr(w, "key", tiles[i]->key);
-		jw_kstr(w, "unit", tiles[i]->unit);
-		jw_ki64(w, "value", v);
-		jw_key(w, "children");
-		jw_arr(w);
-		for (int c = 0; c < nc; c++) {
-			if (tiles[i]->value(r->db, cpath[c], &v, e))
-				return -1;
-			jw_obj(w);
-			jw_kstr(w, "place_id", cid[c]);
-			jw_kstr(w, "name", cname[c]);
-			jw_ki64(w, "value", v);
-			jw_obj_end(w);
-		}
-		jw_arr_end(w);
-		jw_obj_end(w);
-	}
 	jw_arr_end(w);
 	jw_obj_end(w);
 	return 0;

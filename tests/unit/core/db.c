@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <sqlite3.h>
 
 #include "../unit.h"
 
@@ -633,6 +634,133 @@ static void test_backup(void **state)
 	db_close(db2);
 }
 
+/* a stamp over what was read: this process's commits count for the tables they wrote
+ * (and those their foreign keys cascade to), another process's for every table */
+static int64_t stamp_ms = 1000; /* db_stamp asks SQLite at most once a millisecond */
+
+static struct db_stamp stamp_over(struct fx *f, const char *sql)
+{
+	struct db_stamp s;
+	db_stamp(f->db, ++stamp_ms, &s);
+	if (sql)
+		count(f, sql);
+	db_stamp_reads(f->db, &s);
+	return s;
+}
+
+static int holds(struct fx *f, const struct db_stamp *then)
+{
+	struct db_stamp now;
+	db_stamp(f->db, ++stamp_ms, &now);
+	return db_stamp_holds(then, &now, 1000);
+}
+
+static void write_tx(struct fx *f, const char *sql)
+{
+	assert_int_equal(db_begin(f->db, DB_WRITE, &f->e), 0);
+	assert_true(db_exec(f->db, &f->e, sql, DB_NOARGS) >= 0);
+	assert_int_equal(db_commit(f->db, &f->e), 0);
+}
+
+static void test_stamp_tables(void **state)
+{
+	struct fx *f = *state;
+	exec(f, "CREATE TABLE alpha (id INTEGER PRIMARY KEY, v TEXT);"
+	        "CREATE TABLE beta (id INTEGER PRIMARY KEY, v TEXT);"
+	        "CREATE TABLE gamma (id INTEGER PRIMARY KEY, "
+	        "alpha_id INTEGER REFERENCES alpha (id) ON DELETE CASCADE)");
+	/* distinct bits, or the test would prove nothing */
+	assert_true(db_table_bit("alpha") != db_table_bit("beta"));
+	assert_true(db_table_bit("beta") != db_table_bit("gamma"));
+	assert_true(db_table_bit("alpha") != db_table_bit("gamma"));
+	assert_true(db_table_bit("ALPHA") == db_table_bit("alpha"));
+	/* the foreign keys are read when a connection opens */
+	db_close(f->db);
+	assert_int_equal(db_open(&f->db, f->path, 0, &f->e), 0);
+	db_set_arena(f->db, &f->a);
+	write_tx(f, "INSERT INTO alpha (id, v) VALUES (1, 'a')");
+	write_tx(f, "INSERT INTO gamma (id, alpha_id) VALUES (1, 1)");
+
+	struct db_stamp a = stamp_over(f, "SELECT count(*) FROM alpha");
+	struct db_stamp b = stamp_over(f, "SELECT count(*) FROM beta");
+	struct db_stamp g = stamp_over(f, "SELECT count(*) FROM gamma");
+	struct db_stamp none = stamp_over(f, NULL);
+	assert_int_equal(a.tables, db_table_bit("alpha"));
+	assert_int_equal(none.tables, 0);
+	assert_true(holds(f, &a) && holds(f, &b) && holds(f, &g));
+
+	write_tx(f, "INSERT INTO beta (id, v) VALUES (1, 'b')");
+	assert_true(holds(f, &a) && holds(f, &g) && holds(f, &none));
+	assert_false(holds(f, &b));
+
+	/* a write outside a transaction counts when it is done */
+	b = stamp_over(f, "SELECT count(*) FROM beta");
+	assert_true(db_exec(f->db, &f->e, "UPDATE beta SET v = 'c'", DB_NOARGS) == 1);
+	assert_false(holds(f, &b));
+
+	/* a delete in alpha reaches gamma through its foreign key */
+	write_tx(f, "DELETE FROM alpha WHERE id = 1");
+	assert_false(holds(f, &a));
+	assert_false(holds(f, &g));
+	assert_int_equal(count(f, "SELECT count(*) FROM gamma"), 0);
+
+	/* a rolled-back write counts for nothing */
+	a = stamp_over(f, "SELECT count(*) FROM alpha");
+	assert_int_equal(db_begin(f->db, DB_WRITE, &f->e), 0);
+	assert_true(db_exec(f->db, &f->e, "INSERT INTO alpha (id) VALUES (2)", DB_NOARGS) == 1);
+	db_rollback(f->db);
+	assert_true(holds(f, &a));
+
+	/* a script (a migration) counts for every table */
+	exec(f, "CREATE TABLE delta (id INTEGER)");
+	assert_false(holds(f, &a));
+	assert_true(holds(f, &none));
+}
+
+/* another process's commit: sqlite3 itself, or a cunwu process (its mark in the file) */
+static void test_stamp_other_process(void **state)
+{
+	struct fx *f = *state;
+	exec(f, "CREATE TABLE alpha (id INTEGER PRIMARY KEY, v TEXT);"
+	        "CREATE TABLE beta (id INTEGER PRIMARY KEY, v TEXT)");
+	write_tx(f, "INSERT INTO beta (id) VALUES (1)"); /* this process's mark */
+	sqlite3 *other = NULL;
+	assert_int_equal(sqlite3_open(f->path, &other), SQLITE_OK);
+	sqlite3_busy_timeout(other, 5000);
+
+	/* a commit while this process wrote nothing */
+	struct db_stamp a = stamp_over(f, "SELECT count(*) FROM alpha");
+	assert_int_equal(sqlite3_exec(other, "INSERT INTO beta (id) VALUES (2)", 0, 0, 0),
+	                 SQLITE_OK);
+	assert_false(holds(f, &a));
+
+	/* one while this process wrote too: told by the mark the other left */
+	struct db_stamp none = stamp_over(f, NULL);
+	a = stamp_over(f, "SELECT count(*) FROM alpha");
+	assert_int_equal(sqlite3_exec(other,
+	                              "BEGIN; INSERT INTO beta (id) VALUES (3); "
+	                              "PRAGMA user_version = 4242; COMMIT",
+	                              0, 0, 0),
+	                 SQLITE_OK);
+	write_tx(f, "INSERT INTO beta (id) VALUES (4)");
+	assert_false(holds(f, &a));
+	assert_false(holds(f, &none));
+
+	/* this process's own commits leave what it read alone */
+	a = stamp_over(f, "SELECT count(*) FROM alpha");
+	write_tx(f, "INSERT INTO beta (id) VALUES (5)");
+	assert_true(holds(f, &a));
+	int32_t mark = 0;
+	sqlite3_stmt *st = NULL;
+	assert_int_equal(sqlite3_prepare_v2(other, "PRAGMA user_version", -1, &st, NULL),
+	                 SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	mark = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	assert_true(mark != 4242 && mark != 0);
+	sqlite3_close(other);
+}
+
 static int group_setup(void **state)
 {
 	(void)state;
@@ -662,6 +790,8 @@ int main(void)
 		T(test_text_copied_into_arena),
 		T(test_exec_counts_changes),
 		T(test_backup),
+		T(test_stamp_tables),
+		T(test_stamp_other_process),
 	};
 	return cmocka_run_group_tests(tests, group_setup, NULL);
 }
