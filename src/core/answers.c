@@ -53,7 +53,7 @@ static struct slots *thread_slots(void)
 }
 
 int answers_find(const char *key, const struct db_stamp *now, int64_t stale_ms, int64_t ttl_ms,
-                 const char **body, size_t *len, uint64_t *tables)
+                 const char **body, size_t *len, const struct db_stamp **made)
 {
 	struct slots *s = thread_slots();
 	if (!s)
@@ -65,8 +65,8 @@ int answers_find(const char *key, const struct db_stamp *now, int64_t stale_ms, 
 		    now->ms - a->stamp.ms < ttl_ms) {
 			*body = a->body;
 			*len = a->len;
-			if (tables)
-				*tables = a->stamp.tables;
+			if (made)
+				*made = &a->stamp;
 			return 1;
 		}
 	}

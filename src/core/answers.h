@@ -17,11 +17,11 @@
 /*
  * The answer kept under key, if it was made at a stamp that still holds at now (where the
  * backend cannot tell of other processes' commits: younger than stale_ms) and less than
- * ttl_ms ago. *body points into the cache, valid until this thread's next answers_keep;
- * *tables (if tables is not NULL) are the tables it was made from.
+ * ttl_ms ago. *body points into the cache, valid until this thread's next answers_keep, as
+ * does *made (if made is not NULL), the stamp it was made at (its time, its tables).
  */
 int answers_find(const char *key, const struct db_stamp *now, int64_t stale_ms, int64_t ttl_ms,
-                 const char **body, size_t *len, uint64_t *tables);
+                 const char **body, size_t *len, const struct db_stamp **made);
 
 /* Keep a copy of body under key, made at stamp (taken before the reads it came from, and
  * told of them: db_stamp_reads). */

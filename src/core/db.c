@@ -1,6 +1,7 @@
 /* db.c - the backend-neutral half of the database interface; see db.h. */
 #include "db_backend.h"
 
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,13 +17,34 @@ static _Atomic uint64_t write_epoch;
 static _Atomic uint64_t table_epoch[64];
 /* other processes' commits seen (db_stamp) */
 static _Atomic uint64_t foreign_commits;
+/* this process's commits begun: counted before they can be seen, where the write epoch is
+ * counted after (another thread that sees one need not think it another process's) */
+static _Atomic uint64_t commits_begun;
+
+/* the tables named so far, each its own bit in the order first named; the 64th and later
+ * share the last */
+static pthread_mutex_t names_lock = PTHREAD_MUTEX_INITIALIZER;
+static char table_names[63][64];
+static int ntable_names;
 
 uint64_t db_table_bit(const char *table)
 {
-	uint32_t h = 2166136261u; /* FNV-1a over the name in lower case, as SQL compares */
-	for (const unsigned char *p = (const unsigned char *)table; *p; p++)
-		h = (h ^ (uint32_t)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p)) * 16777619u;
-	return 1ull << (h % 64);
+	char name[64];
+	size_t n = 0;
+	for (; table[n] && n < sizeof(name) - 1; n++) /* in lower case, as SQL compares */
+		name[n] = (char)(table[n] >= 'A' && table[n] <= 'Z' ? table[n] + 32 : table[n]);
+	name[n] = '\0';
+	int bit = 63;
+	pthread_mutex_lock(&names_lock);
+	for (int i = 0; i < ntable_names && bit == 63; i++)
+		if (!strcmp(table_names[i], name))
+			bit = i;
+	if (bit == 63 && ntable_names < 63 && !table[n]) {
+		memcpy(table_names[ntable_names], name, n + 1);
+		bit = ntable_names++;
+	}
+	pthread_mutex_unlock(&names_lock);
+	return 1ull << bit;
 }
 
 /* A write transaction that wrote these tables has committed. */
@@ -145,6 +167,8 @@ int db_commit(struct db *db, struct err *e)
 	}
 	int wrote = db->in_tx == TX_WRITE;
 	int other = wrote && db->ops->mark ? db->ops->mark(db, e) : 0;
+	if (wrote || db->writes)
+		atomic_fetch_add(&commits_begun, 1);
 	if (other < 0 || db_exec_(db, e, "COMMIT", DB_ARGS(DB_NOARGS)) < 0) {
 		db_rollback(db);
 		return -1;
@@ -191,16 +215,16 @@ void db_stamp(struct db *db, int64_t now_ms, struct db_stamp *s)
 	 * if this one committed nothing meanwhile, or if the mark in the file says so.
 	 */
 	static _Thread_local int64_t asked_ms = -1, answer = -1;
-	static _Thread_local uint64_t asked_epoch;
-	uint64_t epoch = db_write_epoch();
+	static _Thread_local uint64_t asked_begun;
+	uint64_t epoch = db_write_epoch(), begun = atomic_load(&commits_begun);
 	if (now_ms != asked_ms) {
 		int64_t v = db_data_version(db);
 		if (v != answer && asked_ms >= 0 && v >= 0 &&
-		    (epoch == asked_epoch || !db->ops->foreign || db->ops->foreign(db)))
+		    (begun == asked_begun || !db->ops->foreign || db->ops->foreign(db)))
 			atomic_fetch_add(&foreign_commits, 1);
 		answer = v;
 		asked_ms = now_ms;
-		asked_epoch = epoch;
+		asked_begun = begun;
 	}
 	s->epoch = epoch;
 	s->foreign = atomic_load(&foreign_commits);
@@ -413,6 +437,8 @@ struct db_stmt *db_query_(struct db *db, struct err *e, const char *sql, const s
 	db->reads |= st->reads;
 	if (db->in_tx)
 		db->writes |= st->writes;
+	else if (st->writes)
+		atomic_fetch_add(&commits_begun, 1);
 	st->active = 1;
 	return st;
 }

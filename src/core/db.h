@@ -88,8 +88,9 @@ int64_t db_data_version(struct db *db);
  *
  * Tables are told apart on SQLite, which names the tables each statement reads and writes
  * as it is prepared (a write to a table also counts for the tables whose rows its foreign
- * keys cascade to); a table is one of 64 bits, so two tables may share one, which costs a
- * kept answer, never a stale one. On PostgreSQL every write counts for every table.
+ * keys cascade to); a table is one of 64 bits (the 64th and later tables share the last,
+ * which costs kept answers, never a stale one). On PostgreSQL every write counts for
+ * every table.
  * Another process's commit is seen within a millisecond (each thread asks at most once a
  * millisecond): cunwu processes leave their mark in the database file when they write
  * (db_sqlite.c), and a commit while this process wrote nothing is another's too. The
@@ -106,7 +107,7 @@ void db_stamp(struct db *db, int64_t now_ms, struct db_stamp *s);
 /* the tables db read since s was taken (db_stamp on the same connection) */
 void db_stamp_reads(struct db *db, struct db_stamp *s);
 int db_stamp_holds(const struct db_stamp *then, const struct db_stamp *now, int64_t max_age_ms);
-/* the bit of a table (tests) */
+/* the bit of a table: each of the first 63 tables named its own, the rest share one */
 uint64_t db_table_bit(const char *table);
 /*
  * A pass that writes a great many rows at random places in the indexes (an import) sets

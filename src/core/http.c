@@ -829,11 +829,16 @@ static int run_handler(struct req *r, struct err *e)
 	if (cache_ms > 0) {
 		const char *body;
 		size_t len;
+		const struct db_stamp *made;
 		cache_key = answer_key(r);
 		db_stamp(r->db, time_now_ms(), &stamp); /* before the reads */
 		if (cache_key &&
-		    answers_find(cache_key, &stamp, 1000, cache_ms, &body, &len, NULL)) {
+		    answers_find(cache_key, &stamp, 1000, cache_ms, &body, &len, &made)) {
 			jw_raw(req_jw(r), body, len);
+			/* RFC 9111's Age: a kept answer, made this many seconds ago */
+			req_set_header(r, "Age",
+			               arena_printf(&r->arena, "%lld",
+			                            (long long)((stamp.ms - made->ms) / 1000)));
 			r->status = 200;
 			if (tx)
 				db_rollback(r->db);

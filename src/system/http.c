@@ -311,12 +311,12 @@ static int tile_answer(struct req *r, const struct cockpit_tile *t, const char *
 	struct jw *w = req_jw(r);
 	const char *key = arena_printf(&r->arena, "tile|%s|%s", t->key, path), *body;
 	size_t len;
-	uint64_t read;
+	const struct db_stamp *made;
 	struct db_stamp stamp;
 	db_stamp(r->db, time_now_ms(), &stamp);
-	if (answers_find(key, &stamp, COCKPIT_CACHE_MS, INT64_MAX, &body, &len, &read)) {
+	if (answers_find(key, &stamp, COCKPIT_CACHE_MS, INT64_MAX, &body, &len, &made)) {
 		jw_raw(w, body, len);
-		*tables |= read;
+		*tables |= made->tables;
 		return 0;
 	}
 	int64_t v;

@@ -80,3 +80,68 @@ expect 201
 GET /api/v1/public/requests?place=140406101204
 expect 200
 {"total": 1}
+
+# A commit makes stale only the answers read from the tables it wrote: a resident's request
+# leaves the people list kept (Age: a kept answer) and the public list is made again.
+as cadre1
+GET /api/v1/people?place=140406101204
+expect 200
+{"total": 2}
+
+GET /api/v1/people?place=140406101204
+expect 200
+Age: 0
+{"total": 2}
+
+as anon
+GET /api/v1/public/requests?place=140406101204
+expect 200
+Age: 0
+{"total": 1}
+
+POST /api/v1/public/requests
+{"category_id": "wires", "place_id": "140406101204", "description": "路灯整夜不亮"}
+expect 201
+
+GET /api/v1/public/requests?place=140406101204
+expect 200
+!Age:
+{"total": 2}
+
+as cadre1
+GET /api/v1/people?place=140406101204
+expect 200
+Age: 0
+{"total": 2}
+
+# a write to people: the people list is made again, with the new person
+POST /api/v1/people
+{"household_id": "${hh}", "name": "王伯安", "relation": "child"}
+expect 201
+
+GET /api/v1/people?place=140406101204
+expect 200
+!Age:
+{"total": 3}
+
+# a name search, kept, then the name changed: found under the new name only
+GET /api/v1/people?q=伯安
+expect 200
+{"total": 1}
+
+capture bo = .items[0].id
+
+GET /api/v1/people?q=伯安
+expect 200
+Age: 0
+{"total": 1}
+
+PATCH /api/v1/people/${bo}
+If-Match: "1"
+{"name": "王守文"}
+expect 200
+
+GET /api/v1/people?q=伯安
+expect 200
+!Age:
+{"total": 0}
