@@ -21,6 +21,9 @@ struct cockpit_tile {
 	const char *unit; /* "人", "户", "件", "fen", ... */
 	/* the figure for the subtree at path; -1 with e set on failure */
 	int (*value)(struct db *db, const char *path, int64_t *out, struct err *e);
+	/* 0: the figure changes only with rows; else it also changes with the clock (deadlines
+	 * passing) and a kept one is counted again after this many milliseconds */
+	int64_t ages_ms;
 };
 
 void cockpit_register(const struct cockpit_tile *t);

@@ -280,10 +280,14 @@ static int get_cockpit(struct req *r, struct err *e)
 	int nt;
 	const struct cockpit_tile *const *tiles = cockpit_tiles(&nt);
 	uint64_t visible = 0;
+	int64_t ttl = INT64_MAX; /* the shortest-lived figure's */
 	for (int i = 0; i < nt && i < 64; i++) {
 		struct err ignore;
-		if (!authz(r, tiles[i]->perm, path, &ignore))
+		if (!authz(r, tiles[i]->perm, path, &ignore)) {
 			visible |= 1ull << i;
+			if (tiles[i]->ages_ms && tiles[i]->ages_ms < ttl)
+				ttl = tiles[i]->ages_ms;
+		}
 	}
 	const char *key =
 	    arena_printf(&r->arena, "cockpit|%s|%llx", path, (unsigned long long)visible);
@@ -291,7 +295,7 @@ static int get_cockpit(struct req *r, struct err *e)
 	db_stamp(r->db, time_now_ms(), &stamp);
 	const char *body;
 	size_t len;
-	if (answers_find(key, &stamp, COCKPIT_CACHE_MS, INT64_MAX, &body, &len, NULL)) {
+	if (answers_find(key, &stamp, COCKPIT_CACHE_MS, ttl, &body, &len, NULL)) {
 		jw_raw(req_jw(r), body, len);
 		return 0;
 	}
@@ -314,7 +318,8 @@ static int tile_answer(struct req *r, const struct cockpit_tile *t, const char *
 	const struct db_stamp *made;
 	struct db_stamp stamp;
 	db_stamp(r->db, time_now_ms(), &stamp);
-	if (answers_find(key, &stamp, COCKPIT_CACHE_MS, INT64_MAX, &body, &len, &made)) {
+	if (answers_find(key, &stamp, COCKPIT_CACHE_MS, t->ages_ms ? t->ages_ms : INT64_MAX, &body,
+	                 &len, &made)) {
 		jw_raw(w, body, len);
 		*tables |= made->tables;
 		return 0;

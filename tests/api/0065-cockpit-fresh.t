@@ -53,3 +53,30 @@ login cadre1
 GET /api/v1/cockpit?place=140406101204
 expect 200
 {"tiles": [{"key": "places.villages"}, {"key": "people.persons", "value": 1}, "..."]}
+
+# each tile's figures are kept apart: a resident's request counts the request tiles again
+# and leaves the people's kept, a person added the other way round; each right after either
+login leader
+GET /api/v1/cockpit?place=140406101204
+expect 200
+{"tiles": [{"key": "accounts.users"}, {"key": "places.villages"}, {"key": "people.persons", "value": 1}, {"key": "people.households", "value": 1}, {"key": "people.elderly_alone"}, {"key": "duties.coverage"}, {"key": "duties.uncovered"}, {"key": "requests.open", "value": 0}, "..."]}
+
+as anon
+POST /api/v1/public/requests
+{"category_id": "wires", "place_id": "140406101204", "description": "电线垂到路面"}
+expect 201
+
+login leader
+GET /api/v1/cockpit?place=140406101204
+expect 200
+{"tiles": [{"key": "accounts.users"}, {"key": "places.villages"}, {"key": "people.persons", "value": 1}, {"key": "people.households", "value": 1}, {"key": "people.elderly_alone"}, {"key": "duties.coverage"}, {"key": "duties.uncovered"}, {"key": "requests.open", "value": 1}, "..."]}
+
+login cadre1
+POST /api/v1/people
+{"household_id": "${hh}", "name": "王阳明", "relation": "child"}
+expect 201
+
+login leader
+GET /api/v1/cockpit?place=140406101204
+expect 200
+{"tiles": [{"key": "accounts.users"}, {"key": "places.villages"}, {"key": "people.persons", "value": 2}, {"key": "people.households", "value": 1}, {"key": "people.elderly_alone"}, {"key": "duties.coverage"}, {"key": "duties.uncovered"}, {"key": "requests.open", "value": 1}, "..."]}
