@@ -17,7 +17,8 @@
 /*
  * The answer kept under key, if it was made at a stamp that still holds at now (where the
  * backend cannot tell of other processes' commits: younger than stale_ms) and less than
- * ttl_ms ago. *body points into the cache, valid until this thread's next answers_keep, as
+ * ttl_ms ago (less a quarter at most, by the key, so that answers made together are not
+ * all made again together). *body points into the cache, valid until this thread's next answers_keep, as
  * does *made (if made is not NULL), the stamp it was made at (its time, its tables).
  */
 int answers_find(const char *key, const struct db_stamp *now, int64_t stale_ms, int64_t ttl_ms,

@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -31,15 +32,37 @@ static void test_found_while_the_stamp_holds(void **state)
 	struct db_stamp then = { .epoch = 3, .foreign = 3, .version = 40, .ms = 10000 };
 	answers_keep("u1|/api/v1/people?place=1", &then, "[1,2,3]", 7);
 	assert_true(find("u1|/api/v1/people?place=1", 3, 40, 10000, 5000));
-	assert_true(find("u1|/api/v1/people?place=1", 3, 40, 14999, 5000));
-	/* aged past the caller's limit, whatever the stamp says */
+	assert_true(find("u1|/api/v1/people?place=1", 3, 40, 13749, 5000));
+	/* aged past the caller's limit (less up to a quarter), whatever the stamp says */
 	assert_false(find("u1|/api/v1/people?place=1", 3, 40, 15000, 5000));
 	/* a commit by another process (this process's are counted by table: tests/unit/core/
-	 * stamp.c) */
+	 * db.c) */
 	assert_false(find("u1|/api/v1/people?place=1", 4, 41, 10001, 5000));
 	/* another key: another caller, another query */
 	assert_false(find("u2|/api/v1/people?place=1", 3, 40, 10001, 5000));
 	assert_false(find("u1|/api/v1/people?place=2", 3, 40, 10001, 5000));
+}
+
+/* answers made at once are made again over the last quarter of their life, not at once */
+static void test_expiries_spread(void **state)
+{
+	(void)state;
+	struct db_stamp then = { .epoch = 1, .foreign = 1, .version = 1, .ms = 100000 };
+	char key[32];
+	for (int i = 0; i < 16; i++) {
+		snprintf(key, sizeof(key), "k%d", i);
+		answers_keep(key, &then, "[1,2,3]", 7);
+	}
+	int alive_early = 0, alive_mid = 0, alive_late = 0;
+	for (int i = 0; i < 16; i++) {
+		snprintf(key, sizeof(key), "k%d", i);
+		alive_early += find(key, 1, 1, 103749, 5000);
+		alive_mid += find(key, 1, 1, 104375, 5000);
+		alive_late += find(key, 1, 1, 105000, 5000);
+	}
+	assert_int_equal(alive_early, 16);
+	assert_in_range(alive_mid, 2, 14);
+	assert_int_equal(alive_late, 0);
 }
 
 static void test_backend_that_cannot_tell(void **state)
@@ -71,6 +94,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_found_while_the_stamp_holds),
+		cmocka_unit_test(test_expiries_spread),
 		cmocka_unit_test(test_backend_that_cannot_tell),
 		cmocka_unit_test(test_too_big_is_not_kept),
 	};
