@@ -78,6 +78,12 @@ int answers_find(const char *key, const struct db_stamp *now, int64_t stale_ms, 
 	return 0;
 }
 
+int64_t answers_today_ms(int64_t now_ms)
+{
+	const int64_t day = 24 * 3600 * 1000, east8 = 8 * 3600 * 1000;
+	return (now_ms + east8) % day + 1;
+}
+
 void answers_keep(const char *key, const struct db_stamp *stamp, const char *body, size_t len)
 {
 	struct slots *s = len <= ANSWERS_MAX_BYTES ? thread_slots() : NULL;

@@ -17,9 +17,10 @@ static _Atomic uint64_t write_epoch;
 static _Atomic uint64_t table_epoch[64];
 /* other processes' commits seen (db_stamp) */
 static _Atomic uint64_t foreign_commits;
-/* this process's commits begun: counted before they can be seen, where the write epoch is
- * counted after (another thread that sees one need not think it another process's) */
-static _Atomic uint64_t commits_begun;
+/* this process's commits, counted before they can be seen and once they are (whatever
+ * the outcome): a commit another thread sees may be this process's only if it had begun
+ * by then, or was under way when that thread last looked (db_stamp) */
+static _Atomic uint64_t commits_begun, commits_ended;
 
 /* the tables named so far, each its own bit in the order first named; the 64th and later
  * share the last */
@@ -165,11 +166,14 @@ int db_commit(struct db *db, struct err *e)
 		db->in_tx = 0;
 		return 0;
 	}
-	int wrote = db->in_tx == TX_WRITE;
+	int wrote = db->in_tx == TX_WRITE, counted = wrote || db->writes;
 	int other = wrote && db->ops->mark ? db->ops->mark(db, e) : 0;
-	if (wrote || db->writes)
+	if (counted)
 		atomic_fetch_add(&commits_begun, 1);
-	if (other < 0 || db_exec_(db, e, "COMMIT", DB_ARGS(DB_NOARGS)) < 0) {
+	int rc = other < 0 ? -1 : (int)db_exec_(db, e, "COMMIT", DB_ARGS(DB_NOARGS));
+	if (counted)
+		atomic_fetch_add(&commits_ended, 1);
+	if (rc < 0) {
 		db_rollback(db);
 		return -1;
 	}
@@ -216,15 +220,19 @@ void db_stamp(struct db *db, int64_t now_ms, struct db_stamp *s)
 	 */
 	static _Thread_local int64_t asked_ms = -1, answer = -1;
 	static _Thread_local uint64_t asked_begun;
-	uint64_t epoch = db_write_epoch(), begun = atomic_load(&commits_begun);
+	static _Thread_local int asked_idle; /* no commit of this process under way then */
+	uint64_t epoch = db_write_epoch(), ended = atomic_load(&commits_ended),
+	         begun = atomic_load(&commits_begun);
 	if (now_ms != asked_ms) {
 		int64_t v = db_data_version(db);
 		if (v != answer && asked_ms >= 0 && v >= 0 &&
-		    (begun == asked_begun || !db->ops->foreign || db->ops->foreign(db)))
+		    ((begun == asked_begun && asked_idle) || !db->ops->foreign ||
+		     db->ops->foreign(db)))
 			atomic_fetch_add(&foreign_commits, 1);
 		answer = v;
 		asked_ms = now_ms;
 		asked_begun = begun;
+		asked_idle = ended == begun;
 	}
 	s->epoch = epoch;
 	s->foreign = atomic_load(&foreign_commits);
@@ -402,8 +410,11 @@ void db_done(struct db_stmt *st)
 		return;
 	st->db->ops->reset(st->stmt);
 	st->active = 0;
-	if (st->writes && !st->db->in_tx) /* a write of its own, committed now */
+	if (st->own_commit) { /* a write outside a transaction, committed now */
 		tables_written(st->writes);
+		atomic_fetch_add(&commits_ended, 1);
+		st->own_commit = 0;
+	}
 	if (st->cached) {
 		st->cached->in_use = 0;
 	} else {
@@ -437,8 +448,10 @@ struct db_stmt *db_query_(struct db *db, struct err *e, const char *sql, const s
 	db->reads |= st->reads;
 	if (db->in_tx)
 		db->writes |= st->writes;
-	else if (st->writes)
+	else if (st->writes) {
+		st->own_commit = 1;
 		atomic_fetch_add(&commits_begun, 1);
+	}
 	st->active = 1;
 	return st;
 }

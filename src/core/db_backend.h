@@ -68,6 +68,7 @@ struct db_stmt {
 	void *stmt;
 	struct db_cached *cached; /* NULL for a one-off statement */
 	uint64_t reads, writes;   /* its tables (db_table_bit) */
+	int own_commit;           /* a write outside a transaction, under way */
 	int active;
 	struct db_stmt *next_oneoff; /* one-offs in use, so db_reset_all can end them */
 };

@@ -826,6 +826,8 @@ static int run_handler(struct req *r, struct err *e)
 	struct db_stamp stamp;
 	int64_t cache_ms =
 	    (rt->flags & ROUTE_CACHE) && !write ? config_int("http.answer_cache_ms") : 0;
+	if (cache_ms > 0 && (rt->flags & ROUTE_DATED))
+		cache_ms = answers_today_ms(time_now_ms());
 	if (cache_ms > 0) {
 		const char *body;
 		size_t len;

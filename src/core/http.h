@@ -77,13 +77,16 @@ enum {
 	ROUTE_NO_REPLAY = 8, /* the answer holds a secret: Idempotency-Key is not honoured, so
 	                        the answer is never stored for replay */
 	ROUTE_CACHE = 16,    /* a GET whose answer depends only on the caller, the URL, the
-	                        database and the time: kept per thread until the next commit
-	                        or for http.answer_cache_ms (answers.h) */
+	                        database and the time: kept per thread until a commit writes
+	                        what it read, for http.answer_cache_ms at most (answers.h) */
 	/* served by `cunwu serve --public-only` too (the public zone, facing the internet; see
 	   docs/deploy.md): every other route is 404 there, as if it did not exist */
 	ROUTE_PUBLIC_ZONE = 32,
-	ROUTE_TOTP_ENROL = 64 /* answers an administrator's session that must enrol a second
-	                         factor first (auth.admin_totp); every other route is 403 */
+	ROUTE_TOTP_ENROL = 64, /* answers an administrator's session that must enrol a second
+	                          factor first (auth.admin_totp); every other route is 403 */
+	ROUTE_DATED = 128      /* with ROUTE_CACHE: the answer changes with the date (ages), not
+	                          the time of day, so it is kept until Beijing's midnight at most
+	                          instead of http.answer_cache_ms */
 };
 
 /*

@@ -1546,7 +1546,8 @@ static const struct cockpit_tile tile_elderly_alone = { "people.elderly_alone", 
 /* ---- the routes ---- */
 
 static const struct route routes[] = {
-	{ "GET", "/api/v1/people", list_people, "people.read", &PLACE_SCOPE, ROUTE_CACHE, 0 },
+	{ "GET", "/api/v1/people", list_people, "people.read", &PLACE_SCOPE,
+	  ROUTE_CACHE | ROUTE_DATED, 0 },
 	{ "GET", "/api/v1/people/export", people_export, "people.read", &PLACE_SCOPE, 0, 0 },
 	{ "POST", "/api/v1/people/export", people_export, "people.read", &PLACE_SCOPE,
 	  ROUTE_NO_REPLAY, 0 },
@@ -1559,8 +1560,8 @@ static const struct route routes[] = {
 	{ "POST", "/api/v1/people/:id/tags", post_person_tag, "people.write", &PLACE_PERSON, 0, 0 },
 	{ "DELETE", "/api/v1/people/:id/tags/:tag", delete_person_tag, "people.write",
 	  &PLACE_PERSON, 0, 0 },
-	{ "GET", "/api/v1/households", list_households, "people.read", &PLACE_SCOPE, ROUTE_CACHE,
-	  0 },
+	{ "GET", "/api/v1/households", list_households, "people.read", &PLACE_SCOPE,
+	  ROUTE_CACHE | ROUTE_DATED, 0 },
 	{ "GET", "/api/v1/households/export", export_households, "people.read", &PLACE_SCOPE, 0,
 	  0 },
 	{ "POST", "/api/v1/households", post_household, "people.write", &PLACE_BODY, 0, 0 },
@@ -1581,9 +1582,9 @@ static const struct route routes[] = {
 	{ "GET", "/api/v1/tags", list_tags, PERM_LOGIN, &PLACE_NONE, 0, 0 },
 	{ "GET", "/api/v1/tags/counts", tag_counts, "people.read", &PLACE_QUERY, 0, 0 },
 	{ "GET", "/api/v1/places/:id/diagram", people_diagram_get, "people.read", &PLACE_PARAM_ID,
-	  ROUTE_CACHE, 0 },
+	  ROUTE_CACHE | ROUTE_DATED, 0 },
 	{ "GET", "/api/v1/places/:id/houses", people_houses_get, "people.read", &PLACE_PARAM_ID,
-	  ROUTE_CACHE, 0 },
+	  ROUTE_CACHE | ROUTE_DATED, 0 },
 };
 
 const struct route_table people_routes = { "people", routes, sizeof(routes) / sizeof(routes[0]) };

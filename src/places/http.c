@@ -607,7 +607,8 @@ static int put_coverage(struct req *r, struct err *e)
 }
 
 static const struct route routes[] = {
-	{ "GET", "/api/v1/places", list_places, "places.read", &PLACE_SCOPE, ROUTE_CACHE, 0 },
+	{ "GET", "/api/v1/places", list_places, "places.read", &PLACE_SCOPE,
+	  ROUTE_CACHE | ROUTE_DATED, 0 },
 	{ "POST", "/api/v1/places", post_place, "places.write", &PLACE_PARENT, 0, 0 },
 	{ "GET", "/api/v1/places/kinds", list_kinds, PERM_LOGIN, &PLACE_NONE, 0, 0 },
 	{ "GET", "/api/v1/places/:id", get_place, "places.read", &PLACE_PARAM_ID, 0, 0 },

@@ -495,6 +495,8 @@ static void json_route(const struct route *rt, const char *module, void *arg)
 		json_array_append_new(flags, json_string("no_csrf"));
 	if (rt->flags & ROUTE_CACHE)
 		json_array_append_new(flags, json_string("cache"));
+	if (rt->flags & ROUTE_DATED)
+		json_array_append_new(flags, json_string("dated"));
 	if (rt->flags & ROUTE_PUBLIC_ZONE)
 		json_array_append_new(flags, json_string("public_zone"));
 	json_array_append_new(arg, json_pack("{s:s, s:s, s:s, s:s, s:s?, s:o}", "method",

@@ -65,6 +65,16 @@ static void test_expiries_spread(void **state)
 	assert_int_equal(alive_late, 0);
 }
 
+/* an answer that changes with the date lives until Beijing's midnight */
+static void test_today(void **state)
+{
+	(void)state;
+	const int64_t midnight = 1796054400000; /* 2026-12-01T00:00:00+08:00 */
+	assert_int_equal(answers_today_ms(midnight), 1);
+	assert_int_equal(answers_today_ms(midnight - 1), 24 * 3600 * 1000);
+	assert_int_equal(answers_today_ms(midnight + 3600 * 1000), 3600 * 1000 + 1);
+}
+
 static void test_backend_that_cannot_tell(void **state)
 {
 	(void)state;
@@ -95,6 +105,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_found_while_the_stamp_holds),
 		cmocka_unit_test(test_expiries_spread),
+		cmocka_unit_test(test_today),
 		cmocka_unit_test(test_backend_that_cannot_tell),
 		cmocka_unit_test(test_too_big_is_not_kept),
 	};
