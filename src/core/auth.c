@@ -417,6 +417,11 @@ static struct principal *principal_copy(struct arena *a, const struct principal 
 	return p;
 }
 
+static uint64_t principal_tables(const struct db_stamp *s)
+{
+	return s->tables & ~(db_table_bit("sessions") | db_table_bit("tokens"));
+}
+
 /* A still-believable entry for the credential, or NULL. */
 static struct cache_entry *cache_find(char kind, const char *cred, const struct db_stamp *now)
 {
@@ -563,6 +568,7 @@ static int identify_session(struct req *r, const char *cookie, struct err *e)
 		return -1;
 	p->totp_enrol = must_enrol(p);
 	db_stamp_reads(r->db, &stamp);
+	p->tables = principal_tables(&stamp);
 	cache_store('s', cookie, p, &stamp, seen_ms, exp_ms);
 	r->who = p;
 	return 0;
@@ -631,6 +637,7 @@ static int identify_token(struct req *r, const char *tok, struct err *e)
 	if (load_grants(r, p, e))
 		return -1;
 	db_stamp_reads(r->db, &stamp);
+	p->tables = principal_tables(&stamp);
 	cache_store('t', tok, p, &stamp, last_ms, INT64_MAX);
 	r->who = p;
 	return 0;

@@ -46,6 +46,10 @@ struct principal {
 	const char *session_hash, *csrf, *token_id;
 	struct grant *grants;
 	size_t ngrants;
+	/* the tables the account, its grants and their places were read from (db_table_bit;
+	 * not the session's or token's own, touched once a minute): an answer kept for this
+	 * caller, whose scope they decide, goes stale with them */
+	uint64_t tables;
 };
 
 enum {

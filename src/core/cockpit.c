@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "answers.h"
+
 #include "banned.h"
 
 #define MAX_TILES 128
@@ -18,6 +20,13 @@ void cockpit_register(const struct cockpit_tile *t)
 			return;
 	if (ntiles < MAX_TILES)
 		tiles[ntiles++] = t;
+}
+
+int64_t cockpit_tile_ttl(const struct cockpit_tile *t, int64_t now_ms)
+{
+	if (t->ages_ms == COCKPIT_DATED)
+		return answers_today_ms(now_ms);
+	return t->ages_ms > 0 ? t->ages_ms : INT64_MAX;
 }
 
 const struct cockpit_tile *const *cockpit_tiles(int *n)

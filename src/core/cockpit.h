@@ -21,12 +21,17 @@ struct cockpit_tile {
 	const char *unit; /* "人", "户", "件", "fen", ... */
 	/* the figure for the subtree at path; -1 with e set on failure */
 	int (*value)(struct db *db, const char *path, int64_t *out, struct err *e);
-	/* 0: the figure changes only with rows; else it also changes with the clock (deadlines
-	 * passing) and a kept one is counted again after this many milliseconds */
+	/* 0: the figure changes only with rows; COCKPIT_DATED: also with the date (duties in
+	 * force today, the last 30 days), counted again after midnight (Beijing); > 0: with the
+	 * clock (deadlines passing), counted again after this many milliseconds */
 	int64_t ages_ms;
 };
 
+#define COCKPIT_DATED (-1)
+
 void cockpit_register(const struct cockpit_tile *t);
+/* how long a kept figure of t may be believed at now_ms (INT64_MAX: until rows change) */
+int64_t cockpit_tile_ttl(const struct cockpit_tile *t, int64_t now_ms);
 /*
  * For tiles that count: run sql, a count whose first two parameters are the subtree range
  * ("... WHERE p.path >= ? AND p.path < ? ..."), over the subtree at path.

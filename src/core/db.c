@@ -48,22 +48,38 @@ uint64_t db_table_bit(const char *table)
 	return 1ull << bit;
 }
 
-/* A write transaction that wrote these tables has committed. */
-static void tables_written(uint64_t tables)
+static void tables_at(uint64_t tables, uint64_t epoch)
 {
-	uint64_t now = atomic_fetch_add(&write_epoch, 1) + 1;
 	for (; tables; tables &= tables - 1) {
 		_Atomic uint64_t *t = &table_epoch[__builtin_ctzll(tables)];
 		uint64_t was = atomic_load(t);
-		while (was < now && !atomic_compare_exchange_weak(t, &was, now))
+		while (was < epoch && !atomic_compare_exchange_weak(t, &was, epoch))
 			;
 	}
 }
 
-/* the tables of the statement just prepared */
+/*
+ * A commit that writes these tables is about to be seen, then has been. Before, the tables
+ * take the next epoch, so no answer stamped until the commit shows holds (it may have read
+ * the rows before it); after, the epoch is counted and the tables take it again, for the
+ * answers stamped meanwhile. A commit is never seen with its tables unmarked.
+ */
+static void tables_writing(uint64_t tables)
+{
+	tables_at(tables, atomic_load(&write_epoch) + 1);
+}
+
+static void tables_written(uint64_t tables)
+{
+	tables_at(tables, atomic_fetch_add(&write_epoch, 1) + 1);
+}
+
+/* the tables of the statement just prepared: where the backend cannot tell, it reads
+ * every table, and a write transaction's commit counts for every table (db_commit) */
 static void stmt_tables(struct db *db, struct db_stmt *st)
 {
-	st->reads = st->writes = ~0ull;
+	st->reads = ~0ull;
+	st->writes = 0;
 	if (db->ops->tables)
 		db->ops->tables(db, &st->reads, &st->writes);
 }
@@ -167,21 +183,24 @@ int db_commit(struct db *db, struct err *e)
 		return 0;
 	}
 	int wrote = db->in_tx == TX_WRITE, counted = wrote || db->writes;
-	int other = wrote && db->ops->mark ? db->ops->mark(db, e) : 0;
-	if (counted)
+	uint64_t tables = db->ops->tables ? db->writes : wrote ? ~0ull : 0;
+	int other = counted && db->ops->mark ? db->ops->mark(db, e) : 0;
+	if (other > 0) /* what this process keeps may be another's old rows */
+		atomic_fetch_add(&foreign_commits, 1);
+	if (counted) {
 		atomic_fetch_add(&commits_begun, 1);
+		tables_writing(tables);
+	}
 	int rc = other < 0 ? -1 : (int)db_exec_(db, e, "COMMIT", DB_ARGS(DB_NOARGS));
-	if (counted)
+	if (counted) {
+		tables_written(tables);
 		atomic_fetch_add(&commits_ended, 1);
+	}
+	db->writes = 0;
 	if (rc < 0) {
 		db_rollback(db);
 		return -1;
 	}
-	if (other) /* what this process keeps may be another's old rows */
-		atomic_fetch_add(&foreign_commits, 1);
-	if (wrote || db->writes)
-		tables_written(db->writes);
-	db->writes = 0;
 	end_tx(db); /* the next writer commits while this one waits for the disk */
 	if (wrote && db->ops->durable)
 		return db->ops->durable(db, e);
@@ -225,7 +244,8 @@ void db_stamp(struct db *db, int64_t now_ms, struct db_stamp *s)
 	         begun = atomic_load(&commits_begun);
 	if (now_ms != asked_ms) {
 		int64_t v = db_data_version(db);
-		if (v != answer && asked_ms >= 0 && v >= 0 &&
+		/* (PostgreSQL's is a hash of the snapshot, of either sign) */
+		if (v != answer && asked_ms >= 0 && db->ops->data_version &&
 		    ((begun == asked_begun && asked_idle) || !db->ops->foreign ||
 		     db->ops->foreign(db)))
 			atomic_fetch_add(&foreign_commits, 1);
@@ -245,6 +265,13 @@ void db_stamp(struct db *db, int64_t now_ms, struct db_stamp *s)
 void db_stamp_reads(struct db *db, struct db_stamp *s)
 {
 	s->tables = db->reads;
+	/* reads in a transaction whose snapshot began before the stamp: kept as of then */
+	if (db->in_tx == TX_READ) {
+		if (db->snap_epoch < s->epoch)
+			s->epoch = db->snap_epoch;
+		if (db->snap_foreign < s->foreign)
+			s->foreign = db->snap_foreign;
+	}
 }
 
 int db_stamp_holds(const struct db_stamp *then, const struct db_stamp *now, int64_t max_age_ms)
@@ -411,9 +438,12 @@ void db_done(struct db_stmt *st)
 	st->db->ops->reset(st->stmt);
 	st->active = 0;
 	if (st->own_commit) { /* a write outside a transaction, committed now */
+		st->own_commit = 0;
 		tables_written(st->writes);
 		atomic_fetch_add(&commits_ended, 1);
-		st->own_commit = 0;
+		struct err ignore; /* and this process's mark, for other processes */
+		if (st->db->ops->mark && st->db->ops->mark(st->db, &ignore) > 0)
+			atomic_fetch_add(&foreign_commits, 1);
 	}
 	if (st->cached) {
 		st->cached->in_use = 0;
@@ -432,6 +462,9 @@ struct db_stmt *db_query_(struct db *db, struct err *e, const char *sql, const s
 {
 	if (db->in_tx == TX_LAZY) {
 		db->in_tx = 0;
+		/* what a stamp taken in this transaction holds from: its snapshot's start */
+		db->snap_epoch = atomic_load(&write_epoch);
+		db->snap_foreign = atomic_load(&foreign_commits);
 		if (db_exec_(db, e, db->ops->begin_read, DB_ARGS(DB_NOARGS)) < 0) {
 			db->in_tx = TX_LAZY;
 			return NULL;
@@ -446,11 +479,12 @@ struct db_stmt *db_query_(struct db *db, struct err *e, const char *sql, const s
 		return NULL;
 	}
 	db->reads |= st->reads;
-	if (db->in_tx)
+	if (db->in_tx == TX_READ || db->in_tx == TX_WRITE)
 		db->writes |= st->writes;
 	else if (st->writes) {
 		st->own_commit = 1;
 		atomic_fetch_add(&commits_begun, 1);
+		tables_writing(st->writes);
 	}
 	st->active = 1;
 	return st;
@@ -477,8 +511,11 @@ int64_t db_exec_(struct db *db, struct err *e, const char *sql, const struct db_
 
 int db_exec_script(struct db *db, const char *sql, struct err *e)
 {
+	int in_tx = db->in_tx == TX_READ || db->in_tx == TX_WRITE;
+	if (!in_tx)
+		tables_writing(~0ull);
 	int rc = db->ops->script(db, sql, e);
-	if (db->in_tx)
+	if (in_tx)
 		db->writes = ~0ull;
 	else
 		tables_written(~0ull);

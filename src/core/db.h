@@ -104,7 +104,9 @@ struct db_stamp {
 	int64_t version, ms;
 };
 void db_stamp(struct db *db, int64_t now_ms, struct db_stamp *s);
-/* the tables db read since s was taken (db_stamp on the same connection) */
+/* the tables db read since s was taken (db_stamp on the same connection; stamps do not
+ * nest: a db_stamp starts the count again, so a caller that keeps answers inside another
+ * adds their tables to the outer one's, as the cockpit does) */
 void db_stamp_reads(struct db *db, struct db_stamp *s);
 int db_stamp_holds(const struct db_stamp *then, const struct db_stamp *now, int64_t max_age_ms);
 /* the bit of a table: each of the first 63 tables named its own, the rest share one */

@@ -82,6 +82,9 @@ struct db {
 	int stale_cache; /* the backend reconnected: cached statements must be prepared anew */
 	uint64_t reads;  /* tables read since the last db_stamp */
 	uint64_t writes; /* tables written in the open write transaction */
+	/* the write epoch and other processes' commits seen when the read transaction's
+	 * snapshot began: what is read in it is kept as of then (db_stamp_reads) */
+	uint64_t snap_epoch, snap_foreign;
 	char origin[16];
 	struct db_cached cache[DB_CACHE_SIZE];
 	struct db_stmt *oneoffs;

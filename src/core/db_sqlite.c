@@ -419,7 +419,7 @@ static int user_version(sqlite3 *h, int32_t *v)
 static int sq_mark(struct db *db, struct err *e)
 {
 	struct sq_conn *c = db->conn;
-	int32_t v;
+	int32_t v = 0;
 	int rc = user_version(c->h, &v);
 	if (rc == SQLITE_OK && v == process_mark)
 		return 0;
@@ -433,7 +433,7 @@ static int sq_mark(struct db *db, struct err *e)
 /* Another connection committed: 1 if the last writer was another process. */
 static int sq_foreign(struct db *db)
 {
-	int32_t v;
+	int32_t v = 0;
 	return user_version(((struct sq_conn *)db->conn)->h, &v) != SQLITE_OK || v != process_mark;
 }
 

@@ -854,6 +854,8 @@ static int run_handler(struct req *r, struct err *e)
 	if (cache_key && r->status == 200 && !r->headers && r->file_fd < 0 && !r->static_body &&
 	    !r->out.err) {
 		db_stamp_reads(r->db, &stamp);
+		if (r->who) /* the caller's scope came from their grants */
+			stamp.tables |= r->who->tables;
 		answers_keep(cache_key, &stamp, r->out.buf, r->out.len);
 	}
 	if (!tx)

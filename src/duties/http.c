@@ -904,10 +904,11 @@ static int tile_uncovered(struct db *db, const char *path, int64_t *out, struct 
 	return 0;
 }
 
+/* duties in force today: counted again after midnight */
 static const struct cockpit_tile coverage_tile = { "duties.coverage", "duties.read", "%",
-	                                           tile_coverage };
+	                                           tile_coverage, COCKPIT_DATED };
 static const struct cockpit_tile uncovered_tile = { "duties.uncovered", "duties.read", "户",
-	                                            tile_uncovered };
+	                                            tile_uncovered, COCKPIT_DATED };
 
 /* ---- the roster as a spreadsheet ---- */
 

@@ -269,7 +269,7 @@ static const struct place_rule PLACE_COCKPIT = {
 #define COCKPIT_CACHE_MS 1000
 
 /* GET /api/v1/cockpit?place=ID: every tile over the place and each child place */
-static int cockpit_answer(struct req *r, const char *path, uint64_t visible, uint64_t *tables,
+static int cockpit_answer(struct req *r, const char *path, uint64_t visible, struct db_stamp *made,
                           struct err *e);
 
 static int get_cockpit(struct req *r, struct err *e)
@@ -280,19 +280,20 @@ static int get_cockpit(struct req *r, struct err *e)
 	int nt;
 	const struct cockpit_tile *const *tiles = cockpit_tiles(&nt);
 	uint64_t visible = 0;
-	int64_t ttl = INT64_MAX; /* the shortest-lived figure's */
+	int64_t now = time_now_ms(), ttl = INT64_MAX; /* the shortest-lived figure's */
 	for (int i = 0; i < nt && i < 64; i++) {
 		struct err ignore;
 		if (!authz(r, tiles[i]->perm, path, &ignore)) {
 			visible |= 1ull << i;
-			if (tiles[i]->ages_ms && tiles[i]->ages_ms < ttl)
-				ttl = tiles[i]->ages_ms;
+			int64_t t = cockpit_tile_ttl(tiles[i], now);
+			if (t < ttl)
+				ttl = t;
 		}
 	}
 	const char *key =
 	    arena_printf(&r->arena, "cockpit|%s|%llx", path, (unsigned long long)visible);
 	struct db_stamp stamp; /* before the reads: a commit meanwhile shows */
-	db_stamp(r->db, time_now_ms(), &stamp);
+	db_stamp(r->db, now, &stamp);
 	const char *body;
 	size_t len;
 	if (answers_find(key, &stamp, COCKPIT_CACHE_MS, ttl, &body, &len, NULL)) {
@@ -300,17 +301,17 @@ static int get_cockpit(struct req *r, struct err *e)
 		return 0;
 	}
 	size_t start = r->out.len;
-	if (cockpit_answer(r, path, visible, &stamp.tables, e))
+	if (cockpit_answer(r, path, visible, &stamp, e))
 		return -1;
 	answers_keep(key, &stamp, r->out.buf + start, r->out.len - start);
 	return 0;
 }
 
-/* One tile's figures over the place and its children, kept by tile and place; *tables
- * gains the tables they were counted from. */
+/* One tile's figures over the place and its children, kept by tile and place; the whole
+ * answer's stamp (*whole) gains the tables they were counted from, and their age. */
 static int tile_answer(struct req *r, const struct cockpit_tile *t, const char *path,
                        const char **cid, const char **cname, const char **cpath, int nc,
-                       uint64_t *tables, struct err *e)
+                       struct db_stamp *whole, struct err *e)
 {
 	struct jw *w = req_jw(r);
 	const char *key = arena_printf(&r->arena, "tile|%s|%s", t->key, path), *body;
@@ -318,10 +319,12 @@ static int tile_answer(struct req *r, const struct cockpit_tile *t, const char *
 	const struct db_stamp *made;
 	struct db_stamp stamp;
 	db_stamp(r->db, time_now_ms(), &stamp);
-	if (answers_find(key, &stamp, COCKPIT_CACHE_MS, t->ages_ms ? t->ages_ms : INT64_MAX, &body,
-	                 &len, &made)) {
+	if (answers_find(key, &stamp, COCKPIT_CACHE_MS, cockpit_tile_ttl(t, stamp.ms), &body, &len,
+	                 &made)) {
 		jw_raw(w, body, len);
-		*tables |= made->tables;
+		whole->tables |= made->tables;
+		if (made->ms < whole->ms) /* the whole is as old as its oldest figure */
+			whole->ms = made->ms;
 		return 0;
 	}
 	int64_t v;
@@ -346,13 +349,13 @@ static int tile_answer(struct req *r, const struct cockpit_tile *t, const char *
 	jw_arr_end(w);
 	jw_obj_end(w);
 	db_stamp_reads(r->db, &stamp);
-	*tables |= stamp.tables;
+	whole->tables |= stamp.tables;
 	start += r->out.buf[start] == ','; /* the tile alone, without the comma before it */
 	answers_keep(key, &stamp, r->out.buf + start, r->out.len - start);
 	return 0;
 }
 
-static int cockpit_answer(struct req *r, const char *path, uint64_t visible, uint64_t *tables,
+static int cockpit_answer(struct req *r, const char *path, uint64_t visible, struct db_stamp *made,
                           struct err *e)
 {
 	struct db_stmt *st =
@@ -392,14 +395,12 @@ static int cockpit_answer(struct req *r, const char *path, uint64_t visible, uin
 	jw_obj_end(w);
 	jw_key(w, "tiles");
 	jw_arr(w);
-	struct db_stamp head; /* what the place and its children were read from */
-	db_stamp_reads(r->db, &head);
-	*tables = head.tables;
+	db_stamp_reads(r->db, made); /* what the place and its children were read from */
 	int nt;
 	const struct cockpit_tile *const *tiles = cockpit_tiles(&nt);
 	for (int i = 0; i < nt && i < 64; i++)
 		if ((visible & (1ull << i)) &&
-		    tile_answer(r, tiles[i], path, cid, cname, cpath, nc, tables, e))
+		    tile_answer(r, tiles[i], path, cid, cname, cpath, nc, made, e))
 			return -1;
 	jw_arr_end(w);
 	jw_obj_end(w);

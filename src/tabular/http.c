@@ -362,8 +362,9 @@ static int tile_imported(struct db *db, const char *path, int64_t *out, struct e
 	           : 0;
 }
 
+/* the last 30 days: counted again after midnight */
 static const struct cockpit_tile imported_tile = { "imports.persons_30d", "people.read", "人",
-	                                           tile_imported };
+	                                           tile_imported, COCKPIT_DATED };
 
 /* ---- the jobs ---- */
 

@@ -92,3 +92,30 @@ GET /api/v1/people?q=伯安
 expect 200
 !Age:
 {"total": 0}
+
+# the caller's grants decide what a list holds: a grant changed, their kept answer goes
+login cadre1
+GET /api/v1/people?place=140406101204
+expect 200
+{"total": 3}
+
+GET /api/v1/people?place=140406101204
+expect 200
+Age: 0
+{"total": 3}
+
+login security
+GET /api/v1/users?q=cadre1
+expect 200
+
+capture c1 = .items[0].id
+
+POST /api/v1/grants
+{"user_id": "${c1}", "role_id": "grid_worker", "place_id": "140406101205"}
+expect 201
+
+login cadre1
+GET /api/v1/people?place=140406101204
+expect 200
+!Age:
+{"total": 3}

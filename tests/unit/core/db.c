@@ -746,10 +746,23 @@ static void test_stamp_other_process(void **state)
 	assert_false(holds(f, &a));
 	assert_false(holds(f, &none));
 
-	/* this process's own commits leave what it read alone */
+	/* this process's own commits leave what it read alone: on this connection, and on
+	 * another of this process (whose commits change this one's data_version) */
 	a = stamp_over(f, "SELECT count(*) FROM alpha");
 	write_tx(f, "INSERT INTO beta (id) VALUES (5)");
 	assert_true(holds(f, &a));
+	struct db *mine = NULL;
+	assert_int_equal(db_open(&mine, f->path, 0, &f->e), 0);
+	db_set_arena(mine, &f->a);
+	assert_int_equal(db_begin(mine, DB_WRITE, &f->e), 0);
+	assert_true(db_exec(mine, &f->e, "INSERT INTO beta (id) VALUES (6)", DB_NOARGS) == 1);
+	assert_int_equal(db_commit(mine, &f->e), 0);
+	assert_true(holds(f, &a));
+	assert_int_equal(db_begin(mine, DB_WRITE, &f->e), 0);
+	assert_true(db_exec(mine, &f->e, "INSERT INTO alpha (id) VALUES (6)", DB_NOARGS) == 1);
+	assert_int_equal(db_commit(mine, &f->e), 0);
+	assert_false(holds(f, &a));
+	db_close(mine);
 	int32_t mark = 0;
 	sqlite3_stmt *st = NULL;
 	assert_int_equal(sqlite3_prepare_v2(other, "PRAGMA user_version", -1, &st, NULL),
