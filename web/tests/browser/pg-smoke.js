@@ -54,6 +54,8 @@ describe('console on PostgreSQL', { skip: !process.env.CUNWU_TEST_PG && 'CUNWU_T
 		await s.page.getByLabel(en['lang.switch']).selectOption('zh-CN');
 		await answer;
 		await s.page.getByRole('navigation', { name: zh['place.breadcrumb'] }).waitFor();
+		// and the pages' own reloads after the switch (a re-render closed the menu once)
+		await s.page.waitForLoadState('networkidle');
 
 		await s.page.getByRole('button', { name: zh['user.menu'] }).click();
 		await s.page.getByRole('button', { name: zh['user.logout'] }).click();
