@@ -403,38 +403,27 @@ static void sq_tables(struct db *db, uint64_t *reads, uint64_t *writes)
 		*writes |= c->cascade[__builtin_ctzll(t)];
 }
 
-static int user_version(sqlite3 *h, int32_t *v)
-{
-	sqlite3_stmt *st = NULL;
-	int rc = sqlite3_prepare_v2(h, "PRAGMA user_version", -1, &st, NULL);
-	if (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		*v = sqlite3_column_int(st, 0);
-		rc = SQLITE_OK;
-	}
-	sqlite3_finalize(st);
-	return rc;
-}
-
-/* In a write transaction: this process's mark, if another's was there (then 1). */
+/* In a write transaction: this process's mark, if another's was there (then 1). Both
+ * statements are the generic layer's cached ones: every write commit reads the mark. */
 static int sq_mark(struct db *db, struct err *e)
 {
-	struct sq_conn *c = db->conn;
-	int32_t v = 0;
-	int rc = user_version(c->h, &v);
-	if (rc == SQLITE_OK && v == process_mark)
+	int64_t v = 0;
+	if (db_get_int(db, e, &v, "PRAGMA user_version", DB_ARGS(DB_NOARGS)) != 1)
+		return -1;
+	if (v == process_mark)
 		return 0;
 	char sql[64];
 	snprintf(sql, sizeof(sql), "PRAGMA user_version = %ld", (long)process_mark);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_exec(c->h, sql, NULL, NULL, NULL);
-	return rc == SQLITE_OK ? 1 : sq_err(c->h, rc, sql, e);
+	return db_exec(db, e, sql, DB_NOARGS) < 0 ? -1 : 1;
 }
 
 /* Another connection committed: 1 if the last writer was another process. */
 static int sq_foreign(struct db *db)
 {
-	int32_t v = 0;
-	return user_version(((struct sq_conn *)db->conn)->h, &v) != SQLITE_OK || v != process_mark;
+	int64_t v = 0;
+	struct err e;
+	return db_get_int(db, &e, &v, "PRAGMA user_version", DB_ARGS(DB_NOARGS)) != 1 ||
+	       v != process_mark;
 }
 
 static int sq_open(struct db *db, const char *path, int create, struct err *e)
