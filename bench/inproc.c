@@ -357,10 +357,19 @@ int main(int argc, char **argv)
 	         crypt_load(key ? key : keyfile, &e);
 	if (rc && e.msg[0])
 		fprintf(stderr, "inproc: %s\n", e.msg);
+	/* the server's group commit, as http_serve opens it (http.group_commit) */
+	struct db_group *g = NULL;
+	if (!rc && config_bool("http.group_commit") && db_group_open(&g, db, threads, &e)) {
+		fprintf(stderr, "inproc: %s\n", e.msg);
+		rc = 1;
+	}
+	http_set_group(g);
 	for (size_t i = 0; !rc && i < n; i++)
 		if (wanted(only, sc[i].name))
 			rc = run_scenario(&sc[i], db, check ? 1 : threads, check ? 0 : seconds) ? 1
 			                                                                        : 0;
+	http_set_group(NULL);
+	db_group_close(g);
 	arena_release(&a);
 	config_free();
 	return rc ? 1 : 0;

@@ -19,6 +19,9 @@ static const struct cfg_def defs[] = {
 	  "write the bound address here once serving (for tests and supervisors)" },
 	{ "http.threads", CFG_INT, "16", "CUNWU_HTTP_THREADS", 1, 1024,
 	  "worker threads; a handler may wait on the database, so size for its latency" },
+	{ "http.group_commit", CFG_BOOL, "true", "CUNWU_HTTP_GROUP_COMMIT", 0, 0,
+	  "SQLite: requests that write share one connection and commit together "
+	  "(docs/internals/db.md, \"Group commit\")" },
 	{ "http.answer_cache_ms", CFG_INT, "5000", "CUNWU_HTTP_ANSWER_CACHE_MS", 0, 3600000,
 	  "keep the answers of cacheable lists (ROUTE_CACHE) per thread until the next commit "
 	  "or this many milliseconds, for answers that age with the clock (0: off)" },

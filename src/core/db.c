@@ -174,7 +174,8 @@ static void end_tx(struct db *db)
 	db->in_tx = 0;
 }
 
-int db_commit(struct db *db, struct err *e)
+/* with sync 0, the caller waits for the commit to be durable (db_group_leave) */
+static int commit(struct db *db, int sync, struct err *e)
 {
 	if (!db->in_tx)
 		return err_internal(e, "no transaction to commit");
@@ -202,9 +203,14 @@ int db_commit(struct db *db, struct err *e)
 		return -1;
 	}
 	end_tx(db); /* the next writer commits while this one waits for the disk */
-	if (wrote && db->ops->durable)
+	if (sync && wrote && db->ops->durable)
 		return db->ops->durable(db, e);
 	return 0;
+}
+
+int db_commit(struct db *db, struct err *e)
+{
+	return commit(db, 1, e);
 }
 
 void db_rollback(struct db *db)
@@ -221,6 +227,176 @@ void db_rollback(struct db *db)
 	if (db_exec_(db, &e, "ROLLBACK", DB_ARGS(DB_NOARGS)) < 0)
 		log_warn("rollback failed: %s", e.msg);
 	end_tx(db);
+}
+
+/* ---- group commit (db_group_join) ---- */
+
+struct db_group {
+	struct db *db; /* every member's writes */
+	int max;       /* members a transaction takes at most */
+	pthread_mutex_t lock;
+	pthread_cond_t turn_cond, done_cond;
+	int busy;                   /* a member has the connection */
+	int waiting;                /* members waiting for their turn */
+	int open;                   /* a transaction is open on db */
+	int members;                /* members whose writes it keeps */
+	int dead;                   /* the backend rolled it back under its members */
+	struct group_wait *waiters; /* members whose writes it keeps, waiting for its end */
+	uint64_t commits, kept;     /* for the log at close */
+};
+
+/* a member waiting for the commit of what it kept, told how it ended */
+struct group_wait {
+	struct err err; /* status 0: committed */
+	int ended;
+	struct group_wait *next;
+};
+
+int db_group_open(struct db_group **out, const char *url, int max, struct err *e)
+{
+	*out = NULL;
+	struct db *db;
+	if (db_open(&db, url, 0, e))
+		return -1;
+	if (!db->ops->groups || !db->ops->groups(db)) {
+		db_close(db); /* nothing to gain: each connection commits as before */
+		return 0;
+	}
+	struct db_group *g = calloc(1, sizeof(*g));
+	if (!g) {
+		db_close(db);
+		return err_internal(e, "out of memory");
+	}
+	g->db = db;
+	g->max = max > 0 ? max : 1;
+	pthread_mutex_init(&g->lock, NULL);
+	pthread_cond_init(&g->turn_cond, NULL);
+	pthread_cond_init(&g->done_cond, NULL);
+	*out = g;
+	return 0;
+}
+
+void db_group_close(struct db_group *g)
+{
+	if (!g)
+		return;
+	if (g->commits)
+		log_info("group commit: %llu writes in %llu commits", (unsigned long long)g->kept,
+		         (unsigned long long)g->commits);
+	db_close(g->db); /* an open transaction (none once every member left) rolls back */
+	pthread_mutex_destroy(&g->lock);
+	pthread_cond_destroy(&g->turn_cond);
+	pthread_cond_destroy(&g->done_cond);
+	free(g);
+}
+
+int db_group_waiting(struct db_group *g)
+{
+	pthread_mutex_lock(&g->lock);
+	int n = g->waiting;
+	pthread_mutex_unlock(&g->lock);
+	return n;
+}
+
+/* the connection to the next member (g->lock held) */
+static void hand_on(struct db_group *g)
+{
+	g->busy = 0;
+	pthread_cond_signal(&g->turn_cond);
+}
+
+struct db *db_group_join(struct db_group *g, struct arena *a, struct err *e)
+{
+	pthread_mutex_lock(&g->lock);
+	g->waiting++;
+	while (g->busy)
+		pthread_cond_wait(&g->turn_cond, &g->lock);
+	g->waiting--;
+	g->busy = 1;
+	pthread_mutex_unlock(&g->lock);
+	/* the connection is this member's alone until it leaves */
+	if (!g->open) {
+		if (db_begin(g->db, DB_WRITE, e))
+			goto fail;
+		g->open = 1;
+		g->members = 0;
+		g->dead = 0;
+		g->waiters = NULL;
+	}
+	db_set_arena(g->db, a);
+	if (db_exec(g->db, e, "SAVEPOINT member", DB_NOARGS) < 0) {
+		db_group_leave(g, 0, NULL);
+		return NULL;
+	}
+	return g->db;
+fail:
+	pthread_mutex_lock(&g->lock);
+	hand_on(g);
+	pthread_mutex_unlock(&g->lock);
+	return NULL;
+}
+
+int db_group_leave(struct db_group *g, int keep, struct err *e)
+{
+	struct db *db = g->db;
+	struct err ignored;
+	db_reset_all(db);
+	if (keep && db_exec(db, e, "RELEASE member", DB_NOARGS) < 0)
+		keep = -1; /* e says why */
+	if (keep <= 0 && (db_exec(db, &ignored, "ROLLBACK TO member", DB_NOARGS) < 0 ||
+	                  db_exec(db, &ignored, "RELEASE member", DB_NOARGS) < 0))
+		g->dead = 1;
+	if (db->ops->tx_open && !db->ops->tx_open(db))
+		g->dead = 1;
+	db_set_arena(db, NULL);
+
+	struct group_wait me = { .ended = 0 };
+	pthread_mutex_lock(&g->lock);
+	if (keep > 0)
+		g->members++;
+	if (!g->dead && g->waiting && g->members < g->max) {
+		/* the next member joins this transaction; its last member commits it */
+		if (keep > 0) {
+			me.next = g->waiters;
+			g->waiters = &me;
+		}
+		hand_on(g);
+		while (keep > 0 && !me.ended)
+			pthread_cond_wait(&g->done_cond, &g->lock);
+		pthread_mutex_unlock(&g->lock);
+	} else {
+		pthread_mutex_unlock(&g->lock);
+		err_clear(&me.err);
+		if (g->dead) {
+			log_error("a group's transaction was rolled back under its %d members",
+			          g->members);
+			db_rollback(db);
+			err_set(&me.err, 500, "db.error", NULL,
+			        "database error: the transaction was rolled back");
+		} else {
+			commit(db, 0, &me.err);
+		}
+		g->commits++;
+		g->kept += (uint64_t)g->members;
+		pthread_mutex_lock(&g->lock);
+		for (struct group_wait *w = g->waiters; w; w = w->next) {
+			w->err = me.err;
+			w->ended = 1;
+		}
+		g->waiters = NULL;
+		g->open = 0;
+		pthread_cond_broadcast(&g->done_cond);
+		hand_on(g);
+		pthread_mutex_unlock(&g->lock);
+	}
+	if (keep <= 0)
+		return keep;
+	if (me.err.status) {
+		if (e)
+			*e = me.err;
+		return -1;
+	}
+	return db->ops->durable ? db->ops->durable(db, e) : 0;
 }
 
 uint64_t db_write_epoch(void)

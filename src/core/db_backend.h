@@ -32,6 +32,11 @@ struct db_ops {
 	/* optional: after a write transaction's commit, the write lock released; returns
 	 * once the commit is on disk (a group commit), 0 or -1 */
 	int (*durable)(struct db *db, struct err *e);
+	/* optional: 0 once the backend ended the open transaction itself (an error that
+	 * rolled it back whole) */
+	int (*tx_open)(struct db *db);
+	/* optional: 1 if the connection may carry a group's transactions (db_group_open) */
+	int (*groups)(struct db *db);
 	const char *begin_read;   /* SQL to start a read transaction (one snapshot) */
 	const char *data_version; /* SQL answering one integer, or NULL (db_data_version) */
 	const char *migrate_lock; /* SQL run first in the migration transaction, or NULL */

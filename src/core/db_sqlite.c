@@ -40,12 +40,18 @@
 /* how long a writer waits for the lock, this process's or SQLite's */
 #define BUSY_MS 5000
 
-/* The write lock of one database file (device and inode), shared by its connections. */
+/*
+ * The write lock of one database file (device and inode), shared by its connections. A
+ * flag under a mutex, not the mutex itself: a group's transaction (db_group_join) is begun
+ * by one thread and committed by another.
+ */
 struct file_lock {
 	dev_t dev;
 	ino_t ino;
 	int refs; /* connections using it; 0: the slot is free */
 	pthread_mutex_t lock;
+	pthread_cond_t free_cond;
+	int held;
 	atomic_int waiting;
 	/* the group sync: commits counted, the count the last sync covered, one sync at a time */
 	pthread_mutex_t sync_lock;
@@ -193,7 +199,13 @@ static struct file_lock *file_lock_of(sqlite3 *h)
 		q = free_slot;
 		q->dev = st.st_dev;
 		q->ino = st.st_ino;
+		pthread_condattr_t ca;
+		pthread_condattr_init(&ca);
+		pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
 		pthread_mutex_init(&q->lock, NULL);
+		pthread_cond_init(&q->free_cond, &ca);
+		pthread_condattr_destroy(&ca);
+		q->held = 0;
 		atomic_store(&q->waiting, 0);
 		pthread_mutex_init(&q->sync_lock, NULL);
 		pthread_cond_init(&q->synced_cond, NULL);
@@ -213,13 +225,14 @@ static void file_lock_release(struct file_lock *q)
 	pthread_mutex_lock(&file_locks_lock);
 	if (--q->refs == 0) {
 		pthread_mutex_destroy(&q->lock);
+		pthread_cond_destroy(&q->free_cond);
 		pthread_mutex_destroy(&q->sync_lock);
 		pthread_cond_destroy(&q->synced_cond);
 	}
 	pthread_mutex_unlock(&file_locks_lock);
 }
 
-/* Wait for the file's write lock (the kernel wakes waiters in turn); 503 db.busy after
+/* Wait for the file's write lock (waiters are woken one at a time); 503 db.busy after
  * BUSY_MS. */
 static int sq_write_lock(struct db *db, struct err *e)
 {
@@ -229,10 +242,17 @@ static int sq_write_lock(struct db *db, struct err *e)
 	struct timespec until;
 	clock_gettime(CLOCK_MONOTONIC, &until);
 	until.tv_sec += BUSY_MS / 1000;
+	int rc = 0;
 	atomic_fetch_add(&q->waiting, 1);
-	int rc = pthread_mutex_clocklock(&q->lock, CLOCK_MONOTONIC, &until);
+	pthread_mutex_lock(&q->lock);
+	while (q->held && rc != ETIMEDOUT)
+		rc = pthread_cond_timedwait(&q->free_cond, &q->lock, &until);
+	int got = !q->held;
+	if (got)
+		q->held = 1;
+	pthread_mutex_unlock(&q->lock);
 	atomic_fetch_sub(&q->waiting, 1);
-	if (rc == 0)
+	if (got)
 		return 0;
 	err_set(e, 503, "db.busy", NULL, "database is busy; try again");
 	if (e)
@@ -243,8 +263,12 @@ static int sq_write_lock(struct db *db, struct err *e)
 static void sq_write_unlock(struct db *db)
 {
 	struct file_lock *q = ((struct sq_conn *)db->conn)->fl;
-	if (q)
-		pthread_mutex_unlock(&q->lock);
+	if (!q)
+		return;
+	pthread_mutex_lock(&q->lock);
+	q->held = 0;
+	pthread_cond_signal(&q->free_cond);
+	pthread_mutex_unlock(&q->lock);
 }
 
 /* the WAL's data on disk: opened each time, as SQLite may make the file anew */
@@ -309,6 +333,20 @@ void db_sqlite_sync_delay(int ms)
 }
 
 /* Writers waiting for the write lock of db's file, the holder not counted (tests). */
+/* SQLite rolls a transaction back whole on some errors (a full disk, out of memory) */
+static int sq_tx_open(struct db *db)
+{
+	return !sqlite3_get_autocommit(CONN(db));
+}
+
+/* a group's connection (db_group_open) needs the file's lock and the group sync: the
+ * commit it shares is answered once synced */
+static int sq_groups(struct db *db)
+{
+	struct sq_conn *c = db->conn;
+	return c->fl && c->grouped;
+}
+
 int db_sqlite_writers_waiting(struct db *db)
 {
 	struct file_lock *q = ((struct sq_conn *)db->conn)->fl;
@@ -759,6 +797,8 @@ const struct db_ops db_sqlite_ops = {
 	.write_lock = sq_write_lock,
 	.write_unlock = sq_write_unlock,
 	.durable = sq_durable,
+	.tx_open = sq_tx_open,
+	.groups = sq_groups,
 	.begin_read = "BEGIN",
 	.data_version = "PRAGMA data_version",
 	.script_outside_tx = sq_script_outside_tx,

@@ -73,6 +73,9 @@ static void add_conn(struct db *db)
 	pthread_mutex_unlock(&conns_lock);
 }
 
+/* the connection every thread's writes share (db_group_join); NULL: each writes on its own */
+static struct db_group *group;
+
 struct db *http_thread_db(struct err *e)
 {
 	if (thread_db)
@@ -108,11 +111,20 @@ static int open_conns(int n, struct err *e)
 		add_conn(db);
 		nspare = nconns;
 	}
+	if (config_bool("http.group_commit"))
+		return db_group_open(&group, opts->db_url, n, e);
 	return 0;
+}
+
+void http_set_group(struct db_group *g)
+{
+	group = g;
 }
 
 static void close_conns(void)
 {
+	db_group_close(group);
+	group = NULL;
 	pthread_mutex_lock(&conns_lock);
 	for (size_t i = 0; i < nconns; i++)
 		db_close(conns[i]);
@@ -783,6 +795,35 @@ static int body_is_null(const struct strbuf *b)
 	return p + strspn(p, " \t\r\n") == b->buf + b->len; /* and no NUL before the end */
 }
 
+/* Begin the request's transaction: a write joins the group's (when there is one), on
+ * its connection until tx_end. */
+static int tx_begin(struct req *r, int write, struct err *e)
+{
+	if (!write || !group)
+		return db_begin(r->db, write ? DB_WRITE : DB_READ, e);
+	struct db *db = db_group_join(group, &r->arena, e);
+	if (!db)
+		return -1;
+	r->own_db = r->db;
+	r->db = db;
+	return 0;
+}
+
+/* End it: keep 1 commits (and returns -1 with e if that fails), 0 rolls back (and
+ * leaves e alone). */
+static int tx_end(struct req *r, int keep, struct err *e)
+{
+	if (!r->own_db) {
+		if (keep)
+			return db_commit(r->db, e);
+		db_rollback(r->db);
+		return 0;
+	}
+	r->db = r->own_db;
+	r->own_db = NULL;
+	return db_group_leave(group, keep, e);
+}
+
 static int run_handler(struct req *r, struct err *e)
 {
 	const struct route *rt = r->route;
@@ -808,7 +849,7 @@ static int run_handler(struct req *r, struct err *e)
 		if (!json_is_object(body))
 			return err_invalid(e, "json.type", NULL, "body must be a JSON object");
 	}
-	if (tx && db_begin(r->db, write ? DB_WRITE : DB_READ, e))
+	if (tx && tx_begin(r, write, e))
 		return -1;
 	if (check_access(r, e))
 		goto fail;
@@ -817,10 +858,8 @@ static int run_handler(struct req *r, struct err *e)
 		int rc = idem_lookup(r, key, body_hash, e);
 		if (rc < 0)
 			goto fail;
-		if (rc > 0) {
-			db_rollback(r->db);
-			return 0;
-		}
+		if (rc > 0)
+			return tx_end(r, 0, e);
 	}
 	const char *cache_key = NULL;
 	struct db_stamp stamp;
@@ -842,9 +881,7 @@ static int run_handler(struct req *r, struct err *e)
 			               arena_printf(&r->arena, "%lld",
 			                            (long long)((stamp.ms - made->ms) / 1000)));
 			r->status = 200;
-			if (tx)
-				db_rollback(r->db);
-			return 0;
+			return tx ? tx_end(r, 0, e) : 0;
 		}
 	}
 	if (rt->fn(r, e))
@@ -860,16 +897,14 @@ static int run_handler(struct req *r, struct err *e)
 	}
 	if (!tx)
 		return 0;
-	if (r->status >= 400) {
-		db_rollback(r->db);
-		return 0;
-	}
+	if (r->status >= 400)
+		return tx_end(r, 0, e);
 	if (key && idem_store(r, key, body_hash, e))
 		goto fail;
-	return db_commit(r->db, e);
+	return tx_end(r, 1, e);
 fail:
 	if (tx)
-		db_rollback(r->db);
+		tx_end(r, 0, e);
 	return -1;
 }
 

@@ -29,6 +29,8 @@ struct writer {
 	char method[16];
 	char *path, *body, *capture, *verify;
 	long acked, refused;
+	int expect; /* "-> refused STATUS": every answer must be this status */
+	long wrong; /* such a writer's answers that were not */
 	char last_error[256];
 };
 
@@ -111,8 +113,16 @@ int load_add_writer(struct load *l, const char *spec, const char *cookie, const 
 		return -1;
 	}
 	char capture[128], get[8], verify[512];
-	if (sscanf(arrow + 4, "%127s %7s %511s", capture, get, verify) != 3 || strcmp(get, "GET") ||
-	    capture[0] != '.') {
+	if (!strncmp(arrow + 4, "refused ", 8)) {
+		w->expect = (int)strtol(arrow + 12, NULL, 10);
+		if (w->expect < 400 || w->expect > 599) {
+			snprintf(err, errlen, "writer: after '-> refused', a 4xx or 5xx status");
+			return -1;
+		}
+		snprintf(capture, sizeof(capture), ".-");
+		verify[0] = '\0';
+	} else if (sscanf(arrow + 4, "%127s %7s %511s", capture, get, verify) != 3 ||
+	           strcmp(get, "GET") || capture[0] != '.') {
 		snprintf(err, errlen, "writer: after '->', .CAPTURE GET PATH");
 		return -1;
 	}
@@ -260,9 +270,18 @@ static void *work(void *arg)
 		char *path = fill(w->path, n, NULL), *body = fill(w->body, n, NULL), *out = NULL;
 		long status =
 		    load_http(l->addr, w->cookie, w->csrf, w->method, path, NULL, body, NULL, &out);
-		char *v = status >= 200 && status < 300 ? capture(out, w->capture) : NULL;
+		char *v =
+		    status >= 200 && status < 300 && !w->expect ? capture(out, w->capture) : NULL;
 		pthread_mutex_lock(&l->mu);
-		if (v) {
+		if (w->expect && status) {
+			if (status == w->expect) {
+				w->refused++;
+			} else {
+				w->wrong++;
+				snprintf(w->last_error, sizeof(w->last_error), "%s -> %ld %.150s",
+				         path, status, out ? out : "");
+			}
+		} else if (v) {
 			if (l->nacks == l->cap) {
 				l->cap = l->cap ? l->cap * 2 : 256;
 				l->acks = realloc(l->acks, l->cap * sizeof(*l->acks));
@@ -329,7 +348,13 @@ void load_mark(struct load *l)
 int load_verify(struct load *l, const char *addr, enum load_which which, char *err, size_t errlen)
 {
 	for (int i = 0; i < l->nw; i++)
-		if (!l->w[i].acked) {
+		if (l->w[i].expect && (l->w[i].wrong || !l->w[i].refused)) {
+			snprintf(
+			    err, errlen, "writer %d: %ld answers not %d (last: %s), %ld refused",
+			    i + 1, l->w[i].wrong, l->w[i].expect,
+			    l->w[i].last_error[0] ? l->w[i].last_error : "none", l->w[i].refused);
+			return -1;
+		} else if (!l->w[i].expect && !l->w[i].acked) {
 			snprintf(err, errlen,
 			         "writer %d: no write acknowledged (%ld refused; last: %s)", i + 1,
 			         l->w[i].refused,

@@ -16,7 +16,9 @@ struct load *load_new(void);
 void load_free(struct load *l);
 
 /* Adds a writer: "METHOD PATH BODY -> .CAPTURE GET VERIFY_PATH", as the session given
- * by cookie and csrf (NULL or "": anonymous). -1 with err set on a bad line. */
+ * by cookie and csrf (NULL or "": anonymous); or "METHOD PATH BODY -> refused STATUS", a
+ * writer every answer of which must be STATUS (load_verify checks). -1 with err set on a
+ * bad line. */
 int load_add_writer(struct load *l, const char *spec, const char *cookie, const char *csrf,
                     char *err, size_t errlen);
 

@@ -420,16 +420,27 @@ static void *write_one(void *arg)
 	return NULL;
 }
 
-/* Wait until n writers wait for the write lock of db's file; 0 if they never do (5 s). */
-static int wait_for_waiters(struct db *db, int n)
+/* Wait until count(arg) is n; 0 if it never is (5 s). */
+static int wait_for(int (*count_of)(void *), void *arg, int n)
 {
 	for (int i = 0; i < 5000; i++) {
-		if (db_sqlite_writers_waiting(db) == n)
+		if (count_of(arg) == n)
 			return 1;
 		struct timespec ms = { 0, 1000 * 1000 };
 		nanosleep(&ms, NULL);
 	}
 	return 0;
+}
+
+static int writers_of(void *db)
+{
+	return db_sqlite_writers_waiting(db);
+}
+
+/* Wait until n writers wait for the write lock of db's file. */
+static int wait_for_waiters(struct db *db, int n)
+{
+	return wait_for(writers_of, db, n);
 }
 
 static void test_writers_wait_their_turn(void **state)
@@ -525,6 +536,138 @@ static void test_group_commit(void **state)
 	write_one(&w[0]);
 	assert_int_equal(w[0].rc, 0);
 	assert_true(db_sqlite_wal_syncs() == syncs + 1);
+}
+
+/* ---- transactions shared by a group (db_group_join) ---- */
+
+struct member {
+	struct db_group *g;
+	struct arena a;
+	struct err e;
+	int n, keep, rc;
+	const char *then; /* SQL run after the member's row, before it leaves */
+};
+
+static void *join_one(void *arg)
+{
+	struct member *m = arg;
+	arena_init(&m->a, 0);
+	struct db *db = db_group_join(m->g, &m->a, &m->e);
+	if (!db) {
+		m->rc = -2;
+		return NULL;
+	}
+	if (db_exec(db, &m->e, "INSERT INTO t (a) VALUES (?)", DB_I(m->n)) != 1)
+		m->keep = 0;
+	if (m->then)
+		db_exec_script(db, m->then, &m->e);
+	m->rc = db_group_leave(m->g, m->keep, &m->e);
+	arena_release(&m->a);
+	return NULL;
+}
+
+static int members_of(void *g)
+{
+	return db_group_waiting(g);
+}
+
+/*
+ * The first member (this thread) joins and writes; n others wait for their turn; then the
+ * first leaves with keep. Returns its db_group_leave; the others' are in m[].
+ */
+static int run_members(struct fx *f, struct db_group *g, struct member *m, int n, int keep)
+{
+	pthread_t th[8];
+	int64_t before = count(f, "SELECT count(*) FROM t");
+	struct db *db = db_group_join(g, &f->a, &f->e);
+	assert_non_null(db);
+	assert_true(db_exec(db, &f->e, "INSERT INTO t (a) VALUES (100)", DB_NOARGS) == 1);
+	for (int i = 0; i < n; i++) {
+		m[i].g = g;
+		assert_int_equal(pthread_create(&th[i], NULL, join_one, &m[i]), 0);
+	}
+	assert_true(wait_for(members_of, g, n));
+	/* nothing is seen by other connections before the group commits */
+	assert_int_equal(count(f, "SELECT count(*) FROM t"), before);
+	int rc = db_group_leave(g, keep, &f->e);
+	for (int i = 0; i < n; i++)
+		pthread_join(th[i], NULL);
+	return rc;
+}
+
+static void test_group_members_share_a_commit(void **state)
+{
+	/* members kept and undone: one commit for all, the undone member's row gone */
+	struct fx *f = *state;
+	struct db_group *g = NULL;
+	make_table(f);
+	assert_int_equal(db_group_open(&g, f->path, 8, &f->e), 0);
+	assert_non_null(g);
+	struct member m[4] = {
+		{ .n = 1, .keep = 1 },
+		{ .n = 2, .keep = 0 },
+		{ .n = 3, .keep = 1 },
+		{ .n = 3, .keep = 1 }, /* a conflict: its statement fails, itself undone */
+	};
+	uint64_t epoch = db_write_epoch(), syncs = db_sqlite_wal_syncs();
+	assert_int_equal(run_members(f, g, m, 4, 1), 0);
+	for (int i = 0; i < 3; i++)
+		if (m[i].rc)
+			fail_msg("member %d: %s", i, m[i].e.msg);
+	assert_int_equal(m[3].rc, 0);
+	assert_int_equal(m[3].e.status, 409);
+	assert_int_equal(db_write_epoch(), epoch + 1);
+	assert_true(db_sqlite_wal_syncs() > syncs); /* answered once on disk */
+	const char *rows = NULL;
+	assert_int_equal(db_get_text(f->db, &f->e, &rows,
+	                             "SELECT group_concat(a) FROM (SELECT a FROM t ORDER BY a)",
+	                             DB_ARGS(DB_NOARGS)),
+	                 1);
+	assert_string_equal(rows, "1,3,100");
+
+	/* max members a commit: the fourth of four starts a second transaction */
+	db_group_close(g);
+	assert_int_equal(db_group_open(&g, f->path, 3, &f->e), 0);
+	struct member k[3] = { { .n = 11, .keep = 1 },
+		               { .n = 12, .keep = 1 },
+		               { .n = 13, .keep = 1 } };
+	assert_int_equal(db_exec(f->db, &f->e, "DELETE FROM t WHERE a = 100", DB_NOARGS), 1);
+	epoch = db_write_epoch();
+	assert_int_equal(run_members(f, g, k, 3, 1), 0);
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(k[i].rc, 0);
+	assert_int_equal(db_write_epoch(), epoch + 2);
+	assert_int_equal(count(f, "SELECT count(*) FROM t"), 6);
+	db_group_close(g);
+}
+
+static void test_group_lost_transaction(void **state)
+{
+	/* a member ends the transaction under the others (as SQLite does on a full disk):
+	 * every member that kept its writes is told, nothing is kept, the group goes on */
+	struct fx *f = *state;
+	struct db_group *g = NULL;
+	make_table(f);
+	assert_int_equal(db_group_open(&g, f->path, 8, &f->e), 0);
+	struct member m[2] = { { .n = 1, .keep = 1 }, { .n = 2, .keep = 1, .then = "ROLLBACK" } };
+	assert_int_equal(run_members(f, g, m, 2, 1), -1);
+	assert_int_equal(f->e.status, 500);
+	assert_string_equal(f->e.code, "db.error");
+	assert_int_equal(m[0].rc, -1);
+	assert_int_equal(m[0].e.status, 500);
+	assert_int_equal(m[1].rc, -1);
+	assert_int_equal(count(f, "SELECT count(*) FROM t"), 0);
+	struct member after = { .g = g, .n = 5, .keep = 1 };
+	join_one(&after);
+	if (after.rc)
+		fail_msg("after: %s", after.e.msg);
+	assert_int_equal(count(f, "SELECT count(*) FROM t"), 1);
+	/* this process's own writers still take the file's lock in turn */
+	struct writer w = { .db = f->db, .n = 6 };
+	write_one(&w);
+	assert_int_equal(w.rc, 0);
+	assert_int_equal(count(f, "SELECT count(*) FROM t"), 2);
+	db_group_close(g);
 }
 
 /* ---- values ---- */
@@ -800,6 +943,8 @@ int main(void)
 		T(test_writers_wait_their_turn),
 		T(test_writer_waits_then_busy),
 		T(test_group_commit),
+		T(test_group_members_share_a_commit),
+		T(test_group_lost_transaction),
 		T(test_text_copied_into_arena),
 		T(test_exec_counts_changes),
 		T(test_backup),
