@@ -352,7 +352,7 @@ int main(int argc, char **argv)
 	snprintf(keyfile, sizeof(keyfile), "%s.key", db);
 	size_t n = 0;
 	struct scenario *sc = load_scenarios(&a, file, &n);
-	int rc = !sc || config_set("db", db, "inproc", &e) ||
+	int rc = !sc || config_load_env(&e) || config_set("db", db, "inproc", &e) ||
 	         config_set("requests.public_per_hour", "1000000000", "inproc", &e) ||
 	         crypt_load(key ? key : keyfile, &e);
 	if (rc && e.msg[0])
