@@ -43,7 +43,9 @@
 /*
  * The write lock of one database file (device and inode), shared by its connections. A
  * flag under a mutex, not the mutex itself: a group's transaction (db_group_join) is begun
- * by one thread and committed by another.
+ * by one thread and committed by another. Released while writers wait, it passes to one
+ * of them (granted), so that one arriving meanwhile cannot take it first: a group that
+ * begins its next transaction at once would otherwise starve the others.
  */
 struct file_lock {
 	dev_t dev;
@@ -51,7 +53,7 @@ struct file_lock {
 	int refs; /* connections using it; 0: the slot is free */
 	pthread_mutex_t lock;
 	pthread_cond_t free_cond;
-	int held;
+	int held, queued, granted;
 	atomic_int waiting;
 	/* the group sync: commits counted, the count the last sync covered, one sync at a time */
 	pthread_mutex_t sync_lock;
@@ -205,7 +207,7 @@ static struct file_lock *file_lock_of(sqlite3 *h)
 		pthread_mutex_init(&q->lock, NULL);
 		pthread_cond_init(&q->free_cond, &ca);
 		pthread_condattr_destroy(&ca);
-		q->held = 0;
+		q->held = q->queued = q->granted = 0;
 		atomic_store(&q->waiting, 0);
 		pthread_mutex_init(&q->sync_lock, NULL);
 		pthread_cond_init(&q->synced_cond, NULL);
@@ -242,14 +244,21 @@ static int sq_write_lock(struct db *db, struct err *e)
 	struct timespec until;
 	clock_gettime(CLOCK_MONOTONIC, &until);
 	until.tv_sec += BUSY_MS / 1000;
-	int rc = 0;
+	int rc = 0, got = 0;
 	atomic_fetch_add(&q->waiting, 1);
 	pthread_mutex_lock(&q->lock);
-	while (q->held && rc != ETIMEDOUT)
-		rc = pthread_cond_timedwait(&q->free_cond, &q->lock, &until);
-	int got = !q->held;
-	if (got)
-		q->held = 1;
+	if (!q->held) {
+		q->held = got = 1;
+	} else {
+		q->queued++;
+		while (!q->granted && rc != ETIMEDOUT)
+			rc = pthread_cond_timedwait(&q->free_cond, &q->lock, &until);
+		if (q->granted) { /* held all along, now this writer's */
+			q->granted--;
+			got = 1;
+		}
+		q->queued--;
+	}
 	pthread_mutex_unlock(&q->lock);
 	atomic_fetch_sub(&q->waiting, 1);
 	if (got)
@@ -266,8 +275,12 @@ static void sq_write_unlock(struct db *db)
 	if (!q)
 		return;
 	pthread_mutex_lock(&q->lock);
-	q->held = 0;
-	pthread_cond_signal(&q->free_cond);
+	if (q->queued > q->granted) {
+		q->granted++;
+		pthread_cond_signal(&q->free_cond);
+	} else {
+		q->held = 0;
+	}
 	pthread_mutex_unlock(&q->lock);
 }
 

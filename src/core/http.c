@@ -111,7 +111,8 @@ static int open_conns(int n, struct err *e)
 		add_conn(db);
 		nspare = nconns;
 	}
-	if (config_bool("http.group_commit"))
+	/* SQLite alone gains from it (db_group_open): no PostgreSQL connection opened to ask */
+	if (config_bool("http.group_commit") && nconns && !strcmp(db_backend(conns[0]), "sqlite"))
 		return db_group_open(&group, opts->db_url, n, e);
 	return 0;
 }
