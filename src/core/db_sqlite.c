@@ -41,6 +41,15 @@
 #define BUSY_MS 5000
 
 /*
+ * The WAL is copied into the database by the commit that takes it past this many pages
+ * (SQLite's default: 1,000). A page changed by many commits in between is copied once: with
+ * group commit a resident's request adds about 10 pages, and at 16,000 (a WAL of 64 MB at
+ * most) S2 wrote 17 % more than at 1,000, with a lower p99 (docs/benchmarks.md, "Issue 9:
+ * group commit").
+ */
+#define WAL_CHECKPOINT_PAGES "16000"
+
+/*
  * The write lock of one database file (device and inode), shared by its connections. A
  * flag under a mutex, not the mutex itself: a group's transaction (db_group_join) is begun
  * by one thread and committed by another. Released while writers wait, it passes to one
@@ -498,7 +507,8 @@ static int sq_open(struct db *db, const char *path, int create, struct err *e)
 	rc = sqlite3_exec(h,
 	                  "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;"
 	                  "PRAGMA foreign_keys = ON; PRAGMA temp_store = MEMORY;"
-	                  "PRAGMA cache_size = -16000; PRAGMA mmap_size = 2147418112;",
+	                  "PRAGMA cache_size = -16000; PRAGMA mmap_size = 2147418112;"
+	                  "PRAGMA wal_autocheckpoint = " WAL_CHECKPOINT_PAGES,
 	                  NULL, NULL, &msg);
 	if (rc != SQLITE_OK) {
 		err_invalid(e, "db.open", "db", "unable to set up '%s': %s", path,
