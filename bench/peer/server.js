@@ -131,6 +131,7 @@ async function worker() {
 	db.pragma('temp_store = MEMORY');
 	db.pragma('cache_size = -16000');
 	db.pragma('mmap_size = 2147418112');
+	db.pragma('wal_autocheckpoint = 16000');
 
 	/* Statements: the fixed ones prepared here, the few whose text depends on the caller's
 	 * scope (how many subtrees it has) prepared on first use and kept by their text. */
