@@ -229,27 +229,28 @@ void db_rollback(struct db *db)
 	end_tx(db);
 }
 
-/* ---- group commit (db_group_join) ---- */
+/* ---- group commit (db_group_run) ---- */
 
-struct db_group {
-	struct db *db; /* every member's writes */
-	int max;       /* members a transaction takes at most */
-	pthread_mutex_t lock;
-	pthread_cond_t turn_cond, done_cond;
-	int busy;                   /* a member has the connection */
-	int waiting;                /* members waiting for their turn */
-	int open;                   /* a transaction is open on db */
-	int members;                /* members whose writes it keeps */
-	int dead;                   /* the backend rolled it back under its members */
-	struct group_wait *waiters; /* members whose writes it keeps, waiting for its end */
-	uint64_t commits, kept;     /* for the log at close */
+/* a write waiting in a group's queue, then run, then told how its transaction ended */
+struct group_job {
+	int (*fn)(struct db *db, void *arg, struct err *e);
+	void *arg;
+	struct arena *a;
+	struct err err; /* fn's error, or the transaction's */
+	int rc;         /* fn's: 1 kept, 0 undone, -1 failed */
+	int ended;
+	struct group_job *next;
 };
 
-/* a member waiting for the commit of what it kept, told how it ended */
-struct group_wait {
-	struct err err; /* status 0: committed */
-	int ended;
-	struct group_wait *next;
+struct db_group {
+	struct db *db; /* every job's writes */
+	int max;       /* jobs a transaction takes at most */
+	pthread_mutex_t lock;
+	pthread_cond_t done_cond;
+	struct group_job *queue, **tail; /* waiting to run */
+	int queued;
+	int running;            /* a thread runs a transaction's jobs */
+	uint64_t commits, kept; /* for the log at close */
 };
 
 int db_group_open(struct db_group **out, const char *url, int max, struct err *e)
@@ -269,8 +270,8 @@ int db_group_open(struct db_group **out, const char *url, int max, struct err *e
 	}
 	g->db = db;
 	g->max = max > 0 ? max : 1;
+	g->tail = &g->queue;
 	pthread_mutex_init(&g->lock, NULL);
-	pthread_cond_init(&g->turn_cond, NULL);
 	pthread_cond_init(&g->done_cond, NULL);
 	*out = g;
 	return 0;
@@ -283,9 +284,8 @@ void db_group_close(struct db_group *g)
 	if (g->commits)
 		log_info("group commit: %llu writes in %llu commits", (unsigned long long)g->kept,
 		         (unsigned long long)g->commits);
-	db_close(g->db); /* an open transaction (none once every member left) rolls back */
+	db_close(g->db);
 	pthread_mutex_destroy(&g->lock);
-	pthread_cond_destroy(&g->turn_cond);
 	pthread_cond_destroy(&g->done_cond);
 	free(g);
 }
@@ -293,110 +293,132 @@ void db_group_close(struct db_group *g)
 int db_group_waiting(struct db_group *g)
 {
 	pthread_mutex_lock(&g->lock);
-	int n = g->waiting;
+	int n = g->queued;
 	pthread_mutex_unlock(&g->lock);
 	return n;
 }
 
-/* the connection to the next member (g->lock held) */
-static void hand_on(struct db_group *g)
+/* the next job of the queue, if the transaction takes one more (g->lock held) */
+static struct group_job *next_job(struct db_group *g, int taken)
 {
-	g->busy = 0;
-	pthread_cond_signal(&g->turn_cond);
+	struct group_job *j = taken < g->max ? g->queue : NULL;
+	if (j) {
+		g->queue = j->next;
+		if (!g->queue)
+			g->tail = &g->queue;
+		g->queued--;
+		j->next = NULL;
+	}
+	return j;
 }
 
-struct db *db_group_join(struct db_group *g, struct arena *a, struct err *e)
+/* one job in its savepoint; 0, or -1 once the transaction is lost */
+static int run_job(struct db *db, struct group_job *j)
 {
-	pthread_mutex_lock(&g->lock);
-	g->waiting++;
-	while (g->busy)
-		pthread_cond_wait(&g->turn_cond, &g->lock);
-	g->waiting--;
-	g->busy = 1;
-	pthread_mutex_unlock(&g->lock);
-	/* the connection is this member's alone until it leaves */
-	if (!g->open) {
-		if (db_begin(g->db, DB_WRITE, e))
-			goto fail;
-		g->open = 1;
-		g->members = 0;
-		g->dead = 0;
-		g->waiters = NULL;
-	}
-	db_set_arena(g->db, a);
-	if (db_exec(g->db, e, "SAVEPOINT member", DB_NOARGS) < 0) {
-		db_group_leave(g, 0, NULL);
-		return NULL;
-	}
-	return g->db;
-fail:
-	pthread_mutex_lock(&g->lock);
-	hand_on(g);
-	pthread_mutex_unlock(&g->lock);
-	return NULL;
-}
-
-int db_group_leave(struct db_group *g, int keep, struct err *e)
-{
-	struct db *db = g->db;
 	struct err ignored;
-	db_reset_all(db);
-	if (keep && db_exec(db, e, "RELEASE member", DB_NOARGS) < 0)
-		keep = -1; /* e says why */
-	if (keep <= 0 && (db_exec(db, &ignored, "ROLLBACK TO member", DB_NOARGS) < 0 ||
-	                  db_exec(db, &ignored, "RELEASE member", DB_NOARGS) < 0))
-		g->dead = 1;
-	if (db->ops->tx_open && !db->ops->tx_open(db))
-		g->dead = 1;
-	db_set_arena(db, NULL);
-
-	struct group_wait me = { .ended = 0 };
-	pthread_mutex_lock(&g->lock);
-	if (keep > 0)
-		g->members++;
-	if (!g->dead && g->waiting && g->members < g->max) {
-		/* the next member joins this transaction; its last member commits it */
-		if (keep > 0) {
-			me.next = g->waiters;
-			g->waiters = &me;
-		}
-		hand_on(g);
-		while (keep > 0 && !me.ended)
-			pthread_cond_wait(&g->done_cond, &g->lock);
-		pthread_mutex_unlock(&g->lock);
-	} else {
-		pthread_mutex_unlock(&g->lock);
-		err_clear(&me.err);
-		if (g->dead) {
-			log_error("a group's transaction was rolled back under its %d members",
-			          g->members);
-			db_rollback(db);
-			err_set(&me.err, 500, "db.error", NULL,
-			        "database error: the transaction was rolled back");
-		} else {
-			commit(db, 0, &me.err);
-		}
-		g->commits++;
-		g->kept += (uint64_t)g->members;
-		pthread_mutex_lock(&g->lock);
-		for (struct group_wait *w = g->waiters; w; w = w->next) {
-			w->err = me.err;
-			w->ended = 1;
-		}
-		g->waiters = NULL;
-		g->open = 0;
-		pthread_cond_broadcast(&g->done_cond);
-		hand_on(g);
-		pthread_mutex_unlock(&g->lock);
-	}
-	if (keep <= 0)
-		return keep;
-	if (me.err.status) {
-		if (e)
-			*e = me.err;
+	db_set_arena(db, j->a);
+	if (db_exec(db, &j->err, "SAVEPOINT job", DB_NOARGS) < 0) {
+		j->rc = -1;
 		return -1;
 	}
-	return db->ops->durable ? db->ops->durable(db, e) : 0;
+	j->rc = j->fn(db, j->arg, &j->err);
+	db_reset_all(db);
+	if (j->rc > 0 && db_exec(db, &j->err, "RELEASE job", DB_NOARGS) < 0)
+		j->rc = -1;
+	int lost = j->rc <= 0 && (db_exec(db, &ignored, "ROLLBACK TO job", DB_NOARGS) < 0 ||
+	                          db_exec(db, &ignored, "RELEASE job", DB_NOARGS) < 0);
+	db_set_arena(db, NULL);
+	return lost || (db->ops->tx_open && !db->ops->tx_open(db)) ? -1 : 0;
+}
+
+/*
+ * Run the jobs queued now, and those that come while they run, up to g->max, in one
+ * transaction; then commit it and tell each job how it ended. The thread that finds
+ * nobody running does this for every job of the queue: no turn passes from thread to
+ * thread between two jobs.
+ */
+static void run_group(struct db_group *g)
+{
+	struct db *db = g->db;
+	struct group_job *first = NULL, **last = &first, *j;
+	struct err te;
+	err_clear(&te);
+	int taken = 0, kept = 0, lost = 0;
+	if (db_begin(db, DB_WRITE, &te) == 0) {
+		for (;;) {
+			pthread_mutex_lock(&g->lock);
+			j = lost ? NULL : next_job(g, taken);
+			pthread_mutex_unlock(&g->lock);
+			if (!j)
+				break;
+			*last = j;
+			last = &j->next;
+			taken++;
+			lost = run_job(db, j) < 0;
+			kept += j->rc > 0;
+		}
+		if (lost) {
+			log_error("a group's transaction was rolled back under its %d writes",
+			          kept);
+			db_rollback(db);
+			err_set(&te, 500, "db.error", NULL,
+			        "database error: the transaction was rolled back");
+		} else {
+			commit(db, 0, &te);
+		}
+	} else {
+		pthread_mutex_lock(&g->lock); /* every job queued now shares the refusal */
+		while ((j = next_job(g, taken))) {
+			*last = j;
+			last = &j->next;
+			taken++;
+			j->rc = -1;
+			j->err = te;
+		}
+		pthread_mutex_unlock(&g->lock);
+	}
+	pthread_mutex_lock(&g->lock);
+	for (j = first; j; j = j->next) {
+		if (te.status && j->rc > 0) { /* what it kept is lost */
+			j->err = te;
+			j->rc = -1;
+		}
+		j->ended = 1;
+	}
+	g->commits += !te.status;
+	g->kept += te.status ? 0 : (uint64_t)kept;
+	g->running = 0;
+	pthread_cond_broadcast(&g->done_cond);
+	pthread_mutex_unlock(&g->lock);
+}
+
+int db_group_run(struct db_group *g, int (*fn)(struct db *db, void *arg, struct err *e), void *arg,
+                 struct arena *a, struct err *e)
+{
+	struct group_job j = { .fn = fn, .arg = arg, .a = a };
+	pthread_mutex_lock(&g->lock);
+	*g->tail = &j;
+	g->tail = &j.next;
+	g->queued++;
+	while (!j.ended) {
+		if (g->running) {
+			pthread_cond_wait(&g->done_cond, &g->lock);
+			continue;
+		}
+		g->running = 1;
+		pthread_mutex_unlock(&g->lock);
+		run_group(g);
+		pthread_mutex_lock(&g->lock);
+	}
+	pthread_mutex_unlock(&g->lock);
+	if (j.rc < 0) {
+		if (e)
+			*e = j.err;
+		return -1;
+	}
+	if (j.rc == 0)
+		return 0;
+	return g->db->ops->durable ? g->db->ops->durable(g->db, e) : 0;
 }
 
 uint64_t db_write_epoch(void)

@@ -74,31 +74,32 @@ int db_in_tx(struct db *db);
  */
 uint64_t db_write_epoch(void);
 /*
- * Group commit: the write transactions of several threads run one after another on one
- * connection, each in a savepoint of a transaction they share, which the last of them
- * commits. A commit writes each page it changed once, however many rows changed on it,
- * and rows appended to a table or an index land on the same last pages: on SQLite N
- * requests in one commit write a fraction of what N commits write (the WAL's frames,
- * their checkpoint, the sync). One connection does every write, so its page cache is not
- * dropped for another's commit either. docs/internals/db.md, "Group commit".
+ * Group commit: the writes of several threads run one after another on one connection,
+ * each in a savepoint of a transaction they share, committed once for all. A commit
+ * writes each page it changed once, however many rows changed on it, and rows appended to
+ * a table or an index land on the same last pages: on SQLite N requests in one commit write
+ * a fraction of what N commits write (the WAL's frames, their checkpoint). One connection
+ * does every write, so its page cache is not dropped for another's commit either.
+ * docs/internals/db.md, "Group commit".
  *
  * db_group_open: *out stays NULL (and 0 is returned) where the backend gains nothing:
  * PostgreSQL (its server commits each connection's transactions), SQLite without WAL.
- * max: members a transaction takes at most.
- * db_group_join: wait for the turn; the connection to write on, in a savepoint (the
- * transaction is begun if none is open), its values copied into a; NULL with e set.
- * db_group_leave: keep what the member wrote (release its savepoint) or undo it (roll
- * back to it), then hand the connection on. The transaction is committed by the member
- * leaving when no other waits for a turn, or when max have joined; a member that kept its
- * writes returns once that commit is durable, 0, or -1 with e set when it failed (then
- * nothing of any member was kept). keep 0: returns 0 at once.
+ * max: writes a transaction takes at most.
+ * db_group_run: queue fn and wait. The thread that finds no transaction running runs the
+ * queue's writes itself, one after another (those queued meanwhile too, up to max), each
+ * as fn(db, arg, e) with db's values copied into a: fn returns 1 to keep what it wrote
+ * (its savepoint released), 0 to undo it (rolled back to its savepoint: a 4xx answer), -1
+ * with e set to undo it and fail. Then that thread commits, and each write's thread
+ * returns: 0 once the commit is durable (or at once for 0 from fn), or -1 with e set
+ * (fn's error, or the commit's: then nothing of any write was kept). fn may run on
+ * another thread than its caller's, which waits meanwhile.
  */
 struct db_group;
 int db_group_open(struct db_group **out, const char *url, int max, struct err *e);
 void db_group_close(struct db_group *g);
-struct db *db_group_join(struct db_group *g, struct arena *a, struct err *e);
-int db_group_leave(struct db_group *g, int keep, struct err *e);
-int db_group_waiting(struct db_group *g); /* members waiting for a turn (tests) */
+int db_group_run(struct db_group *g, int (*fn)(struct db *db, void *arg, struct err *e), void *arg,
+                 struct arena *a, struct err *e);
+int db_group_waiting(struct db_group *g); /* writes queued, not yet running (tests) */
 /*
  * A number that changes whenever another connection (of this process or another) has
  * committed a write since the last call on this connection; -1 if the backend cannot

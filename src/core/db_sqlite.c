@@ -50,11 +50,10 @@
 #define WAL_CHECKPOINT_PAGES "16000"
 
 /*
- * The write lock of one database file (device and inode), shared by its connections. A
- * flag under a mutex, not the mutex itself: a group's transaction (db_group_join) is begun
- * by one thread and committed by another. Released while writers wait, it passes to one
- * of them (granted), so that one arriving meanwhile cannot take it first: a group that
- * begins its next transaction at once would otherwise starve the others.
+ * The write lock of one database file (device and inode), shared by its connections: a
+ * flag under a mutex. Released while writers wait, it passes to one of them (granted), so
+ * that one arriving meanwhile cannot take it first: a group (db_group_run) beginning its
+ * next transaction at once would otherwise starve the others.
  */
 struct file_lock {
 	dev_t dev;

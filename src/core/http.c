@@ -73,7 +73,7 @@ static void add_conn(struct db *db)
 	pthread_mutex_unlock(&conns_lock);
 }
 
-/* the connection every thread's writes share (db_group_join); NULL: each writes on its own */
+/* the connection every thread's writes share (db_group_run); NULL: each writes on its own */
 static struct db_group *group;
 
 struct db *http_thread_db(struct err *e)
@@ -796,33 +796,41 @@ static int body_is_null(const struct strbuf *b)
 	return p + strspn(p, " \t\r\n") == b->buf + b->len; /* and no NUL before the end */
 }
 
-/* Begin the request's transaction: a write joins the group's (when there is one), on
- * its connection until tx_end. */
-static int tx_begin(struct req *r, int write, struct err *e)
-{
-	if (!write || !group)
-		return db_begin(r->db, write ? DB_WRITE : DB_READ, e);
-	struct db *db = db_group_join(group, &r->arena, e);
-	if (!db)
-		return -1;
-	r->own_db = r->db;
-	r->db = db;
-	return 0;
-}
+/* A write run by the group (db_group_run): the route's checks and handler, on the group's
+ * connection and maybe on another thread, which the caller's waits for. */
+struct group_call {
+	struct req *r;
+	const char *key;
+	char *body_hash;
+};
 
-/* End it: keep 1 commits (and returns -1 with e if that fails), 0 rolls back (and
- * leaves e alone). */
-static int tx_end(struct req *r, int keep, struct err *e)
+static int write_in_group(struct db *db, void *arg, struct err *e)
 {
-	if (!r->own_db) {
-		if (keep)
-			return db_commit(r->db, e);
-		db_rollback(r->db);
-		return 0;
+	struct group_call *c = arg;
+	struct req *r = c->r;
+	struct db *own = r->db;
+	int rc = -1, found;
+	r->db = db;
+	if (check_access(r, e))
+		goto out;
+	if (c->key) {
+		auth_sha256_hex(r->body.buf, r->body.len, c->body_hash);
+		if ((found = idem_lookup(r, c->key, c->body_hash, e))) {
+			rc = found < 0 ? -1 : 0; /* an answer replayed: nothing to keep */
+			goto out;
+		}
 	}
-	r->db = r->own_db;
-	r->own_db = NULL;
-	return db_group_leave(group, keep, e);
+	if (r->route->fn(r, e))
+		goto out;
+	if (!r->status)
+		r->status = 200;
+	if (r->status >= 400)
+		rc = 0;
+	else
+		rc = c->key && idem_store(r, c->key, c->body_hash, e) ? -1 : 1;
+out:
+	r->db = own;
+	return rc;
 }
 
 static int run_handler(struct req *r, struct err *e)
@@ -850,7 +858,11 @@ static int run_handler(struct req *r, struct err *e)
 		if (!json_is_object(body))
 			return err_invalid(e, "json.type", NULL, "body must be a JSON object");
 	}
-	if (tx && tx_begin(r, write, e))
+	if (write && tx && group) {
+		struct group_call c = { r, key, body_hash };
+		return db_group_run(group, write_in_group, &c, &r->arena, e);
+	}
+	if (tx && db_begin(r->db, write ? DB_WRITE : DB_READ, e))
 		return -1;
 	if (check_access(r, e))
 		goto fail;
@@ -859,8 +871,10 @@ static int run_handler(struct req *r, struct err *e)
 		int rc = idem_lookup(r, key, body_hash, e);
 		if (rc < 0)
 			goto fail;
-		if (rc > 0)
-			return tx_end(r, 0, e);
+		if (rc > 0) {
+			db_rollback(r->db);
+			return 0;
+		}
 	}
 	const char *cache_key = NULL;
 	struct db_stamp stamp;
@@ -882,7 +896,9 @@ static int run_handler(struct req *r, struct err *e)
 			               arena_printf(&r->arena, "%lld",
 			                            (long long)((stamp.ms - made->ms) / 1000)));
 			r->status = 200;
-			return tx ? tx_end(r, 0, e) : 0;
+			if (tx)
+				db_rollback(r->db);
+			return 0;
 		}
 	}
 	if (rt->fn(r, e))
@@ -898,14 +914,16 @@ static int run_handler(struct req *r, struct err *e)
 	}
 	if (!tx)
 		return 0;
-	if (r->status >= 400)
-		return tx_end(r, 0, e);
+	if (r->status >= 400) {
+		db_rollback(r->db);
+		return 0;
+	}
 	if (key && idem_store(r, key, body_hash, e))
 		goto fail;
-	return tx_end(r, 1, e);
+	return db_commit(r->db, e);
 fail:
 	if (tx)
-		tx_end(r, 0, e);
+		db_rollback(r->db);
 	return -1;
 }
 

@@ -141,8 +141,7 @@ struct header {
 struct req {
 	struct arena arena;
 	struct db *db;
-	struct db *own_db; /* while db is a group's (a write): the thread's connection */
-	void *conn;        /* struct MHD_Connection */
+	void *conn; /* struct MHD_Connection */
 	const char *method, *path;
 	const struct route *route;
 	const char *param_names[8], *param_values[8];
@@ -325,7 +324,7 @@ struct db *http_thread_db(struct err *e);
  * r->body. For bench/inproc.c, the floor without HTTP. 0 with r->status, or -1 with e.
  */
 int http_call(struct req *r, struct err *e);
-/* The group whose connection requests that write share (db_group_join), for callers of
+/* The group whose connection requests that write share (db_group_run), for callers of
  * http_call (http_serve opens its own); NULL: each writes on r->db. */
 void http_set_group(struct db_group *g);
 

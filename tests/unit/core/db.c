@@ -5,6 +5,7 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -538,30 +539,37 @@ static void test_group_commit(void **state)
 	assert_true(db_sqlite_wal_syncs() == syncs + 1);
 }
 
-/* ---- transactions shared by a group (db_group_join) ---- */
+/* ---- transactions shared by a group (db_group_run) ---- */
 
 struct member {
 	struct db_group *g;
 	struct arena a;
 	struct err e;
 	int n, keep, rc;
-	const char *then; /* SQL run after the member's row, before it leaves */
+	const char *then; /* SQL run after the member's row */
+	atomic_int *held; /* the first member: set while it runs, cleared to let it go on */
 };
 
-static void *join_one(void *arg)
+static int member_write(struct db *db, void *arg, struct err *e)
+{
+	struct member *m = arg;
+	if (m->held) { /* the others queue meanwhile */
+		atomic_store(m->held, 1);
+		while (atomic_load(m->held) == 1)
+			nanosleep(&(struct timespec){ 0, 1000 * 1000 }, NULL);
+	}
+	if (db_exec(db, e, "INSERT INTO t (a) VALUES (?)", DB_I(m->n)) != 1)
+		return -1;
+	if (m->then)
+		db_exec_script(db, m->then, e);
+	return m->keep;
+}
+
+static void *write_member(void *arg)
 {
 	struct member *m = arg;
 	arena_init(&m->a, 0);
-	struct db *db = db_group_join(m->g, &m->a, &m->e);
-	if (!db) {
-		m->rc = -2;
-		return NULL;
-	}
-	if (db_exec(db, &m->e, "INSERT INTO t (a) VALUES (?)", DB_I(m->n)) != 1)
-		m->keep = 0;
-	if (m->then)
-		db_exec_script(db, m->then, &m->e);
-	m->rc = db_group_leave(m->g, m->keep, &m->e);
+	m->rc = db_group_run(m->g, member_write, m, &m->a, &m->e);
 	arena_release(&m->a);
 	return NULL;
 }
@@ -571,51 +579,57 @@ static int members_of(void *g)
 	return db_group_waiting(g);
 }
 
+static int held_is(void *held)
+{
+	return atomic_load((atomic_int *)held);
+}
+
 /*
- * The first member (this thread) joins and writes; n others wait for their turn; then the
- * first leaves with keep. Returns its db_group_leave; the others' are in m[].
+ * m[0] runs first and waits inside its write until the n others are queued; then all go.
+ * Each member's db_group_run is in its rc.
  */
-static int run_members(struct fx *f, struct db_group *g, struct member *m, int n, int keep)
+static void run_members(struct fx *f, struct db_group *g, struct member *m, int n)
 {
 	pthread_t th[8];
+	atomic_int held = 0;
 	int64_t before = count(f, "SELECT count(*) FROM t");
-	struct db *db = db_group_join(g, &f->a, &f->e);
-	assert_non_null(db);
-	assert_true(db_exec(db, &f->e, "INSERT INTO t (a) VALUES (100)", DB_NOARGS) == 1);
-	for (int i = 0; i < n; i++) {
+	m[0].held = &held;
+	for (int i = 0; i < n + 1; i++) {
 		m[i].g = g;
-		assert_int_equal(pthread_create(&th[i], NULL, join_one, &m[i]), 0);
+		assert_int_equal(pthread_create(&th[i], NULL, write_member, &m[i]), 0);
+		if (i == 0)
+			assert_true(wait_for(held_is, &held, 1));
 	}
 	assert_true(wait_for(members_of, g, n));
 	/* nothing is seen by other connections before the group commits */
 	assert_int_equal(count(f, "SELECT count(*) FROM t"), before);
-	int rc = db_group_leave(g, keep, &f->e);
-	for (int i = 0; i < n; i++)
+	atomic_store(&held, 2);
+	for (int i = 0; i < n + 1; i++)
 		pthread_join(th[i], NULL);
-	return rc;
 }
 
 static void test_group_members_share_a_commit(void **state)
 {
-	/* members kept and undone: one commit for all, the undone member's row gone */
+	/* writes kept and undone: one commit for all, the undone ones' rows gone */
 	struct fx *f = *state;
 	struct db_group *g = NULL;
 	make_table(f);
 	assert_int_equal(db_group_open(&g, f->path, 8, &f->e), 0);
 	assert_non_null(g);
-	struct member m[4] = {
+	struct member m[5] = {
+		{ .n = 100, .keep = 1 },
 		{ .n = 1, .keep = 1 },
-		{ .n = 2, .keep = 0 },
+		{ .n = 2, .keep = 0 }, /* a 4xx: undone */
 		{ .n = 3, .keep = 1 },
 		{ .n = 3, .keep = 1 }, /* a conflict: its statement fails, itself undone */
 	};
 	uint64_t epoch = db_write_epoch(), syncs = db_sqlite_wal_syncs();
-	assert_int_equal(run_members(f, g, m, 4, 1), 0);
-	for (int i = 0; i < 3; i++)
+	run_members(f, g, m, 4);
+	for (int i = 0; i < 4; i++)
 		if (m[i].rc)
 			fail_msg("member %d: %s", i, m[i].e.msg);
-	assert_int_equal(m[3].rc, 0);
-	assert_int_equal(m[3].e.status, 409);
+	assert_int_equal(m[4].rc, -1);
+	assert_int_equal(m[4].e.status, 409);
 	assert_int_equal(db_write_epoch(), epoch + 1);
 	assert_true(db_sqlite_wal_syncs() > syncs); /* answered once on disk */
 	const char *rows = NULL;
@@ -625,40 +639,39 @@ static void test_group_members_share_a_commit(void **state)
 	                 1);
 	assert_string_equal(rows, "1,3,100");
 
-	/* max members a commit: the fourth of four starts a second transaction */
+	/* max writes a commit: of four, the last is committed alone */
 	db_group_close(g);
 	assert_int_equal(db_group_open(&g, f->path, 3, &f->e), 0);
-	struct member k[3] = { { .n = 11, .keep = 1 },
+	struct member k[4] = { { .n = 10, .keep = 1 },
+		               { .n = 11, .keep = 1 },
 		               { .n = 12, .keep = 1 },
 		               { .n = 13, .keep = 1 } };
-	assert_int_equal(db_exec(f->db, &f->e, "DELETE FROM t WHERE a = 100", DB_NOARGS), 1);
 	epoch = db_write_epoch();
-	assert_int_equal(run_members(f, g, k, 3, 1), 0);
-	for (int i = 0; i < 3; i++)
+	run_members(f, g, k, 3);
+	for (int i = 0; i < 4; i++)
 		assert_int_equal(k[i].rc, 0);
 	assert_int_equal(db_write_epoch(), epoch + 2);
-	assert_int_equal(count(f, "SELECT count(*) FROM t"), 6);
+	assert_int_equal(count(f, "SELECT count(*) FROM t"), 7);
 	db_group_close(g);
 }
 
 static void test_group_lost_transaction(void **state)
 {
-	/* a member ends the transaction under the others (as SQLite does on a full disk):
-	 * every member that kept its writes is told, nothing is kept, the group goes on */
+	/* a write ends the transaction under the others (as SQLite does on a full disk):
+	 * every write that was kept is told, nothing is kept, the group goes on */
 	struct fx *f = *state;
 	struct db_group *g = NULL;
 	make_table(f);
 	assert_int_equal(db_group_open(&g, f->path, 8, &f->e), 0);
 	struct member m[2] = { { .n = 1, .keep = 1 }, { .n = 2, .keep = 1, .then = "ROLLBACK" } };
-	assert_int_equal(run_members(f, g, m, 2, 1), -1);
-	assert_int_equal(f->e.status, 500);
-	assert_string_equal(f->e.code, "db.error");
+	run_members(f, g, m, 1);
 	assert_int_equal(m[0].rc, -1);
 	assert_int_equal(m[0].e.status, 500);
+	assert_string_equal(m[0].e.code, "db.error");
 	assert_int_equal(m[1].rc, -1);
 	assert_int_equal(count(f, "SELECT count(*) FROM t"), 0);
 	struct member after = { .g = g, .n = 5, .keep = 1 };
-	join_one(&after);
+	write_member(&after);
 	if (after.rc)
 		fail_msg("after: %s", after.e.msg);
 	assert_int_equal(count(f, "SELECT count(*) FROM t"), 1);
