@@ -174,7 +174,7 @@ static void end_tx(struct db *db)
 	db->in_tx = 0;
 }
 
-/* with sync 0, the caller waits for the commit to be durable (db_group_leave) */
+/* with sync 0, the caller waits for the commit to be durable (db_group_run) */
 static int commit(struct db *db, int sync, struct err *e)
 {
 	if (!db->in_tx)

@@ -49,19 +49,12 @@
  */
 #define WAL_CHECKPOINT_PAGES "16000"
 
-/*
- * The write lock of one database file (device and inode), shared by its connections: a
- * flag under a mutex. Released while writers wait, it passes to one of them (granted), so
- * that one arriving meanwhile cannot take it first: a group (db_group_run) beginning its
- * next transaction at once would otherwise starve the others.
- */
+/* The write lock of one database file (device and inode), shared by its connections. */
 struct file_lock {
 	dev_t dev;
 	ino_t ino;
 	int refs; /* connections using it; 0: the slot is free */
 	pthread_mutex_t lock;
-	pthread_cond_t free_cond;
-	int held, queued, granted;
 	atomic_int waiting;
 	/* the group sync: commits counted, the count the last sync covered, one sync at a time */
 	pthread_mutex_t sync_lock;
@@ -209,13 +202,7 @@ static struct file_lock *file_lock_of(sqlite3 *h)
 		q = free_slot;
 		q->dev = st.st_dev;
 		q->ino = st.st_ino;
-		pthread_condattr_t ca;
-		pthread_condattr_init(&ca);
-		pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
 		pthread_mutex_init(&q->lock, NULL);
-		pthread_cond_init(&q->free_cond, &ca);
-		pthread_condattr_destroy(&ca);
-		q->held = q->queued = q->granted = 0;
 		atomic_store(&q->waiting, 0);
 		pthread_mutex_init(&q->sync_lock, NULL);
 		pthread_cond_init(&q->synced_cond, NULL);
@@ -235,14 +222,13 @@ static void file_lock_release(struct file_lock *q)
 	pthread_mutex_lock(&file_locks_lock);
 	if (--q->refs == 0) {
 		pthread_mutex_destroy(&q->lock);
-		pthread_cond_destroy(&q->free_cond);
 		pthread_mutex_destroy(&q->sync_lock);
 		pthread_cond_destroy(&q->synced_cond);
 	}
 	pthread_mutex_unlock(&file_locks_lock);
 }
 
-/* Wait for the file's write lock (waiters are woken one at a time); 503 db.busy after
+/* Wait for the file's write lock (the kernel wakes waiters in turn); 503 db.busy after
  * BUSY_MS. */
 static int sq_write_lock(struct db *db, struct err *e)
 {
@@ -252,24 +238,10 @@ static int sq_write_lock(struct db *db, struct err *e)
 	struct timespec until;
 	clock_gettime(CLOCK_MONOTONIC, &until);
 	until.tv_sec += BUSY_MS / 1000;
-	int rc = 0, got = 0;
 	atomic_fetch_add(&q->waiting, 1);
-	pthread_mutex_lock(&q->lock);
-	if (!q->held) {
-		q->held = got = 1;
-	} else {
-		q->queued++;
-		while (!q->granted && rc != ETIMEDOUT)
-			rc = pthread_cond_timedwait(&q->free_cond, &q->lock, &until);
-		if (q->granted) { /* held all along, now this writer's */
-			q->granted--;
-			got = 1;
-		}
-		q->queued--;
-	}
-	pthread_mutex_unlock(&q->lock);
+	int rc = pthread_mutex_clocklock(&q->lock, CLOCK_MONOTONIC, &until);
 	atomic_fetch_sub(&q->waiting, 1);
-	if (got)
+	if (rc == 0)
 		return 0;
 	err_set(e, 503, "db.busy", NULL, "database is busy; try again");
 	if (e)
@@ -280,16 +252,8 @@ static int sq_write_lock(struct db *db, struct err *e)
 static void sq_write_unlock(struct db *db)
 {
 	struct file_lock *q = ((struct sq_conn *)db->conn)->fl;
-	if (!q)
-		return;
-	pthread_mutex_lock(&q->lock);
-	if (q->queued > q->granted) {
-		q->granted++;
-		pthread_cond_signal(&q->free_cond);
-	} else {
-		q->held = 0;
-	}
-	pthread_mutex_unlock(&q->lock);
+	if (q)
+		pthread_mutex_unlock(&q->lock);
 }
 
 /* the WAL's data on disk: opened each time, as SQLite may make the file anew */
@@ -353,7 +317,6 @@ void db_sqlite_sync_delay(int ms)
 	atomic_store(&sync_delay_ms, ms);
 }
 
-/* Writers waiting for the write lock of db's file, the holder not counted (tests). */
 /* SQLite rolls a transaction back whole on some errors (a full disk, out of memory) */
 static int sq_tx_open(struct db *db)
 {
@@ -368,6 +331,7 @@ static int sq_groups(struct db *db)
 	return c->fl && c->grouped;
 }
 
+/* Writers waiting for the write lock of db's file, the holder not counted (tests). */
 int db_sqlite_writers_waiting(struct db *db)
 {
 	struct file_lock *q = ((struct sq_conn *)db->conn)->fl;

@@ -796,17 +796,20 @@ static int body_is_null(const struct strbuf *b)
 	return p + strspn(p, " \t\r\n") == b->buf + b->len; /* and no NUL before the end */
 }
 
-/* A write run by the group (db_group_run): the route's checks and handler, on the group's
- * connection and maybe on another thread, which the caller's waits for. */
-struct group_call {
+/*
+ * A write in its transaction, on db: the route's checks, a stored answer for its
+ * Idempotency-Key, the handler, and the answer stored. 1 to keep what it wrote, 0 to undo
+ * it (a 4xx, or an answer replayed), -1 with e. With group commit (db_group_run) db is the
+ * group's and this may run on another request's thread, which the caller's waits for.
+ */
+struct write_call {
 	struct req *r;
-	const char *key;
-	char *body_hash;
+	const char *key, *body_hash;
 };
 
-static int write_in_group(struct db *db, void *arg, struct err *e)
+static int write_in_tx(struct db *db, void *arg, struct err *e)
 {
-	struct group_call *c = arg;
+	struct write_call *c = arg;
 	struct req *r = c->r;
 	struct db *own = r->db;
 	int rc = -1, found;
@@ -814,7 +817,6 @@ static int write_in_group(struct db *db, void *arg, struct err *e)
 	if (check_access(r, e))
 		goto out;
 	if (c->key) {
-		auth_sha256_hex(r->body.buf, r->body.len, c->body_hash);
 		if ((found = idem_lookup(r, c->key, c->body_hash, e))) {
 			rc = found < 0 ? -1 : 0; /* an answer replayed: nothing to keep */
 			goto out;
@@ -858,24 +860,25 @@ static int run_handler(struct req *r, struct err *e)
 		if (!json_is_object(body))
 			return err_invalid(e, "json.type", NULL, "body must be a JSON object");
 	}
-	if (write && tx && group) {
-		struct group_call c = { r, key, body_hash };
-		return db_group_run(group, write_in_group, &c, &r->arena, e);
+	if (write && tx) {
+		if (key) /* before the write lock */
+			auth_sha256_hex(r->body.buf, r->body.len, body_hash);
+		struct write_call c = { r, key, body_hash };
+		if (group)
+			return db_group_run(group, write_in_tx, &c, &r->arena, e);
+		if (db_begin(r->db, DB_WRITE, e))
+			return -1;
+		int rc = write_in_tx(r->db, &c, e);
+		if (rc > 0)
+			return db_commit(r->db, e);
+		db_rollback(r->db);
+		return rc;
 	}
-	if (tx && db_begin(r->db, write ? DB_WRITE : DB_READ, e))
+	/* a read, or a route that runs its own transactions (ROUTE_NO_TX) */
+	if (tx && db_begin(r->db, DB_READ, e))
 		return -1;
 	if (check_access(r, e))
 		goto fail;
-	if (key && tx) {
-		auth_sha256_hex(r->body.buf, r->body.len, body_hash);
-		int rc = idem_lookup(r, key, body_hash, e);
-		if (rc < 0)
-			goto fail;
-		if (rc > 0) {
-			db_rollback(r->db);
-			return 0;
-		}
-	}
 	const char *cache_key = NULL;
 	struct db_stamp stamp;
 	int64_t cache_ms =
@@ -918,8 +921,6 @@ static int run_handler(struct req *r, struct err *e)
 		db_rollback(r->db);
 		return 0;
 	}
-	if (key && idem_store(r, key, body_hash, e))
-		goto fail;
 	return db_commit(r->db, e);
 fail:
 	if (tx)
