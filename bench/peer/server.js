@@ -130,7 +130,8 @@ async function worker() {
 	db.pragma('foreign_keys = ON');
 	db.pragma('temp_store = MEMORY');
 	db.pragma('cache_size = -16000');
-	db.pragma('mmap_size = 2147418112');
+	/* cunwu's db.mmap_mb, from the environment both servers are started with */
+	db.pragma(`mmap_size = ${(Number(process.env.CUNWU_DB_MMAP_MB) || 0) * 1048576}`);
 	db.pragma('wal_autocheckpoint = 16000');
 
 	/* Statements: the fixed ones prepared here, the few whose text depends on the caller's
@@ -592,7 +593,8 @@ async function worker() {
 		'x.created_at, x.updated_at, p.path, p.gpath, (SELECT group_concat(t2.tag_id || \'|\' || t2.source || ' +
 		'\'|\' || t2.as_of, \',\') FROM person_tags t2 WHERE t2.person_id = x.id)';
 	const PERSON_FROM = 'persons x JOIN places p ON p.id = x.place_id';
-	const FROM_GRAM = 'person_grams g CROSS JOIN persons x JOIN places p ON p.id = x.place_id';
+	/* a gram carries its person's place (people/0008), as cunwu's search reads it */
+	const FROM_GRAM = 'person_grams g CROSS JOIN places p CROSS JOIN persons x';
 	const FROM_TAG = 'person_tags t CROSS JOIN persons x JOIN places p ON p.id = x.place_id';
 	const PERSON_SORTS = { name: 'x.name_pinyin', birth_date: 'x.birth_date', created_at: 'x.created_at',
 		place: 'p.path', status: 'x.status' };
@@ -671,7 +673,7 @@ async function worker() {
 				const vowels = [...lower].filter((ch) => 'aeiouv'.includes(ch)).length;
 				if (!vowels && lower.length <= 8) {
 					from = FROM_GRAM;
-					where += ' AND x.id = g.person_id AND g.gram = ?';
+					where += ' AND p.id = g.place_id AND x.id = g.person_id AND g.gram = ?';
 					args.push(gram);
 				} else {
 					const hi = lower.slice(0, -1) + String.fromCharCode(lower.charCodeAt(lower.length - 1) + 1);
@@ -691,7 +693,7 @@ async function worker() {
 				let gram = grams[0];
 				if (n > 1) gram = grams.find((g) => chars(g) === 2) || gram;
 				from = FROM_GRAM;
-				where += ' AND x.id = g.person_id AND g.gram = ?';
+				where += ' AND p.id = g.place_id AND x.id = g.person_id AND g.gram = ?';
 				args.push(gram);
 				if (n > 2) {
 					where += " AND x.name LIKE ? ESCAPE '\\'";

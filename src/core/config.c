@@ -13,6 +13,9 @@
 static const struct cfg_def defs[] = {
 	{ "db", CFG_STR, "cunwu.db", "CUNWU_DB", 0, 0,
 	  "database: a SQLite file path, or postgresql://..." },
+	{ "db.mmap_mb", CFG_INT, "0", "CUNWU_DB_MMAP_MB", 0, 1 << 20,
+	  "SQLite: map up to this many MiB of the database file into the process (0: read it "
+	  "through the kernel's page cache; docs/internals/db.md, \"Memory\")" },
 	{ "listen", CFG_STR, "127.0.0.1:8080", "CUNWU_LISTEN", 0, 0,
 	  "address:port to serve on; port 0 picks a free one" },
 	{ "ready_file", CFG_STR, "", "CUNWU_READY_FILE", 0, 0,

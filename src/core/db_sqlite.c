@@ -34,6 +34,7 @@
 
 #include <sqlite3.h>
 
+#include "config.h"
 #include "log.h"
 #include "banned.h"
 
@@ -466,13 +467,14 @@ static int sq_open(struct db *db, const char *path, int create, struct err *e)
 	}
 	sqlite3_busy_timeout(h, BUSY_MS);
 	sqlite3_extended_result_codes(h, 1);
-	char *msg = NULL;
-	rc = sqlite3_exec(h,
-	                  "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;"
-	                  "PRAGMA foreign_keys = ON; PRAGMA temp_store = MEMORY;"
-	                  "PRAGMA cache_size = -16000; PRAGMA mmap_size = 2147418112;"
-	                  "PRAGMA wal_autocheckpoint = " WAL_CHECKPOINT_PAGES,
-	                  NULL, NULL, &msg);
+	char *msg = NULL, setup[320];
+	snprintf(setup, sizeof(setup),
+	         "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;"
+	         "PRAGMA foreign_keys = ON; PRAGMA temp_store = MEMORY;"
+	         "PRAGMA cache_size = -16000; PRAGMA mmap_size = %lld;"
+	         "PRAGMA wal_autocheckpoint = " WAL_CHECKPOINT_PAGES,
+	         (long long)config_int("db.mmap_mb") << 20);
+	rc = sqlite3_exec(h, setup, NULL, NULL, &msg);
 	if (rc != SQLITE_OK) {
 		err_invalid(e, "db.open", "db", "unable to set up '%s': %s", path,
 		            msg ? msg : sqlite3_errstr(rc));

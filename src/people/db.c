@@ -264,10 +264,14 @@ static size_t grams_of(struct arena *a, const struct person_row *pr, const char 
 	return m;
 }
 
+#define GRAM_INSERT                                                                                \
+	"INSERT INTO person_grams (gram, person_id, pinyin, place_id) VALUES (?, ?, ?, ?)"
+
 /* replace a person's search grams with those of their name, each with the name's pinyin,
- * the order a search pages in (fresh: a new person, who has none to remove) */
-static int grams_set(struct db *db, const struct person_row *pr, const char *person_id, int fresh,
-                     struct err *e)
+ * the order a search pages in, and their place, the scope a search checks (fresh: a new
+ * person, who has none to remove) */
+static int grams_set(struct db *db, const struct person_row *pr, const char *person_id,
+                     const char *place_id, int fresh, struct err *e)
 {
 	const char **grams;
 	size_t n = grams_of(db_arena(db), pr, &grams);
@@ -275,9 +279,8 @@ static int grams_set(struct db *db, const struct person_row *pr, const char *per
 	    db_exec(db, e, "DELETE FROM person_grams WHERE person_id = ?", DB_T(person_id)) < 0)
 		return -1;
 	for (size_t i = 0; i < n; i++)
-		if (db_exec(db, e,
-		            "INSERT INTO person_grams (gram, person_id, pinyin) VALUES (?, ?, ?)",
-		            DB_T(grams[i]), DB_T(person_id), DB_T(pr->pinyin)) < 0)
+		if (db_exec(db, e, GRAM_INSERT, DB_T(grams[i]), DB_T(person_id), DB_T(pr->pinyin),
+		            DB_T(place_id)) < 0)
 			return -1;
 	return 0;
 }
@@ -294,11 +297,13 @@ void people_bulk_release(struct people_bulk *b)
 	memset(b, 0, sizeof(*b));
 }
 
-static void bulk_hold(struct people_bulk *b, const struct person_row *pr, const char *person_id)
+static void bulk_hold(struct people_bulk *b, const struct person_row *pr, const char *person_id,
+                      const char *place_id)
 {
 	const char **grams;
 	size_t n = grams_of(&b->a, pr, &grams);
-	const char *pinyin = arena_strdup(&b->a, pr->pinyin), *pid = arena_strdup(&b->a, person_id);
+	const char *pinyin = arena_strdup(&b->a, pr->pinyin), *pid = arena_strdup(&b->a, person_id),
+	           *place = arena_strdup(&b->a, place_id);
 	if (b->n + n > b->cap) {
 		size_t cap = b->cap ? 2 * b->cap : 4096;
 		while (cap < b->n + n)
@@ -308,7 +313,7 @@ static void bulk_hold(struct people_bulk *b, const struct person_row *pr, const 
 		b->cap = cap;
 	}
 	for (size_t i = 0; i < n; i++)
-		b->grams[b->n++] = (struct people_gram){ grams[i], pinyin, pid };
+		b->grams[b->n++] = (struct people_gram){ grams[i], pinyin, pid, place };
 }
 
 /* person_grams' key order: (gram, pinyin, person_id), bytewise as SQLite's BINARY */
@@ -327,10 +332,8 @@ int people_bulk_flush(struct db *db, struct people_bulk *b, struct err *e)
 	if (b->n) /* qsort takes no NULL, even for nothing */
 		qsort(b->grams, b->n, sizeof(*b->grams), gram_cmp);
 	for (size_t i = 0; i < b->n && !rc; i++)
-		if (db_exec(db, e,
-		            "INSERT INTO person_grams (gram, person_id, pinyin) VALUES (?, ?, ?)",
-		            DB_T(b->grams[i].gram), DB_T(b->grams[i].person_id),
-		            DB_T(b->grams[i].pinyin)) < 0)
+		if (db_exec(db, e, GRAM_INSERT, DB_T(b->grams[i].gram), DB_T(b->grams[i].person_id),
+		            DB_T(b->grams[i].pinyin), DB_T(b->grams[i].place_id)) < 0)
 			rc = -1;
 	people_bulk_release(b);
 	people_bulk_init(b);
@@ -374,12 +377,12 @@ int people_person_add(struct db *db, const struct actor *who, const struct perso
 	            DB_T(id), DB_T(now), DB_T(in->household_id)) < 0)
 		return -1;
 	if (bulk) { /* audited by the batch; tags derived at its end */
-		bulk_hold(bulk, &pr, id);
+		bulk_hold(bulk, &pr, id, place_id);
 		if (id_out)
 			*id_out = arena_strdup(db_arena(db), id);
 		return 0;
 	}
-	if (grams_set(db, &pr, id, 1, e))
+	if (grams_set(db, &pr, id, place_id, 1, e))
 		return -1;
 	struct jdoc doc;
 	struct jw *wp = jdoc_open(&doc, db_arena(db));
@@ -729,7 +732,7 @@ enum {
 
 struct person_now {
 	const char *region, *household_id, *name, *relation, *status, *id_enc, *birth, *sex,
-	    *head_id;
+	    *head_id, *place_id;
 	int64_t version;
 };
 
@@ -738,8 +741,8 @@ static int person_now(struct db *db, const char *id, struct person_now *p, struc
 	struct db_stmt *st = db_query(db, e,
 	                              "SELECT x.region, x.household_id, x.name, x.relation, "
 	                              "x.status, x.id_enc, x.birth_date, x.sex, x.version, "
-	                              "h.head_id FROM persons x JOIN households h ON "
-	                              "h.id = x.household_id WHERE x.id = ?",
+	                              "h.head_id, x.place_id FROM persons x JOIN households "
+	                              "h ON h.id = x.household_id WHERE x.id = ?",
 	                              DB_T(id));
 	if (!st)
 		return -1;
@@ -756,6 +759,7 @@ static int person_now(struct db *db, const char *id, struct person_now *p, struc
 	p->sex = db_text(st, 7);
 	p->version = db_int(st, 8);
 	p->head_id = db_text(st, 9);
+	p->place_id = db_text(st, 10);
 	db_done(st);
 	return 0;
 }
@@ -830,7 +834,7 @@ int people_person_update(struct db *db, const struct actor *who, const char *id,
 	    db_exec(db, e, "UPDATE households SET head_id = NULL, updated_at = ? WHERE id = ?",
 	            DB_T(now), DB_T(now_row.household_id)) < 0)
 		return -1;
-	if ((seen & PF_NAME) && grams_set(db, &pr, id, 0, e))
+	if ((seen & PF_NAME) && grams_set(db, &pr, id, now_row.place_id, 0, e))
 		return -1;
 	if ((seen & PF_STATUS) && strcmp(now_row.status, pr.status)) {
 		char mid[ID_LEN + 1];
@@ -898,7 +902,10 @@ int people_person_move(struct db *db, const struct actor *who, const char *id,
 		        "UPDATE persons SET household_id = ?, place_id = ?, region = ?, "
 		        "relation = CASE WHEN relation = 'head' THEN 'other' ELSE relation END, "
 		        "updated_at = ?, version = version + 1 WHERE id = ?",
-		        DB_T(household_id), DB_T(place_id), DB_T(region), DB_T(now), DB_T(id)) < 0)
+		        DB_T(household_id), DB_T(place_id), DB_T(region), DB_T(now),
+		        DB_T(id)) < 0 ||
+		    db_exec(db, e, "UPDATE person_grams SET place_id = ? WHERE person_id = ?",
+		            DB_T(place_id), DB_T(id)) < 0)
 			return -1;
 	}
 	if (status &&

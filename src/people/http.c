@@ -355,7 +355,10 @@ static int looks_like_number(const char *s, size_t min)
  * CROSS JOIN, PostgreSQL plans it freely */
 /* what a text search counts at most (each match counted costs about 2 µs) */
 #define PEOPLE_COUNT_CAP 100
-#define PERSON_FROM_GRAM "person_grams g CROSS JOIN persons x JOIN places p ON p.id = x.place_id"
+/* a gram carries its person's place (people/0008): the caller's scope drops the matches
+ * elsewhere before their rows are read */
+#define PERSON_FROM_GRAM "person_grams g CROSS JOIN places p CROSS JOIN persons x"
+#define PERSON_GRAM_JOIN "p.id = g.place_id AND x.id = g.person_id"
 #define PERSON_FROM_TAG  "person_tags t CROSS JOIN persons x JOIN places p ON p.id = x.place_id"
 
 static int search_text(struct req *r, struct query *q, const char *text, const char *today,
@@ -403,7 +406,7 @@ static int search_text(struct req *r, struct query *q, const char *text, const c
 		 */
 		if (!vowels && i <= INITIALS_GRAM_MAX) {
 			*from = PERSON_FROM_GRAM;
-			query_and(q, "x.id = g.person_id", DB_NOARGS);
+			query_and(q, PERSON_GRAM_JOIN, DB_NOARGS);
 			query_and(q, "g.gram = ?", DB_T(gram));
 			return 0;
 		}
@@ -446,7 +449,7 @@ static int search_text(struct req *r, struct query *q, const char *text, const c
 			break;
 		}
 	*from = PERSON_FROM_GRAM;
-	query_and(q, "x.id = g.person_id", DB_NOARGS);
+	query_and(q, PERSON_GRAM_JOIN, DB_NOARGS);
 	query_and(q, "g.gram = ?", DB_T(gram));
 	if (chars > 2)
 		query_and(q, "x.name LIKE ? ESCAPE '\\'", DB_T(db_like_contains(a, text)));

@@ -59,7 +59,7 @@ int people_household_add(struct db *db, const struct actor *who, const struct ho
 struct people_bulk {
 	struct arena a;
 	struct people_gram {
-		const char *gram, *pinyin, *person_id;
+		const char *gram, *pinyin, *person_id, *place_id;
 	} * grams;
 	size_t n, cap;
 };

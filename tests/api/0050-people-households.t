@@ -132,7 +132,7 @@ expect 200
 
 # a search that matches over 100 stops counting there and says so; its pages go on
 sql INSERT INTO persons (id, region, household_id, place_id, name, name_pinyin, name_initials, relation, created_at, updated_at) WITH RECURSIVE n(k) AS (SELECT 1 UNION ALL SELECT k + 1 FROM n WHERE k < 1001) SELECT 'cap' || (10000 + k), h.region, h.household_id, h.place_id, '秦琴', 'qinqin', 'qq', 'other', h.created_at, h.updated_at FROM n, persons h WHERE h.id = '${head}'
-sql INSERT INTO person_grams (gram, person_id, pinyin) SELECT 'py:qq', id, name_pinyin FROM persons WHERE name_initials = 'qq'
+sql INSERT INTO person_grams (gram, person_id, pinyin, place_id) SELECT 'py:qq', id, name_pinyin, place_id FROM persons WHERE name_initials = 'qq'
 
 GET /api/v1/people?q=qq
 expect 200

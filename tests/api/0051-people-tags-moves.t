@@ -192,6 +192,41 @@ POST /api/v1/people/${p3}/move
 {"household_id": "${far}", "on_date": "2026-11-02"}
 expect 403
 
+# granted 冯村 too, it may: the name search then finds 孙立 in 冯村, where the gram index
+# now places them (people/0008), and no longer in 秦家山村
+login cadre2
+GET /api/v1/people?q=孙立
+expect 200
+{"total": 0}
+
+cli user grant grid1 grid_worker 140406101205
+expect exit 0
+
+login grid1
+POST /api/v1/people/${p3}/move
+{"household_id": "${far}", "on_date": "2026-11-02"}
+expect 200
+{"household_id": "${far}", "place_id": "140406101205"}
+
+login leader
+GET /api/v1/people?q=孙立
+expect 200
+{"total": 1, "items": [{"id": "${p3}", "place_id": "140406101205", "place_name": "冯村"}]}
+
+login cadre2
+GET /api/v1/people?q=孙立
+expect 200
+{"total": 1, "items": [{"id": "${p3}"}]}
+
+GET /api/v1/people?q=sl
+expect 200
+{"total": 1, "items": [{"id": "${p3}"}]}
+
+login cadre1
+GET /api/v1/people?q=孙立
+expect 200
+{"total": 0}
+
 # organizations
 login cadre1
 POST /api/v1/orgs
