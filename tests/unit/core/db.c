@@ -22,6 +22,7 @@
 
 #include "../unit.h"
 
+#include "core/config.h"
 #include "core/db.h"
 #include "core/db_backend.h" /* to look at the statement cache */
 #include "core/log.h"
@@ -932,6 +933,24 @@ static void test_stamp_other_process(void **state)
 	sqlite3_close(other);
 }
 
+/* db.mmap_mb: the file is read, not mapped, unless the setting says how much to map */
+static void test_mmap_setting(void **state)
+{
+	struct fx *f = *state;
+	assert_int_equal(count(f, "PRAGMA mmap_size"), 0);
+	assert_int_equal(config_set("db.mmap_mb", "8", "test", &f->e), 0);
+	struct db *db = NULL;
+	int rc = db_open(&db, f->path, 0, &f->e);
+	config_init();
+	assert_int_equal(rc, 0);
+	int64_t n = -1;
+	assert_int_equal(db_get_int(db, &f->e, &n, "PRAGMA mmap_size", DB_ARGS(DB_NOARGS)), 1);
+	db_close(db);
+	assert_int_equal(n, 8 << 20);
+	assert_int_equal(config_set("db.mmap_mb", "-1", "test", &f->e), -1);
+	assert_string_equal(f->e.field, "db.mmap_mb");
+}
+
 static int group_setup(void **state)
 {
 	(void)state;
@@ -965,6 +984,7 @@ int main(void)
 		T(test_backup),
 		T(test_stamp_tables),
 		T(test_stamp_other_process),
+		T(test_mmap_setting),
 	};
 	return cmocka_run_group_tests(tests, group_setup, NULL);
 }
