@@ -1,7 +1,8 @@
-/* answers.c - each worker thread's cache of answers; see answers.h. */
+/* answers.c - the server's cache of answers, shared by its threads; see answers.h. */
 #include "answers.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -9,8 +10,9 @@
 
 #include "banned.h"
 
-#define SETS      64         /* two slots each: a key's set by its hash */
-#define MAX_BYTES (16 << 20) /* a thread keeps at most this many bytes of answers */
+#define SETS      256 /* WAYS slots each, a lock each: a key's set by its hash */
+#define WAYS      2
+#define MAX_BYTES (32 << 20) /* the process keeps at most this many bytes of answers */
 
 struct answer {
 	char *key;
@@ -19,63 +21,50 @@ struct answer {
 	size_t len;
 };
 
-struct slots {
-	struct answer a[SETS][2];
-	size_t bytes;
+struct set {
+	pthread_mutex_t lock;
+	struct answer a[WAYS];
 };
 
-static pthread_key_t slots_key;
-static pthread_once_t slots_once = PTHREAD_ONCE_INIT;
+static struct set sets[SETS];
+static atomic_size_t bytes;
+static pthread_once_t sets_once = PTHREAD_ONCE_INIT;
 
-static void slots_free(void *arg)
+static void sets_init(void)
 {
-	struct slots *s = arg;
 	for (int i = 0; i < SETS; i++)
-		for (int k = 0; k < 2; k++) {
-			free(s->a[i][k].key);
-			free(s->a[i][k].body);
-		}
-	free(s);
+		pthread_mutex_init(&sets[i].lock, NULL);
 }
 
-static void slots_make_key(void)
+static struct set *set_of(uint64_t h)
 {
-	pthread_key_create(&slots_key, slots_free);
-}
-
-static struct slots *thread_slots(void)
-{
-	pthread_once(&slots_once, slots_make_key);
-	struct slots *s = pthread_getspecific(slots_key);
-	if (!s && (s = calloc(1, sizeof(*s))))
-		pthread_setspecific(slots_key, s);
-	return s;
+	pthread_once(&sets_once, sets_init);
+	return &sets[h % SETS];
 }
 
 int answers_find(const char *key, const struct db_stamp *now, int64_t stale_ms, int64_t ttl_ms,
-                 const char **body, size_t *len, const struct db_stamp **made)
+                 answers_give_fn give, void *ctx, struct db_stamp *made)
 {
-	struct slots *s = thread_slots();
-	if (!s)
-		return 0;
 	uint64_t h = str_hash(key);
-	struct answer *set = s->a[h % SETS];
+	struct set *s = set_of(h);
 	/* answers made together (a page's, a list's first askers) are not made again together:
 	 * each key lives 75 to 100 % of ttl_ms, by its hash */
 	if (ttl_ms != INT64_MAX)
 		ttl_ms -= ttl_ms / 4 * (int64_t)(h >> 56) / 256;
-	for (int k = 0; k < 2; k++) {
-		struct answer *a = &set[k];
+	int found = 0;
+	pthread_mutex_lock(&s->lock);
+	for (int k = 0; k < WAYS && !found; k++) {
+		struct answer *a = &s->a[k];
 		if (a->body && !strcmp(a->key, key) && db_stamp_holds(&a->stamp, now, stale_ms) &&
 		    now->ms - a->stamp.ms < ttl_ms) {
-			*body = a->body;
-			*len = a->len;
+			give(ctx, a->body, a->len); /* while held: another thread may replace it */
 			if (made)
-				*made = &a->stamp;
-			return 1;
+				*made = a->stamp;
+			found = 1;
 		}
 	}
-	return 0;
+	pthread_mutex_unlock(&s->lock);
+	return found;
 }
 
 int64_t answers_today_ms(int64_t now_ms)
@@ -86,22 +75,7 @@ int64_t answers_today_ms(int64_t now_ms)
 
 void answers_keep(const char *key, const struct db_stamp *stamp, const char *body, size_t len)
 {
-	struct slots *s = len <= ANSWERS_MAX_BYTES ? thread_slots() : NULL;
-	if (!s)
-		return;
-	struct answer *set = s->a[str_hash(key) % SETS], *a;
-	/* the same key's slot, else an empty one, else the older of the two */
-	if (set[0].key && !strcmp(set[0].key, key))
-		a = &set[0];
-	else if (set[1].key && !strcmp(set[1].key, key))
-		a = &set[1];
-	else if (!set[0].body)
-		a = &set[0];
-	else if (!set[1].body)
-		a = &set[1];
-	else
-		a = set[0].stamp.ms <= set[1].stamp.ms ? &set[0] : &set[1];
-	if (s->bytes - a->len + len > MAX_BYTES)
+	if (len > ANSWERS_MAX_BYTES)
 		return;
 	char *k = strdup(key), *b = malloc(len ? len : 1);
 	if (!k || !b) {
@@ -110,8 +84,53 @@ void answers_keep(const char *key, const struct db_stamp *stamp, const char *bod
 		return;
 	}
 	memcpy(b, body, len);
-	s->bytes = s->bytes - a->len + len;
-	free(a->key);
-	free(a->body);
-	*a = (struct answer){ .key = k, .stamp = *stamp, .body = b, .len = len };
+	struct set *s = set_of(str_hash(key));
+	struct answer old = { 0 };
+	pthread_mutex_lock(&s->lock);
+	/* the same key's slot, else an empty one, else the oldest */
+	struct answer *a = NULL;
+	for (int i = 0; i < WAYS && !a; i++)
+		if (s->a[i].key && !strcmp(s->a[i].key, key))
+			a = &s->a[i];
+	for (int i = 0; i < WAYS && !a; i++)
+		if (!s->a[i].body)
+			a = &s->a[i];
+	if (!a) {
+		a = &s->a[0];
+		for (int i = 1; i < WAYS; i++)
+			if (s->a[i].stamp.ms < a->stamp.ms)
+				a = &s->a[i];
+	}
+	/* a newer answer than the one kept: another thread may have made it meanwhile */
+	int keep = !(a->body && a->stamp.ms > stamp->ms && !strcmp(a->key, key)) &&
+	           atomic_load(&bytes) - a->len + len <= MAX_BYTES;
+	if (keep) {
+		atomic_fetch_add(&bytes, len);
+		atomic_fetch_sub(&bytes, a->len);
+		old = *a;
+		*a = (struct answer){ .key = k, .stamp = *stamp, .body = b, .len = len };
+	}
+	pthread_mutex_unlock(&s->lock);
+	if (!keep) {
+		free(k);
+		free(b);
+	}
+	free(old.key);
+	free(old.body);
+}
+
+void answers_clear(void)
+{
+	pthread_once(&sets_once, sets_init);
+	for (int i = 0; i < SETS; i++) {
+		struct set *s = &sets[i];
+		pthread_mutex_lock(&s->lock);
+		for (int k = 0; k < WAYS; k++) {
+			free(s->a[k].key);
+			free(s->a[k].body);
+			s->a[k] = (struct answer){ 0 };
+		}
+		pthread_mutex_unlock(&s->lock);
+	}
+	atomic_store(&bytes, 0);
 }

@@ -1,8 +1,10 @@
 /*
- * answers.h - each worker thread's cache of answers made from the database: an answer is
- * given again only while nothing was committed since it was made (db_stamp_holds) and it
- * is younger than the caller's limit. Used by the router for routes marked ROUTE_CACHE
- * and by the cockpit. Per thread, so no lock: a thread finds what it answered itself.
+ * answers.h - the server's cache of answers made from the database, shared by its worker
+ * threads: an answer is given again only while nothing was committed since it was made
+ * (db_stamp_holds, whose stamps are the process's, not a connection's) and it is younger
+ * than the caller's limit. Used by the router for routes marked ROUTE_CACHE and by the
+ * cockpit. One copy for every thread, so that an answer one thread made serves the others,
+ * and the memory it takes does not grow with http.threads; a lock per set of keys.
  */
 #ifndef CUNWU_ANSWERS_H
 #define CUNWU_ANSWERS_H
@@ -14,23 +16,28 @@
 
 #define ANSWERS_MAX_BYTES (256 * 1024) /* a bigger answer is not kept */
 
+/* called with a kept answer while it is held: copy it (jw_raw), keep no pointer into it */
+typedef void (*answers_give_fn)(void *ctx, const char *body, size_t len);
+
 /*
  * The answer kept under key, if it was made at a stamp that still holds at now (where the
  * backend cannot tell of other processes' commits: younger than stale_ms) and less than
  * ttl_ms ago (less a quarter at most, by the key, so that answers made together are not
- * all made again together). *body points into the cache, valid until this thread's next
- * answers_keep, as does *made (if made is not NULL), the stamp it was made at (its time, its
- * tables).
+ * all made again together): 1 after give(ctx, body, len), with *made (if made is not
+ * NULL) the stamp it was made at (its time, its tables); else 0.
  */
 int answers_find(const char *key, const struct db_stamp *now, int64_t stale_ms, int64_t ttl_ms,
-                 const char **body, size_t *len, const struct db_stamp **made);
+                 answers_give_fn give, void *ctx, struct db_stamp *made);
 
 /* The time to live of an answer that changes with the date: one made today (Beijing,
  * UTC+8) is no older than the time since midnight, in ms (at least 1). */
 int64_t answers_today_ms(int64_t now_ms);
 
 /* Keep a copy of body under key, made at stamp (taken before the reads it came from, and
- * told of them: db_stamp_reads). */
+ * told of them: db_stamp_reads), unless an answer made later is kept under it already. */
 void answers_keep(const char *key, const struct db_stamp *stamp, const char *body, size_t len);
+
+/* Forget every answer (a server stopping; tests). */
+void answers_clear(void);
 
 #endif

@@ -126,6 +126,7 @@ static void close_conns(void)
 {
 	db_group_close(group);
 	group = NULL;
+	answers_clear(); /* the process's: none may outlive the database it was read from */
 	pthread_mutex_lock(&conns_lock);
 	for (size_t i = 0; i < nconns; i++)
 		db_close(conns[i]);
@@ -431,6 +432,11 @@ static int write_items(struct jw *w, struct db_stmt *st, row_writer fn, struct e
 		fn(w, st);
 	jw_arr_end(w);
 	return rc < 0 ? -1 : 0;
+}
+
+void req_give(void *jw, const char *body, size_t len)
+{
+	jw_raw(jw, body, len);
 }
 
 int req_items(struct req *r, struct db_stmt *st, row_writer fn, struct err *e)
@@ -886,18 +892,15 @@ static int run_handler(struct req *r, struct err *e)
 	if (cache_ms > 0 && (rt->flags & ROUTE_DATED))
 		cache_ms = answers_today_ms(time_now_ms());
 	if (cache_ms > 0) {
-		const char *body;
-		size_t len;
-		const struct db_stamp *made;
+		struct db_stamp made;
 		cache_key = answer_key(r);
 		db_stamp(r->db, time_now_ms(), &stamp); /* before the reads */
 		if (cache_key &&
-		    answers_find(cache_key, &stamp, 1000, cache_ms, &body, &len, &made)) {
-			jw_raw(req_jw(r), body, len);
+		    answers_find(cache_key, &stamp, 1000, cache_ms, req_give, req_jw(r), &made)) {
 			/* RFC 9111's Age: a kept answer, made this many seconds ago */
 			req_set_header(r, "Age",
 			               arena_printf(&r->arena, "%lld",
-			                            (long long)((stamp.ms - made->ms) / 1000)));
+			                            (long long)((stamp.ms - made.ms) / 1000)));
 			r->status = 200;
 			if (tx)
 				db_rollback(r->db);

@@ -207,6 +207,8 @@ const char *req_form(struct req *r, const char *name);
 
 /* The writer for a JSON answer (content type set on first use). */
 struct jw *req_jw(struct req *r);
+/* answers_find's give (answers.h): a kept answer written to the JSON writer jw */
+void req_give(void *jw, const char *body, size_t len);
 void req_set_header(struct req *r, const char *name, const char *value);
 
 /*

@@ -258,8 +258,8 @@ static const struct place_rule PLACE_COCKPIT = {
 };
 
 /*
- * Each worker thread keeps the cockpits it answered lately (answers.h), by place and the
- * tiles the caller may see (the figures are the same for everyone who sees them), and each
+ * The server keeps the cockpits it answered lately (answers.h, shared by its threads), by place and
+ * the tiles the caller may see (the figures are the same for everyone who sees them), and each
  * tile's figures by place. An answer is given again only while none of the tables it was
  * made from has changed since (db_stamp_holds; where the backend cannot tell of other
  * processes, for COCKPIT_CACHE_MS). A home page opened by every cadre between two writes
@@ -294,12 +294,8 @@ static int get_cockpit(struct req *r, struct err *e)
 	    arena_printf(&r->arena, "cockpit|%s|%llx", path, (unsigned long long)visible);
 	struct db_stamp stamp; /* before the reads: a commit meanwhile shows */
 	db_stamp(r->db, now, &stamp);
-	const char *body;
-	size_t len;
-	if (answers_find(key, &stamp, COCKPIT_CACHE_MS, ttl, &body, &len, NULL)) {
-		jw_raw(req_jw(r), body, len);
+	if (answers_find(key, &stamp, COCKPIT_CACHE_MS, ttl, req_give, req_jw(r), NULL))
 		return 0;
-	}
 	size_t start = r->out.len;
 	if (cockpit_answer(r, path, visible, &stamp, e))
 		return -1;
@@ -314,17 +310,14 @@ static int tile_answer(struct req *r, const struct cockpit_tile *t, const char *
                        struct db_stamp *whole, struct err *e)
 {
 	struct jw *w = req_jw(r);
-	const char *key = arena_printf(&r->arena, "tile|%s|%s", t->key, path), *body;
-	size_t len;
-	const struct db_stamp *made;
-	struct db_stamp stamp;
+	const char *key = arena_printf(&r->arena, "tile|%s|%s", t->key, path);
+	struct db_stamp stamp, made;
 	db_stamp(r->db, time_now_ms(), &stamp);
-	if (answers_find(key, &stamp, COCKPIT_CACHE_MS, cockpit_tile_ttl(t, stamp.ms), &body, &len,
+	if (answers_find(key, &stamp, COCKPIT_CACHE_MS, cockpit_tile_ttl(t, stamp.ms), req_give, w,
 	                 &made)) {
-		jw_raw(w, body, len);
-		whole->tables |= made->tables;
-		if (made->ms < whole->ms) /* the whole is as old as its oldest figure */
-			whole->ms = made->ms;
+		whole->tables |= made.tables;
+		if (made.ms < whole->ms) /* the whole is as old as its oldest figure */
+			whole->ms = made.ms;
 		return 0;
 	}
 	int64_t v;
