@@ -21,8 +21,11 @@ struct answer {
 	size_t len;
 };
 
+/* a reader-writer lock: threads giving the same answer copy it at once, and one that keeps
+ * an answer goes before readers that come after it (else a key read without pause would
+ * never be replaced) */
 struct set {
-	pthread_mutex_t lock;
+	pthread_rwlock_t lock;
 	struct answer a[WAYS];
 };
 
@@ -32,8 +35,12 @@ static pthread_once_t sets_once = PTHREAD_ONCE_INIT;
 
 static void sets_init(void)
 {
+	pthread_rwlockattr_t at;
+	pthread_rwlockattr_init(&at);
+	pthread_rwlockattr_setkind_np(&at, PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
 	for (int i = 0; i < SETS; i++)
-		pthread_mutex_init(&sets[i].lock, NULL);
+		pthread_rwlock_init(&sets[i].lock, &at);
+	pthread_rwlockattr_destroy(&at);
 }
 
 static struct set *set_of(uint64_t h)
@@ -52,7 +59,7 @@ int answers_find(const char *key, const struct db_stamp *now, int64_t stale_ms, 
 	if (ttl_ms != INT64_MAX)
 		ttl_ms -= ttl_ms / 4 * (int64_t)(h >> 56) / 256;
 	int found = 0;
-	pthread_mutex_lock(&s->lock);
+	pthread_rwlock_rdlock(&s->lock);
 	for (int k = 0; k < WAYS && !found; k++) {
 		struct answer *a = &s->a[k];
 		if (a->body && !strcmp(a->key, key) && db_stamp_holds(&a->stamp, now, stale_ms) &&
@@ -63,7 +70,7 @@ int answers_find(const char *key, const struct db_stamp *now, int64_t stale_ms, 
 			found = 1;
 		}
 	}
-	pthread_mutex_unlock(&s->lock);
+	pthread_rwlock_unlock(&s->lock);
 	return found;
 }
 
@@ -86,7 +93,7 @@ void answers_keep(const char *key, const struct db_stamp *stamp, const char *bod
 	memcpy(b, body, len);
 	struct set *s = set_of(str_hash(key));
 	struct answer old = { 0 };
-	pthread_mutex_lock(&s->lock);
+	pthread_rwlock_wrlock(&s->lock);
 	/* the same key's slot, else an empty one, else the oldest */
 	struct answer *a = NULL;
 	for (int i = 0; i < WAYS && !a; i++)
@@ -110,7 +117,7 @@ void answers_keep(const char *key, const struct db_stamp *stamp, const char *bod
 		old = *a;
 		*a = (struct answer){ .key = k, .stamp = *stamp, .body = b, .len = len };
 	}
-	pthread_mutex_unlock(&s->lock);
+	pthread_rwlock_unlock(&s->lock);
 	if (!keep) {
 		free(k);
 		free(b);
@@ -124,13 +131,13 @@ void answers_clear(void)
 	pthread_once(&sets_once, sets_init);
 	for (int i = 0; i < SETS; i++) {
 		struct set *s = &sets[i];
-		pthread_mutex_lock(&s->lock);
+		pthread_rwlock_wrlock(&s->lock);
 		for (int k = 0; k < WAYS; k++) {
 			free(s->a[k].key);
 			free(s->a[k].body);
 			s->a[k] = (struct answer){ 0 };
 		}
-		pthread_mutex_unlock(&s->lock);
+		pthread_rwlock_unlock(&s->lock);
 	}
 	atomic_store(&bytes, 0);
 }
