@@ -26,8 +26,9 @@ static const struct cfg_def defs[] = {
 	  "SQLite: requests that write share one connection and commit together "
 	  "(docs/internals/db.md, \"Group commit\")" },
 	{ "http.answer_cache_ms", CFG_INT, "5000", "CUNWU_HTTP_ANSWER_CACHE_MS", 0, 3600000,
-	  "keep the answers of cacheable lists (ROUTE_CACHE) per thread until the next commit "
-	  "or this many milliseconds, for answers that age with the clock (0: off)" },
+	  "keep the answers of cacheable lists (ROUTE_CACHE), for every thread, until a commit "
+	  "writes what they read or this many milliseconds, for answers that age with the clock "
+	  "(0: off)" },
 	{ "http.body_max", CFG_INT, "1048576", "CUNWU_HTTP_BODY_MAX", 1024, 64 << 20,
 	  "largest JSON body accepted, in bytes (413 beyond)" },
 	{ "http.connection_limit", CFG_INT, "1024", "CUNWU_HTTP_CONNECTION_LIMIT", 8, 65536,

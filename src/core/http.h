@@ -77,8 +77,9 @@ enum {
 	ROUTE_NO_REPLAY = 8, /* the answer holds a secret: Idempotency-Key is not honoured, so
 	                        the answer is never stored for replay */
 	ROUTE_CACHE = 16,    /* a GET whose answer depends only on the caller, the URL, the
-	                        database and the time: kept per thread until a commit writes
-	                        what it read, for http.answer_cache_ms at most (answers.h) */
+	                        database and the time: kept for every thread until a commit
+	                        writes what it read, for http.answer_cache_ms at most
+	                        (answers.h) */
 	/* served by `cunwu serve --public-only` too (the public zone, facing the internet; see
 	   docs/deploy.md): every other route is 404 there, as if it did not exist */
 	ROUTE_PUBLIC_ZONE = 32,
