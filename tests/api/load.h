@@ -38,7 +38,9 @@ enum load_which {
 };
 
 /* GETs acknowledged writes as their writers; -1 with err naming the first lost one, or a
- * writer none of whose writes was acknowledged (a test that wrote nothing proves nothing). */
+ * writer none of whose writes was acknowledged (a test that wrote nothing proves nothing;
+ * not asked of LOAD_NEW: a crash round may kill the server before a writer's first answer,
+ * and the last round's LOAD_ALL asks it of every round together). */
 int load_verify(struct load *l, const char *addr, enum load_which which, char *err, size_t errlen);
 
 /* One request to addr (host:port) as the session (cookie NULL: anonymous) with a body of
