@@ -37,6 +37,19 @@ int64_t answers_today_ms(int64_t now_ms);
  * told of them: db_stamp_reads), unless an answer made later is kept under it already. */
 void answers_keep(const char *key, const struct db_stamp *stamp, const char *body, size_t len);
 
+/* Keep it as answers_keep does, with how long it took to make (answers_late). */
+void answers_keep_cost(const char *key, const struct db_stamp *stamp, const char *body, size_t len,
+                       int64_t cost_ms);
+
+/*
+ * The answer kept under key whatever has changed since it was made or its age, if it took
+ * at least min_cost_ms to make: 1 after give(ctx, body, len) (and *made), else 0. For a
+ * caller that gives a figure late, saying so, while it is made again off the request's
+ * path (the cockpit's counter, cockpit.h).
+ */
+int answers_late(const char *key, int64_t min_cost_ms, answers_give_fn give, void *ctx,
+                 struct db_stamp *made);
+
 /* Forget every answer (a server stopping; tests). */
 void answers_clear(void);
 

@@ -29,6 +29,13 @@ static const struct cfg_def defs[] = {
 	  "keep the answers of cacheable lists (ROUTE_CACHE), for every thread, until a commit "
 	  "writes what they read or this many milliseconds, for answers that age with the clock "
 	  "(0: off)" },
+	{ "cockpit.late_cost_ms", CFG_INT, "50", "CUNWU_COCKPIT_LATE_COST_MS", 0, 3600000,
+	  "a cockpit figure that took at least this long to count is counted again off the "
+	  "request after a write, and given meanwhile marked late (docs/internals/cockpit.md, "
+	  "\"Late figures\"; 3600000: never)" },
+	{ "cockpit.recount_ms", CFG_INT, "1000", "CUNWU_COCKPIT_RECOUNT_MS", 0, 3600000,
+	  "count a late cockpit figure again at most once in this long: the writes meanwhile are "
+	  "counted together" },
 	{ "http.body_max", CFG_INT, "1048576", "CUNWU_HTTP_BODY_MAX", 1024, 64 << 20,
 	  "largest JSON body accepted, in bytes (413 beyond)" },
 	{ "http.connection_limit", CFG_INT, "1024", "CUNWU_HTTP_CONNECTION_LIMIT", 8, 65536,

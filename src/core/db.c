@@ -101,6 +101,9 @@ int db_open(struct db **out, const char *url, int create, struct err *e)
 		free(db);
 		return -1;
 	}
+	db->dv_ms = -1; /* the first look at the data version (db_stamp) */
+	struct db_stamp first;
+	db_stamp(db, time_now_ms(), &first);
 	*out = db;
 	return 0;
 }
@@ -430,32 +433,29 @@ void db_stamp(struct db *db, int64_t now_ms, struct db_stamp *s)
 {
 	/*
 	 * Asking SQLite whether any other connection committed starts a read transaction
-	 * (under load a fifth of a request): asked at most once a millisecond per thread, a
-	 * commit by another process is still seen by every request starting a millisecond
+	 * (under load a fifth of a request): asked at most once a millisecond per connection,
+	 * a commit by another process is still seen by every request starting a millisecond
 	 * later. Another connection is most often this process's; it was another process's
 	 * if this one committed nothing meanwhile, or if the mark in the file says so.
 	 */
-	static _Thread_local int64_t asked_ms = -1, answer = -1;
-	static _Thread_local uint64_t asked_begun;
-	static _Thread_local int asked_idle; /* no commit of this process under way then */
 	uint64_t epoch = db_write_epoch(), ended = atomic_load(&commits_ended),
 	         begun = atomic_load(&commits_begun);
-	if (now_ms != asked_ms) {
+	if (now_ms != db->dv_ms) {
 		int64_t v = db_data_version(db);
 		/* (PostgreSQL's is a hash of the snapshot, of either sign) */
-		if (v != answer && asked_ms >= 0 && db->ops->data_version &&
-		    ((begun == asked_begun && asked_idle) || !db->ops->foreign ||
+		if (v != db->dv && db->dv_ms >= 0 && db->ops->data_version &&
+		    ((begun == db->dv_begun && db->dv_idle) || !db->ops->foreign ||
 		     db->ops->foreign(db)))
 			atomic_fetch_add(&foreign_commits, 1);
-		answer = v;
-		asked_ms = now_ms;
-		asked_begun = begun;
-		asked_idle = ended == begun;
+		db->dv = v;
+		db->dv_ms = now_ms;
+		db->dv_begun = begun;
+		db->dv_idle = ended == begun;
 	}
 	s->epoch = epoch;
 	s->foreign = atomic_load(&foreign_commits);
 	s->tables = ~0ull;
-	s->version = answer;
+	s->version = db->dv;
 	s->ms = now_ms;
 	db->reads = 0;
 }

@@ -90,6 +90,13 @@ struct db {
 	/* the write epoch and other processes' commits seen when the read transaction's
 	 * snapshot began: what is read in it is kept as of then (db_stamp_reads) */
 	uint64_t snap_epoch, snap_foreign;
+	/* db_stamp's last look at the data version: when (-1: never), its answer, this
+	 * process's commits begun then, and whether none was under way. A connection's own:
+	 * the first look is taken at open, so that a commit by another process between then
+	 * and the connection's first answer is seen (a thread's first look could not tell) */
+	int64_t dv_ms, dv;
+	uint64_t dv_begun;
+	int dv_idle;
 	char origin[16];
 	struct db_cached cache[DB_CACHE_SIZE];
 	struct db_stmt *oneoffs;

@@ -284,13 +284,7 @@ static void *loop(void *arg)
 		pthread_mutex_lock(&lock);
 		if (running && !kicked) {
 			struct timespec ts;
-			clock_gettime(CLOCK_REALTIME, &ts);
-			ts.tv_sec += poll / 1000;
-			ts.tv_nsec += (poll % 1000) * 1000000;
-			if (ts.tv_nsec >= 1000000000) {
-				ts.tv_sec++;
-				ts.tv_nsec -= 1000000000;
-			}
+			time_deadline(&ts, poll);
 			pthread_cond_timedwait(&cond, &lock, &ts);
 		}
 		kicked = 0;

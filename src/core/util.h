@@ -11,6 +11,9 @@
 uint64_t str_hash(const char *s);
 /* Milliseconds since the Unix epoch, UTC. */
 int64_t time_now_ms(void);
+/* The CLOCK_REALTIME instant ms from now, for pthread_cond_timedwait. */
+struct timespec;
+void time_deadline(struct timespec *ts, int64_t ms);
 /* Format an instant as "2026-11-29T08:28:13.123Z" (24 bytes + NUL; buf holds 32). */
 void time_iso(int64_t ms, char buf[32]);
 /* Parse an ISO-8601 instant with an offset ("...Z" or "...+08:00"); -1 if malformed. */

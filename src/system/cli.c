@@ -13,7 +13,9 @@
 #include <unistd.h>
 
 #include "core/audit.h"
+#include "core/answers.h"
 #include "core/auth.h"
+#include "core/cockpit.h"
 #include "core/config.h"
 #include "core/crypt.h"
 #include "core/jobs.h"
@@ -171,9 +173,16 @@ static int cmd_serve(struct cli *c, struct err *e)
 	/* the public zone runs no jobs: the full server beside it does (docs/deploy.md) */
 	if (!o.public_only && jobs_start(c->db_url, e))
 		return -1;
-	int rc = http_serve(&o, e);
-	if (!o.public_only)
+	if (!o.public_only && cockpit_counter_start(c->db_url, e)) {
 		jobs_stop();
+		return -1;
+	}
+	int rc = http_serve(&o, e);
+	if (!o.public_only) {
+		cockpit_counter_stop();
+		answers_clear(); /* what it kept after the server's threads stopped */
+		jobs_stop();
+	}
 	log_close();
 	return rc;
 }

@@ -260,17 +260,17 @@ static const struct place_rule PLACE_COCKPIT = {
 /*
  * The server keeps the cockpits it answered lately (answers.h, shared by its threads), by place and
  * the tiles the caller may see (the figures are the same for everyone who sees them), and each
- * tile's figures by place. An answer is given again only while none of the tables it was
- * made from has changed since (db_stamp_holds; where the backend cannot tell of other
- * processes, for COCKPIT_CACHE_MS). A home page opened by every cadre between two writes
- * costs its queries once (issue 9's S3), and after a write only the tiles that read what
- * it wrote are counted again: a resident's request does not recount the people.
+ * tile's figures by place (cockpit_tile_answer). An answer is given again only while none of
+ * the tables it was made from has changed since (db_stamp_holds; where the backend cannot tell
+ * of other processes, for COCKPIT_CACHE_MS). A home page opened by every cadre between two
+ * writes costs its queries once (issue 9's S3), and after a write only the tiles that read
+ * what it wrote are counted again: a resident's request does not recount the people. A
+ * county's costly figures are counted again off the request, and given late meanwhile.
  */
-#define COCKPIT_CACHE_MS 1000
 
 /* GET /api/v1/cockpit?place=ID: every tile over the place and each child place */
 static int cockpit_answer(struct req *r, const char *path, uint64_t visible, struct db_stamp *made,
-                          struct err *e);
+                          int *late, struct err *e);
 
 static int get_cockpit(struct req *r, struct err *e)
 {
@@ -297,94 +297,27 @@ static int get_cockpit(struct req *r, struct err *e)
 	if (answers_find(key, &stamp, COCKPIT_CACHE_MS, ttl, req_give, req_jw(r), NULL))
 		return 0;
 	size_t start = r->out.len;
-	if (cockpit_answer(r, path, visible, &stamp, e))
+	int late = 0;
+	if (cockpit_answer(r, path, visible, &stamp, &late, e))
 		return -1;
-	answers_keep(key, &stamp, r->out.buf + start, r->out.len - start);
-	return 0;
-}
-
-/* One tile's figures over the place and its children, kept by tile and place; the whole
- * answer's stamp (*whole) gains the tables they were counted from, and their age. */
-static int tile_answer(struct req *r, const struct cockpit_tile *t, const char *path,
-                       const char **cid, const char **cname, const char **cpath, int nc,
-                       struct db_stamp *whole, struct err *e)
-{
-	struct jw *w = req_jw(r);
-	const char *key = arena_printf(&r->arena, "tile|%s|%s", t->key, path);
-	struct db_stamp stamp, made;
-	db_stamp(r->db, time_now_ms(), &stamp);
-	if (answers_find(key, &stamp, COCKPIT_CACHE_MS, cockpit_tile_ttl(t, stamp.ms), req_give, w,
-	                 &made)) {
-		whole->tables |= made.tables;
-		if (made.ms < whole->ms) /* the whole is as old as its oldest figure */
-			whole->ms = made.ms;
-		return 0;
-	}
-	int64_t v;
-	if (t->value(r->db, path, &v, e))
-		return -1;
-	size_t start = r->out.len;
-	jw_obj(w);
-	jw_kstr(w, "key", t->key);
-	jw_kstr(w, "unit", t->unit);
-	jw_ki64(w, "value", v);
-	jw_key(w, "children");
-	jw_arr(w);
-	for (int c = 0; c < nc; c++) {
-		if (t->value(r->db, cpath[c], &v, e))
-			return -1;
-		jw_obj(w);
-		jw_kstr(w, "place_id", cid[c]);
-		jw_kstr(w, "name", cname[c]);
-		jw_ki64(w, "value", v);
-		jw_obj_end(w);
-	}
-	jw_arr_end(w);
-	jw_obj_end(w);
-	db_stamp_reads(r->db, &stamp);
-	whole->tables |= stamp.tables;
-	start += r->out.buf[start] == ','; /* the tile alone, without the comma before it */
-	answers_keep(key, &stamp, r->out.buf + start, r->out.len - start);
+	if (!late) /* else asked again until the counter has counted */
+		answers_keep(key, &stamp, r->out.buf + start, r->out.len - start);
 	return 0;
 }
 
 static int cockpit_answer(struct req *r, const char *path, uint64_t visible, struct db_stamp *made,
-                          struct err *e)
+                          int *late, struct err *e)
 {
-	struct db_stmt *st =
-	    db_query(r->db, e, "SELECT id, name, kind FROM places WHERE path = ?", DB_T(path));
-	int found = st ? db_step(st, e) : -1;
-	if (found <= 0)
-		return found < 0 ? -1 : err_notfound(e, "places.not_found", "no such place");
-	const char *pid = db_text(st, 0), *pname = db_text(st, 1), *pkind = db_text(st, 2);
-	db_done(st);
-	/* children, for the drill-down */
-	const char *cid[256], *cname[256], *cpath[256];
-	int nc = 0, rc;
-	st = db_query(r->db, e,
-	              "SELECT id, name, path FROM places WHERE parent_id = ? AND status = 'active' "
-	              "AND tree = 'physical' ORDER BY code, name",
-	              DB_T(pid));
-	if (!st)
-		return -1;
-	while ((rc = db_step(st, e)) == 1) {
-		if (nc == 256) {
-			db_done(st);
-			break;
-		}
-		cid[nc] = db_text(st, 0);
-		cname[nc] = db_text(st, 1);
-		cpath[nc++] = db_text(st, 2);
-	}
-	if (rc < 0)
+	struct cockpit_place *p = arena_alloc(&r->arena, sizeof(*p));
+	if (cockpit_place_read(r->db, path, p, e))
 		return -1;
 	struct jw *w = req_jw(r);
 	jw_obj(w);
 	jw_key(w, "place");
 	jw_obj(w);
-	jw_kstr(w, "id", pid);
-	jw_kstr(w, "name", pname);
-	jw_kstr(w, "kind", pkind);
+	jw_kstr(w, "id", p->id);
+	jw_kstr(w, "name", p->name);
+	jw_kstr(w, "kind", p->kind);
 	jw_obj_end(w);
 	jw_key(w, "tiles");
 	jw_arr(w);
@@ -393,7 +326,7 @@ static int cockpit_answer(struct req *r, const char *path, uint64_t visible, str
 	const struct cockpit_tile *const *tiles = cockpit_tiles(&nt);
 	for (int i = 0; i < nt && i < 64; i++)
 		if ((visible & (1ull << i)) &&
-		    tile_answer(r, tiles[i], path, cid, cname, cpath, nc, made, e))
+		    cockpit_tile_answer(r->db, &r->arena, w, tiles[i], p, made, late, e))
 			return -1;
 	jw_arr_end(w);
 	jw_obj_end(w);

@@ -1,8 +1,7 @@
-# The cockpit's answers are kept by each server thread until the next commit, by anyone:
-# asked twice, the same figures; after a write through the server, or by another process
-# (a `cunwu` command on the same file), the new figures at once. Two callers who see
-# different tiles never get each other's answer.
-set http.threads=1
+# The cockpit's answers are kept by the server until the next commit, by anyone: asked
+# twice, the same figures; after a write through the server, or by another process (a
+# `cunwu` command on the same file), the new figures at once, on whichever thread answers.
+# Two callers who see different tiles never get each other's answer.
 
 login leader
 GET /api/v1/cockpit?place=140406101204

@@ -118,6 +118,28 @@ static void test_too_big_is_not_kept(void **state)
 	assert_true(find("same", 1, 1, 1, 5000));
 }
 
+/* a kept answer given late: whatever changed since, if it cost enough to make */
+static void test_late(void **state)
+{
+	(void)state;
+	struct db_stamp then = { .epoch = 1, .foreign = 1, .version = 7, .ms = 100 }, made = { 0 };
+	answers_keep_cost("costly", &then, "[1,2,3]", 7, 80);
+	answers_keep("cheap", &then, "[4,5,6]", 7);
+	assert_false(find("costly", 2, 8, 200, INT64_MAX)); /* another process committed */
+	struct got g = { 0 };
+	assert_true(answers_late("costly", 50, give, &g, &made));
+	assert_int_equal(g.calls, 1);
+	assert_memory_equal(g.body, "[1,2,3]", 7);
+	assert_int_equal(made.ms, 100);
+	assert_int_equal(made.version, 7);
+	g = (struct got){ 0 };
+	assert_false(answers_late("costly", 81, give, &g, NULL)); /* not costly enough */
+	assert_false(answers_late("cheap", 1, give, &g, NULL));
+	assert_false(answers_late("unknown", 0, give, &g, NULL));
+	assert_int_equal(g.calls, 0);
+	assert_true(answers_late("cheap", 0, give, &g, NULL));
+}
+
 /* the answers are the server's: one thread's answer serves another */
 static void *keep_on_a_thread(void *arg)
 {
@@ -208,6 +230,7 @@ int main(void)
 		cmocka_unit_test_setup(test_today, clear),
 		cmocka_unit_test_setup(test_backend_that_cannot_tell, clear),
 		cmocka_unit_test_setup(test_too_big_is_not_kept, clear),
+		cmocka_unit_test_setup(test_late, clear),
 		cmocka_unit_test_setup(test_shared_by_threads, clear),
 		cmocka_unit_test_setup(test_threads_at_once, clear),
 	};

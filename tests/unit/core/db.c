@@ -933,6 +933,42 @@ static void test_stamp_other_process(void **state)
 	sqlite3_close(other);
 }
 
+/* a stamp taken on another thread's connection, its first since it was opened */
+struct first_look {
+	struct db *db;
+	struct db_stamp s;
+};
+
+static void *first_stamp(void *arg)
+{
+	struct first_look *l = arg;
+	db_stamp(l->db, ++stamp_ms, &l->s);
+	return NULL;
+}
+
+/* another process's commit before a connection's first stamp, on another thread: seen,
+ * since the connection took its first look at open (a thread's first look could not tell
+ * it from the state it found, and an answer kept by another thread went on holding) */
+static void test_stamp_first_look(void **state)
+{
+	struct fx *f = *state;
+	exec(f, "CREATE TABLE alpha (id INTEGER PRIMARY KEY, v TEXT)");
+	struct first_look l = { 0 };
+	assert_int_equal(db_open(&l.db, f->path, 0, &f->e), 0);
+	struct db_stamp a = stamp_over(f, "SELECT count(*) FROM alpha");
+	sqlite3 *other = NULL;
+	assert_int_equal(sqlite3_open(f->path, &other), SQLITE_OK);
+	sqlite3_busy_timeout(other, 5000);
+	assert_int_equal(sqlite3_exec(other, "INSERT INTO alpha (id) VALUES (1)", 0, 0, 0),
+	                 SQLITE_OK);
+	sqlite3_close(other);
+	pthread_t t;
+	assert_int_equal(pthread_create(&t, NULL, first_stamp, &l), 0);
+	pthread_join(t, NULL);
+	assert_false(db_stamp_holds(&a, &l.s, 1000));
+	db_close(l.db);
+}
+
 /* db.mmap_mb: the file is read, not mapped, unless the setting says how much to map */
 static void test_mmap_setting(void **state)
 {
@@ -984,6 +1020,7 @@ int main(void)
 		T(test_backup),
 		T(test_stamp_tables),
 		T(test_stamp_other_process),
+		T(test_stamp_first_look),
 		T(test_mmap_setting),
 	};
 	return cmocka_run_group_tests(tests, group_setup, NULL);

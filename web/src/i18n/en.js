@@ -182,6 +182,7 @@ export default {
 	'home.welcome': 'Welcome, {name}',
 	'home.figures': 'Figures',
 	'home.over_place': 'Over {place}',
+	'home.late': 'Being counted again after a change: shown as counted before',
 	'home.by_child': '{tile} by place below',
 	'home.child_table': 'Figures of the {n} places below',
 	'home.no_tiles': 'No figures to show for this place',

@@ -182,6 +182,7 @@ export default {
 	'home.welcome': '{name}，您好',
 	'home.figures': '指标',
 	'home.over_place': '范围：{place}',
+	'home.late': '数据有更新，正在重新统计，暂显示上次结果',
 	'home.by_child': '{tile}：按下级地点',
 	'home.child_table': '查看 {n} 个下级地点的数字',
 	'home.no_tiles': '当前地点暂无可显示的指标',

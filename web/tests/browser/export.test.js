@@ -4,25 +4,16 @@
 // takes a superior's form (tests/api/files/template-rollup.xlsx), shows its columns bound to
 // fields (beside the demo's two), and fills it for the town and a month — the download arrives and is an .xlsx,
 // which the project's own reader opens (cunwu import inspect: one row a village, 合计).
-import { describe, it, before, after } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import zh from '../../src/i18n/zh-CN.js';
-import { startServer, startBrowser, newPage, shot, axeViolations, root, PASSWORD } from './harness.js';
+import { desktopHooks, shot, axeViolations, root, PASSWORD } from './harness.js';
 
 describe('exports and templates', () => {
-	let server, browser, s;
-	before(async () => {
-		server = await startServer({ logins: ['leader'] });
-		browser = await startBrowser();
-		s = await newPage(browser, 'desktop');
-	});
-	after(async () => {
-		if (s) await s.context.close();
-		if (browser) await browser.close();
-		if (server) assert.equal(await server.stop(), 0, 'cunwu serve stops cleanly');
-	});
+	let server, s;
+	desktopHooks({ logins: ['leader'] }, (x) => ({ server, s } = x));
 	const main = () => s.page.locator('main');
 
 	async function check(name) {

@@ -2,6 +2,7 @@
 // headless Debian Chromium shared by the whole suite. Screenshots go to
 // CUNWU_SCREENSHOTS (default build/screenshots) and are kept as test output.
 import assert from 'node:assert/strict';
+import { before, after } from 'node:test';
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -44,8 +45,9 @@ function cunwu(bin, dir, pg, args, input) {
 
 // The demo township (微子镇) with known passwords (PASSWORD) for the accounts the tests
 // use: admin and security, and those named in logins (such as the village secretaries
-// sj204, sj205); on PostgreSQL when pg is a cluster URL.
-export async function startServer({ pg, logins = [] } = {}) {
+// sj204, sj205); on PostgreSQL when pg is a cluster URL; settings: ['name=value', ...] for
+// the server (--set).
+export async function startServer({ pg, logins = [], settings = [] } = {}) {
 	const bin = resolve(root, process.env.CUNWU_BIN || 'build/cunwu');
 	if (!existsSync(bin)) throw new Error(`${bin} is missing: run make first`);
 	const dir = mkdtempSync(join(tmpdir(), 'cunwu-browser-'));
@@ -60,7 +62,7 @@ export async function startServer({ pg, logins = [] } = {}) {
 	const child = spawn(
 		bin,
 		[...dbArgs(dir, pg), ...CHEAP_ARGON, '--set', 'http.stop_after=900',
-			'serve', '--listen', '127.0.0.1:0', '--ready-file', ready],
+			...settings.flatMap((x) => ['--set', x]), 'serve', '--listen', '127.0.0.1:0', '--ready-file', ready],
 		{ cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] },
 	);
 	let log = '';
@@ -87,6 +89,24 @@ export async function startServer({ pg, logins = [] } = {}) {
 			return child.exitCode;
 		},
 	};
+}
+
+// A describe block's server (startServer(options)), browser and one desktop page, made in
+// its before hook and closed in its after hook (the server must stop cleanly); set gets
+// { server, browser, s } once they are made.
+export function desktopHooks(options, set) {
+	const x = {};
+	before(async () => {
+		x.server = await startServer(options);
+		x.browser = await startBrowser();
+		x.s = await newPage(x.browser, 'desktop');
+		set(x);
+	});
+	after(async () => {
+		if (x.s) await x.s.context.close();
+		if (x.browser) await x.browser.close();
+		if (x.server) assert.equal(await x.server.stop(), 0, 'cunwu serve stops cleanly');
+	});
 }
 
 // ---- the second factor (TOTP, RFC 6238) of the administrators ----

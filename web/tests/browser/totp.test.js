@@ -4,25 +4,16 @@
 // key confirms it; signed out and in again, the login page asks for the code, refuses a
 // wrong one and takes the right one. The security administrator then sees on the account's
 // page that it has a second factor, and resets it.
-import { describe, it, before, after } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import zh from '../../src/i18n/zh-CN.js';
 import {
-	startServer, startBrowser, newPage, shot, axeViolations, PASSWORD, totpCode, totpKnow, signInAs,
+	desktopHooks, shot, axeViolations, PASSWORD, totpCode, totpKnow, signInAs,
 } from './harness.js';
 
 describe('the second factor', () => {
-	let server, browser, s;
-	before(async () => {
-		server = await startServer({ logins: ['auditor'] });
-		browser = await startBrowser();
-		s = await newPage(browser, 'desktop');
-	});
-	after(async () => {
-		if (s) await s.context.close();
-		if (browser) await browser.close();
-		if (server) assert.equal(await server.stop(), 0, 'cunwu serve stops cleanly');
-	});
+	let server, s;
+	desktopHooks({ logins: ['auditor'] }, (x) => ({ server, s } = x));
 
 	async function check(name) {
 		await s.page.waitForLoadState('networkidle');
