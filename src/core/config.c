@@ -16,6 +16,9 @@ static const struct cfg_def defs[] = {
 	{ "db.mmap_mb", CFG_INT, "0", "CUNWU_DB_MMAP_MB", 0, 1 << 20,
 	  "SQLite: map up to this many MiB of the database file into the process (0: read it "
 	  "through the kernel's page cache; docs/internals/db.md, \"Memory\")" },
+	{ "db.wal_gather", CFG_BOOL, "true", "CUNWU_DB_WAL_GATHER", 0, 0,
+	  "SQLite: write a transaction's WAL frames in one system call, at its commit frame "
+	  "(docs/internals/db.md, \"Gathered WAL writes\")" },
 	{ "listen", CFG_STR, "127.0.0.1:8080", "CUNWU_LISTEN", 0, 0,
 	  "address:port to serve on; port 0 picks a free one" },
 	{ "ready_file", CFG_STR, "", "CUNWU_READY_FILE", 0, 0,

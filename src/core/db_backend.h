@@ -104,6 +104,11 @@ struct db {
 };
 
 extern const struct db_ops db_sqlite_ops;
+/* the VFS that gathers WAL writes (db_wal.c), or NULL: the default one */
+const char *db_sqlite_vfs(void);
+/* since the process began: WAL writes SQLite made that were gathered, and the writes of
+ * WAL files made through the default VFS (gathered ones, and those written through) */
+void db_sqlite_wal_counts(uint64_t *gathered, uint64_t *written);
 extern const struct db_ops db_pg_ops;
 void db_sqlite_global_init(void);
 int db_sqlite_writers_waiting(struct db *db);

@@ -458,7 +458,7 @@ static int sq_open(struct db *db, const char *path, int create, struct err *e)
 		                   "no database at '%s'; run 'cunwu init' first", path);
 	sqlite3 *h = NULL;
 	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
-	int rc = sqlite3_open_v2(path, &h, flags, NULL);
+	int rc = sqlite3_open_v2(path, &h, flags, db_sqlite_vfs());
 	if (rc != SQLITE_OK) {
 		err_invalid(e, "db.open", "db", "unable to open '%s': %s", path,
 		            h ? sqlite3_errmsg(h) : sqlite3_errstr(rc));

@@ -57,6 +57,15 @@ static inline void unit_rmtree(const char *dir)
  * file in it; the connection copies values into a. With migrate, every migration applies.
  * 0 or -1 (e says why).
  */
+/* a test's database, for unit_db_open and unit_db_close */
+struct unit_db {
+	char dir[64];
+	char path[128];
+	struct db *db;
+	struct arena a;
+	struct err e;
+};
+
 static inline int unit_db_open(char *dir, char *path, const char *name, struct db **db,
                                struct arena *a, struct err *e, int migrate)
 {
