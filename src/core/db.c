@@ -490,6 +490,12 @@ void db_bulk(struct db *db, int on)
 		log_warn("db_bulk: %s", e.msg);
 }
 
+void db_release_memory(struct db *db)
+{
+	if (db->ops->release)
+		db->ops->release(db);
+}
+
 int64_t db_data_version(struct db *db)
 {
 	int64_t v = -1;

@@ -145,6 +145,9 @@ uint64_t db_table_bit(const char *table);
  * on PostgreSQL, whose server keeps its own cache.
  */
 void db_bulk(struct db *db, int on);
+/* Give back the memory of the connection's page cache (SQLite), between rare uses of a
+ * connection kept open: the cockpit's counter after each count. */
+void db_release_memory(struct db *db);
 /*
  * This database's origin: a random id made once per database (table deployment), naming
  * what this deployment wrote (its audit chains) apart from what merged databases wrote.

@@ -56,6 +56,7 @@ struct db_ops {
 	int (*mark)(struct db *db, struct err *e);
 	int (*foreign)(struct db *db);
 	const char *bulk_on, *bulk_off; /* SQL around a bulk writer (db_bulk), or NULL */
+	void (*release)(struct db *db); /* give back the connection's page cache, or NULL */
 };
 
 #define DB_CACHE_SIZE 128

@@ -524,6 +524,11 @@ static void sq_close(struct db *db)
 	free(c);
 }
 
+static void sq_release(struct db *db)
+{
+	sqlite3_db_release_memory(CONN(db));
+}
+
 static void *sq_prepare(struct db *db, const char *sql, struct err *e)
 {
 	struct sq_conn *c = db->conn;
@@ -798,4 +803,5 @@ const struct db_ops db_sqlite_ops = {
 	/* a bulk writer's page cache: 256 MiB, then back to the 16 MB every connection has */
 	.bulk_on = "PRAGMA cache_size = -262144",
 	.bulk_off = "PRAGMA cache_size = -16000",
+	.release = sq_release,
 };

@@ -40,6 +40,7 @@
 #include "banned.h"
 
 #define WAL_GATHER_MAX (4 << 20)
+#define WAL_KEEP       (1 << 20) /* kept between transactions at most */
 /* the default VFS writes at most 128 KiB - 1 in one call (unix: seekAndWriteFd) */
 #define WAL_WRITE_MAX (124 << 10)
 
@@ -78,6 +79,11 @@ static int flush(struct shim *w)
 		atomic_fetch_add(&wal_writes, 1);
 	}
 	w->len = 0;
+	if (w->cap > WAL_KEEP) { /* a large transaction's room is not kept for the next */
+		free(w->buf);
+		w->buf = NULL;
+		w->cap = 0;
+	}
 	return rc;
 }
 
