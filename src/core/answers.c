@@ -105,16 +105,16 @@ void answers_keep(const char *key, const struct db_stamp *stamp, const char *bod
 	answers_keep_cost(key, stamp, body, len, 0);
 }
 
-void answers_keep_cost(const char *key, const struct db_stamp *stamp, const char *body, size_t len,
-                       int64_t cost_ms)
+int answers_keep_cost(const char *key, const struct db_stamp *stamp, const char *body, size_t len,
+                      int64_t cost_ms)
 {
 	if (len > ANSWERS_MAX_BYTES)
-		return;
+		return 0;
 	char *k = strdup(key), *b = malloc(len ? len : 1);
 	if (!k || !b) {
 		free(k);
 		free(b);
-		return;
+		return 0;
 	}
 	memcpy(b, body, len);
 	struct set *s = set_of(str_hash(key));
@@ -152,6 +152,8 @@ void answers_keep_cost(const char *key, const struct db_stamp *stamp, const char
 	}
 	free(old.key);
 	free(old.body);
+	return keep;
+	return keep;
 }
 
 void answers_clear(void)

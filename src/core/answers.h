@@ -37,9 +37,10 @@ int64_t answers_today_ms(int64_t now_ms);
  * told of them: db_stamp_reads), unless an answer made later is kept under it already. */
 void answers_keep(const char *key, const struct db_stamp *stamp, const char *body, size_t len);
 
-/* Keep it as answers_keep does, with how long it took to make (answers_late). */
-void answers_keep_cost(const char *key, const struct db_stamp *stamp, const char *body, size_t len,
-                       int64_t cost_ms);
+/* Keep it as answers_keep does, with how long it took to make (answers_late); 1 if kept
+ * (0: too big, no room, or an answer made later is kept). */
+int answers_keep_cost(const char *key, const struct db_stamp *stamp, const char *body, size_t len,
+                      int64_t cost_ms);
 
 /*
  * The answer kept under key whatever has changed since it was made or its age, if it took

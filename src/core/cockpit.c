@@ -120,7 +120,8 @@ static int tile_count(struct db *db, const struct cockpit_tile *t, const struct 
 }
 
 /* count t over p into w and keep it under key; *stamp was taken before p's figures were
- * read (db_stamp on db), and gains the tables they were read from */
+ * read (db_stamp on db), and gains the tables they were read from. 1 if kept, 0 if not
+ * (too big, no room), -1 with e set. */
 static int tile_make(struct db *db, const struct cockpit_tile *t, const struct cockpit_place *p,
                      const char *key, struct jw *w, struct db_stamp *stamp, struct err *e)
 {
@@ -128,10 +129,11 @@ static int tile_make(struct db *db, const struct cockpit_tile *t, const struct c
 	if (tile_count(db, t, p, w, e))
 		return -1;
 	db_stamp_reads(db, stamp);
+	if (w->sb->err) /* cut short: never kept */
+		return 0;
 	start += w->sb->buf[start] == ','; /* the tile alone, without the comma before it */
-	answers_keep_cost(key, stamp, w->sb->buf + start, w->sb->len - start,
-	                  time_now_ms() - stamp->ms);
-	return 0;
+	return answers_keep_cost(key, stamp, w->sb->buf + start, w->sb->len - start,
+	                         time_now_ms() - stamp->ms);
 }
 
 static void give(void *w, const char *body, size_t len)
@@ -177,7 +179,7 @@ int cockpit_tile_answer(struct db *db, struct arena *a, struct jw *w, const stru
 		*w = before; /* the counter cannot: counted here */
 		w->sb->len = start;
 	}
-	if (tile_make(db, t, p, key, w, &stamp, e))
+	if (tile_make(db, t, p, key, w, &stamp, e) < 0)
 		return -1;
 	whole->tables |= stamp.tables;
 	return 0;
@@ -185,14 +187,22 @@ int cockpit_tile_answer(struct db *db, struct arena *a, struct jw *w, const stru
 
 /* ---- the counter ---- */
 
-#define COUNTER_NICE 10 /* about a twentieth of a core beside two busy request threads */
-#define QUEUE        64 /* figures waiting to be counted again; one more is counted on its request */
+#define COUNTER_NICE                                                                               \
+	10 /* nicer than the server by this: about a twentieth of a core beside                    \
+	      two busy request threads */
+#define QUEUE 64
+#define RECOUNT_TRIES                                                                              \
+	3 /* a figure that cannot be counted or kept: tried this often */ /* figures waiting to be \
+	                                                                     counted again; one    \
+	                                                                     more is counted on    \
+	                                                                     its request */
 
 struct recount {
 	const struct cockpit_tile *t; /* NULL: a free slot */
 	char path[256];
 	int64_t due_ms;
-	int busy; /* being counted */
+	int busy;  /* being counted */
+	int tries; /* counts that failed or were not kept */
 };
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
@@ -231,8 +241,9 @@ static int recount_ask(const struct cockpit_tile *t, const char *path, int64_t m
 	return ok;
 }
 
-/* count one figure again, unless it was counted on a request meanwhile */
-static void recount(struct db *db, const struct recount *q)
+/* count one figure again, unless it was counted on a request meanwhile: 1 if kept (or
+ * no longer needed), 0 if it could not be counted or kept */
+static int recount(struct db *db, const struct recount *q)
 {
 	struct arena a;
 	arena_init(&a, 16384);
@@ -244,22 +255,28 @@ static void recount(struct db *db, const struct recount *q)
 	strbuf_init(&sb, &a, ANSWERS_MAX_BYTES);
 	struct jw w;
 	jw_init(&w, &sb);
-	struct db_stamp stamp;
 	const char *key = tile_key(&a, q->t, q->path);
+	/* before the place and its children are read: a change to them shows too */
+	struct db_stamp stamp;
+	db_stamp(db, time_now_ms(), &stamp);
+	int done = 1;
 	if (cockpit_place_read(db, q->path, &p, &e)) {
-		if (e.status != 404) /* a place retired meanwhile has no figures to count */
+		if (e.status != 404) { /* a place retired meanwhile has no figures to count */
 			log_warn("cockpit: %s over %s: %s", q->t->key, q->path, e.msg);
-	} else {
-		db_stamp(db, time_now_ms(), &stamp);
-		if (!answers_find(key, &stamp, COCKPIT_CACHE_MS, cockpit_tile_ttl(q->t, stamp.ms),
-		                  give, &w, NULL) &&
-		    tile_make(db, q->t, &p, key, &w, &stamp, &e))
+			done = 0;
+		}
+	} else if (!answers_find(key, &stamp, COCKPIT_CACHE_MS, cockpit_tile_ttl(q->t, stamp.ms),
+	                         give, &w, NULL)) {
+		int rc = tile_make(db, q->t, &p, key, &w, &stamp, &e);
+		if (rc < 0)
 			log_warn("cockpit: %s over %s: %s", q->t->key, q->path, e.msg);
+		done = rc > 0;
 	}
 	db_reset_all(db);
 	db_release_memory(db); /* the counter holds no pages between counts */
 	db_set_arena(db, saved);
 	arena_release(&a);
+	return done;
 }
 
 static void *counter(void *arg)
@@ -267,7 +284,10 @@ static void *counter(void *arg)
 	struct db *db = arg;
 	/* below the requests: on a busy server a count takes longer, not the answers (a
 	 * thread's own niceness, Linux) */
-	if (setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), COUNTER_NICE))
+	id_t tid = (id_t)syscall(SYS_gettid);
+	errno = 0;
+	int nice_now = getpriority(PRIO_PROCESS, tid);
+	if ((nice_now == -1 && errno) || setpriority(PRIO_PROCESS, tid, nice_now + COUNTER_NICE))
 		log_warn("cockpit: the counter keeps its priority: %s", strerror(errno));
 	pthread_mutex_lock(&lock);
 	while (running) {
@@ -285,9 +305,16 @@ static void *counter(void *arg)
 		}
 		next->busy = 1;
 		pthread_mutex_unlock(&lock);
-		recount(db, next); /* the slot is this thread's while busy */
+		int done = recount(db, next); /* the slot is this thread's while busy */
 		pthread_mutex_lock(&lock);
-		next->t = NULL;
+		/* not kept: tried again a cockpit.recount_ms later, a few times, and never at
+		 * once for every request that finds the figure late */
+		if (!done && ++next->tries < RECOUNT_TRIES) {
+			next->due_ms = time_now_ms() + config_int("cockpit.recount_ms");
+			next->busy = 0;
+		} else {
+			next->t = NULL;
+		}
 	}
 	memset(queue, 0, sizeof(queue));
 	pthread_mutex_unlock(&lock);
@@ -300,6 +327,7 @@ int cockpit_counter_start(const char *db_url, struct err *e)
 	struct db *db;
 	if (db_open(&db, db_url, 0, e))
 		return -1;
+	db_cache_small(db); /* a county's count reads more than a page cache would keep */
 	pthread_mutex_lock(&lock);
 	running = 1;
 	int rc = pthread_create(&thread, NULL, counter, db);

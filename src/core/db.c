@@ -490,6 +490,13 @@ void db_bulk(struct db *db, int on)
 		log_warn("db_bulk: %s", e.msg);
 }
 
+void db_cache_small(struct db *db)
+{
+	struct err e;
+	if (db->ops->cache_small && db_exec(db, &e, db->ops->cache_small, DB_NOARGS) < 0)
+		log_warn("db_cache_small: %s", e.msg);
+}
+
 void db_release_memory(struct db *db)
 {
 	if (db->ops->release)

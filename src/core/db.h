@@ -148,6 +148,9 @@ void db_bulk(struct db *db, int on);
 /* Give back the memory of the connection's page cache (SQLite), between rare uses of a
  * connection kept open: the cockpit's counter after each count. */
 void db_release_memory(struct db *db);
+/* Keep the connection's page cache to 2 MiB (SQLite): a connection that works in the
+ * background, whose speed matters less than the server's memory. */
+void db_cache_small(struct db *db);
 /*
  * This database's origin: a random id made once per database (table deployment), naming
  * what this deployment wrote (its audit chains) apart from what merged databases wrote.

@@ -57,6 +57,7 @@ struct db_ops {
 	int (*foreign)(struct db *db);
 	const char *bulk_on, *bulk_off; /* SQL around a bulk writer (db_bulk), or NULL */
 	void (*release)(struct db *db); /* give back the connection's page cache, or NULL */
+	const char *cache_small;        /* SQL that keeps the page cache small (db_cache_small) */
 };
 
 #define DB_CACHE_SIZE 128

@@ -804,4 +804,5 @@ const struct db_ops db_sqlite_ops = {
 	.bulk_on = "PRAGMA cache_size = -262144",
 	.bulk_off = "PRAGMA cache_size = -16000",
 	.release = sq_release,
+	.cache_small = "PRAGMA cache_size = -2048",
 };

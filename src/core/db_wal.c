@@ -122,17 +122,31 @@ static int wal_read(sqlite3_file *f, void *p, int n, sqlite3_int64 off)
 #define WAL_HEADER       32 /* the WAL file's header, at offset 0 */
 #define WAL_FRAME_HEADER 24 /* each frame's: page number, database size if a commit, ... */
 
+/* write p now, after what is gathered */
+static int write_through(struct shim *w, const void *p, int n, sqlite3_int64 off)
+{
+	int rc = flush(w);
+	atomic_fetch_add(&wal_writes, 1);
+	return rc ? rc : RM(w)->xWrite(w->real, p, n, off);
+}
+
 static int wal_write(sqlite3_file *f, const void *p, int n, sqlite3_int64 off)
 {
 	struct shim *w = SHIM(f);
+	/* the commit frame's page ends the transaction: what it answers is the commit's, on
+	 * whichever path it is written */
+	const unsigned char *h = p;
+	int commit_page = 0;
+	if (n == WAL_FRAME_HEADER)
+		w->commit = h[4] | h[5] | h[6] | h[7];
+	else if (w->commit) {
+		w->commit = 0;
+		commit_page = 1;
+	}
 	if (off == 0 && n == WAL_HEADER)
 		w->end = 0; /* a new WAL, written from its start */
-	if (off < w->end ||
-	    (w->len && off != w->off + (sqlite3_int64)w->len)) { /* not an append: written now */
-		int rc = flush(w);
-		atomic_fetch_add(&wal_writes, 1);
-		return rc ? rc : RM(f)->xWrite(w->real, p, n, off);
-	}
+	if (off < w->end || (w->len && off != w->off + (sqlite3_int64)w->len))
+		return write_through(w, p, n, off); /* not an append */
 	if (off + n > w->end)
 		w->end = off + n;
 	if (w->len + (size_t)n > w->cap) {
@@ -140,11 +154,8 @@ static int wal_write(sqlite3_file *f, const void *p, int n, sqlite3_int64 off)
 		while (cap < w->len + (size_t)n)
 			cap *= 2;
 		char *b = cap <= WAL_GATHER_MAX ? realloc(w->buf, cap) : NULL;
-		if (!b) { /* too much gathered, or no memory: written as SQLite wrote it */
-			int rc = flush(w);
-			atomic_fetch_add(&wal_writes, 1);
-			return rc ? rc : RM(f)->xWrite(w->real, p, n, off);
-		}
+		if (!b) /* too much gathered, or no memory: written as SQLite wrote it */
+			return write_through(w, p, n, off);
 		w->buf = b;
 		w->cap = cap;
 	}
@@ -153,15 +164,7 @@ static int wal_write(sqlite3_file *f, const void *p, int n, sqlite3_int64 off)
 	memcpy(w->buf + w->len, p, (size_t)n);
 	w->len += (size_t)n;
 	atomic_fetch_add(&appends_gathered, 1);
-	const unsigned char *h = p;
-	if (n == WAL_FRAME_HEADER) {
-		w->commit = h[4] | h[5] | h[6] | h[7];
-		return SQLITE_OK;
-	}
-	if (!w->commit)
-		return SQLITE_OK;
-	w->commit = 0; /* the commit frame's page: the transaction's frames, written now */
-	return flush(w);
+	return commit_page ? flush(w) : SQLITE_OK;
 }
 
 static int wal_truncate(sqlite3_file *f, sqlite3_int64 size)
@@ -346,7 +349,7 @@ static int shim_open(sqlite3_vfs *v, const char *name, sqlite3_file *f, int flag
 	s->real = (sqlite3_file *)(s + 1);
 	int rc = base_vfs->xOpen(base_vfs, name, s->real, flags, out_flags);
 	if (rc != SQLITE_OK || !s->real->pMethods || s->real->pMethods->iVersion < 3) {
-		if (rc == SQLITE_OK && s->real->pMethods) /* an older file: not ours to wrap */
+		if (rc == SQLITE_OK && s->real->pMethods) /* an older file: refused, not wrapped */
 			s->real->pMethods->xClose(s->real);
 		s->base.pMethods = NULL;
 		return rc == SQLITE_OK ? SQLITE_CANTOPEN : rc;
