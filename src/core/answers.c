@@ -50,21 +50,20 @@ static struct set *set_of(uint64_t h)
 	return &sets[h % SETS];
 }
 
-int answers_find(const char *key, const struct db_stamp *now, int64_t stale_ms, int64_t ttl_ms,
-                 answers_give_fn give, void *ctx, struct db_stamp *made)
+/* give the answer kept under key, if it holds at now (NULL: whatever changed since) and
+ * cost at least min_cost_ms to make */
+static int give_kept(const char *key, uint64_t h, const struct db_stamp *now, int64_t stale_ms,
+                     int64_t ttl_ms, int64_t min_cost_ms, answers_give_fn give, void *ctx,
+                     struct db_stamp *made)
 {
-	uint64_t h = str_hash(key);
 	struct set *s = set_of(h);
-	/* answers made together (a page's, a list's first askers) are not made again together:
-	 * each key lives 75 to 100 % of ttl_ms, by its hash */
-	if (ttl_ms != INT64_MAX)
-		ttl_ms -= ttl_ms / 4 * (int64_t)(h >> 56) / 256;
 	int found = 0;
 	pthread_rwlock_rdlock(&s->lock);
 	for (int k = 0; k < WAYS && !found; k++) {
 		struct answer *a = &s->a[k];
-		if (a->body && !strcmp(a->key, key) && db_stamp_holds(&a->stamp, now, stale_ms) &&
-		    now->ms - a->stamp.ms < ttl_ms) {
+		if (a->body && !strcmp(a->key, key) && a->cost_ms >= min_cost_ms &&
+		    (!now || (db_stamp_holds(&a->stamp, now, stale_ms) &&
+		              now->ms - a->stamp.ms < ttl_ms))) {
 			give(ctx, a->body, a->len); /* while held: another thread may replace it */
 			if (made)
 				*made = a->stamp;
@@ -73,6 +72,17 @@ int answers_find(const char *key, const struct db_stamp *now, int64_t stale_ms, 
 	}
 	pthread_rwlock_unlock(&s->lock);
 	return found;
+}
+
+int answers_find(const char *key, const struct db_stamp *now, int64_t stale_ms, int64_t ttl_ms,
+                 answers_give_fn give, void *ctx, struct db_stamp *made)
+{
+	uint64_t h = str_hash(key);
+	/* answers made together (a page's, a list's first askers) are not made again together:
+	 * each key lives 75 to 100 % of ttl_ms, by its hash */
+	if (ttl_ms != INT64_MAX)
+		ttl_ms -= ttl_ms / 4 * (int64_t)(h >> 56) / 256;
+	return give_kept(key, h, now, stale_ms, ttl_ms, 0, give, ctx, made);
 }
 
 int64_t answers_today_ms(int64_t now_ms)
@@ -84,20 +94,7 @@ int64_t answers_today_ms(int64_t now_ms)
 int answers_late(const char *key, int64_t min_cost_ms, answers_give_fn give, void *ctx,
                  struct db_stamp *made)
 {
-	struct set *s = set_of(str_hash(key));
-	int found = 0;
-	pthread_rwlock_rdlock(&s->lock);
-	for (int k = 0; k < WAYS && !found; k++) {
-		struct answer *a = &s->a[k];
-		if (a->body && !strcmp(a->key, key) && a->cost_ms >= min_cost_ms) {
-			give(ctx, a->body, a->len);
-			if (made)
-				*made = a->stamp;
-			found = 1;
-		}
-	}
-	pthread_rwlock_unlock(&s->lock);
-	return found;
+	return give_kept(key, str_hash(key), NULL, 0, 0, min_cost_ms, give, ctx, made);
 }
 
 void answers_keep(const char *key, const struct db_stamp *stamp, const char *body, size_t len)

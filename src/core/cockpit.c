@@ -12,6 +12,7 @@
 
 #include "answers.h"
 #include "config.h"
+#include "http.h"
 #include "log.h"
 #include "util.h"
 
@@ -136,17 +137,20 @@ static int tile_make(struct db *db, const struct cockpit_tile *t, const struct c
 	                         time_now_ms() - stamp->ms);
 }
 
-static void give(void *w, const char *body, size_t len)
-{
-	jw_raw(w, body, len);
-}
-
 /* a kept tile, {...}, with "late": true before its closing brace */
 static void give_late(void *ctx, const char *body, size_t len)
 {
 	struct jw *w = ctx;
 	jw_raw(w, body, len - 1);
 	strbuf_adds(w->sb, ",\"late\":true}");
+}
+
+/* the whole answer is made from a kept figure: its tables, and as old as its oldest figure */
+static void whole_gains(struct db_stamp *whole, const struct db_stamp *made)
+{
+	whole->tables |= made->tables;
+	if (made->ms < whole->ms)
+		whole->ms = made->ms;
 }
 
 static int recount_ask(const struct cockpit_tile *t, const char *path, int64_t made_ms,
@@ -159,20 +163,16 @@ int cockpit_tile_answer(struct db *db, struct arena *a, struct jw *w, const stru
 	const char *key = tile_key(a, t, p->path);
 	struct db_stamp stamp, made;
 	db_stamp(db, time_now_ms(), &stamp);
-	if (answers_find(key, &stamp, COCKPIT_CACHE_MS, cockpit_tile_ttl(t, stamp.ms), give, w,
+	if (answers_find(key, &stamp, COCKPIT_CACHE_MS, cockpit_tile_ttl(t, stamp.ms), req_give, w,
 	                 &made)) {
-		whole->tables |= made.tables;
-		if (made.ms < whole->ms) /* the whole is as old as its oldest figure */
-			whole->ms = made.ms;
+		whole_gains(whole, &made);
 		return 0;
 	}
 	struct jw before = *w;
 	size_t start = w->sb->len;
 	if (answers_late(key, config_int("cockpit.late_cost_ms"), give_late, w, &made)) {
 		if (recount_ask(t, p->path, made.ms, stamp.ms)) {
-			whole->tables |= made.tables;
-			if (made.ms < whole->ms)
-				whole->ms = made.ms;
+			whole_gains(whole, &made);
 			*late = 1;
 			return 0;
 		}
@@ -266,7 +266,7 @@ static int recount(struct db *db, const struct recount *q)
 			done = 0;
 		}
 	} else if (!answers_find(key, &stamp, COCKPIT_CACHE_MS, cockpit_tile_ttl(q->t, stamp.ms),
-	                         give, &w, NULL)) {
+	                         req_give, &w, NULL)) {
 		int rc = tile_make(db, q->t, &p, key, &w, &stamp, &e);
 		if (rc < 0)
 			log_warn("cockpit: %s over %s: %s", q->t->key, q->path, e.msg);
