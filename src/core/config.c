@@ -68,6 +68,10 @@ static const struct cfg_def defs[] = {
 	  "tests: `keys rotate` stops after this many batches, as if it crashed (0: never)" },
 	{ "import.batch_rows", CFG_INT, "5000", "CUNWU_IMPORT_BATCH_ROWS", 1, 1000000,
 	  "rows of a register written in one transaction by an import" },
+	{ "import.load_rows", CFG_INT, "0", "CUNWU_IMPORT_LOAD_ROWS", 0, 1000000000,
+	  "a register of at least this many rows, into a registry with fewer than half as many "
+	  "people, is imported "
+	  "in one transaction, its indexes made again at the end (0: never; `import run`: 50000)" },
 	{ "import.keep_days", CFG_INT, "30", "CUNWU_IMPORT_KEEP_DAYS", 1, 3650,
 	  "days an uploaded register not imported keeps its (sealed) file before it expires" },
 	{ "import.stop_after", CFG_INT, "0", "CUNWU_IMPORT_STOP_AFTER", 0, 1000000000,

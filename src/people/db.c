@@ -5,6 +5,7 @@
 
 #include "core/crypt.h"
 #include "core/json.h"
+#include "core/log.h"
 #include "core/strbuf.h"
 #include "core/util.h"
 #include "places/places.h"
@@ -338,6 +339,72 @@ int people_bulk_flush(struct db *db, struct people_bulk *b, struct err *e)
 	people_bulk_release(b);
 	people_bulk_init(b);
 	return rc;
+}
+
+/* what a first load drops: the indexes of persons and person_grams that are not unique and
+ * not read while people are added (an ID number found again, a household's people) */
+#define LOAD_DROPS                                                                                 \
+	"SELECT m.name, m.sql FROM sqlite_master m, pragma_index_list(m.tbl_name) l "              \
+	"WHERE m.type = 'index' AND m.tbl_name IN ('persons', 'person_grams') "                    \
+	"AND l.name = m.name AND l.\"unique\" = 0 AND m.sql IS NOT NULL "                          \
+	"AND m.name NOT IN ('persons_id_hash', 'persons_household') ORDER BY m.name"
+
+int people_load_begin(struct db *db, struct arena *a, struct people_load *l, struct err *e)
+{
+	memset(l, 0, sizeof(*l));
+	if (strcmp(db_backend(db), "sqlite")) /* an index dropped locks its table */
+		return db_begin(db, 1, e);
+	/* every row's references are found as it is made (a household, its place), and the
+	 * grams' person is the row just written: the check on each would cost more than a gram */
+	if (db_exec(db, e, "PRAGMA foreign_keys = OFF", DB_NOARGS) < 0)
+		return -1;
+	l->fk_off = 1;
+	if (db_begin(db, 1, e))
+		return -1;
+	struct db_stmt *st = db_query(db, e, LOAD_DROPS, DB_NOARGS);
+	if (!st)
+		return -1;
+	const char **names = NULL;
+	size_t cap = 0;
+	int rc;
+	while ((rc = db_step(st, e)) == 1) {
+		if (l->n == cap) {
+			size_t more = cap ? 2 * cap : 8;
+			names =
+			    arena_realloc(a, names, cap * sizeof(*names), more * sizeof(*names));
+			l->sql =
+			    arena_realloc(a, l->sql, cap * sizeof(*l->sql), more * sizeof(*l->sql));
+			cap = more;
+		}
+		names[l->n] = arena_strdup(a, db_text(st, 0));
+		l->sql[l->n++] = arena_strdup(a, db_text(st, 1));
+	}
+	for (size_t i = 0; i < l->n && !rc; i++)
+		if (db_exec(db, e, arena_printf(a, "DROP INDEX \"%s\"", names[i]), DB_NOARGS) < 0)
+			rc = -1;
+	return rc;
+}
+
+int people_load_end(struct db *db, struct people_load *l, struct err *e)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (db_exec_script(db, l->sql[i], e))
+			return -1;
+	if (db_commit(db, e))
+		return -1;
+	l->n = 0;
+	people_load_abort(db, l);
+	return 0;
+}
+
+void people_load_abort(struct db *db, struct people_load *l)
+{
+	struct err e;
+	if (db_in_tx(db))
+		db_rollback(db);
+	if (l->fk_off && db_exec(db, &e, "PRAGMA foreign_keys = ON", DB_NOARGS) < 0)
+		log_warn("people_load: foreign keys left off: %s", e.msg);
+	l->fk_off = 0;
 }
 
 int people_person_add(struct db *db, const struct actor *who, const struct person_in *in,

@@ -67,6 +67,24 @@ void people_bulk_init(struct people_bulk *b);
 /* Write the grams held back, in key order; 0 or -1. The buffer is empty after, either way. */
 int people_bulk_flush(struct db *db, struct people_bulk *b, struct err *e);
 void people_bulk_release(struct people_bulk *b);
+/*
+ * A first load: an import far larger than the registry, in one transaction (SQLite only).
+ * The indexes of persons and person_grams that adding people does not read (neither unique
+ * nor read by an import's lookups) are dropped at its start and made again at its end, each
+ * by one sort instead of a scattered write per row, and foreign keys are not checked row by
+ * row (each reference is found as the row is made). A rollback brings the indexes back.
+ *
+ * people_load_begin begins the write transaction (outside one); people_load_end makes the
+ * indexes, commits, and turns the checks back on; people_load_abort rolls back instead.
+ */
+struct people_load {
+	const char **sql; /* CREATE INDEX of each index dropped */
+	size_t n;
+	int fk_off;
+};
+int people_load_begin(struct db *db, struct arena *a, struct people_load *l, struct err *e);
+int people_load_end(struct db *db, struct people_load *l, struct err *e);
+void people_load_abort(struct db *db, struct people_load *l);
 /* bulk NULL: a person alone (people_person_create without the audit and tags); else as
  * PEOPLE_BULK, the grams held in bulk until people_bulk_flush */
 int people_person_add(struct db *db, const struct actor *who, const struct person_in *in,

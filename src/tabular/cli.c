@@ -385,6 +385,11 @@ static int cmd_run(struct cli *c, struct err *e)
 	          : !strcmp(config_source("import.batch_rows"), "default") &&
 	                config_set("import.batch_rows", "20000", "import run", e))
 		return -1;
+	/* and a large register into a small registry is a first load: one transaction, the
+	 * indexes made again at its end (import.load_rows) */
+	if (!strcmp(config_source("import.load_rows"), "default") &&
+	    config_set("import.load_rows", "50000", "import run", e))
+		return -1;
 	const char *file = cli_arg(c, "FILE", 1, e);
 	if (!file || cli_end(c, e))
 		return -1;

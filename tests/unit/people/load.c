@@ -1,0 +1,101 @@
+/*
+ * load.c - unit tests of a first load (people_load_begin, _end, _abort in src/people/db.c) on
+ * a real SQLite database: the indexes of persons and person_grams that adding people does not
+ * read are gone inside the transaction and back after it, whether it commits or rolls back;
+ * the unique ones and those an import reads stay; foreign keys are checked again after.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "../unit.h"
+
+#include "people/people.h"
+#include "core/banned.h"
+
+#define INDEXES                                                                                    \
+	"SELECT group_concat(name, ' ') FROM (SELECT name FROM sqlite_master WHERE type = "        \
+	"'index' AND tbl_name IN ('persons', 'person_grams') AND sql IS NOT NULL ORDER BY name)"
+#define ALL                                                                                        \
+	"person_grams_person persons_birth persons_household persons_id_hash persons_phone_hash "  \
+	"persons_pinyin persons_place"
+
+static int setup(void **state)
+{
+	struct unit_db *u = test_calloc(1, sizeof(*u));
+	if (unit_db_open(u->dir, u->path, "load", &u->db, &u->a, &u->e, 1))
+		return -1;
+	*state = u;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct unit_db *u = *state;
+	unit_db_close(u->dir, u->db, &u->a);
+	test_free(u);
+	return 0;
+}
+
+static const char *text(struct unit_db *u, const char *sql)
+{
+	const char *out = NULL;
+	assert_int_equal(db_get_text(u->db, &u->e, &out, sql, DB_ARGS(DB_NOARGS)), 1);
+	return out;
+}
+
+static int64_t foreign_keys(struct unit_db *u)
+{
+	int64_t on = -1;
+	assert_int_equal(db_get_int(u->db, &u->e, &on, "PRAGMA foreign_keys", DB_ARGS(DB_NOARGS)),
+	                 1);
+	return on;
+}
+
+static void test_commit(void **state)
+{
+	struct unit_db *u = *state;
+	struct people_load l;
+	assert_string_equal(text(u, INDEXES), ALL);
+	assert_int_equal(foreign_keys(u), 1);
+	assert_int_equal(people_load_begin(u->db, &u->a, &l, &u->e), 0);
+	assert_true(db_in_tx(u->db));
+	assert_int_equal(l.n, 5);
+	assert_string_equal(text(u, INDEXES), "persons_household persons_id_hash");
+	assert_int_equal(foreign_keys(u), 0);
+	assert_int_equal(people_load_end(u->db, &l, &u->e), 0);
+	assert_false(db_in_tx(u->db));
+	assert_string_equal(text(u, INDEXES), ALL);
+	assert_int_equal(foreign_keys(u), 1);
+	/* made again as they were: the index is used by name */
+	assert_string_equal(text(u, "SELECT sql FROM sqlite_master WHERE name = 'persons_place'"),
+	                    "CREATE INDEX persons_place ON persons (place_id, name_pinyin, id)");
+}
+
+static void test_abort(void **state)
+{
+	struct unit_db *u = *state;
+	struct people_load l;
+	assert_int_equal(people_load_begin(u->db, &u->a, &l, &u->e), 0);
+	assert_string_equal(text(u, INDEXES), "persons_household persons_id_hash");
+	people_load_abort(u->db, &l);
+	assert_false(db_in_tx(u->db));
+	assert_string_equal(text(u, INDEXES), ALL);
+	assert_int_equal(foreign_keys(u), 1);
+	people_load_abort(u->db, &l); /* twice: nothing more */
+	assert_int_equal(foreign_keys(u), 1);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_commit, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_abort, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
