@@ -355,10 +355,17 @@ int people_load_begin(struct db *db, struct arena *a, struct people_load *l, str
 	if (strcmp(db_backend(db), "sqlite")) /* an index dropped locks its table */
 		return db_begin(db, 1, e);
 	/* every row's references are found as it is made (a household, its place), and the
-	 * grams' person is the row just written: the check on each would cost more than a gram */
-	if (db_exec(db, e, "PRAGMA foreign_keys = OFF", DB_NOARGS) < 0)
+	 * grams' person is the row just written: the check on each would cost more than a gram.
+	 * The sorts that make the indexes again spill to files, not memory (a million people's
+	 * grams are 400 MB of keys). */
+	int64_t temp = 0;
+	if (db_get_int(db, e, &temp, "PRAGMA temp_store", DB_ARGS(DB_NOARGS)) < 0 ||
+	    db_exec(db, e, "PRAGMA foreign_keys = OFF", DB_NOARGS) < 0)
 		return -1;
 	l->fk_off = 1;
+	l->temp_store = (int)temp;
+	if (db_exec(db, e, "PRAGMA temp_store = FILE", DB_NOARGS) < 0)
+		return -1;
 	if (db_begin(db, 1, e))
 		return -1;
 	struct db_stmt *st = db_query(db, e, LOAD_DROPS, DB_NOARGS);
@@ -402,8 +409,13 @@ void people_load_abort(struct db *db, struct people_load *l)
 	struct err e;
 	if (db_in_tx(db))
 		db_rollback(db);
-	if (l->fk_off && db_exec(db, &e, "PRAGMA foreign_keys = ON", DB_NOARGS) < 0)
-		log_warn("people_load: foreign keys left off: %s", e.msg);
+	if (l->fk_off && (db_exec(db, &e, "PRAGMA foreign_keys = ON", DB_NOARGS) < 0 ||
+	                  db_exec(db, &e,
+	                          l->temp_store == 2   ? "PRAGMA temp_store = MEMORY"
+	                          : l->temp_store == 1 ? "PRAGMA temp_store = FILE"
+	                                               : "PRAGMA temp_store = DEFAULT",
+	                          DB_NOARGS) < 0))
+		log_warn("people_load: settings left as for the load: %s", e.msg);
 	l->fk_off = 0;
 }
 

@@ -12,13 +12,6 @@
 #include "people/rules.h"
 #include "core/banned.h"
 
-/* identity numbers seen, open addressing, grown at half full */
-struct tab_seen {
-	size_t size, used;
-	const char **key;
-	int *row;
-};
-
 static uint64_t fnv(const char *s)
 {
 	uint64_t h = 1469598103934665603ull;
@@ -27,8 +20,17 @@ static uint64_t fnv(const char *s)
 	return h;
 }
 
-/* the row where norm was first seen, or -1 after adding it at row */
-static int seen_add(struct arena *a, struct tab_seen *s, const char *norm, int row)
+int tab_seen_row(const struct tab_seen *s, const char *key)
+{
+	if (!s->size)
+		return -1;
+	for (size_t i = fnv(key) & (s->size - 1); s->key[i]; i = (i + 1) & (s->size - 1))
+		if (!strcmp(s->key[i], key))
+			return s->row[i];
+	return -1;
+}
+
+int tab_seen_add(struct arena *a, struct tab_seen *s, const char *norm, int row)
 {
 	if (2 * (s->used + 1) > s->size) {
 		struct tab_seen g = { s->size ? 2 * s->size : 1024, 0, NULL, NULL };
@@ -36,7 +38,7 @@ static int seen_add(struct arena *a, struct tab_seen *s, const char *norm, int r
 		g.row = arena_zalloc(a, g.size * sizeof(*g.row));
 		for (size_t i = 0; i < s->size; i++)
 			if (s->key[i])
-				seen_add(a, &g, s->key[i], s->row[i]);
+				tab_seen_add(a, &g, s->key[i], s->row[i]);
 		*s = g;
 	}
 	size_t i = fnv(norm) & (s->size - 1);
@@ -113,7 +115,7 @@ static void check_id(struct tab_check *k, struct row_problems *rp, const struct 
 		doc->kind = ID_NONE;
 		return;
 	}
-	int first = seen_add(k->keep ? k->keep : k->a, k->seen, doc->norm, row->row);
+	int first = tab_seen_add(k->keep ? k->keep : k->a, k->seen, doc->norm, row->row);
 	if (first >= 0)
 		problem(k, rp, c, 0, "import.duplicate_in_file",
 		        arena_printf(k->a, "the same identity number is on row %d", first + 1));

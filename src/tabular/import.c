@@ -955,6 +955,17 @@ static int load_wanted(struct db *db, long rows, int *load, struct err *e)
 	return 0;
 }
 
+/* the ID hashes registered before a first load, read once instead of one lookup a row */
+static int known_hashes(struct pass *p, struct tab_seen *s)
+{
+	struct db_stmt *st = db_query(
+	    p->db, p->e, "SELECT id_hash FROM persons WHERE id_hash IS NOT NULL", DB_NOARGS);
+	int rc = st ? 1 : -1;
+	while (rc == 1 && (rc = db_step(st, p->e)) == 1)
+		tab_seen_add(p->a, s, db_text(st, 0), 0);
+	return rc;
+}
+
 int import_pass(struct db *db, struct arena *a, const char *id, int write, const struct actor *who,
                 import_progress_fn progress, void *pctx, struct err *e)
 {
@@ -1044,9 +1055,14 @@ int import_pass(struct db *db, struct arena *a, const char *id, int write, const
 	p.in_tx = 0;
 	if (write && p.row_done < 0 && load_wanted(db, p.data_rows, &p.load, e))
 		return -1;
-	if (p.load)
+	struct tab_seen known = { 0 };
+	if (p.load && known_hashes(&p, &known))
+		return -1;
+	if (p.load) {
+		p.g.known = &known;
 		log_info("import %s: a first load of about %ld rows, in one transaction", id,
 		         p.data_rows);
+	}
 	/* a register's rows land all over the indexes (ID and phone hashes, name grams) */
 	if (write)
 		db_bulk(db, 1);

@@ -150,7 +150,8 @@ int tab_registry_row(struct tab_registry *g, struct tab_check *k, const struct t
 		return 0; /* the row check has said what is wrong with it */
 	const char *hashes[2];
 	int nh = crypt_lookups(a, doc.norm, hashes);
-	if (!nh)
+	if (!nh || (g->known && tab_seen_row(g->known, hashes[0]) < 0 &&
+	            tab_seen_row(g->known, hashes[nh - 1]) < 0))
 		return 0;
 	struct db_stmt *st = db_query(g->db, e,
 	                              "SELECT x.id, x.household_id, p.name, p.path FROM persons x "

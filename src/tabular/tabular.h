@@ -310,7 +310,16 @@ struct tab_problem {
 };
 typedef void (*tab_problem_fn)(void *ctx, const struct tab_problem *p);
 
-struct tab_seen;
+/* strings with the row each was first added at: open addressing, grown at half full */
+struct tab_seen {
+	size_t size, used;
+	const char **key;
+	int *row;
+};
+/* the row where key was first added, or -1 after adding it (a copy, in a) at row */
+int tab_seen_add(struct arena *a, struct tab_seen *s, const char *key, int row);
+/* the row where key was added, or -1 */
+int tab_seen_row(const struct tab_seen *s, const char *key);
 struct row_problems;
 struct tab_registry;
 struct tab_check {
@@ -374,6 +383,10 @@ struct tab_registry {
 	struct arena *keep; /* the places found, remembered (tab_registry_init's arena) */
 	const char *root_id, *root_path;
 	struct found **found;
+	/* non-NULL: the ID hashes registered when the import began, and a row's hash that is not
+	 * among them is not looked up (a first load: a person the import wrote itself is a
+	 * duplicate in its file, which the row check finds) */
+	const struct tab_seen *known;
 };
 int tab_registry_init(struct tab_registry *g, struct db *db, struct arena *a, const char *root_id,
                       const char *root_path);

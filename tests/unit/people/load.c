@@ -2,7 +2,8 @@
  * load.c - unit tests of a first load (people_load_begin, _end, _abort in src/people/db.c) on
  * a real SQLite database: the indexes of persons and person_grams that adding people does not
  * read are gone inside the transaction and back after it, whether it commits or rolls back;
- * the unique ones and those an import reads stay; foreign keys are checked again after.
+ * the unique ones and those an import reads stay; foreign keys are checked again after, and
+ * temporary files (the sorts) are kept in memory again.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -49,13 +50,14 @@ static const char *text(struct unit_db *u, const char *sql)
 	return out;
 }
 
-static int64_t foreign_keys(struct unit_db *u)
+static int64_t pragma(struct unit_db *u, const char *sql)
 {
-	int64_t on = -1;
-	assert_int_equal(db_get_int(u->db, &u->e, &on, "PRAGMA foreign_keys", DB_ARGS(DB_NOARGS)),
-	                 1);
-	return on;
+	int64_t v = -1;
+	assert_int_equal(db_get_int(u->db, &u->e, &v, sql, DB_ARGS(DB_NOARGS)), 1);
+	return v;
 }
+#define foreign_keys(u) pragma(u, "PRAGMA foreign_keys")
+#define temp_store(u)   pragma(u, "PRAGMA temp_store") /* 1 file, 2 memory */
 
 static void test_commit(void **state)
 {
@@ -68,10 +70,12 @@ static void test_commit(void **state)
 	assert_int_equal(l.n, 5);
 	assert_string_equal(text(u, INDEXES), "persons_household persons_id_hash");
 	assert_int_equal(foreign_keys(u), 0);
+	assert_int_equal(temp_store(u), 1);
 	assert_int_equal(people_load_end(u->db, &l, &u->e), 0);
 	assert_false(db_in_tx(u->db));
 	assert_string_equal(text(u, INDEXES), ALL);
 	assert_int_equal(foreign_keys(u), 1);
+	assert_int_equal(temp_store(u), 2);
 	/* made again as they were: the index is used by name */
 	assert_string_equal(text(u, "SELECT sql FROM sqlite_master WHERE name = 'persons_place'"),
 	                    "CREATE INDEX persons_place ON persons (place_id, name_pinyin, id)");
@@ -87,8 +91,10 @@ static void test_abort(void **state)
 	assert_false(db_in_tx(u->db));
 	assert_string_equal(text(u, INDEXES), ALL);
 	assert_int_equal(foreign_keys(u), 1);
+	assert_int_equal(temp_store(u), 2);
 	people_load_abort(u->db, &l); /* twice: nothing more */
 	assert_int_equal(foreign_keys(u), 1);
+	assert_int_equal(temp_store(u), 2);
 }
 
 int main(void)
