@@ -268,16 +268,46 @@ static size_t grams_of(struct arena *a, const struct person_row *pr, const char 
 #define GRAM_INSERT                                                                                \
 	"INSERT INTO person_grams (gram, person_id, pinyin, place_id) VALUES (?, ?, ?, ?)"
 
+/* what a person is now, as the registry holds them */
+struct person_now {
+	const char *region, *household_id, *name, *relation, *status, *id_enc, *birth, *sex,
+	    *head_id, *place_id, *pinyin, *initials;
+	int64_t version;
+};
+
+/* a person's grams as they are: those of their stored name, pinyin and initials, each found
+ * by its key (person_grams has no index by person: migration people/0009). place_id NULL:
+ * removed; else moved there. Grams are what a search reads, so they are always those of
+ * the stored name, or the search would not find the person either. */
+static int grams_now(struct db *db, const struct person_now *p, const char *person_id,
+                     const char *place_id, struct err *e)
+{
+	struct person_row pr = { .name = p->name, .pinyin = p->pinyin, .initials = p->initials };
+	const char **grams;
+	size_t n = grams_of(db_arena(db), &pr, &grams);
+	for (size_t i = 0; i < n; i++)
+		if ((place_id
+		         ? db_exec(db, e,
+		                   "UPDATE person_grams SET place_id = ? WHERE gram = ? AND "
+		                   "pinyin = ? AND person_id = ?",
+		                   DB_T(place_id), DB_T(grams[i]), DB_T(p->pinyin), DB_T(person_id))
+		         : db_exec(db, e,
+		                   "DELETE FROM person_grams WHERE gram = ? AND pinyin = ? AND "
+		                   "person_id = ?",
+		                   DB_T(grams[i]), DB_T(p->pinyin), DB_T(person_id))) < 0)
+			return -1;
+	return 0;
+}
+
 /* replace a person's search grams with those of their name, each with the name's pinyin,
- * the order a search pages in, and their place, the scope a search checks (fresh: a new
+ * the order a search pages in, and their place, the scope a search checks (was NULL: a new
  * person, who has none to remove) */
 static int grams_set(struct db *db, const struct person_row *pr, const char *person_id,
-                     const char *place_id, int fresh, struct err *e)
+                     const char *place_id, const struct person_now *was, struct err *e)
 {
 	const char **grams;
 	size_t n = grams_of(db_arena(db), pr, &grams);
-	if (!fresh &&
-	    db_exec(db, e, "DELETE FROM person_grams WHERE person_id = ?", DB_T(person_id)) < 0)
+	if (was && grams_now(db, was, person_id, NULL, e))
 		return -1;
 	for (size_t i = 0; i < n; i++)
 		if (db_exec(db, e, GRAM_INSERT, DB_T(grams[i]), DB_T(person_id), DB_T(pr->pinyin),
@@ -461,7 +491,7 @@ int people_person_add(struct db *db, const struct actor *who, const struct perso
 			*id_out = arena_strdup(db_arena(db), id);
 		return 0;
 	}
-	if (grams_set(db, &pr, id, place_id, 1, e))
+	if (grams_set(db, &pr, id, place_id, NULL, e))
 		return -1;
 	struct jdoc doc;
 	struct jw *wp = jdoc_open(&doc, db_arena(db));
@@ -809,19 +839,14 @@ enum {
 	PF_NOTE = 1 << 10,
 };
 
-struct person_now {
-	const char *region, *household_id, *name, *relation, *status, *id_enc, *birth, *sex,
-	    *head_id, *place_id;
-	int64_t version;
-};
-
 static int person_now(struct db *db, const char *id, struct person_now *p, struct err *e)
 {
 	struct db_stmt *st = db_query(db, e,
 	                              "SELECT x.region, x.household_id, x.name, x.relation, "
 	                              "x.status, x.id_enc, x.birth_date, x.sex, x.version, "
-	                              "h.head_id, x.place_id FROM persons x JOIN households "
-	                              "h ON h.id = x.household_id WHERE x.id = ?",
+	                              "h.head_id, x.place_id, x.name_pinyin, x.name_initials "
+	                              "FROM persons x JOIN households h ON h.id = "
+	                              "x.household_id WHERE x.id = ?",
 	                              DB_T(id));
 	if (!st)
 		return -1;
@@ -839,6 +864,8 @@ static int person_now(struct db *db, const char *id, struct person_now *p, struc
 	p->version = db_int(st, 8);
 	p->head_id = db_text(st, 9);
 	p->place_id = db_text(st, 10);
+	p->pinyin = db_text(st, 11);
+	p->initials = db_text(st, 12);
 	db_done(st);
 	return 0;
 }
@@ -913,7 +940,7 @@ int people_person_update(struct db *db, const struct actor *who, const char *id,
 	    db_exec(db, e, "UPDATE households SET head_id = NULL, updated_at = ? WHERE id = ?",
 	            DB_T(now), DB_T(now_row.household_id)) < 0)
 		return -1;
-	if ((seen & PF_NAME) && grams_set(db, &pr, id, now_row.place_id, 0, e))
+	if ((seen & PF_NAME) && grams_set(db, &pr, id, now_row.place_id, &now_row, e))
 		return -1;
 	if ((seen & PF_STATUS) && strcmp(now_row.status, pr.status)) {
 		char mid[ID_LEN + 1];
@@ -983,8 +1010,7 @@ int people_person_move(struct db *db, const struct actor *who, const char *id,
 		        "updated_at = ?, version = version + 1 WHERE id = ?",
 		        DB_T(household_id), DB_T(place_id), DB_T(region), DB_T(now),
 		        DB_T(id)) < 0 ||
-		    db_exec(db, e, "UPDATE person_grams SET place_id = ? WHERE person_id = ?",
-		            DB_T(place_id), DB_T(id)) < 0)
+		    grams_now(db, &p, id, place_id, e))
 			return -1;
 	}
 	if (status &&

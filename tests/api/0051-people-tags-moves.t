@@ -124,6 +124,11 @@ GET /api/v1/people?q=大勇
 expect 200
 {"total": 0}
 
+# the old name's grams, found by their keys (person_grams has no index by person), are gone:
+# the new name's eight are left (three characters, two pairs, three initials)
+sql SELECT 'grams:' || count(*) || ':' || sum(CASE WHEN gram LIKE '%勇%' THEN 1 ELSE 0 END) || ':' FROM person_grams WHERE person_id = '${p}'
+stdout ~ grams:8:0:
+
 # a move to another household, and a death, kept as history
 POST /api/v1/households
 {"place_id": "140406101204", "address": "秦家山村二组8号"}
@@ -207,6 +212,10 @@ POST /api/v1/people/${p3}/move
 {"household_id": "${far}", "on_date": "2026-11-02"}
 expect 200
 {"household_id": "${far}", "place_id": "140406101205"}
+
+# every gram of theirs moved with them
+sql SELECT 'grams:' || count(*) || ':' || sum(CASE WHEN place_id = '140406101205' THEN 1 ELSE 0 END) || ':' FROM person_grams WHERE person_id = '${p3}'
+stdout ~ grams:5:5:
 
 login leader
 GET /api/v1/people?q=孙立

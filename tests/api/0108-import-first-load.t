@@ -27,7 +27,7 @@ sql SELECT 'persons:' || count(*) || ':' FROM persons WHERE place_id = '14040610
 stdout ~ persons:0:
 
 sql SELECT group_concat(name, ' ') FROM (SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name IN ('persons', 'person_grams') AND sql IS NOT NULL ORDER BY name)
-stdout ~ person_grams_person persons_birth persons_household persons_id_hash persons_phone_hash persons_pinyin persons_place
+stdout ~ persons_birth persons_household persons_id_hash persons_phone_hash persons_pinyin persons_place
 
 # the whole register, in batches of two inside the one transaction
 cli --set import.load_rows=1 import run tests/api/files/households.csv --place 140406101205 --map F=-,G=- --batch 2
@@ -39,7 +39,7 @@ stdout ~ written:  3 households, 5 persons added; 1 persons already registered
 stdout ~ already registered elsewhere
 
 sql SELECT group_concat(name, ' ') FROM (SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name IN ('persons', 'person_grams') AND sql IS NOT NULL ORDER BY name)
-stdout ~ person_grams_person persons_birth persons_household persons_id_hash persons_phone_hash persons_pinyin persons_place
+stdout ~ persons_birth persons_household persons_id_hash persons_phone_hash persons_pinyin persons_place
 
 # every reference holds, though none was checked row by row
 sql SELECT 'broken:' || count(*) || ':' FROM pragma_foreign_key_check
@@ -47,7 +47,7 @@ stdout ~ broken:0:
 
 # a gram per character, pair and initials prefix, each with its person's place: the 48 that
 # the same file written in batches has (0067), less 李秀英's eight
-sql SELECT 'grams:' || count(*) || ':' || count(DISTINCT g.person_id) || ':' || sum(g.place_id IS NOT x.place_id) || ':' FROM person_grams g JOIN persons x ON x.id = g.person_id WHERE x.place_id = '140406101205'
+sql SELECT 'grams:' || count(*) || ':' || count(DISTINCT g.person_id) || ':' || sum(CASE WHEN g.place_id = x.place_id THEN 0 ELSE 1 END) || ':' FROM person_grams g JOIN persons x ON x.id = g.person_id WHERE x.place_id = '140406101205'
 stdout ~ grams:40:5:0:
 
 # an audit row a batch (four of two rows at most) and one at the end
