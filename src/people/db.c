@@ -778,8 +778,10 @@ int people_derive_tags(struct db *db, const char *household_id, const char *path
 	    "y.status IN ('present', 'away')) FROM persons x ";
 	struct db_stmt *st;
 	struct arena *a = db_arena(db);
-	if (household_id)
-		st = db_query(db, e, arena_printf(a, "%sWHERE x.household_id = ?", cols),
+	if (household_id) /* one household: its counts are counted here, from its people */
+		st = db_query(db, e,
+		              "SELECT x.id, x.birth_date, x.status, 0, 0 FROM persons x "
+		              "WHERE x.household_id = ?",
 		              DB_T(household_id));
 	else if (path)
 		st = db_query(db, e,
@@ -817,6 +819,18 @@ int people_derive_tags(struct db *db, const char *household_id, const char *path
 	}
 	if (rc < 0)
 		return -1;
+	if (household_id) {
+		int present = 0, size = 0;
+		for (size_t i = 0; i < n; i++) {
+			present += !strcmp(rows[i].f.status, "present");
+			size += !strcmp(rows[i].f.status, "present") ||
+			        !strcmp(rows[i].f.status, "away");
+		}
+		for (size_t i = 0; i < n; i++) {
+			rows[i].f.household_present = present;
+			rows[i].f.household_size = size;
+		}
+	}
 	for (size_t i = 0; i < n; i++)
 		if (derive_one(db, rows[i].id, &rows[i].f, today, changed, e))
 			return -1;

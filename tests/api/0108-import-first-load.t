@@ -66,9 +66,10 @@ expect 200
 
 GET /api/v1/people?q=wsr
 expect 200
-{"total": 1, "items": [{"name": "王守仁", "id_no": "140406********0132", "phone": "138****1234"}]}
+{"total": 1, "items": [{"name": "王守仁", "id_no": "140406********0132", "phone": "138****1234", "tags": []}]}
 
-# derived tags were set at the batches' ends: 赵老汉, 78, lives alone
+# derived tags were set at the batches' ends: 赵老汉, 78, lives alone; 王守仁, 74, above, lives
+# with three others
 GET /api/v1/people?q=赵老汉
 expect 200
 {"total": 1, "items": [{"tags": [{"id": "elderly_alone", "source": "rule"}]}]}
