@@ -150,7 +150,6 @@ int answers_keep_cost(const char *key, const struct db_stamp *stamp, const char 
 	free(old.key);
 	free(old.body);
 	return keep;
-	return keep;
 }
 
 void answers_clear(void)

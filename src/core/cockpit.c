@@ -187,15 +187,13 @@ int cockpit_tile_answer(struct db *db, struct arena *a, struct jw *w, const stru
 
 /* ---- the counter ---- */
 
-#define COUNTER_NICE                                                                               \
-	10 /* nicer than the server by this: about a twentieth of a core beside                    \
-	      two busy request threads */
+/* nicer than the server by this: about a twentieth of a core beside two busy request
+ * threads */
+#define COUNTER_NICE 10
+/* figures waiting to be counted again; one more is counted on its request */
 #define QUEUE 64
-#define RECOUNT_TRIES                                                                              \
-	3 /* a figure that cannot be counted or kept: tried this often */ /* figures waiting to be \
-	                                                                     counted again; one    \
-	                                                                     more is counted on    \
-	                                                                     its request */
+/* a figure that cannot be counted or kept: tried this often */
+#define RECOUNT_TRIES 3
 
 struct recount {
 	const struct cockpit_tile *t; /* NULL: a free slot */

@@ -422,6 +422,18 @@ int people_load_begin(struct db *db, struct arena *a, struct people_load *l, str
 	return rc;
 }
 
+/* the connection's settings as they were before the load */
+static void load_settings_back(struct db *db, struct people_load *l)
+{
+	struct err e;
+	if (l->fk_off &&
+	    (db_exec(db, &e, "PRAGMA foreign_keys = ON", DB_NOARGS) < 0 ||
+	     db_exec(db, &e, arena_printf(db_arena(db), "PRAGMA temp_store = %d", l->temp_store),
+	             DB_NOARGS) < 0))
+		log_warn("people_load: settings left as for the load: %s", e.msg);
+	l->fk_off = 0;
+}
+
 int people_load_end(struct db *db, struct people_load *l, struct err *e)
 {
 	for (size_t i = 0; i < l->n; i++)
@@ -430,23 +442,15 @@ int people_load_end(struct db *db, struct people_load *l, struct err *e)
 	if (db_commit(db, e))
 		return -1;
 	l->n = 0;
-	people_load_abort(db, l);
+	load_settings_back(db, l);
 	return 0;
 }
 
 void people_load_abort(struct db *db, struct people_load *l)
 {
-	struct err e;
 	if (db_in_tx(db))
 		db_rollback(db);
-	if (l->fk_off && (db_exec(db, &e, "PRAGMA foreign_keys = ON", DB_NOARGS) < 0 ||
-	                  db_exec(db, &e,
-	                          l->temp_store == 2   ? "PRAGMA temp_store = MEMORY"
-	                          : l->temp_store == 1 ? "PRAGMA temp_store = FILE"
-	                                               : "PRAGMA temp_store = DEFAULT",
-	                          DB_NOARGS) < 0))
-		log_warn("people_load: settings left as for the load: %s", e.msg);
-	l->fk_off = 0;
+	load_settings_back(db, l);
 }
 
 int people_person_add(struct db *db, const struct actor *who, const struct person_in *in,

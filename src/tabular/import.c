@@ -1056,9 +1056,9 @@ int import_pass(struct db *db, struct arena *a, const char *id, int write, const
 	if (write && p.row_done < 0 && load_wanted(db, p.data_rows, &p.load, e))
 		return -1;
 	struct tab_seen known = { 0 };
-	if (p.load && known_hashes(&p, &known))
-		return -1;
 	if (p.load) {
+		if (known_hashes(&p, &known))
+			return -1;
 		p.g.known = &known;
 		log_info("import %s: a first load of about %ld rows, in one transaction", id,
 		         p.data_rows);
