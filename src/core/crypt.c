@@ -193,13 +193,51 @@ out:
 
 /* ---- sealing and hashing ---- */
 
+/*
+ * A nonce is 24 random bytes. randombytes_buf asks the kernel for each (getrandom), and
+ * a million persons' IDs and phones were two million system calls, 2 to 3 s of an import
+ * on a virtual machine. So each thread draws NONCE_POOL bytes at once and hands them out
+ * a nonce at a time, every byte used once. A child of fork() must not hand out what its
+ * parent will: the pool of the thread that forks is emptied in the child (the only
+ * thread the child has).
+ */
+#define NONCE_POOL (64 * crypto_aead_xchacha20poly1305_ietf_NPUBBYTES)
+
+static _Thread_local unsigned char nonce_pool[NONCE_POOL];
+static _Thread_local size_t nonce_left;
+static pthread_once_t nonce_once = PTHREAD_ONCE_INIT;
+
+static void nonce_pool_forget(void)
+{
+	sodium_memzero(nonce_pool, sizeof(nonce_pool));
+	nonce_left = 0;
+}
+
+static void nonce_fork_hook(void)
+{
+	pthread_atfork(NULL, NULL, nonce_pool_forget);
+}
+
+static void nonce_new(unsigned char n[crypto_aead_xchacha20poly1305_ietf_NPUBBYTES])
+{
+	pthread_once(&nonce_once, nonce_fork_hook);
+	if (nonce_left < crypto_aead_xchacha20poly1305_ietf_NPUBBYTES) {
+		randombytes_buf(nonce_pool, sizeof(nonce_pool));
+		nonce_left = sizeof(nonce_pool);
+	}
+	unsigned char *from = nonce_pool + sizeof(nonce_pool) - nonce_left;
+	memcpy(n, from, crypto_aead_xchacha20poly1305_ietf_NPUBBYTES);
+	sodium_memzero(from, crypto_aead_xchacha20poly1305_ietf_NPUBBYTES);
+	nonce_left -= crypto_aead_xchacha20poly1305_ietf_NPUBBYTES;
+}
+
 const char *crypt_seal(struct arena *a, const char *plain, struct err *e)
 {
 	size_t n = strlen(plain);
 	size_t clen = crypto_aead_xchacha20poly1305_ietf_NPUBBYTES + n +
 	              crypto_aead_xchacha20poly1305_ietf_ABYTES;
 	unsigned char *c = arena_alloc(a, clen);
-	randombytes_buf(c, crypto_aead_xchacha20poly1305_ietf_NPUBBYTES);
+	nonce_new(c);
 	unsigned long long out;
 	pthread_rwlock_rdlock(&ring_lock);
 	int have = ring.n > 0;

@@ -9,6 +9,7 @@
 
 #include <ftw.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -24,6 +25,8 @@ static char key1[128], key2[128];
 static struct arena a;
 
 static const char *const person = "张三 110101199003077777 13800138000";
+
+#define NONCE_B64 32 /* a nonce's 24 bytes in base64, first after "x1:" */
 
 static void test_not_loaded(void **state)
 {
@@ -114,6 +117,53 @@ static void test_seal_open(void **state)
 		big[i] = (char)('a' + i % 26);
 	big[100000] = '\0';
 	assert_string_equal(crypt_open(&a, crypt_seal(&a, big, &e), &e), big);
+}
+
+static int cmp_nonce(const void *x, const void *y)
+{
+	return memcmp(*(char *const *)x, *(char *const *)y, NONCE_B64);
+}
+
+/* the nonces come from a pool each thread draws at once: every one handed out once, the
+ * pool refilled past its end (64 a pool), and a forked child never given its parent's */
+static void test_nonces(void **state)
+{
+	struct err e;
+	(void)state;
+	assert_int_equal(crypt_load(key1, &e), 0);
+	enum {
+		N = 1000
+	};
+	const char **s = arena_alloc(&a, N * sizeof(*s));
+	for (int i = 0; i < N; i++) {
+		s[i] = crypt_seal(&a, person, &e);
+		assert_non_null(s[i]);
+		assert_string_equal(crypt_open(&a, s[i], &e), person);
+		s[i] += 3; /* after "x1:", the nonce's 32 base64 characters */
+	}
+	qsort(s, N, sizeof(*s), cmp_nonce);
+	for (int i = 1; i < N; i++)
+		if (!memcmp(s[i - 1], s[i], NONCE_B64))
+			fail_msg("a nonce handed out twice: %.32s", s[i]);
+
+	int fd[2];
+	assert_int_equal(pipe(fd), 0);
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		const char *c = crypt_seal(&a, person, &e);
+		_exit(c && write(fd[1], c + 3, NONCE_B64) == NONCE_B64 ? 0 : 1);
+	}
+	close(fd[1]);
+	const char *mine = crypt_seal(&a, person, &e);
+	char child[NONCE_B64];
+	assert_int_equal(read(fd[0], child, NONCE_B64), NONCE_B64);
+	close(fd[0]);
+	int st;
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	if (!memcmp(mine + 3, child, NONCE_B64))
+		fail_msg("the child of fork() sealed with its parent's next nonce");
 }
 
 static void test_tampered(void **state)
@@ -433,9 +483,10 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_not_loaded),  cmocka_unit_test(test_keygen),
 		cmocka_unit_test(test_load_errors), cmocka_unit_test(test_seal_open),
-		cmocka_unit_test(test_tampered),    cmocka_unit_test(test_lookup),
-		cmocka_unit_test(test_bad_files),   cmocka_unit_test(test_two_keys),
-		cmocka_unit_test(test_rotate_file), cmocka_unit_test(test_reload),
+		cmocka_unit_test(test_nonces),      cmocka_unit_test(test_tampered),
+		cmocka_unit_test(test_lookup),      cmocka_unit_test(test_bad_files),
+		cmocka_unit_test(test_two_keys),    cmocka_unit_test(test_rotate_file),
+		cmocka_unit_test(test_reload),
 	};
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
