@@ -238,45 +238,6 @@ static int cmd_check(struct cli *c, struct err *e)
 	return 0;
 }
 
-/* cunwu import dry-run FILE --place REF [--sheet N|NAME]: import check, and each row
- * against the registry under the place: the place it writes found, an identity number
- * already registered said; nothing is written */
-static int cmd_dry_run(struct cli *c, struct err *e)
-{
-	const char *ref = cli_opt(c, "--place");
-	if (!ref)
-		return cli_usage(e,
-		                 "--place is required: the village, community or town imported to");
-	struct place root;
-	int rc = places_resolve(c->db, ref, &root, e);
-	if (rc <= 0)
-		return rc < 0 ? -1 : err_notfound(e, "places.not_found", "no place '%s'", ref);
-	if (crypt_load(system_key_path(&c->arena, c->db_url), e))
-		return -1;
-	struct tab_registry g;
-	tab_registry_init(&g, c->db, &c->arena, root.id, root.path);
-	struct inspect in = { .show = -1 };
-	struct tab_book *b;
-	long s;
-	if (open_sheet(c, 0, &b, &s, &in, e))
-		return -1;
-	in.check.registry = &g;
-	in.check.err = e;
-	printf("place:    %s (%s)\n", root.name, root.id);
-	print_data(&in);
-	if (in.data && tab_rows(b, (size_t)s, check_row, &in, e))
-		return -1;
-	if (in.failed)
-		return -1;
-	printf("checked:  %ld rows, %ld with errors, %ld problems; nothing written\n",
-	       in.check.rows, in.check.bad, in.problems);
-	if (in.check.bad)
-		return err_invalid(e, "import.rows_bad", "file",
-		                   "%ld of %ld rows have errors: correct them and check again",
-		                   in.check.bad, in.check.rows);
-	return 0;
-}
-
 /* --map C=field,E=-: columns mapped by hand over the automatic mapping */
 static int map_overrides(struct cli *c, struct import_row *im, const char *spec, struct err *e)
 {
@@ -361,21 +322,74 @@ static int print_result(struct cli *c, const char *id, struct err *e)
 	return 0;
 }
 
+/* the import's pass: written (write) or checked alone; 0 or -1 (the import marked failed) */
+static int pass(struct cli *c, const char *id, int write, struct err *e)
+{
+	int rc = import_pass(c->db, &c->arena, id, write, &c->actor, print_progress, NULL, e);
+	fprintf(stderr, "\n");
+	if (rc)
+		import_fail(c->db, id, e->msg);
+	return rc;
+}
+
 static int run_pass(struct cli *c, const char *id, struct err *e)
 {
-	int rc = import_pass(c->db, &c->arena, id, 1, &c->actor, print_progress, NULL, e);
-	fprintf(stderr, "\n");
-	if (rc) {
-		import_fail(c->db, id, e->msg);
+	return pass(c, id, 1, e) ? -1 : print_result(c, id, e);
+}
+
+/* an import of FILE under --place (required), its file kept sealed: run and dry-run */
+static int new_import(struct cli *c, struct place *root, char id[ID_LEN + 1], struct err *e)
+{
+	const char *ref = cli_opt(c, "--place"), *sheet = cli_opt(c, "--sheet");
+	const char *file = cli_arg(c, "FILE", 1, e);
+	if (!file || cli_end(c, e))
 		return -1;
-	}
-	return print_result(c, id, e);
+	if (!ref)
+		return cli_usage(e,
+		                 "--place is required: the village, community or town imported to");
+	int rc = places_resolve(c->db, ref, root, e);
+	if (rc <= 0)
+		return rc < 0 ? -1 : err_notfound(e, "places.not_found", "no place '%s'", ref);
+	if (crypt_load(system_key_path(&c->arena, c->db_url), e))
+		return -1;
+	media_set_dir(system_media_path(&c->arena, c->db_url));
+	const char *base = strrchr(file, '/');
+	return import_create(c->db, &c->arena, &c->actor, file, base ? base + 1 : file, root, sheet,
+	                     id, e);
+}
+
+/*
+ * cunwu import dry-run FILE --place REF [--sheet N|NAME]: the import's own pass without
+ * writing, as the console's dry run: each row checked (import check), against the registry
+ * under the place (the place it writes, an identity number already registered) and within
+ * its household (a head, one head, one place, a head without errors). The check is kept
+ * as an import that `import resume ID` writes.
+ */
+static int cmd_dry_run(struct cli *c, struct err *e)
+{
+	struct place root;
+	char id[ID_LEN + 1];
+	struct import_row im;
+	if (new_import(c, &root, id, e))
+		return -1;
+	printf("place:    %s (%s)\n", root.name, root.id);
+	if (pass(c, id, 0, e) || import_load(c->db, id, &im, e) ||
+	    print_problems(c, id, 1000000, e))
+		return -1;
+	printf("checked:  %lld rows, %lld with errors, %lld problems; nothing written\n",
+	       (long long)im.counts[0], (long long)im.counts[1],
+	       (long long)(im.counts[2] + im.counts[3]));
+	printf("import:   %s ('cunwu import resume %s' writes its good rows)\n", id, id);
+	if (im.counts[1])
+		return err_invalid(e, "import.rows_bad", "file",
+		                   "%lld of %lld rows have errors: correct them and check again",
+		                   (long long)im.counts[1], (long long)im.counts[0]);
+	return 0;
 }
 
 /* cunwu import run FILE --place REF [--sheet N|NAME] [--map C=field,...] [--batch N] */
 static int cmd_run(struct cli *c, struct err *e)
 {
-	const char *ref = cli_opt(c, "--place"), *sheet = cli_opt(c, "--sheet");
 	const char *map = cli_opt(c, "--map"), *batch = cli_opt(c, "--batch");
 	/* a command's import is usually a first load: batches of 20,000 rows write each index
 	 * page once where 5,000 (the server's jobs, which share SQLite's write lock with every
@@ -390,23 +404,9 @@ static int cmd_run(struct cli *c, struct err *e)
 	if (!strcmp(config_source("import.load_rows"), "default") &&
 	    config_set("import.load_rows", "50000", "import run", e))
 		return -1;
-	const char *file = cli_arg(c, "FILE", 1, e);
-	if (!file || cli_end(c, e))
-		return -1;
-	if (!ref)
-		return cli_usage(e,
-		                 "--place is required: the village, community or town imported to");
 	struct place root;
-	int rc = places_resolve(c->db, ref, &root, e);
-	if (rc <= 0)
-		return rc < 0 ? -1 : err_notfound(e, "places.not_found", "no place '%s'", ref);
-	if (crypt_load(system_key_path(&c->arena, c->db_url), e))
-		return -1;
-	media_set_dir(system_media_path(&c->arena, c->db_url));
-	const char *base = strrchr(file, '/');
 	char id[ID_LEN + 1];
-	if (import_create(c->db, &c->arena, &c->actor, file, base ? base + 1 : file, &root, sheet,
-	                  id, e))
+	if (new_import(c, &root, id, e))
 		return -1;
 	struct import_row im;
 	if (import_load(c->db, id, &im, e))

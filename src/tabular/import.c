@@ -347,13 +347,14 @@ int import_save_mapping(struct db *db, const struct actor *who, const struct imp
 /* a household of the file, by its key */
 struct hh {
 	struct hh *next;
+	unsigned hash; /* of key: a chain is walked by it, and the table grows by it */
 	const char *key;
 	long first_row, head_row; /* head_row -1: none yet */
 	const char *place_id;
 	int head_bad;
 	const char *id; /* written or found (the run) */
 };
-#define HH_BUCKETS 4096
+#define HH_FIRST 4096 /* buckets at first; doubled when there are as many households */
 
 enum hh_mode {
 	HH_HUKOU,
@@ -379,6 +380,7 @@ struct pass {
 	struct place root;
 	enum hh_mode mode;
 	struct hh **hh;
+	size_t hh_size, hh_used;
 	struct hh *last; /* the household of the previous row */
 	int write;
 	long row_done; /* rows up to this one were written by an earlier attempt */
@@ -406,23 +408,43 @@ struct pass {
 	size_t ntagdefs;
 };
 
-static unsigned hh_bucket(const char *s)
+static unsigned hh_hash(const char *s)
 {
 	unsigned h = 2166136261u;
 	for (; *s; s++)
 		h = (h ^ (unsigned char)*s) * 16777619u;
-	return h & (HH_BUCKETS - 1);
+	return h;
+}
+
+/* twice the buckets, each household moved by the hash it keeps: a million-person register has
+ * a third of a million households, and chains that long were 8% of its import */
+static void hh_grow(struct pass *p)
+{
+	size_t size = p->hh_size ? 2 * p->hh_size : HH_FIRST;
+	struct hh **t = arena_zalloc(p->a, size * sizeof(*t));
+	for (size_t i = 0; i < p->hh_size; i++)
+		for (struct hh *h = p->hh[i], *next; h; h = next) {
+			next = h->next;
+			h->next = t[h->hash & (size - 1)];
+			t[h->hash & (size - 1)] = h;
+		}
+	p->hh = t;
+	p->hh_size = size;
 }
 
 static struct hh *hh_get(struct pass *p, const char *key, long row)
 {
-	struct hh **b = &p->hh[hh_bucket(key)];
+	unsigned hash = hh_hash(key);
+	if (p->hh_used >= p->hh_size)
+		hh_grow(p);
+	struct hh **b = &p->hh[hash & (p->hh_size - 1)];
 	for (struct hh *h = *b; h; h = h->next)
-		if (!strcmp(h->key, key))
+		if (h->hash == hash && !strcmp(h->key, key))
 			return h;
 	struct hh *h = arena_zalloc(p->a, sizeof(*h));
-	*h = (struct hh){ *b, arena_strdup(p->a, key), row, -1, NULL, 0, NULL };
+	*h = (struct hh){ *b, hash, arena_strdup(p->a, key), row, -1, NULL, 0, NULL };
 	*b = h;
+	p->hh_used++;
 	return h;
 }
 
@@ -1004,7 +1026,6 @@ int import_pass(struct db *db, struct arena *a, const char *id, int write, const
 		if (m < p.mode)
 			p.mode = m;
 	}
-	p.hh = arena_zalloc(a, HH_BUCKETS * sizeof(*p.hh));
 	p.batch_rows = (long)config_int("import.batch_rows");
 	p.stop_after = write ? (long)config_int("import.stop_after") : 0;
 	if (load_tags(&p))
