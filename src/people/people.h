@@ -73,6 +73,8 @@ void people_bulk_release(struct people_bulk *b);
  * nor read by an import's lookups) are dropped at its start and made again at its end, each
  * by one sort instead of a scattered write per row, and foreign keys are not checked row by
  * row (each reference is found as the row is made). A rollback brings the indexes back.
+ * With no other connection open, the load leaves the WAL for a rollback journal, and takes
+ * it up again after.
  *
  * people_load_begin begins the write transaction (outside one); people_load_end makes the
  * indexes, commits, and turns the checks back on; people_load_abort rolls back instead.
@@ -82,6 +84,7 @@ struct people_load {
 	size_t n;
 	int fk_off;     /* foreign keys turned off, and temp_store set to FILE from: */
 	int temp_store; /* PRAGMA temp_store before (0 default, 1 file, 2 memory) */
+	int wal_left;   /* alone on the database: a rollback journal for the load, then WAL */
 };
 int people_load_begin(struct db *db, struct arena *a, struct people_load *l, struct err *e);
 int people_load_end(struct db *db, struct people_load *l, struct err *e);

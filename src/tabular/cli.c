@@ -460,9 +460,10 @@ static const struct command cmds[] = {
 	  "sheets, header and the field of each column, data rows, the first problems" },
 	{ "import dry-run", cmd_dry_run, NEED_DB,
 	  "import dry-run FILE --place REF [--sheet N|NAME]",
-	  "import check, and every row against the registry under the place: the village, group, "
-	  "building or room it writes found, identity numbers already registered; writes "
-	  "nothing" },
+	  "the import's check without writing: import check, every row against the registry "
+	  "under the place (the village, group, building or room it writes found, identity "
+	  "numbers already registered) and within its household; writes no one, and keeps the "
+	  "check as an import that 'import resume ID' writes" },
 	{ "import run", cmd_run, NEED_DB,
 	  "import run FILE --place REF [--sheet N|NAME] [--map COL=FIELD,...] [--batch ROWS]",
 	  "import a register: every row checked, the good ones written in batches as households "

@@ -80,3 +80,22 @@ cli --set import.load_rows=1 import run tests/api/files/households.csv --place 1
 expect exit 0
 stderr !~ a first load
 stdout ~ written:  0 households, 0 persons added; 6 persons already registered
+
+# the server holds the test's database open, so the loads above stayed in its WAL. Alone on
+# a database of its own, a first load leaves the WAL for a rollback journal while it writes,
+# and takes the WAL up again: what it wrote is there when the database is opened again
+cli --db ${dir}/alone.db init --town 140406101
+expect exit 0
+
+cli --db ${dir}/alone.db --set import.load_rows=1 import run tests/api/files/households.csv --place 140406101205 --map F=-,G=- --batch 2
+expect exit 0
+stderr ~ a first load of about 8 rows, in one transaction
+stderr ~ a first load alone on the database: written straight into it
+stdout ~ written:  3 households, 6 persons added; 0 persons already registered
+
+cli --db ${dir}/alone.db import run tests/api/files/households.csv --place 140406101205 --map F=-,G=-
+expect exit 0
+stdout ~ written:  0 households, 0 persons added; 6 persons already registered
+
+cli --db ${dir}/alone.db audit verify
+expect exit 0
