@@ -595,6 +595,15 @@ static struct db_stmt *lookup(struct db *db, const char *sql, struct err *e)
 {
 	if (db->stale_cache)
 		purge_stale(db);
+	/* asked for by the same text as last time (the same literal): no hash of the text, but
+	 * its words still compared, for a buffer may hold another statement since */
+	for (size_t i = 0; i < db->ncache; i++) {
+		struct db_cached *c = &db->cache[i];
+		if (c->seen == sql && !c->in_use && !strcmp(c->sql, sql)) {
+			c->in_use = 1;
+			return c->handle;
+		}
+	}
 	uint64_t h = str_hash(sql);
 	for (size_t i = 0; i < db->ncache; i++) {
 		struct db_cached *c = &db->cache[i];
@@ -602,6 +611,7 @@ static struct db_stmt *lookup(struct db *db, const char *sql, struct err *e)
 			if (c->in_use) /* re-entered while iterating: use a fresh one */
 				return one_off(db, sql, e);
 			c->in_use = 1;
+			c->seen = sql;
 			return c->handle;
 		}
 	}
@@ -633,6 +643,7 @@ static struct db_stmt *lookup(struct db *db, const char *sql, struct err *e)
 		abort();
 	}
 	c->hash = h;
+	c->seen = sql;
 	c->stmt = s;
 	c->in_use = 1;
 	c->handle->db = db;

@@ -63,7 +63,8 @@ struct db_ops {
 #define DB_CACHE_SIZE 128
 
 struct db_cached {
-	const char *sql; /* owned copy */
+	const char *sql;  /* owned copy */
+	const char *seen; /* the text it was last asked for by (a literal, mostly): tried first */
 	uint64_t hash;
 	void *stmt;
 	int in_use;

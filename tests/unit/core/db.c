@@ -189,7 +189,8 @@ static void test_cache_eviction(void **state)
 {
 	struct fx *f = *state;
 	char sql[64];
-	/* more distinct statements than the cache holds */
+	/* more distinct statements than the cache holds, each in the same buffer: a statement
+	 * is found by its text, never by the address it was last asked for by */
 	for (int round = 0; round < 2; round++)
 		for (int i = 0; i < DB_CACHE_SIZE * 2 + 7; i++) {
 			int64_t v = -1;
