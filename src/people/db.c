@@ -379,6 +379,48 @@ int people_bulk_flush(struct db *db, struct people_bulk *b, struct err *e)
 	"AND l.name = m.name AND l.\"unique\" = 0 AND m.sql IS NOT NULL "                          \
 	"AND m.name NOT IN ('persons_id_hash', 'persons_household') ORDER BY m.name"
 
+/*
+ * Alone on the database, a load is written straight into it, under a rollback journal: a
+ * load is larger than SQLite's cache, and in the WAL every page it spills is written there,
+ * read back, and copied into the database at the checkpoint (a million people: 75 s,
+ * against 62 s so). Pages past the database's end, most of what a load writes, are not
+ * journaled; synchronous is FULL meanwhile (NORMAL, the WAL's, is weaker in a rollback
+ * journal). SQLite changes the mode only when no other connection is open (a server), and
+ * answers busy at once otherwise: the load is not kept waiting, and stays in the WAL. A
+ * crash leaves a hot journal, rolled back by the next to open the database, which takes
+ * the WAL up again. l->wal_left is set as soon as the mode has changed, so that
+ * people_load_abort puts it back whatever fails after.
+ */
+static int leave_wal(struct db *db, struct arena *a, struct people_load *l, struct err *e)
+{
+	const char *mode = NULL;
+	int64_t busy = 0, sync = 0;
+	if (db_get_text(db, e, &mode, "PRAGMA journal_mode", DB_ARGS(DB_NOARGS)) < 0)
+		return -1;
+	if (!mode || strcmp(mode, "wal")) /* SQLite refused the WAL at open: nothing to leave */
+		return 0;
+	if (db_get_int(db, e, &sync, "PRAGMA synchronous", DB_ARGS(DB_NOARGS)) < 0 ||
+	    db_get_int(db, e, &busy, "PRAGMA busy_timeout", DB_ARGS(DB_NOARGS)) < 0 ||
+	    db_exec(db, e, "PRAGMA busy_timeout = 0", DB_NOARGS) < 0)
+		return -1;
+	struct err je;
+	err_clear(&je);
+	int got = db_get_text(db, &je, &mode, "PRAGMA journal_mode = DELETE", DB_ARGS(DB_NOARGS));
+	l->wal_left = got == 1 && mode && !strcmp(mode, "delete");
+	l->synchronous = (int)sync;
+	if (db_exec(db, e, arena_printf(a, "PRAGMA busy_timeout = %lld", (long long)busy),
+	            DB_NOARGS) < 0)
+		return -1;
+	if (got < 0 && strcmp(je.code, "db.busy")) {
+		*e = je;
+		return -1;
+	}
+	if (!l->wal_left)
+		return 0;
+	log_info("a first load alone on the database: written straight into it");
+	return db_exec(db, e, "PRAGMA synchronous = FULL", DB_NOARGS) < 0 ? -1 : 0;
+}
+
 int people_load_begin(struct db *db, struct arena *a, struct people_load *l, struct err *e)
 {
 	memset(l, 0, sizeof(*l));
@@ -396,32 +438,8 @@ int people_load_begin(struct db *db, struct arena *a, struct people_load *l, str
 	l->temp_store = (int)temp;
 	if (db_exec(db, e, "PRAGMA temp_store = FILE", DB_NOARGS) < 0)
 		return -1;
-	/* Alone on the database, the load is written straight into it, under a rollback
-	 * journal: a load is larger than SQLite's cache, and in the WAL every page it spills
-	 * is written there, read back, and copied into the database at the checkpoint (a
-	 * million people: 75 s, against 62 s so). Pages past the database's end, most of what
-	 * a load writes, are not journaled. SQLite changes the mode only when no other
-	 * connection is open (a server): the load then stays in the WAL. A crash leaves a hot
-	 * journal, rolled back by the next to open the database, which puts the WAL back.
-	 * Another connection makes the change busy at once: it is not waited for. */
-	const char *mode = NULL;
-	int64_t busy = 0;
-	struct err je;
-	err_clear(&je);
-	if (db_get_int(db, e, &busy, "PRAGMA busy_timeout", DB_ARGS(DB_NOARGS)) < 0 ||
-	    db_exec(db, e, "PRAGMA busy_timeout = 0", DB_NOARGS) < 0)
+	if (leave_wal(db, a, l, e))
 		return -1;
-	int got = db_get_text(db, &je, &mode, "PRAGMA journal_mode = DELETE", DB_ARGS(DB_NOARGS));
-	if (db_exec(db, e, arena_printf(a, "PRAGMA busy_timeout = %lld", (long long)busy),
-	            DB_NOARGS) < 0)
-		return -1;
-	if (got < 0 && strcmp(je.code, "db.busy")) {
-		*e = je;
-		return -1;
-	}
-	l->wal_left = got == 1 && mode && !strcmp(mode, "delete");
-	if (l->wal_left)
-		log_info("a first load alone on the database: written straight into it");
 	if (db_begin(db, 1, e))
 		return -1;
 	struct db_stmt *st = db_query(db, e, LOAD_DROPS, DB_NOARGS);
@@ -459,13 +477,18 @@ static void load_settings_back(struct db *db, struct people_load *l)
 		log_warn("people_load: settings left as for the load: %s", e.msg);
 	l->fk_off = 0;
 	const char *mode = NULL;
-	if (l->wal_left &&
-	    (db_get_text(db, &e, &mode, "PRAGMA journal_mode = WAL", DB_ARGS(DB_NOARGS)) < 0 ||
-	     !mode || strcmp(mode, "wal")))
+	if (!l->wal_left)
+		return;
+	l->wal_left = 0;
+	if (db_get_text(db, &e, &mode, "PRAGMA journal_mode = WAL", DB_ARGS(DB_NOARGS)) < 0 ||
+	    !mode || strcmp(mode, "wal")) /* synchronous stays FULL, the safe one */
 		log_warn("people_load: the WAL not taken up again (the next to open the "
 		         "database does): %s",
 		         mode ? mode : e.msg);
-	l->wal_left = 0;
+	else if (db_exec(db, &e,
+	                 arena_printf(db_arena(db), "PRAGMA synchronous = %d", l->synchronous),
+	                 DB_NOARGS) < 0)
+		log_warn("people_load: synchronous left FULL: %s", e.msg);
 }
 
 int people_load_end(struct db *db, struct people_load *l, struct err *e)

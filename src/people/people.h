@@ -82,9 +82,10 @@ void people_bulk_release(struct people_bulk *b);
 struct people_load {
 	const char **sql; /* CREATE INDEX of each index dropped */
 	size_t n;
-	int fk_off;     /* foreign keys turned off, and temp_store set to FILE from: */
-	int temp_store; /* PRAGMA temp_store before (0 default, 1 file, 2 memory) */
-	int wal_left;   /* alone on the database: a rollback journal for the load, then WAL */
+	int fk_off;      /* foreign keys turned off, and temp_store set to FILE from: */
+	int temp_store;  /* PRAGMA temp_store before (0 default, 1 file, 2 memory) */
+	int wal_left;    /* alone on the database: a rollback journal for the load, then WAL */
+	int synchronous; /* PRAGMA synchronous before (FULL for the load when wal_left) */
 };
 int people_load_begin(struct db *db, struct arena *a, struct people_load *l, struct err *e);
 int people_load_end(struct db *db, struct people_load *l, struct err *e);

@@ -376,9 +376,12 @@ static int cmd_dry_run(struct cli *c, struct err *e)
 	if (pass(c, id, 0, e) || import_load(c->db, id, &im, e) ||
 	    print_problems(c, id, 1000000, e))
 		return -1;
+	int64_t problems = im.counts[2] + im.counts[3];
+	if (problems > IMPORT_PROBLEMS_KEPT)
+		printf("  … and %lld more, not kept (an import keeps its first %d)\n",
+		       (long long)(problems - IMPORT_PROBLEMS_KEPT), IMPORT_PROBLEMS_KEPT);
 	printf("checked:  %lld rows, %lld with errors, %lld problems; nothing written\n",
-	       (long long)im.counts[0], (long long)im.counts[1],
-	       (long long)(im.counts[2] + im.counts[3]));
+	       (long long)im.counts[0], (long long)im.counts[1], (long long)problems);
 	printf("import:   %s ('cunwu import resume %s' writes its good rows)\n", id, id);
 	if (im.counts[1])
 		return err_invalid(e, "import.rows_bad", "file",
@@ -387,22 +390,32 @@ static int cmd_dry_run(struct cli *c, struct err *e)
 	return 0;
 }
 
+/*
+ * The sizes of a command's import (run, and resume, which writes what dry-run checked): it
+ * is usually a first load, and batches of 20,000 rows write each index page once where
+ * 5,000 (the server's jobs, which share SQLite's write lock with every request) would
+ * write it four times; --batch, or import.batch_rows set by the operator, says otherwise.
+ * A large register into a small registry is a first load: one transaction, the indexes
+ * made again at its end (import.load_rows).
+ */
+static int command_sizes(struct cli *c, const char *by, struct err *e)
+{
+	const char *batch = cli_opt(c, "--batch");
+	if (batch ? config_set("import.batch_rows", batch, "--batch", e)
+	          : !strcmp(config_source("import.batch_rows"), "default") &&
+	                config_set("import.batch_rows", "20000", by, e))
+		return -1;
+	return !strcmp(config_source("import.load_rows"), "default") &&
+	               config_set("import.load_rows", "50000", by, e)
+	           ? -1
+	           : 0;
+}
+
 /* cunwu import run FILE --place REF [--sheet N|NAME] [--map C=field,...] [--batch N] */
 static int cmd_run(struct cli *c, struct err *e)
 {
-	const char *map = cli_opt(c, "--map"), *batch = cli_opt(c, "--batch");
-	/* a command's import is usually a first load: batches of 20,000 rows write each index
-	 * page once where 5,000 (the server's jobs, which share SQLite's write lock with every
-	 * request) would write it four times; --batch, or import.batch_rows set by the operator,
-	 * says otherwise */
-	if (batch ? config_set("import.batch_rows", batch, "--batch", e)
-	          : !strcmp(config_source("import.batch_rows"), "default") &&
-	                config_set("import.batch_rows", "20000", "import run", e))
-		return -1;
-	/* and a large register into a small registry is a first load: one transaction, the
-	 * indexes made again at its end (import.load_rows) */
-	if (!strcmp(config_source("import.load_rows"), "default") &&
-	    config_set("import.load_rows", "50000", "import run", e))
+	const char *map = cli_opt(c, "--map");
+	if (command_sizes(c, "import run", e))
 		return -1;
 	struct place root;
 	char id[ID_LEN + 1];
@@ -420,9 +433,12 @@ static int cmd_run(struct cli *c, struct err *e)
 	return run_pass(c, id, e);
 }
 
-/* cunwu import resume ID: an import cut off, taken up where its last batch ended */
+/* cunwu import resume ID [--batch ROWS]: an import that dry-run checked, written; or one cut
+ * off, taken up where its last batch ended */
 static int cmd_resume(struct cli *c, struct err *e)
 {
+	if (command_sizes(c, "import resume", e))
+		return -1;
 	const char *id = cli_arg(c, "ID", 1, e);
 	if (!id || cli_end(c, e))
 		return -1;
@@ -469,8 +485,9 @@ static const struct command cmds[] = {
 	  "import a register: every row checked, the good ones written in batches as households "
 	  "and persons under the place (a person or household already registered is left as it "
 	  "is); the bad rows left out and listed" },
-	{ "import resume", cmd_resume, NEED_DB, "import resume ID",
-	  "take up an import that was cut off where its last batch ended" },
+	{ "import resume", cmd_resume, NEED_DB, "import resume ID [--batch ROWS]",
+	  "write an import that dry-run checked, or take up one that was cut off where its last "
+	  "batch ended" },
 	{ "import problems", cmd_problems, NEED_DB, "import problems ID",
 	  "every problem of an import's rows: cell, code and reason" },
 	{ "import check", cmd_check, 0, "import check FILE [--sheet N|NAME]",

@@ -26,8 +26,7 @@
 #include "places/places.h"
 #include "core/banned.h"
 
-#define HEAD_ROWS     20
-#define PROBLEMS_KEPT 20000 /* problems stored per import; the counts go on */
+#define HEAD_ROWS 20
 
 /* ---- the file ---- */
 
@@ -466,7 +465,7 @@ static void problem(void *ctx, const struct tab_problem *pr)
 		return; /* counted and stored by the attempt that wrote the row */
 	p->problems += !pr->warning;
 	p->warnings += pr->warning;
-	if (p->failed || p->seq >= PROBLEMS_KEPT)
+	if (p->failed || p->seq >= IMPORT_PROBLEMS_KEPT)
 		return;
 	if (db_exec(p->db, p->e,
 	            "INSERT INTO import_problems (import_id, seq, line, col, cell, code, message, "
@@ -1169,10 +1168,11 @@ int import_expire(struct db *db, const struct actor *who, struct arena *a, int64
 	*n = 0;
 	if (db_begin(db, DB_WRITE, e))
 		return -1;
-	struct db_stmt *st = db_query(db, e,
-	                              "SELECT id, region, state FROM imports WHERE state IN "
-	                              "('uploaded', 'checked', 'failed') AND updated_at < ?",
-	                              DB_T(cutoff));
+	struct db_stmt *st =
+	    db_query(db, e,
+	             "SELECT id, region, state FROM imports WHERE state IN "
+	             "('uploaded', 'checking', 'checked', 'failed') AND updated_at < ?",
+	             DB_T(cutoff));
 	struct expired {
 		const char *id, *region, *state;
 	} *list = NULL;

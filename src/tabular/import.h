@@ -79,10 +79,12 @@ typedef void (*import_progress_fn)(void *ctx, long done, long total);
  */
 int import_pass(struct db *db, struct arena *a, const char *id, int write, const struct actor *who,
                 import_progress_fn progress, void *pctx, struct err *e);
+/* the problems stored per import (import_problems); the counts go on */
+#define IMPORT_PROBLEMS_KEPT 20000
 /* Record that a pass failed (state 'failed', the message), in a transaction of its own. */
 int import_fail(struct db *db, const char *id, const char *msg);
-/* Uploads not imported (uploaded, checked or failed) untouched for days: state 'expired',
- * audited, their sealed files removed; *n how many. */
+/* Uploads not imported (uploaded, checked or failed, or a check cut off: checking) untouched
+ * for days: state 'expired', audited, their sealed files removed; *n how many. */
 int import_expire(struct db *db, const struct actor *who, struct arena *a, int64_t days, int64_t *n,
                   struct err *e);
 

@@ -58,13 +58,24 @@ expect 201
 
 capture recent = .id
 
-sql UPDATE imports SET updated_at = '2000-01-01T00:00:00.000Z' WHERE id IN ('${imp}', '${old}')
+# and a fourth whose check was cut off (a dry run interrupted): left checking
+upload /api/v1/imports?place=140406101204 file=@households.csv
+expect 201
+
+capture stuck = .id
+
+sql UPDATE imports SET state = 'checking' WHERE id = '${stuck}'
+sql UPDATE imports SET updated_at = '2000-01-01T00:00:00.000Z' WHERE id IN ('${imp}', '${old}', '${stuck}')
 sql UPDATE jobs SET run_at = '2000-01-01T00:00:00.000Z' WHERE kind = 'import.expire' AND state = 'queued'
 poll GET /api/v1/imports/${old}
 expect 200
 {"state": "expired", "error": "~removed after 30 days unused"}
 
 GET /api/v1/imports/${imp}
+expect 200
+{"state": "expired"}
+
+GET /api/v1/imports/${stuck}
 expect 200
 {"state": "expired"}
 
@@ -75,7 +86,7 @@ expect 200
 capture v = header ETag
 
 sql SELECT 'expire:' || count(*) || ':' FROM audit_log WHERE entity = 'imports' AND action = 'expire'
-stdout ~ expire:2:
+stdout ~ expire:3:
 
 sql SELECT 'queued:' || count(*) || ':' FROM jobs WHERE kind = 'import.expire' AND state = 'queued'
 stdout ~ queued:1:

@@ -61,6 +61,8 @@ static int64_t pragma(struct unit_db *u, const char *sql)
 #define foreign_keys(u) pragma(u, "PRAGMA foreign_keys")
 #define temp_store(u)   pragma(u, "PRAGMA temp_store") /* 1 file, 2 memory */
 #define journal(u)      text(u, "PRAGMA journal_mode")
+#define synchronous(u)  pragma(u, "PRAGMA synchronous") /* 1 normal, 2 full */
+#define busy_ms(u)      pragma(u, "PRAGMA busy_timeout")
 
 static void test_commit(void **state)
 {
@@ -75,12 +77,15 @@ static void test_commit(void **state)
 	assert_int_equal(foreign_keys(u), 0);
 	assert_int_equal(temp_store(u), 1);
 	assert_string_equal(journal(u), "delete");
+	assert_int_equal(synchronous(u), 2); /* NORMAL is weaker in a rollback journal */
+	assert_int_equal(busy_ms(u), 5000);
 	assert_int_equal(people_load_end(u->db, &l, &u->e), 0);
 	assert_false(db_in_tx(u->db));
 	assert_string_equal(text(u, INDEXES), ALL);
 	assert_int_equal(foreign_keys(u), 1);
 	assert_int_equal(temp_store(u), 2);
 	assert_string_equal(journal(u), "wal");
+	assert_int_equal(synchronous(u), 1); /* the WAL's, with the group sync at commit */
 	/* made again as they were: the index is used by name */
 	assert_string_equal(text(u, "SELECT sql FROM sqlite_master WHERE name = 'persons_place'"),
 	                    "CREATE INDEX persons_place ON persons (place_id, name_pinyin, id)");
@@ -99,6 +104,7 @@ static void test_abort(void **state)
 	assert_int_equal(foreign_keys(u), 1);
 	assert_int_equal(temp_store(u), 2);
 	assert_string_equal(journal(u), "wal");
+	assert_int_equal(synchronous(u), 1);
 	people_load_abort(u->db, &l); /* twice: nothing more */
 	assert_int_equal(foreign_keys(u), 1);
 	assert_int_equal(temp_store(u), 2);
@@ -120,6 +126,8 @@ static void test_not_alone(void **state)
 		fail_msg("%s", u->e.msg);
 	assert_string_equal(journal(u), "wal");
 	assert_int_equal(l.wal_left, 0);
+	assert_int_equal(synchronous(u), 1);
+	assert_int_equal(busy_ms(u), 5000); /* asked without waiting, then as it was */
 	assert_string_equal(text(u, INDEXES), "persons_household persons_id_hash");
 	/* the load's transaction is not seen: every index still there */
 	assert_int_equal(db_get_text(other, &u->e, &n,
