@@ -38,8 +38,8 @@ stdout ~ E7      import.place_unknown: no villagers' group '二组'
 stdout ~ A6      import.household_bad: the household's head on row 5 has errors
 stdout ~ A7      import.household_bad: the household's head on row 5 has errors
 stdout ~ C7      import.duplicate_in_file: the same identity number is on row 4
-stdout !~ E3
-stdout !~ E4
+stdout !~ E3      import
+stdout !~ E4      import
 stdout ~ checked:  5 rows, 3 with errors, 7 problems; nothing written
 
 # nothing was written: the people are the one registered
