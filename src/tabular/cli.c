@@ -32,7 +32,6 @@ struct inspect {
 	const char *summary;
 	int shown;
 	long problems, show; /* printed up to show (-1: all) */
-	int failed;
 };
 
 static void print_problem(void *ctx, const struct tab_problem *p)
@@ -89,10 +88,8 @@ static int check_row(const struct tab_row *row, void *ctx, struct err *e)
 	(void)e;
 	struct inspect *in = ctx;
 	if (row->row >= in->data_first && row->row <= in->data_last && !tab_row_is_blank(row) &&
-	    tab_check_row(&in->check, row) < 0) {
-		in->failed = 1;
-		return -1; /* the registry could not be asked: e is set */
-	}
+	    tab_check_row(&in->check, row) < 0)
+		return -1;
 	return 0;
 }
 
@@ -374,7 +371,7 @@ static int cmd_dry_run(struct cli *c, struct err *e)
 		return -1;
 	printf("place:    %s (%s)\n", root.name, root.id);
 	if (pass(c, id, 0, e) || import_load(c->db, id, &im, e) ||
-	    print_problems(c, id, 1000000, e))
+	    print_problems(c, id, IMPORT_PROBLEMS_KEPT, e))
 		return -1;
 	int64_t problems = im.counts[2] + im.counts[3];
 	if (problems > IMPORT_PROBLEMS_KEPT)
@@ -467,7 +464,7 @@ static int cmd_problems(struct cli *c, struct err *e)
 	struct import_row im;
 	if (import_load(c->db, id, &im, e))
 		return -1;
-	return print_problems(c, id, 1000000, e);
+	return print_problems(c, id, IMPORT_PROBLEMS_KEPT, e);
 }
 
 static const struct command cmds[] = {

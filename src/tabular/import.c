@@ -346,7 +346,7 @@ int import_save_mapping(struct db *db, const struct actor *who, const struct imp
 /* a household of the file, by its key */
 struct hh {
 	struct hh *next;
-	unsigned hash; /* of key: a chain is walked by it, and the table grows by it */
+	uint64_t hash; /* of key (str_hash): a chain is walked by it, and the table grows by it */
 	const char *key;
 	long first_row, head_row; /* head_row -1: none yet */
 	const char *place_id;
@@ -407,14 +407,6 @@ struct pass {
 	size_t ntagdefs;
 };
 
-static unsigned hh_hash(const char *s)
-{
-	unsigned h = 2166136261u;
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 16777619u;
-	return h;
-}
-
 /* twice the buckets, each household moved by the hash it keeps: a million-person register has
  * a third of a million households, and chains that long were 8% of its import */
 static void hh_grow(struct pass *p)
@@ -433,7 +425,7 @@ static void hh_grow(struct pass *p)
 
 static struct hh *hh_get(struct pass *p, const char *key, long row)
 {
-	unsigned hash = hh_hash(key);
+	uint64_t hash = str_hash(key);
 	if (p->hh_used >= p->hh_size)
 		hh_grow(p);
 	struct hh **b = &p->hh[hash & (p->hh_size - 1)];
