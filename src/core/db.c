@@ -6,6 +6,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "log.h"
 #include "util.h"
@@ -21,6 +24,58 @@ static _Atomic uint64_t foreign_commits;
  * the outcome): a commit another thread sees may be this process's only if it had begun
  * by then, or was under way when that thread last looked (db_stamp) */
 static _Atomic uint64_t commits_begun, commits_ended;
+
+/* this process's mark, left in the database when it commits a write (ops->mark_set) */
+static int32_t process_mark;
+static pthread_once_t process_mark_once = PTHREAD_ONCE_INIT;
+
+static void process_mark_init(void)
+{
+	uint32_t r = 0;
+	if (getrandom(&r, sizeof(r), 0) != (ssize_t)sizeof(r))
+		r = (uint32_t)getpid() * 2654435761u ^ (uint32_t)time(NULL);
+	process_mark = (int32_t)(r & 0x7fffffff) | 1; /* never 0, a new database's */
+}
+
+/* the mark in the database, 0 if there is none to read yet, -1 on error */
+static int mark_read(struct db *db, int64_t *v, struct err *e)
+{
+	if (!db->ops->mark_get)
+		return 0;
+	if (!db->mark_ready && db->ops->mark_ready) { /* before the migration that makes it */
+		int64_t ready = 0;
+		if (db_get_int(db, e, &ready, db->ops->mark_ready, DB_ARGS(DB_NOARGS)) != 1)
+			return -1;
+		if (!ready)
+			return 0;
+	}
+	db->mark_ready = 1;
+	pthread_once(&process_mark_once, process_mark_init);
+	return db_get_int(db, e, v, db->ops->mark_get, DB_ARGS(DB_NOARGS)) == 1 ? 1 : -1;
+}
+
+/* In a write transaction: this process's mark, if another's was there (then 1). The
+ * statements are cached: every write commit reads the mark, and writes it only when the
+ * last writer was another process. */
+static int mark(struct db *db, struct err *e)
+{
+	int64_t v = 0;
+	int rc = mark_read(db, &v, e);
+	if (rc <= 0 || v == process_mark)
+		return rc < 0 ? -1 : 0;
+	char sql[96];
+	snprintf(sql, sizeof(sql), db->ops->mark_set, (long)process_mark);
+	return db_exec(db, e, sql, DB_NOARGS) < 0 ? -1 : 1;
+}
+
+/* Another connection committed: 1 if the last writer was another process, or if it
+ * cannot be told */
+static int foreign(struct db *db)
+{
+	int64_t v = 0;
+	struct err e;
+	return mark_read(db, &v, &e) != 1 || v != process_mark;
+}
 
 /* the tables named so far, each its own bit in the order first named; the 64th and later
  * share the last */
@@ -188,7 +243,7 @@ static int commit(struct db *db, int sync, struct err *e)
 	}
 	int wrote = db->in_tx == TX_WRITE, counted = wrote || db->writes;
 	uint64_t tables = db->ops->tables ? db->writes : wrote ? ~0ull : 0;
-	int other = counted && db->ops->mark ? db->ops->mark(db, e) : 0;
+	int other = counted ? mark(db, e) : 0;
 	if (other > 0) /* what this process keeps may be another's old rows */
 		atomic_fetch_add(&foreign_commits, 1);
 	if (counted) {
@@ -444,8 +499,8 @@ void db_stamp(struct db *db, int64_t now_ms, struct db_stamp *s)
 		int64_t v = db_data_version(db);
 		/* (PostgreSQL's is a hash of the snapshot, of either sign) */
 		if (v != db->dv && db->dv_ms >= 0 && db->ops->data_version &&
-		    ((begun == db->dv_begun && db->dv_idle) || !db->ops->foreign ||
-		     db->ops->foreign(db)))
+		    ((begun == db->dv_begun && db->dv_idle && !db->ops->version_shared) ||
+		     foreign(db)))
 			atomic_fetch_add(&foreign_commits, 1);
 		db->dv = v;
 		db->dv_ms = now_ms;
@@ -664,7 +719,7 @@ void db_done(struct db_stmt *st)
 		tables_written(st->writes);
 		atomic_fetch_add(&commits_ended, 1);
 		struct err ignore; /* and this process's mark, for other processes */
-		if (st->db->ops->mark && st->db->ops->mark(st->db, &ignore) > 0)
+		if (mark(st->db, &ignore) > 0)
 			atomic_fetch_add(&foreign_commits, 1);
 	}
 	if (st->cached) {

@@ -50,11 +50,14 @@ struct db_ops {
 	/* optional: the tables the statement prepared last reads and writes (db_table_bit),
 	 * writes widened to the tables they cascade to; without it, every table */
 	void (*tables)(struct db *db, uint64_t *reads, uint64_t *writes);
-	/* optional, around a write transaction's COMMIT: leave this process's mark in the
-	 * file, 1 if another process wrote since this one last did; and, when another
-	 * connection committed, 1 if it was another process for sure */
-	int (*mark)(struct db *db, struct err *e);
-	int (*foreign)(struct db *db);
+	/* optional: SQL answering the mark of the process that committed a write last, and a
+	 * format (one %ld) that sets it; db.c leaves this process's mark at each write commit
+	 * and, when another connection committed, reads it to tell whether that was another
+	 * process (db_stamp). mark_ready: SQL answering 1 once the mark can be read, or NULL */
+	const char *mark_get, *mark_set, *mark_ready;
+	/* data_version changes for more than this database's commits (PostgreSQL's snapshot is
+	 * the cluster's): the mark is asked each time, even when this process committed nothing */
+	int version_shared;
 	const char *bulk_on, *bulk_off; /* SQL around a bulk writer (db_bulk), or NULL */
 	void (*release)(struct db *db); /* give back the connection's page cache, or NULL */
 	const char *cache_small;        /* SQL that keeps the page cache small (db_cache_small) */
@@ -100,6 +103,7 @@ struct db {
 	int64_t dv_ms, dv;
 	uint64_t dv_begun;
 	int dv_idle;
+	int mark_ready; /* the mark can be read (ops->mark_ready answered 1) */
 	char origin[16];
 	struct db_cached cache[DB_CACHE_SIZE];
 	struct db_stmt *oneoffs;

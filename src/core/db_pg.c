@@ -566,8 +566,14 @@ const struct db_ops db_pg_ops = {
 	/* one snapshot for every statement of a read, as SQLite gives: a list and its total
 	 * agree; read only, so a read can never fail on a serialization conflict */
 	.begin_read = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
-	/* changes at every commit: the committed xid leaves the in-progress list */
+	/* changes at every commit: the committed xid leaves the in-progress list. The
+	 * cluster's, not the database's: another database's writes and autovacuum's change it
+	 * too, so the mark (writer_mark, schema/core/0002) tells whose commit it was */
 	.data_version = "SELECT hashtextextended(pg_current_snapshot()::text, 0)",
+	.version_shared = 1,
+	.mark_get = "SELECT process FROM writer_mark",
+	.mark_set = "UPDATE writer_mark SET process = %ld",
+	.mark_ready = "SELECT CASE WHEN to_regclass('writer_mark') IS NULL THEN 0 ELSE 1 END",
 	/* two servers starting at once must not both migrate: the second waits, then finds
 	 * nothing to do (the lock ends with the transaction) */
 	.migrate_lock = "SELECT pg_advisory_xact_lock(" MIGRATE_LOCK ")",

@@ -28,7 +28,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -84,18 +83,6 @@ struct sq_conn {
 	uint64_t reads, writes, cascade[64];
 	int all;
 };
-
-/* this process's mark in the file (PRAGMA user_version), made when it writes */
-static int32_t process_mark;
-static pthread_once_t process_mark_once = PTHREAD_ONCE_INIT;
-
-static void process_mark_init(void)
-{
-	uint32_t r = 0;
-	if (getrandom(&r, sizeof(r), 0) != (ssize_t)sizeof(r))
-		r = (uint32_t)getpid() * 2654435761u ^ (uint32_t)time(NULL);
-	process_mark = (int32_t)(r & 0x7fffffff) | 1; /* never 0, a new file's */
-}
 
 /* ---- a profile of the statements (CUNWU_SQL_PROFILE=1: printed to stderr at close) ---- */
 
@@ -427,29 +414,6 @@ static void sq_tables(struct db *db, uint64_t *reads, uint64_t *writes)
 		*writes |= c->cascade[__builtin_ctzll(t)];
 }
 
-/* In a write transaction: this process's mark, if another's was there (then 1). Both
- * statements are the generic layer's cached ones: every write commit reads the mark. */
-static int sq_mark(struct db *db, struct err *e)
-{
-	int64_t v = 0;
-	if (db_get_int(db, e, &v, "PRAGMA user_version", DB_ARGS(DB_NOARGS)) != 1)
-		return -1;
-	if (v == process_mark)
-		return 0;
-	char sql[64];
-	snprintf(sql, sizeof(sql), "PRAGMA user_version = %ld", (long)process_mark);
-	return db_exec(db, e, sql, DB_NOARGS) < 0 ? -1 : 1;
-}
-
-/* Another connection committed: 1 if the last writer was another process. */
-static int sq_foreign(struct db *db)
-{
-	int64_t v = 0;
-	struct err e;
-	return db_get_int(db, &e, &v, "PRAGMA user_version", DB_ARGS(DB_NOARGS)) != 1 ||
-	       v != process_mark;
-}
-
 static int sq_open(struct db *db, const char *path, int create, struct err *e)
 {
 	struct stat stb;
@@ -489,7 +453,6 @@ static int sq_open(struct db *db, const char *path, int create, struct err *e)
 	}
 	c->h = h;
 	c->fl = file_lock_of(h);
-	pthread_once(&process_mark_once, process_mark_init);
 	cascades(c);
 	sqlite3_set_authorizer(h, authorize, c);
 	/* only in WAL mode, which SQLite may have refused (a file system without shared
@@ -798,8 +761,9 @@ const struct db_ops db_sqlite_ops = {
 	.backup = sq_backup,
 	.concat_agg = "group_concat",
 	.tables = sq_tables,
-	.mark = sq_mark,
-	.foreign = sq_foreign,
+	/* the mark of the process that wrote last, in the file's header */
+	.mark_get = "PRAGMA user_version",
+	.mark_set = "PRAGMA user_version = %ld",
 	/* a bulk writer's page cache: 256 MiB, then back to the 16 MB every connection has */
 	.bulk_on = "PRAGMA cache_size = -262144",
 	.bulk_off = "PRAGMA cache_size = -16000",

@@ -14,4 +14,4 @@ X-Request-Id: trace-abc.123
 # version names the schema of every module
 GET /api/v1/version
 expect 200
-{"name": "cunwu", "backend": "*", "schema": {"core": 1, "places": 3, "accounts": 5, "people": 9, "duties": 1, "requests": 8, "tabular": 2}}
+{"name": "cunwu", "backend": "*", "schema": {"core": 2, "places": 3, "accounts": 5, "people": 9, "duties": 1, "requests": 8, "tabular": 2}}

@@ -56,12 +56,16 @@ GET /api/v1/people?place=140406101204
 expect 200
 {"total": 2}
 
-# a write by another process on the same file
+# a write by another process on the same database: on SQLite sqlite3 itself; on PostgreSQL
+# a cunwu process, whose writer's mark tells its commit from the cluster's others (a raw
+# psql write, which leaves none, is seen at this server's next write: docs/internals/db.md)
 GET /api/v1/households?place=140406101204
 expect 200
 {"total": 1, "items": [{"address": "秦家山村缓存1号"}]}
 
 sql UPDATE households SET address = '秦家山村缓存2号' WHERE id = '${hh}'
+on postgresql cli places retire 140406101230
+expect exit 0
 
 GET /api/v1/households?place=140406101204
 expect 200
