@@ -72,6 +72,10 @@ static const struct cfg_def defs[] = {
 	  "a register of at least this many rows, into a registry with fewer than half as many "
 	  "people, is imported "
 	  "in one transaction, its indexes made again at the end (0: never; `import run`: 50000)" },
+	{ "import.load_grams", CFG_INT, "1000000", "CUNWU_IMPORT_LOAD_GRAMS", 1, 1000000000,
+	  "a first load holds its search grams to its end (24 bytes each), and hands each this "
+	  "many "
+	  "to another thread to be sorted meanwhile" },
 	{ "import.keep_days", CFG_INT, "30", "CUNWU_IMPORT_KEEP_DAYS", 1, 3650,
 	  "days an uploaded register not imported keeps its (sealed) file before it expires" },
 	{ "import.stop_after", CFG_INT, "0", "CUNWU_IMPORT_STOP_AFTER", 0, 1000000000,

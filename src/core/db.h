@@ -41,7 +41,9 @@ struct db_arg {
 };
 
 #define DB_T(x) ((struct db_arg){ .type = DB_ARG_TEXT, .s = (x) })
-#define DB_I(x) ((struct db_arg){ .type = DB_ARG_I64, .i = (x) })
+/* text of n bytes (n > 0), not measured again */
+#define DB_TN(x, n) ((struct db_arg){ .type = DB_ARG_TEXT, .s = (x), .i = (n) })
+#define DB_I(x)     ((struct db_arg){ .type = DB_ARG_I64, .i = (x) })
 #define DB_B(p, n)                                                                                 \
 	((struct db_arg){ .type = DB_ARG_BLOB, .s = (const char *)(p), .i = (int64_t)(n) })
 #define DB_NULL   ((struct db_arg){ .type = DB_ARG_NULL })

@@ -521,8 +521,10 @@ static int sq_bind(struct db *db, void *stmt, const struct db_arg *a, struct err
 			return err_internal(e, "too many parameters for: %.80s", sqlite3_sql(st));
 		switch (a[i].type) {
 		case DB_ARG_TEXT:
-			rc = a[i].s ? sqlite3_bind_text(st, col, a[i].s, -1, SQLITE_TRANSIENT)
-			            : sqlite3_bind_null(st, col);
+			rc = a[i].s
+			         ? sqlite3_bind_text(st, col, a[i].s, a[i].i > 0 ? (int)a[i].i : -1,
+			                             SQLITE_TRANSIENT)
+			         : sqlite3_bind_null(st, col);
 			break;
 		case DB_ARG_I64:
 			rc = sqlite3_bind_int64(st, col, a[i].i);

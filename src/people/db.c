@@ -316,6 +316,29 @@ static int grams_set(struct db *db, const struct person_row *pr, const char *per
 	return 0;
 }
 
+/* a person whose grams are held: what each of their rows in person_grams repeats */
+struct bulk_person {
+	const char *pinyin, *id, *place;
+	int pinyin_len, id_len, place_len;
+};
+
+/* a gram held: its text, padded with zeros (a pair of characters of 4 bytes, or "py:" and
+ * eight initials, at most 11 bytes), and its person */
+#define GRAM_HELD 16
+struct people_gram {
+	char gram[GRAM_HELD];
+	const struct bulk_person *person;
+};
+
+/* grams handed to a thread to be sorted */
+struct people_run {
+	struct people_gram *g;
+	size_t n, next; /* next: the first not yet written, while runs are merged */
+	pthread_t sorter;
+	int started;
+	struct people_run *older;
+};
+
 void people_bulk_init(struct people_bulk *b)
 {
 	memset(b, 0, sizeof(*b));
@@ -324,48 +347,164 @@ void people_bulk_init(struct people_bulk *b)
 
 void people_bulk_release(struct people_bulk *b)
 {
+	for (struct people_run *r = b->runs, *older; r; r = older) {
+		older = r->older;
+		if (r->started)
+			pthread_join(r->sorter, NULL);
+		free(r->g);
+		free(r);
+	}
+	free(b->grams);
 	arena_release(&b->a);
 	memset(b, 0, sizeof(*b));
 }
 
-static void bulk_hold(struct people_bulk *b, const struct person_row *pr, const char *person_id,
-                      const char *place_id)
+static void bulk_person_of(struct arena *a, struct bulk_person *bp, const char *pinyin,
+                           const char *id, const char *place)
 {
-	const char **grams;
-	size_t n = grams_of(&b->a, pr, &grams);
-	const char *pinyin = arena_strdup(&b->a, pr->pinyin), *pid = arena_strdup(&b->a, person_id),
-	           *place = arena_strdup(&b->a, place_id);
+	*bp = (struct bulk_person){ arena_strdup(a, pinyin), arena_strdup(a, id),
+		                    arena_strdup(a, place),  (int)strlen(pinyin),
+		                    (int)strlen(id),         (int)strlen(place) };
+}
+
+/* hold a person's grams; one too long to be held is written now (none is, by grams_of) */
+static int bulk_hold(struct db *db, struct people_bulk *b, const struct person_row *pr,
+                     const char *person_id, const char *place_id, struct err *e)
+{
+	const char **grams; /* copied below: made in the row's arena */
+	size_t n = grams_of(db_arena(db), pr, &grams);
+	struct bulk_person *bp = arena_alloc(&b->a, sizeof(*bp));
+	bulk_person_of(&b->a, bp, pr->pinyin, person_id, place_id);
 	if (b->n + n > b->cap) {
 		size_t cap = b->cap ? 2 * b->cap : 4096;
 		while (cap < b->n + n)
 			cap *= 2;
-		b->grams = arena_realloc(&b->a, b->grams, b->cap * sizeof(*b->grams),
-		                         cap * sizeof(*b->grams));
+		struct people_gram *g = realloc(b->grams, cap * sizeof(*g));
+		if (!g)
+			return err_internal(e, "out of memory");
+		b->grams = g;
 		b->cap = cap;
 	}
-	for (size_t i = 0; i < n; i++)
-		b->grams[b->n++] = (struct people_gram){ grams[i], pinyin, pid, place };
+	for (size_t i = 0; i < n; i++) {
+		size_t len = strlen(grams[i]);
+		if (len >= GRAM_HELD) {
+			if (db_exec(db, e, GRAM_INSERT, DB_T(grams[i]), DB_T(person_id),
+			            DB_T(pr->pinyin), DB_T(place_id)) < 0)
+				return -1;
+			continue;
+		}
+		struct people_gram *g = &b->grams[b->n++];
+		memset(g->gram, 0, sizeof(g->gram));
+		memcpy(g->gram, grams[i], len);
+		g->person = bp;
+	}
+	return 0;
 }
 
-/* person_grams' key order: (gram, pinyin, person_id), bytewise as SQLite's BINARY */
+/* person_grams' key order: (gram, pinyin, person_id), bytewise as SQLite's BINARY (the
+ * zeros after a gram order it as strcmp would) */
 static int gram_cmp(const void *x, const void *y)
 {
 	const struct people_gram *a = x, *b = y;
-	int c = strcmp(a->gram, b->gram);
-	if (!c)
-		c = strcmp(a->pinyin, b->pinyin);
-	return c ? c : strcmp(a->person_id, b->person_id);
+	int c = memcmp(a->gram, b->gram, sizeof(a->gram));
+	if (c || a->person == b->person)
+		return c;
+	c = strcmp(a->person->pinyin, b->person->pinyin);
+	return c ? c : strcmp(a->person->id, b->person->id);
+}
+
+static void *run_sort(void *arg)
+{
+	struct people_run *r = arg;
+	if (r->n) /* qsort takes no NULL, even for nothing */
+		qsort(r->g, r->n, sizeof(*r->g), gram_cmp);
+	return NULL;
+}
+
+/* the grams held become a run, sorted by a thread (threaded) or now */
+static int bulk_run(struct people_bulk *b, int threaded, struct err *e)
+{
+	if (!b->n)
+		return 0;
+	struct people_run *r = calloc(1, sizeof(*r));
+	if (!r)
+		return err_internal(e, "out of memory");
+	if (b->runs && b->runs->started) { /* one sort at a time beside the import */
+		pthread_join(b->runs->sorter, NULL);
+		b->runs->started = 0;
+	}
+	*r = (struct people_run){ b->grams, b->n, 0, 0, 0, b->runs };
+	b->runs = r;
+	b->grams = NULL;
+	b->n = b->cap = 0;
+	r->started = threaded && !pthread_create(&r->sorter, NULL, run_sort, r);
+	if (!r->started)
+		run_sort(r);
+	return 0;
+}
+
+int people_bulk_hand(struct people_bulk *b, struct err *e)
+{
+	return bulk_run(b, 1, e);
+}
+
+/* heap[] of runs, by their next gram: the least at the root */
+static int run_less(const struct people_run *x, const struct people_run *y)
+{
+	return gram_cmp(&x->g[x->next], &y->g[y->next]) < 0;
+}
+
+static void heap_down(struct people_run **heap, size_t n, size_t i)
+{
+	for (;;) {
+		size_t l = 2 * i + 1, m = i;
+		if (l < n && run_less(heap[l], heap[m]))
+			m = l;
+		if (l + 1 < n && run_less(heap[l + 1], heap[m]))
+			m = l + 1;
+		if (m == i)
+			return;
+		struct people_run *t = heap[i];
+		heap[i] = heap[m];
+		heap[m] = t;
+		i = m;
+	}
 }
 
 int people_bulk_flush(struct db *db, struct people_bulk *b, struct err *e)
 {
-	int rc = 0;
-	if (b->n) /* qsort takes no NULL, even for nothing */
-		qsort(b->grams, b->n, sizeof(*b->grams), gram_cmp);
-	for (size_t i = 0; i < b->n && !rc; i++)
-		if (db_exec(db, e, GRAM_INSERT, DB_T(b->grams[i].gram), DB_T(b->grams[i].person_id),
-		            DB_T(b->grams[i].pinyin), DB_T(b->grams[i].place_id)) < 0)
-			rc = -1;
+	int rc = bulk_run(b, 0, e);
+	size_t n = 0;
+	for (struct people_run *r = b->runs; r; r = r->older) {
+		if (r->started)
+			pthread_join(r->sorter, NULL);
+		r->started = 0;
+		n += r->n > 0;
+	}
+	struct people_run **heap = n ? malloc(n * sizeof(*heap)) : NULL;
+	if (n && !heap && !rc)
+		rc = err_internal(e, "out of memory");
+	if (!rc) {
+		n = 0;
+		for (struct people_run *r = b->runs; r; r = r->older)
+			if (r->n)
+				heap[n++] = r;
+		for (size_t i = n / 2; i-- > 0;)
+			heap_down(heap, n, i);
+		while (n && !rc) { /* the least next gram of every run, written */
+			struct people_run *r = heap[0];
+			const struct people_gram *g = &r->g[r->next++];
+			const struct bulk_person *bp = g->person;
+			if (db_exec(db, e, GRAM_INSERT, DB_TN(g->gram, (int)strlen(g->gram)),
+			            DB_TN(bp->id, bp->id_len), DB_TN(bp->pinyin, bp->pinyin_len),
+			            DB_TN(bp->place, bp->place_len)) < 0)
+				rc = -1;
+			if (r->next == r->n)
+				heap[0] = heap[--n];
+			heap_down(heap, n, 0);
+		}
+	}
+	free(heap);
 	people_bulk_release(b);
 	people_bulk_init(b);
 	return rc;
@@ -547,7 +686,8 @@ int people_person_add(struct db *db, const struct actor *who, const struct perso
 	            DB_T(id), DB_T(now), DB_T(in->household_id)) < 0)
 		return -1;
 	if (bulk) { /* audited by the batch; tags derived at its end */
-		bulk_hold(bulk, &pr, id, place_id);
+		if (bulk_hold(db, bulk, &pr, id, place_id, e))
+			return -1;
 		if (id_out)
 			*id_out = arena_strdup(db_arena(db), id);
 		return 0;

@@ -10,6 +10,7 @@
 #ifndef CUNWU_PEOPLE_H
 #define CUNWU_PEOPLE_H
 
+#include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -54,18 +55,25 @@ int people_household_add(struct db *db, const struct actor *who, const struct ho
 /*
  * A person's search grams held back in an import's batch, to be written in the order of
  * person_grams' key at its end: a B-tree takes keys in order faster than scattered (5.1 →
- * 3.4 µs a gram on 100,000 persons, docs/benchmarks.md, "Importing a register").
+ * 3.4 µs a gram on 100,000 persons, docs/benchmarks.md, "Importing a register"). A first
+ * load holds them to its end: each import.load_grams of them are handed to another thread
+ * to be sorted while the rows that follow are read, and the sorted runs are merged as they
+ * are written, into a B-tree that grows at its end.
  */
+struct people_gram;
+struct people_run;
 struct people_bulk {
-	struct arena a;
-	struct people_gram {
-		const char *gram, *pinyin, *person_id, *place_id;
-	} * grams;
+	struct arena a;            /* the persons the grams name */
+	struct people_gram *grams; /* the run being filled */
 	size_t n, cap;
+	struct people_run *runs; /* handed to be sorted, the last handed first */
 };
 void people_bulk_init(struct people_bulk *b);
-/* Write the grams held back, in key order; 0 or -1. The buffer is empty after, either way. */
+/* Write every gram held back, in key order; 0 or -1. The buffer is empty after, either way. */
 int people_bulk_flush(struct db *db, struct people_bulk *b, struct err *e);
+/* Hand the grams held to another thread to be sorted, for people_bulk_flush; 0 or -1. */
+int people_bulk_hand(struct people_bulk *b, struct err *e);
+/* Free what is held, waiting for a sort under way. */
 void people_bulk_release(struct people_bulk *b);
 /*
  * A first load: an import far larger than the registry, in one transaction (SQLite only).

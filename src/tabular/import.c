@@ -640,10 +640,6 @@ static int begin(struct pass *p)
 	return 0;
 }
 
-/* a first load holds its grams across batches, up to this many, to write them in one sorted
- * pass (about 60 bytes each held) */
-#define LOAD_GRAMS 2000000
-
 /* the household found again: by 户号 at its place, by its head's registered identity number,
  * or by a head of the same name at the place */
 static int household_find(struct pass *p, const struct tab_row *row, struct hh *h, const char **id)
@@ -810,7 +806,11 @@ static int batch_end(struct pass *p)
 	if (!p->in_tx)
 		return 0;
 	int commit = !p->load || p->ending;
-	if ((commit || p->bulk.n >= LOAD_GRAMS) && people_bulk_flush(p->db, &p->bulk, p->e))
+	/* a first load holds its grams to its end, each import.load_grams of them sorted by
+	 * another thread while the rows that follow are read, and writes them in one pass */
+	if (commit ? people_bulk_flush(p->db, &p->bulk, p->e)
+	           : p->bulk.n >= (size_t)config_int("import.load_grams") &&
+	                 people_bulk_hand(&p->bulk, p->e))
 		return -1;
 	for (size_t i = 0; i < p->ntouched; i++) {
 		int64_t changed;

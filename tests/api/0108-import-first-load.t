@@ -17,8 +17,9 @@ POST /api/v1/people
 {"household_id": "${hh}", "name": "李秀英", "relation": "head", "id_no": "140406195506020249"}
 expect 201
 
-# cut off after its first batch of two rows: nothing written, every index there
-cli --set import.load_rows=1 --set import.stop_after=1 import run tests/api/files/households.csv --place 140406101205 --map F=-,G=- --batch 2
+# cut off after its first batch of two rows: nothing written, every index there (its grams,
+# handed to be sorted on another thread at the batch's end, freed unwritten)
+cli --set import.load_rows=1 --set import.load_grams=1 --set import.stop_after=1 import run tests/api/files/households.csv --place 140406101205 --map F=-,G=- --batch 2
 expect exit 1
 stderr ~ a first load of about 8 rows
 stderr ~ stopped after 1 batches (import.stop_after)
@@ -29,8 +30,9 @@ stdout ~ persons:0:
 sql SELECT group_concat(name, ' ') FROM (SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name IN ('persons', 'person_grams') AND sql IS NOT NULL ORDER BY name)
 stdout ~ persons_birth persons_household persons_id_hash persons_phone_hash persons_pinyin persons_place
 
-# the whole register, in batches of two inside the one transaction
-cli --set import.load_rows=1 import run tests/api/files/households.csv --place 140406101205 --map F=-,G=- --batch 2
+# the whole register, in batches of two inside the one transaction, its grams sorted by
+# another thread at the end of each batch (import.load_grams) and written at the next
+cli --set import.load_rows=1 --set import.load_grams=1 import run tests/api/files/households.csv --place 140406101205 --map F=-,G=- --batch 2
 expect exit 0
 stderr ~ a first load of about 8 rows, in one transaction
 stdout ~ (done)
