@@ -76,6 +76,10 @@ static const struct cfg_def defs[] = {
 	  "a first load holds its search grams to its end (24 bytes each), and hands each this "
 	  "many "
 	  "to another thread to be sorted meanwhile" },
+	{ "import.load_grams_max", CFG_INT, "10000000", "CUNWU_IMPORT_LOAD_GRAMS_MAX", 1,
+	  1000000000,
+	  "a first load that holds this many search grams writes them before it goes on (a "
+	  "million people have 6.5 million)" },
 	{ "import.keep_days", CFG_INT, "30", "CUNWU_IMPORT_KEEP_DAYS", 1, 3650,
 	  "days an uploaded register not imported keeps its (sealed) file before it expires" },
 	{ "import.stop_after", CFG_INT, "0", "CUNWU_IMPORT_STOP_AFTER", 0, 1000000000,

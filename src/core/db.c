@@ -37,8 +37,11 @@ static void process_mark_init(void)
 	process_mark = (int32_t)(r & 0x7fffffff) | 1; /* never 0, a new database's */
 }
 
-/* the mark in the database, 0 if there is none to read yet, -1 on error */
-static int mark_read(struct db *db, int64_t *v, struct err *e)
+/* The mark in the database (sql: ops->mark_get, or mark_lock in a write transaction): 1 and
+ * *v, 1 and *v 0 if it has no row to read (mark_lock: another writer holds it), 0 if there
+ * is none to read yet, -1 on error. A failure makes the connection ask again whether there
+ * is one (a restore may have dropped it). */
+static int mark_read(struct db *db, const char *sql, int64_t *v, struct err *e)
 {
 	if (!db->ops->mark_get)
 		return 0;
@@ -51,7 +54,11 @@ static int mark_read(struct db *db, int64_t *v, struct err *e)
 	}
 	db->mark_ready = 1;
 	pthread_once(&process_mark_once, process_mark_init);
-	return db_get_int(db, e, v, db->ops->mark_get, DB_ARGS(DB_NOARGS)) == 1 ? 1 : -1;
+	*v = 0;
+	int rc = db_get_int(db, e, v, sql, DB_ARGS(DB_NOARGS));
+	if (rc < 0)
+		db->mark_ready = 0;
+	return rc < 0 ? -1 : 1;
 }
 
 /* In a write transaction: this process's mark, if another's was there (then 1). The
@@ -59,11 +66,13 @@ static int mark_read(struct db *db, int64_t *v, struct err *e)
  * last writer was another process. */
 static int mark(struct db *db, struct err *e)
 {
+	if (db->ops->tx_failed && db->ops->tx_failed(db))
+		return 0; /* nothing will be committed: COMMIT says why */
 	int64_t v = 0;
-	int rc = mark_read(db, &v, e);
+	int rc = mark_read(db, db->ops->mark_lock ? db->ops->mark_lock : db->ops->mark_get, &v, e);
 	if (rc <= 0 || v == process_mark)
 		return rc < 0 ? -1 : 0;
-	char sql[96];
+	char sql[160];
 	snprintf(sql, sizeof(sql), db->ops->mark_set, (long)process_mark);
 	return db_exec(db, e, sql, DB_NOARGS) < 0 ? -1 : 1;
 }
@@ -74,7 +83,24 @@ static int foreign(struct db *db)
 {
 	int64_t v = 0;
 	struct err e;
-	return mark_read(db, &v, &e) != 1 || v != process_mark;
+	return mark_read(db, db->ops->mark_get, &v, &e) != 1 || v != process_mark;
+}
+
+/* a statement that may write, told by its first word (for a backend that names no tables):
+ * a write outside a transaction then counts as a commit (db_done) */
+static int sql_writes(const char *sql)
+{
+	static const char *const reads[] = { "SELECT",  "VALUES", "SHOW",     "BEGIN",
+		                             "COMMIT",  "END",    "ROLLBACK", "SET",
+		                             "EXPLAIN", "PRAGMA", "WITH" };
+	while (*sql == ' ' || *sql == '\t' || *sql == '\n' || *sql == '(')
+		sql++;
+	for (size_t i = 0; i < sizeof(reads) / sizeof(reads[0]); i++)
+		if (!strncasecmp(sql, reads[i], strlen(reads[i])))
+			return !strncasecmp(sql, "WITH", 4) &&
+			       (strcasestr(sql, "INSERT ") || strcasestr(sql, "UPDATE ") ||
+			        strcasestr(sql, "DELETE "));
+	return 1;
 }
 
 /* the tables named so far, each its own bit in the order first named; the 64th and later
@@ -131,12 +157,14 @@ static void tables_written(uint64_t tables)
 
 /* the tables of the statement just prepared: where the backend cannot tell, it reads
  * every table, and a write transaction's commit counts for every table (db_commit) */
-static void stmt_tables(struct db *db, struct db_stmt *st)
+static void stmt_tables(struct db *db, struct db_stmt *st, const char *sql)
 {
 	st->reads = ~0ull;
 	st->writes = 0;
 	if (db->ops->tables)
 		db->ops->tables(db, &st->reads, &st->writes);
+	else if (sql_writes(sql))
+		st->writes = ~0ull;
 }
 
 int db_open(struct db **out, const char *url, int create, struct err *e)
@@ -618,7 +646,7 @@ static struct db_stmt *one_off(struct db *db, const char *sql, struct err *e)
 	}
 	st->db = db;
 	st->stmt = s;
-	stmt_tables(db, st);
+	stmt_tables(db, st, sql);
 	st->next_oneoff = db->oneoffs;
 	db->oneoffs = st;
 	return st;
@@ -704,7 +732,7 @@ static struct db_stmt *lookup(struct db *db, const char *sql, struct err *e)
 	c->handle->db = db;
 	c->handle->stmt = s;
 	c->handle->cached = c;
-	stmt_tables(db, c->handle);
+	stmt_tables(db, c->handle, sql);
 	return c->handle;
 }
 
@@ -781,9 +809,12 @@ int64_t db_exec_(struct db *db, struct err *e, const char *sql, const struct db_
 	if (!st)
 		return -1;
 	int rc;
-	while ((rc = db_step(st, e)) == 1)
+	while ((rc = db->ops->step(db, st->stmt, e)) == 1)
 		;
-	return rc < 0 ? -1 : db->ops->changes(db);
+	/* counted before db_done, whose writer's mark may run statements of its own */
+	int64_t n = rc < 0 ? -1 : db->ops->changes(db);
+	db_done(st);
+	return n;
 }
 
 int db_exec_script(struct db *db, const char *sql, struct err *e)

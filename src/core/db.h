@@ -41,7 +41,8 @@ struct db_arg {
 };
 
 #define DB_T(x) ((struct db_arg){ .type = DB_ARG_TEXT, .s = (x) })
-/* text of n bytes (n > 0), not measured again */
+/* text of n bytes (n > 0), not measured again; x[n] is still its NUL (PostgreSQL reads
+ * to it) */
 #define DB_TN(x, n) ((struct db_arg){ .type = DB_ARG_TEXT, .s = (x), .i = (n) })
 #define DB_I(x)     ((struct db_arg){ .type = DB_ARG_I64, .i = (x) })
 #define DB_B(p, n)                                                                                 \

@@ -55,6 +55,11 @@ struct db_ops {
 	 * and, when another connection committed, reads it to tell whether that was another
 	 * process (db_stamp). mark_ready: SQL answering 1 once the mark can be read, or NULL */
 	const char *mark_get, *mark_set, *mark_ready;
+	/* optional: the mark read at a write commit instead of mark_get; no row if another
+	 * writer is changing it (PostgreSQL: FOR SHARE SKIP LOCKED), then set as another's */
+	const char *mark_lock;
+	/* optional: 1 if the open transaction failed and will only roll back */
+	int (*tx_failed)(struct db *db);
 	/* data_version changes for more than this database's commits (PostgreSQL's snapshot is
 	 * the cluster's): the mark is asked each time, even when this process committed nothing */
 	int version_shared;

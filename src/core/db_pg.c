@@ -178,6 +178,13 @@ fail:
 	return -1;
 }
 
+/* the open transaction failed: only a rollback is left (a COMMIT answers so) */
+static int pg_tx_failed(struct db *db)
+{
+	struct pg_conn *pc = db->conn;
+	return pc && pc->c && PQtransactionStatus(pc->c) == PQTRANS_INERROR;
+}
+
 static void pg_close(struct db *db)
 {
 	struct pg_conn *pc = PC(db);
@@ -562,7 +569,7 @@ const struct db_ops db_pg_ops = {
 	.coltype = pg_coltype,
 	.changes = pg_changes,
 	.script = pg_script,
-	.begin_write = "BEGIN",
+	.begin_write = "BEGIN ISOLATION LEVEL READ COMMITTED", /* whatever the server's default */
 	/* one snapshot for every statement of a read, as SQLite gives: a list and its total
 	 * agree; read only, so a read can never fail on a serialization conflict */
 	.begin_read = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
@@ -572,7 +579,14 @@ const struct db_ops db_pg_ops = {
 	.data_version = "SELECT hashtextextended(pg_current_snapshot()::text, 0)",
 	.version_shared = 1,
 	.mark_get = "SELECT process FROM writer_mark",
-	.mark_set = "UPDATE writer_mark SET process = %ld",
+	/* at a write commit, a share lock until it ends: another process setting its mark
+	 * meanwhile waits for this commit, and one setting it now is seen (no row: skipped),
+	 * so that no commit of another process goes unmarked for this one. Share locks do not
+	 * wait for each other: this process's writers do not queue on the row */
+	.mark_lock = "SELECT process FROM writer_mark FOR SHARE SKIP LOCKED",
+	.mark_set = "INSERT INTO writer_mark (id, process) VALUES (1, %ld) "
+	            "ON CONFLICT (id) DO UPDATE SET process = excluded.process",
+	.tx_failed = pg_tx_failed,
 	.mark_ready = "SELECT CASE WHEN to_regclass('writer_mark') IS NULL THEN 0 ELSE 1 END",
 	/* two servers starting at once must not both migrate: the second waits, then finds
 	 * nothing to do (the lock ends with the transaction) */

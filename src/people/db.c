@@ -1,6 +1,8 @@
 /* db.c - households, persons, organizations and tags in the database; see people.h. */
 #include "people.h"
 
+#include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/crypt.h"
@@ -393,6 +395,7 @@ static int bulk_hold(struct db *db, struct people_bulk *b, const struct person_r
 				return -1;
 			continue;
 		}
+		b->held++;
 		struct people_gram *g = &b->grams[b->n++];
 		memset(g->gram, 0, sizeof(g->gram));
 		memcpy(g->gram, grams[i], len);

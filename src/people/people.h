@@ -10,7 +10,6 @@
 #ifndef CUNWU_PEOPLE_H
 #define CUNWU_PEOPLE_H
 
-#include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -67,6 +66,7 @@ struct people_bulk {
 	struct people_gram *grams; /* the run being filled */
 	size_t n, cap;
 	struct people_run *runs; /* handed to be sorted, the last handed first */
+	size_t held;             /* grams held in all, runs included */
 };
 void people_bulk_init(struct people_bulk *b);
 /* Write every gram held back, in key order; 0 or -1. The buffer is empty after, either way. */

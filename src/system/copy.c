@@ -2,8 +2,9 @@
  * copy.c - `cunwu copy --from FILE.db --to URL`: move a township's SQLite database into a
  * city database (PostgreSQL, or another cunwu SQLite file), several townships side by side.
  *
- * Every table of the source but schema_migrations and deployment is copied row by row, a
- * table after the tables its foreign keys name, with INSERT ... ON CONFLICT (primary key)
+ * Every table of the source but schema_migrations, deployment and writer_mark (the last
+ * writer's mark, db.c) is copied row by row, a table after the tables its foreign keys name,
+ * with INSERT ... ON CONFLICT (primary key)
  * DO NOTHING. Ids are ULIDs or NBS codes, so townships never clash by id, the places both
  * loaded (province, city, county) merge, and a second run adds nothing. A row that clashes
  * on any other unique key stops the copy (409), except users.login, which has its own rule
@@ -169,12 +170,12 @@ static int read_tables(struct copy *k, struct err *e)
 	struct table *found = arena_zalloc(&k->c->arena, MAX_TABLES * sizeof(*found));
 	int n = 0;
 	/* creation order, which is migration order: the tiebreak below */
-	struct db_stmt *st =
-	    db_query(k->src, e,
-	             "SELECT name FROM sqlite_master WHERE type = 'table' "
-	             "AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' "
-	             "AND name NOT IN ('schema_migrations', 'deployment') ORDER BY rowid",
-	             DB_NOARGS);
+	struct db_stmt *st = db_query(
+	    k->src, e,
+	    "SELECT name FROM sqlite_master WHERE type = 'table' "
+	    "AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' "
+	    "AND name NOT IN ('schema_migrations', 'deployment', 'writer_mark') ORDER BY rowid",
+	    DB_NOARGS);
 	if (!st)
 		return -1;
 	int rc;

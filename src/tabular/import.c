@@ -806,11 +806,13 @@ static int batch_end(struct pass *p)
 	if (!p->in_tx)
 		return 0;
 	int commit = !p->load || p->ending;
-	/* a first load holds its grams to its end, each import.load_grams of them sorted by
-	 * another thread while the rows that follow are read, and writes them in one pass */
-	if (commit ? people_bulk_flush(p->db, &p->bulk, p->e)
-	           : p->bulk.n >= (size_t)config_int("import.load_grams") &&
-	                 people_bulk_hand(&p->bulk, p->e))
+	/* a first load holds its grams to its end (or up to import.load_grams_max), each
+	 * import.load_grams of them sorted by another thread while the rows that follow are read,
+	 * and writes them in one pass */
+	if (commit || p->bulk.held >= (size_t)config_int("import.load_grams_max")
+	        ? people_bulk_flush(p->db, &p->bulk, p->e)
+	        : p->bulk.n >= (size_t)config_int("import.load_grams") &&
+	              people_bulk_hand(&p->bulk, p->e))
 		return -1;
 	for (size_t i = 0; i < p->ntouched; i++) {
 		int64_t changed;

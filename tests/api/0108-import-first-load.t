@@ -31,8 +31,9 @@ sql SELECT group_concat(name, ' ') FROM (SELECT name FROM sqlite_master WHERE ty
 stdout ~ persons_birth persons_household persons_id_hash persons_phone_hash persons_pinyin persons_place
 
 # the whole register, in batches of two inside the one transaction, its grams sorted by
-# another thread at the end of each batch (import.load_grams) and written at the next
-cli --set import.load_rows=1 --set import.load_grams=1 import run tests/api/files/households.csv --place 140406101205 --map F=-,G=- --batch 2
+# another thread at the end of each batch (import.load_grams) and merged as they are written
+# at the load's end, or when it holds import.load_grams_max (20 here: after two batches)
+cli --set import.load_rows=1 --set import.load_grams=1 --set import.load_grams_max=20 import run tests/api/files/households.csv --place 140406101205 --map F=-,G=- --batch 2
 expect exit 0
 stderr ~ a first load of about 8 rows, in one transaction
 stdout ~ (done)
