@@ -69,7 +69,12 @@ static int mark(struct db *db, struct err *e)
 	if (db->ops->tx_failed && db->ops->tx_failed(db))
 		return 0; /* nothing will be committed: COMMIT says why */
 	int64_t v = 0;
-	int rc = mark_read(db, db->ops->mark_lock ? db->ops->mark_lock : db->ops->mark_get, &v, e);
+	int rc = mark_read(db, db->ops->mark_get, &v, e);
+	/* ours, unless another process is setting its own now (mark_lock). Read so only when
+	 * it is ours: a transaction that holds the lock and then sets the mark could wait for
+	 * another doing the same, each for the other */
+	if (rc > 0 && v == process_mark && db->ops->mark_lock)
+		rc = mark_read(db, db->ops->mark_lock, &v, e);
 	if (rc <= 0 || v == process_mark)
 		return rc < 0 ? -1 : 0;
 	char sql[160];

@@ -579,10 +579,11 @@ const struct db_ops db_pg_ops = {
 	.data_version = "SELECT hashtextextended(pg_current_snapshot()::text, 0)",
 	.version_shared = 1,
 	.mark_get = "SELECT process FROM writer_mark",
-	/* at a write commit, a share lock until it ends: another process setting its mark
-	 * meanwhile waits for this commit, and one setting it now is seen (no row: skipped),
-	 * so that no commit of another process goes unmarked for this one. Share locks do not
-	 * wait for each other: this process's writers do not queue on the row */
+	/* at a write commit that found its own mark, read again under a share lock until it
+	 * ends: another process setting its mark meanwhile waits for this commit, and one
+	 * setting it now is seen (its row skipped: taken for another's), so that no commit of
+	 * another process goes unseen. Share locks do not wait for each other: this process's
+	 * writers do not queue on the row */
 	.mark_lock = "SELECT process FROM writer_mark FOR SHARE SKIP LOCKED",
 	.mark_set = "INSERT INTO writer_mark (id, process) VALUES (1, %ld) "
 	            "ON CONFLICT (id) DO UPDATE SET process = excluded.process",
