@@ -341,13 +341,21 @@ struct people_run {
 	struct people_run *older;
 };
 
+/* what the rules of the derived tags need of a person (rules.h) */
+struct people_fact {
+	const char *household_id, *id;
+	struct person_facts f;
+};
+
 void people_bulk_init(struct people_bulk *b)
 {
 	memset(b, 0, sizeof(*b));
 	arena_init(&b->a, 1u << 20);
+	arena_init(&b->fa, 1u << 16);
 }
 
-void people_bulk_release(struct people_bulk *b)
+/* the grams held, and their persons, let go of (a sort under way waited for) */
+static void grams_release(struct people_bulk *b)
 {
 	for (struct people_run *r = b->runs, *older; r; r = older) {
 		older = r->older;
@@ -358,6 +366,16 @@ void people_bulk_release(struct people_bulk *b)
 	}
 	free(b->grams);
 	arena_release(&b->a);
+	b->grams = NULL;
+	b->runs = NULL;
+	b->n = b->cap = b->held = 0;
+}
+
+void people_bulk_release(struct people_bulk *b)
+{
+	grams_release(b);
+	free(b->facts);
+	arena_release(&b->fa);
 	memset(b, 0, sizeof(*b));
 }
 
@@ -369,10 +387,26 @@ static void bulk_person_of(struct arena *a, struct bulk_person *bp, const char *
 		                    (int)strlen(id),         (int)strlen(place) };
 }
 
-/* hold a person's grams; one too long to be held is written now (none is, by grams_of) */
+/* hold a person's grams, and what their rule tags need; a gram too long to be held is
+ * written now (none is, by grams_of) */
 static int bulk_hold(struct db *db, struct people_bulk *b, const struct person_row *pr,
-                     const char *person_id, const char *place_id, struct err *e)
+                     const char *person_id, const char *household_id, const char *place_id,
+                     struct err *e)
 {
+	if (b->nfacts == b->capfacts) {
+		size_t cap = b->capfacts ? 2 * b->capfacts : 1024;
+		struct people_fact *f = realloc(b->facts, cap * sizeof(*f));
+		if (!f)
+			return err_internal(e, "out of memory");
+		b->facts = f;
+		b->capfacts = cap;
+	}
+	b->facts[b->nfacts++] = (struct people_fact){
+		arena_strdup(&b->fa, household_id),
+		arena_strdup(&b->fa, person_id),
+		{ pr->birth ? arena_strdup(&b->fa, pr->birth) : NULL,
+		  arena_strdup(&b->fa, pr->status), 0, 0 },
+	};
 	const char **grams; /* copied below: made in the row's arena */
 	size_t n = grams_of(db_arena(db), pr, &grams);
 	struct bulk_person *bp = arena_alloc(&b->a, sizeof(*bp));
@@ -508,8 +542,8 @@ int people_bulk_flush(struct db *db, struct people_bulk *b, struct err *e)
 		}
 	}
 	free(heap);
-	people_bulk_release(b);
-	people_bulk_init(b);
+	grams_release(b);
+	arena_init(&b->a, 1u << 20);
 	return rc;
 }
 
@@ -689,7 +723,7 @@ int people_person_add(struct db *db, const struct actor *who, const struct perso
 	            DB_T(id), DB_T(now), DB_T(in->household_id)) < 0)
 		return -1;
 	if (bulk) { /* audited by the batch; tags derived at its end */
-		if (bulk_hold(db, bulk, &pr, id, place_id, e))
+		if (bulk_hold(db, bulk, &pr, id, in->household_id, place_id, e))
 			return -1;
 		if (id_out)
 			*id_out = arena_strdup(db_arena(db), id);
@@ -914,29 +948,34 @@ int people_tag_set(struct db *db, const struct actor *who, const char *entity, c
 	return people_tag_add(db, who, entity, row_id, tag_id, source, as_of, 0, e);
 }
 
-/* the rule tags of one person now, and the ones stored: add and remove the difference */
-static int derive_one(struct db *db, const char *person_id, const struct person_facts *f,
+/* the rule tags of one person now, and the ones stored: add and remove the difference (a
+ * person just added has none stored: fresh) */
+static int derive_one(struct db *db, const char *person_id, const struct person_facts *f, int fresh,
                       const char *today, int64_t *changed, struct err *e)
 {
 	const char *want[8];
 	size_t n = tag_rules_person(f, today, want, 8);
+	if (fresh && !n)
+		return 0;
 	char now[32];
 	time_iso(time_now_ms(), now);
-	struct db_stmt *st = db_query(db, e,
-	                              "SELECT pt.tag_id FROM person_tags pt JOIN tags t ON "
-	                              "t.id = pt.tag_id WHERE pt.person_id = ? AND "
-	                              "t.rule IS NOT NULL AND pt.source = 'rule'",
-	                              DB_T(person_id));
-	if (!st)
-		return -1;
 	const char *have[16];
 	size_t nh = 0;
-	int rc;
-	while ((rc = db_step(st, e)) == 1)
-		if (nh < 16)
-			have[nh++] = db_text(st, 0);
-	if (rc < 0)
-		return -1;
+	if (!fresh) {
+		struct db_stmt *st = db_query(db, e,
+		                              "SELECT pt.tag_id FROM person_tags pt JOIN tags t ON "
+		                              "t.id = pt.tag_id WHERE pt.person_id = ? AND "
+		                              "t.rule IS NOT NULL AND pt.source = 'rule'",
+		                              DB_T(person_id));
+		if (!st)
+			return -1;
+		int rc;
+		while ((rc = db_step(st, e)) == 1)
+			if (nh < 16)
+				have[nh++] = db_text(st, 0);
+		if (rc < 0)
+			return -1;
+	}
 	for (size_t i = 0; i < nh; i++) {
 		int keep = 0;
 		for (size_t k = 0; k < n; k++)
@@ -969,6 +1008,20 @@ static int derive_one(struct db *db, const char *person_id, const struct person_
 	return 0;
 }
 
+/* the counts of one household's people, present and not gone, given to each of them */
+static void household_counts(struct people_fact *x, size_t n)
+{
+	int present = 0, size = 0;
+	for (size_t i = 0; i < n; i++) {
+		present += !strcmp(x[i].f.status, "present");
+		size += !strcmp(x[i].f.status, "present") || !strcmp(x[i].f.status, "away");
+	}
+	for (size_t i = 0; i < n; i++) {
+		x[i].f.household_present = present;
+		x[i].f.household_size = size;
+	}
+}
+
 int people_derive_tags(struct db *db, const char *household_id, const char *path, const char *today,
                        int64_t *changed, struct err *e)
 {
@@ -999,21 +1052,19 @@ int people_derive_tags(struct db *db, const char *household_id, const char *path
 	if (!st)
 		return -1;
 	/* read them all first: the statement must not be open while we write */
-	struct row {
-		const char *id;
-		struct person_facts f;
-	} *rows = NULL;
+	struct people_fact *rows = NULL;
 	size_t n = 0, cap = 0;
 	int rc;
 	while ((rc = db_step(st, e)) == 1) {
 		if (n == cap) {
 			size_t ncap = cap ? cap * 2 : 64;
-			struct row *grown = arena_alloc(a, ncap * sizeof(*grown));
+			struct people_fact *grown = arena_alloc(a, ncap * sizeof(*grown));
 			if (n)
 				memcpy(grown, rows, n * sizeof(*rows));
 			rows = grown;
 			cap = ncap;
 		}
+		rows[n].household_id = household_id;
 		rows[n].id = db_text(st, 0);
 		rows[n].f.birth = db_text(st, 1);
 		rows[n].f.status = db_text(st, 2);
@@ -1023,22 +1074,51 @@ int people_derive_tags(struct db *db, const char *household_id, const char *path
 	}
 	if (rc < 0)
 		return -1;
-	if (household_id) {
-		int present = 0, size = 0;
-		for (size_t i = 0; i < n; i++) {
-			present += !strcmp(rows[i].f.status, "present");
-			size += !strcmp(rows[i].f.status, "present") ||
-			        !strcmp(rows[i].f.status, "away");
-		}
-		for (size_t i = 0; i < n; i++) {
-			rows[i].f.household_present = present;
-			rows[i].f.household_size = size;
-		}
-	}
+	if (household_id)
+		household_counts(rows, n);
 	for (size_t i = 0; i < n; i++)
-		if (derive_one(db, rows[i].id, &rows[i].f, today, changed, e))
+		if (derive_one(db, rows[i].id, &rows[i].f, 0, today, changed, e))
 			return -1;
 	return 0;
+}
+
+static int fact_cmp(const void *x, const void *y)
+{
+	const struct people_fact *a = x, *b = y;
+	return strcmp(a->household_id, b->household_id);
+}
+
+int people_bulk_derive(struct db *db, struct people_bulk *b, const char *const *households,
+                       const unsigned char *made, size_t n, const char *today, struct err *e)
+{
+	int rc = 0;
+	int64_t changed = 0;
+	if (b->nfacts)
+		qsort(b->facts, b->nfacts, sizeof(*b->facts), fact_cmp);
+	for (size_t i = 0; i < n && !rc; i++) {
+		if (!made[i]) {
+			rc = people_derive_tags(db, households[i], NULL, today, &changed, e);
+			continue;
+		}
+		size_t lo = 0, hi = b->nfacts; /* the household's first fact */
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+			if (strcmp(b->facts[mid].household_id, households[i]) < 0)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		size_t end = lo;
+		while (end < b->nfacts && !strcmp(b->facts[end].household_id, households[i]))
+			end++;
+		household_counts(b->facts + lo, end - lo);
+		for (size_t k = lo; k < end && !rc; k++)
+			rc = derive_one(db, b->facts[k].id, &b->facts[k].f, 1, today, &changed, e);
+	}
+	b->nfacts = 0;
+	arena_release(&b->fa);
+	arena_init(&b->fa, 1u << 16);
+	return rc;
 }
 
 /* ---- changing a person ---- */

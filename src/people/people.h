@@ -61,12 +61,16 @@ int people_household_add(struct db *db, const struct actor *who, const struct ho
  */
 struct people_gram;
 struct people_run;
+struct people_fact;
 struct people_bulk {
 	struct arena a;            /* the persons the grams name */
 	struct people_gram *grams; /* the run being filled */
 	size_t n, cap;
-	struct people_run *runs; /* handed to be sorted, the last handed first */
-	size_t held;             /* grams held in all, runs included */
+	struct people_run *runs;   /* handed to be sorted, the last handed first */
+	size_t held;               /* grams held in all, runs included */
+	struct arena fa;           /* the facts, until people_bulk_derive */
+	struct people_fact *facts; /* of each person added, for their rule tags */
+	size_t nfacts, capfacts;
 };
 void people_bulk_init(struct people_bulk *b);
 /* Write every gram held back, in key order; 0 or -1. The buffer is empty after, either way. */
@@ -75,6 +79,14 @@ int people_bulk_flush(struct db *db, struct people_bulk *b, struct err *e);
 int people_bulk_hand(struct people_bulk *b, struct err *e);
 /* Free what is held, waiting for a sort under way. */
 void people_bulk_release(struct people_bulk *b);
+/*
+ * The rule tags of the n households a batch wrote people into. All the members of one the
+ * batch made (made[i]) are the batch's, and theirs are derived from what people_person_add
+ * held of them, with nothing read back (a first load's households are all so); the others'
+ * are read (people_derive_tags). The facts held are dropped, either way; 0 or -1.
+ */
+int people_bulk_derive(struct db *db, struct people_bulk *b, const char *const *households,
+                       const unsigned char *made, size_t n, const char *today, struct err *e);
 /*
  * A first load: an import far larger than the registry, in one transaction (SQLite only).
  * The indexes of persons and person_grams that adding people does not read (neither unique

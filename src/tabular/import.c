@@ -352,6 +352,7 @@ struct hh {
 	const char *place_id;
 	int head_bad;
 	const char *id; /* written or found (the run) */
+	long made;      /* the batch that made it (the run), from 1; 0: made by none */
 };
 #define HH_FIRST 4096 /* buckets at first; doubled when there are as many households */
 
@@ -388,10 +389,11 @@ struct pass {
 	int load, ending;      /* a first load: one transaction (people_load); its last batch */
 	struct people_load ld; /* the indexes it made again at its end */
 	long batch, batch_rows, batches, stop_after;
-	long seq; /* problems stored */
+	long serial; /* of the batch, from 1 */
+	long seq;    /* problems stored */
 	int64_t rows, bad, problems, warnings, hh_added, p_added, p_same;
 	struct people_bulk bulk; /* the batch's search grams, written at its end */
-	const char **touched;    /* households written in the batch, for their tags */
+	struct hh **touched;     /* households written in the batch, for their tags */
 	size_t ntouched, cap_touched;
 	const char *today;
 	import_progress_fn progress;
@@ -693,10 +695,10 @@ static const char *household_kind_of(const char *text)
 
 /* a household written in the batch, for its tags at the end; a household's rows follow each
  * other, so a look at the last few keeps the list short (one twice only costs its tags twice) */
-static int touch(struct pass *p, const char *household_id)
+static int touch(struct pass *p, struct hh *h)
 {
 	for (size_t i = p->ntouched; i-- > 0 && i + 8 >= p->ntouched;)
-		if (!strcmp(p->touched[i], household_id))
+		if (p->touched[i] == h)
 			return 0;
 	if (p->ntouched == p->cap_touched) {
 		size_t cap = p->cap_touched ? 2 * p->cap_touched : 256;
@@ -704,7 +706,7 @@ static int touch(struct pass *p, const char *household_id)
 		                           cap * sizeof(*p->touched));
 		p->cap_touched = cap;
 	}
-	p->touched[p->ntouched++] = household_id;
+	p->touched[p->ntouched++] = h;
 	return 0;
 }
 
@@ -746,6 +748,7 @@ static int write_row(struct pass *p, const struct tab_row *row)
 		if (people_household_add(p->db, p->who, &hin, PEOPLE_BULK, &h->id, p->e))
 			return -1;
 		h->id = arena_strdup(p->a, h->id);
+		h->made = p->serial;
 		p->hh_added++;
 	}
 	struct person_in in = { .household_id = h->id, .name = name, .relation = p->relation };
@@ -796,7 +799,7 @@ static int write_row(struct pass *p, const struct tab_row *row)
 		                   p->tag_ids[i], "import:other", p->today, PEOPLE_BULK, p->e))
 			return -1;
 	p->p_added++;
-	return touch(p, h->id);
+	return touch(p, h);
 }
 
 /* the end of a batch: the tags of its households, one audit row, how far the import has come;
@@ -814,12 +817,17 @@ static int batch_end(struct pass *p)
 	        : p->bulk.n >= (size_t)config_int("import.load_grams") &&
 	              people_bulk_hand(&p->bulk, p->e))
 		return -1;
+	/* the rule tags of the households written: of those the batch made, from what it wrote */
+	const char **ids = arena_alloc(&p->s, (p->ntouched + 1) * sizeof(*ids));
+	unsigned char *made = arena_alloc(&p->s, p->ntouched + 1);
 	for (size_t i = 0; i < p->ntouched; i++) {
-		int64_t changed;
-		if (people_derive_tags(p->db, p->touched[i], NULL, p->today, &changed, p->e))
-			return -1;
+		ids[i] = p->touched[i]->id;
+		made[i] = p->touched[i]->made == p->serial;
 	}
+	if (people_bulk_derive(p->db, &p->bulk, ids, made, p->ntouched, p->today, p->e))
+		return -1;
 	p->ntouched = 0;
+	p->serial++;
 	char now[32];
 	time_iso(time_now_ms(), now);
 	if (db_exec(p->db, p->e,
@@ -1082,6 +1090,7 @@ int import_pass(struct db *db, struct arena *a, const char *id, int write, const
 		db_bulk(db, 1);
 	arena_init(&p.s, 16384);
 	people_bulk_init(&p.bulk);
+	p.serial = 1;
 	struct arena *db_a = db_arena(db);
 	db_set_arena(db, &p.s); /* the database's values for a row live as long as the row */
 	int rc = tab_rows(p.b, (size_t)im.sheet, pass_row, &p, e);

@@ -80,3 +80,35 @@ write("image.svg.png", b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1
 write("tiny.pdf", b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
       b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n")
 write("notes.png", b"just some text, not a picture\n")
+
+
+def resident_id(area, birth, seq):
+    """An 18-digit resident identity number (GB 11643) with its check character."""
+    body = area + birth.replace("-", "") + "%03d" % seq
+    weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+    return body + "10X98765432"[sum(int(c) * w for c, w in zip(body, weights)) % 11]
+
+
+def rule_tags_register():
+    """tags.csv (test 0110): 300 households of one to four persons (75 of each size), 750
+    persons with identity numbers, whose births and whereabouts make every rule tag: heads
+    born in 1930, 1960, 1962, 1985 or 1940, wives in 1932, 1958 or 1988, sons in 1975
+    (away), granddaughters in 2020 (at home); one head in seven and every other wife away."""
+    surname, second, third = "赵钱孙李周吴郑王冯陈", "一二三四五六七八九十", "春夏秋冬东南西北中发"
+    heads = ["1930-03-01", "1960-06-15", "1962-01-01", "1985-07-07", "1940-12-31"]
+    wives = ["1932-02-02", "1958-08-08", "1988-03-03"]
+    lines, born = ["户号,姓名,身份证号,与户主关系,出生日期,人员状态"], {}
+    for i in range(300):
+        for k in range(i % 4 + 1):
+            name = surname[i % 10] + second[i // 10 % 10] + third[i // 100] + "甲乙丙丁"[k]
+            relation = ["户主", "妻", "子", "孙女"][k]
+            birth = [heads[i % 5], wives[i % 3], "1975-05-05", "2020-09-09"][k]
+            born[birth] = born.get(birth, 0) + 1
+            away = [i % 7 == 0, i % 2 == 1, True, False][k]
+            lines.append("T%d,%s,%s,%s,%s,%s" % (i, name, resident_id("140406", birth, born[birth]),
+                                                 relation, birth,
+                                                 ("外出务工" if k != 1 else "外出") if away else "在家"))
+    return ("\n".join(lines) + "\n").encode()
+
+
+write("tags.csv", rule_tags_register())
