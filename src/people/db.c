@@ -269,6 +269,20 @@ static size_t grams_of(struct arena *a, const struct person_row *pr, const char 
 
 #define GRAM_INSERT                                                                                \
 	"INSERT INTO person_grams (gram, person_id, pinyin, place_id) VALUES (?, ?, ?, ?)"
+#define GRAM_ROWS 64 /* grams held written by one INSERT: on PostgreSQL, one round trip */
+
+/* GRAM_INSERT for n rows */
+static const char *gram_insert_rows(struct arena *a, int n)
+{
+	static const char more[] = ", (?, ?, ?, ?)";
+	size_t len = strlen(GRAM_INSERT), step = sizeof(more) - 1;
+	char *sql = arena_alloc(a, len + (size_t)(n - 1) * step + 1), *at = sql + len;
+	memcpy(sql, GRAM_INSERT, len);
+	for (int i = 1; i < n; i++, at += step)
+		memcpy(at, more, step);
+	*at = 0;
+	return sql;
+}
 
 /* what a person is now, as the registry holds them */
 struct person_now {
@@ -528,14 +542,27 @@ int people_bulk_flush(struct db *db, struct people_bulk *b, struct err *e)
 				heap[n++] = r;
 		for (size_t i = n / 2; i-- > 0;)
 			heap_down(heap, n, i);
-		while (n && !rc) { /* the least next gram of every run, written */
+		/* the least next gram of every run, GRAM_ROWS an INSERT */
+		const char *rows = gram_insert_rows(db_arena(db), GRAM_ROWS);
+		struct db_arg args[4 * GRAM_ROWS + 1];
+		int k = 0;
+		while (n && !rc) {
 			struct people_run *r = heap[0];
 			const struct people_gram *g = &r->g[r->next++];
 			const struct bulk_person *bp = g->person;
-			if (db_exec(db, e, GRAM_INSERT, DB_TN(g->gram, (int)strlen(g->gram)),
-			            DB_TN(bp->id, bp->id_len), DB_TN(bp->pinyin, bp->pinyin_len),
-			            DB_TN(bp->place, bp->place_len)) < 0)
-				rc = -1;
+			args[4 * k] = DB_TN(g->gram, (int)strlen(g->gram));
+			args[4 * k + 1] = DB_TN(bp->id, bp->id_len);
+			args[4 * k + 2] = DB_TN(bp->pinyin, bp->pinyin_len);
+			args[4 * k + 3] = DB_TN(bp->place, bp->place_len);
+			if (++k == GRAM_ROWS || (n == 1 && r->next == r->n)) {
+				args[4 * k] = DB_NOARGS;
+				if (db_exec_(db, e,
+				             k == GRAM_ROWS ? rows
+				                            : gram_insert_rows(db_arena(db), k),
+				             args) < 0)
+					rc = -1;
+				k = 0;
+			}
 			if (r->next == r->n)
 				heap[0] = heap[--n];
 			heap_down(heap, n, 0);
@@ -692,9 +719,20 @@ int people_person_add(struct db *db, const struct actor *who, const struct perso
 {
 	struct person_row pr;
 	const char *region, *place_id, *head_id;
-	if (person_check(db, in, today, &pr, e) ||
-	    household_get(db, in->household_id, &region, &place_id, &head_id, e))
+	if (person_check(db, in, today, &pr, e))
 		return -1;
+	if (bulk && bulk->hh_id && !strcmp(bulk->hh_id, in->household_id)) {
+		region = bulk->hh_region;
+		place_id = bulk->hh_place;
+		head_id = bulk->hh_head;
+	} else if (household_get(db, in->household_id, &region, &place_id, &head_id, e)) {
+		return -1;
+	} else if (bulk) {
+		bulk->hh_id = arena_strdup(&bulk->fa, in->household_id);
+		bulk->hh_region = arena_strdup(&bulk->fa, region);
+		bulk->hh_place = arena_strdup(&bulk->fa, place_id);
+		bulk->hh_head = head_id ? arena_strdup(&bulk->fa, head_id) : NULL;
+	}
 	/* an import has looked the number up already (and the unique index stands) */
 	if (pr.has_id && !bulk && unique_id(db, &pr.id, NULL, e))
 		return -1;
@@ -722,6 +760,8 @@ int people_person_add(struct db *db, const struct actor *who, const struct perso
 	    db_exec(db, e, "UPDATE households SET head_id = ?, updated_at = ? WHERE id = ?",
 	            DB_T(id), DB_T(now), DB_T(in->household_id)) < 0)
 		return -1;
+	if (bulk && !strcmp(pr.relation, "head"))
+		bulk->hh_head = arena_strdup(&bulk->fa, id);
 	if (bulk) { /* audited by the batch; tags derived at its end */
 		if (bulk_hold(db, bulk, &pr, id, in->household_id, place_id, e))
 			return -1;
@@ -900,25 +940,27 @@ int people_tag_add(struct db *db, const struct actor *who, const char *entity, c
                    struct err *e)
 {
 	int person = !strcmp(entity, "persons");
-	const char *applies = NULL;
-	if (db_get_text(db, e, &applies, "SELECT applies_to FROM tags WHERE id = ?",
-	                DB_ARGS(DB_T(tag_id))) < 0)
-		return -1;
-	if (!applies)
-		return err_invalid(e, "people.tag_not_found", "tag_id", "no tag '%s'", tag_id);
-	if (strcmp(applies, person ? "person" : "household"))
-		return err_invalid(e, "people.tag_applies", "tag_id", "tag '%s' is for a %s",
-		                   tag_id, applies);
-	const char *region = NULL;
-	if (db_get_text(db, e, &region,
-	                person ? "SELECT region FROM persons WHERE id = ?"
-	                       : "SELECT region FROM households WHERE id = ?",
-	                DB_ARGS(DB_T(row_id))) < 0)
-		return -1;
-	if (!region)
-		return err_notfound(
-		    e, person ? "people.person_not_found" : "people.household_not_found",
-		    "no such %s", person ? "person" : "household");
+	const char *applies = NULL, *region = NULL;
+	if (!(flags & PEOPLE_BULK)) { /* an import's tag and row are known (people.h) */
+		if (db_get_text(db, e, &applies, "SELECT applies_to FROM tags WHERE id = ?",
+		                DB_ARGS(DB_T(tag_id))) < 0)
+			return -1;
+		if (!applies)
+			return err_invalid(e, "people.tag_not_found", "tag_id", "no tag '%s'",
+			                   tag_id);
+		if (strcmp(applies, person ? "person" : "household"))
+			return err_invalid(e, "people.tag_applies", "tag_id",
+			                   "tag '%s' is for a %s", tag_id, applies);
+		if (db_get_text(db, e, &region,
+		                person ? "SELECT region FROM persons WHERE id = ?"
+		                       : "SELECT region FROM households WHERE id = ?",
+		                DB_ARGS(DB_T(row_id))) < 0)
+			return -1;
+		if (!region)
+			return err_notfound(
+			    e, person ? "people.person_not_found" : "people.household_not_found",
+			    "no such %s", person ? "person" : "household");
+	}
 	char now[32];
 	time_iso(time_now_ms(), now);
 	int64_t n = db_exec(
@@ -1116,6 +1158,7 @@ int people_bulk_derive(struct db *db, struct people_bulk *b, const char *const *
 			rc = derive_one(db, b->facts[k].id, &b->facts[k].f, 1, today, &changed, e);
 	}
 	b->nfacts = 0;
+	b->hh_id = NULL; /* asked again in the next batch: another may have changed it */
 	arena_release(&b->fa);
 	arena_init(&b->fa, 1u << 16);
 	return rc;

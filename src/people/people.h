@@ -46,7 +46,9 @@ int people_org_create(struct db *db, const struct actor *who, const struct org_i
 /*
  * The same (and people_tag_set) for an import (src/tabular) with flags PEOPLE_BULK: no audit row
  * each (the import writes one per batch) and, for a person, no tags derived (the import derives
- * them once per household at the end of a batch).
+ * them once per household at the end of a batch). A tag added so is one the caller found in
+ * the catalogue for its entity, to a row it has written or found in the transaction: neither
+ * is looked up again.
  */
 #define PEOPLE_BULK 1
 int people_household_add(struct db *db, const struct actor *who, const struct household_in *in,
@@ -68,9 +70,12 @@ struct people_bulk {
 	size_t n, cap;
 	struct people_run *runs;   /* handed to be sorted, the last handed first */
 	size_t held;               /* grams held in all, runs included */
-	struct arena fa;           /* the facts, until people_bulk_derive */
+	struct arena fa;           /* the facts and the household below, until people_bulk_derive */
 	struct people_fact *facts; /* of each person added, for their rule tags */
 	size_t nfacts, capfacts;
+	/* the household the last person was added to, as the batch has it: a household's people
+	 * follow each other, and each would ask for it */
+	const char *hh_id, *hh_region, *hh_place, *hh_head;
 };
 void people_bulk_init(struct people_bulk *b);
 /* Write every gram held back, in key order; 0 or -1. The buffer is empty after, either way. */
