@@ -181,3 +181,33 @@ replace_section() {
 		$0 == e { skip = 0 }
 		!skip { print }' "$doc" >"$doc.tmp" && mv "$doc.tmp" "$doc"
 }
+
+# start_postgresql: a throw-away cluster (pgdir, its URL pg_url, its binaries pg_bindir) with
+# an empty database "b", durable; the caller stops it (scripts/pg-cluster stop "$pgdir")
+pg_bindir=""
+pg_owner() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+pg_setting() { psql -X -A -t -q -d "$pg_url/postgres" -c "SHOW $1"; }
+start_postgresql() {
+	local s
+	pgdir=$(mktemp -u "${TMPDIR:-/tmp}/cunwu-pg-XXXXXX")
+	pg_url=$(scripts/pg-cluster start "$pgdir") || die "scripts/pg-cluster start failed"
+	# scripts/pg-cluster runs PostgreSQL with fsync, synchronous_commit and full_page_writes
+	# off (tests do not pull the plug). A benchmark must pay for durability as SQLite's
+	# synchronous=FULL does, so set them on, and restart: pg-cluster passes its settings on
+	# the server's command line, which outranks ALTER SYSTEM, so the restart is done here
+	# with the same options but those three.
+	psql -X -q -d "$pg_url/postgres" -c "ALTER SYSTEM SET fsync = on" \
+		-c "ALTER SYSTEM SET synchronous_commit = on" -c "ALTER SYSTEM SET full_page_writes = on" \
+		-c "SELECT pg_reload_conf()" >/dev/null
+	scripts/pg-cluster pause "$pgdir"
+	# shellcheck disable=SC2012 # the newest version's folder, as scripts/pg-cluster finds it
+	pg_bindir=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
+	pg_owner "$pg_bindir/pg_ctl" -D "$pgdir/data" -l "$pgdir/server.log" -w -t 30 \
+		-o "-p $(cat "$pgdir/port") -k $pgdir -c listen_addresses=127.0.0.1 -c max_connections=200" \
+		start >/dev/null || { cat "$pgdir/server.log" >&2; die "PostgreSQL did not restart"; }
+	for s in fsync synchronous_commit full_page_writes; do
+		[ "$(pg_setting "$s")" = on ] || die "PostgreSQL $s is not on"
+	done
+	psql -X -q -d "$pg_url/postgres" -c "CREATE DATABASE b TEMPLATE template0 \
+		LC_COLLATE 'C' LC_CTYPE 'C' ENCODING 'UTF8'" >/dev/null
+}

@@ -306,17 +306,20 @@ static void pg_finalize(void *stmt)
 	free(st);
 }
 
+/* the parameters a statement may have (an import writes 64 name grams of 4 at once) */
+#define PG_MAX_PARAMS 256
+
 /* Binding runs the statement: parameters go as text; stepping walks the rows. */
 static int pg_bind(struct db *db, void *stmt, const struct db_arg *a, struct err *e)
 {
 	struct pg_stmt *st = stmt;
 	struct pg_conn *pc = PC(db);
-	const char *values[64];
-	int lengths[64], formats[64];
-	char nums[64][24];
+	const char *values[PG_MAX_PARAMS];
+	int lengths[PG_MAX_PARAMS], formats[PG_MAX_PARAMS];
+	char nums[PG_MAX_PARAMS][24];
 	int i;
 	for (i = 0; a[i].type != DB_ARG_END; i++) {
-		if (i >= 64 || i >= st->nparams)
+		if (i >= PG_MAX_PARAMS || i >= st->nparams)
 			return err_internal(e, "too many parameters for statement %s", st->name);
 		lengths[i] = 0;
 		formats[i] = 0;

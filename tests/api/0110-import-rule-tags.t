@@ -9,15 +9,15 @@
 # 1932 (75); minors: the granddaughters (75); 独居老人: 60 or older, at home, and nobody
 # else of the household at home (110, counted apart).
 
-# a first load on SQLite, in batches of seven rows inside its one transaction (PostgreSQL
-# has none: batches each committed)
+# a first load on SQLite, in batches of seven rows inside its one transaction; PostgreSQL
+# has none: one batch, its 5,000 name grams written 64 an INSERT (256 parameters)
 on postgresql sql SELECT pg_stat_reset()
 on sqlite cli --set import.load_rows=1 import run tests/api/files/tags.csv --place 140406101205 --batch 7
 expect exit 0
 stderr ~ a first load of about 750 rows
 stdout ~ written:  300 households, 750 persons added
 
-on postgresql cli import run tests/api/files/tags.csv --place 140406101205 --batch 7
+on postgresql cli import run tests/api/files/tags.csv --place 140406101205
 expect exit 0
 stdout ~ written:  300 households, 750 persons added
 
@@ -29,6 +29,11 @@ stdout ~ scans:true:true:
 
 sql SELECT 'rule:aged80=' || sum(CASE WHEN tag_id = 'aged80' THEN 1 ELSE 0 END) || ',elderly_alone=' || sum(CASE WHEN tag_id = 'elderly_alone' THEN 1 ELSE 0 END) || ',minor=' || sum(CASE WHEN tag_id = 'minor' THEN 1 ELSE 0 END) || ',other=' || sum(CASE WHEN tag_id IN ('aged80', 'elderly_alone', 'minor') THEN 0 ELSE 1 END) || ':' FROM person_tags pt JOIN persons x ON x.id = pt.person_id WHERE pt.source = 'rule' AND x.place_id = '140406101205'
 stdout ~ rule:aged80=195,elderly_alone=110,minor=75,other=0:
+
+# every name gram written: each name has four characters, three pairs and four prefixes of
+# its initials, 11 grams, 8,250 in all
+sql SELECT 'grams:' || count(*) || ':' || count(DISTINCT g.person_id) || ':' FROM person_grams g JOIN persons x ON x.id = g.person_id WHERE x.place_id = '140406101205'
+stdout ~ grams:8250:750:
 
 cli people derive-tags
 expect exit 0
