@@ -4,7 +4,7 @@
  *
  * The units the release can touch are read once into memory (by code), then the rows are
  * walked parents first: what is new is inserted in batches of IMPORT_BATCH rows (a few
- * round trips instead of one per row on PostgreSQL, whose backend binds at most 64
+ * round trips instead of one per row on PostgreSQL, whose backend binds at most 256
  * parameters), what changed is renamed, what came back is restored, and at the end what is
  * missing from the scope is retired, deepest first. Nothing is written for a row that is
  * as it was, so a second run of the same file writes nothing at all.
@@ -19,7 +19,7 @@
 #include "core/util.h"
 #include "core/banned.h"
 
-#define IMPORT_BATCH 4
+#define IMPORT_BATCH 16
 #define IMPORT_COLS  13
 
 /* A unit of the database with an NBS code (active) or a retired one, or an NBS_SAME unit. */

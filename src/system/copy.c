@@ -35,7 +35,7 @@
 #include "core/banned.h"
 
 #define MAX_TABLES 128
-#define MAX_COLS   64 /* the PostgreSQL backend binds at most 64 parameters */
+#define MAX_COLS   64 /* a row is one statement, a parameter a column (PostgreSQL: 256) */
 #define MAX_NOTES  5  /* "other contents" lines printed per table */
 
 struct table {
