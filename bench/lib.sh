@@ -1,5 +1,5 @@
 # bench/lib.sh - what the benchmarks share (bench/run, bench/search, bench/requests,
-# bench/suite): sourced, never run. Set BENCH to the script's name first; the helpers say
+# bench/suite, bench/soak, bench/import, bench/import-nbs): sourced, never run. Set BENCH to the script's name first; the helpers say
 # and die under it. bench_start makes $tmp and stops every process added to $pids (and
 # removes $tmp) when the script exits.
 

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "strbuf.h"
 #include "util.h"
 #include "banned.h"
 
@@ -568,6 +569,20 @@ int db_stamp_holds(const struct db_stamp *then, const struct db_stamp *now, int6
 		if (atomic_load(&table_epoch[__builtin_ctzll(t)]) > then->epoch)
 			return 0;
 	return 1;
+}
+
+const char *db_rows_sql(struct arena *a, const char *head, int cols, int rows)
+{
+	struct strbuf sb;
+	strbuf_init(&sb, a, strlen(head) + (size_t)rows * (3 * (size_t)cols + 2) + 1);
+	strbuf_adds(&sb, head);
+	for (int r = 0; r < rows; r++) {
+		strbuf_adds(&sb, r ? ", (?" : " (?");
+		for (int c = 1; c < cols; c++)
+			strbuf_adds(&sb, ", ?");
+		strbuf_adds(&sb, ")");
+	}
+	return sb.buf;
 }
 
 void db_bulk(struct db *db, int on)

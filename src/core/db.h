@@ -144,8 +144,9 @@ uint64_t db_table_bit(const char *table);
 /*
  * A pass that writes a great many rows at random places in the indexes (an import) sets
  * bulk on for its connection, outside a transaction, and off when done: on SQLite a page
- * cache of 256 MiB instead of 16 MB, so index pages are not read again and again; nothing
- * on PostgreSQL, whose server keeps its own cache.
+ * cache of 256 MiB instead of 16 MB, so index pages are not read again and again; on
+ * PostgreSQL, whose server keeps its own cache, no table scanned where an index serves (a
+ * plan kept from when a table was small would scan it whole as the pass grows it).
  */
 void db_bulk(struct db *db, int on);
 /* Give back the memory of the connection's page cache (SQLite), between rare uses of a
@@ -177,6 +178,9 @@ int64_t db_exec_(struct db *db, struct err *e, const char *sql, const struct db_
 	db_exec_((db), (e), (sql), (const struct db_arg[]){ __VA_ARGS__, DB_NOARGS })
 /* Run several ;-separated statements without parameters (migrations). */
 int db_exec_script(struct db *db, const char *sql, struct err *e);
+/* head ("INSERT INTO t (a, b) VALUES") and rows times "(?, ?)" of cols places, in a: one
+ * statement for many rows, one round trip on PostgreSQL (at most 256 parameters there) */
+const char *db_rows_sql(struct arena *a, const char *head, int cols, int rows);
 
 int db_cols(struct db_stmt *st);
 int db_isnull(struct db_stmt *st, int col);

@@ -267,21 +267,29 @@ static size_t grams_of(struct arena *a, const struct person_row *pr, const char 
 	return m;
 }
 
-#define GRAM_INSERT                                                                                \
-	"INSERT INTO person_grams (gram, person_id, pinyin, place_id) VALUES (?, ?, ?, ?)"
-#define GRAM_ROWS 64 /* grams held written by one INSERT: on PostgreSQL, one round trip */
+#define GRAM_INSERT_HEAD "INSERT INTO person_grams (gram, person_id, pinyin, place_id) VALUES"
+#define GRAM_INSERT      GRAM_INSERT_HEAD " (?, ?, ?, ?)"
+#define GRAM_ROWS        64 /* grams held written by one INSERT: on PostgreSQL, one round trip */
 
-/* GRAM_INSERT for n rows */
-static const char *gram_insert_rows(struct arena *a, int n)
+/* k grams' arguments (4 each) written: GRAM_ROWS by `rows`, fewer (the last) by statements
+ * of 32, 16, ... 1 rows, so that a flush adds at most six texts to the statement cache */
+static int grams_write(struct db *db, const char *rows, struct db_arg *args, int k, struct err *e)
 {
-	static const char more[] = ", (?, ?, ?, ?)";
-	size_t len = strlen(GRAM_INSERT), step = sizeof(more) - 1;
-	char *sql = arena_alloc(a, len + (size_t)(n - 1) * step + 1), *at = sql + len;
-	memcpy(sql, GRAM_INSERT, len);
-	for (int i = 1; i < n; i++, at += step)
-		memcpy(at, more, step);
-	*at = 0;
-	return sql;
+	for (int at = 0, size = GRAM_ROWS; at < k; size /= 2) {
+		if (k - at < size)
+			continue;
+		struct db_arg end = args[4 * (at + size)];
+		args[4 * (at + size)] = DB_NOARGS;
+		int64_t rc = db_exec_(
+		    db, e,
+		    size == GRAM_ROWS ? rows : db_rows_sql(db_arena(db), GRAM_INSERT_HEAD, 4, size),
+		    args + 4 * at);
+		args[4 * (at + size)] = end;
+		if (rc < 0)
+			return -1;
+		at += size;
+	}
+	return 0;
 }
 
 /* what a person is now, as the registry holds them */
@@ -543,7 +551,7 @@ int people_bulk_flush(struct db *db, struct people_bulk *b, struct err *e)
 		for (size_t i = n / 2; i-- > 0;)
 			heap_down(heap, n, i);
 		/* the least next gram of every run, GRAM_ROWS an INSERT */
-		const char *rows = gram_insert_rows(db_arena(db), GRAM_ROWS);
+		const char *rows = db_rows_sql(db_arena(db), GRAM_INSERT_HEAD, 4, GRAM_ROWS);
 		struct db_arg args[4 * GRAM_ROWS + 1];
 		int k = 0;
 		while (n && !rc) {
@@ -555,12 +563,7 @@ int people_bulk_flush(struct db *db, struct people_bulk *b, struct err *e)
 			args[4 * k + 2] = DB_TN(bp->pinyin, bp->pinyin_len);
 			args[4 * k + 3] = DB_TN(bp->place, bp->place_len);
 			if (++k == GRAM_ROWS || (n == 1 && r->next == r->n)) {
-				args[4 * k] = DB_NOARGS;
-				if (db_exec_(db, e,
-				             k == GRAM_ROWS ? rows
-				                            : gram_insert_rows(db_arena(db), k),
-				             args) < 0)
-					rc = -1;
+				rc = grams_write(db, rows, args, k, e);
 				k = 0;
 			}
 			if (r->next == r->n)

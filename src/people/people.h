@@ -78,7 +78,8 @@ struct people_bulk {
 	const char *hh_id, *hh_region, *hh_place, *hh_head;
 };
 void people_bulk_init(struct people_bulk *b);
-/* Write every gram held back, in key order; 0 or -1. The buffer is empty after, either way. */
+/* Write every gram held back, in key order; 0 or -1. No gram is held after, either way (the
+ * facts and the household, for people_bulk_derive, are). */
 int people_bulk_flush(struct db *db, struct people_bulk *b, struct err *e);
 /* Hand the grams held to another thread to be sorted, for people_bulk_flush; 0 or -1. */
 int people_bulk_hand(struct people_bulk *b, struct err *e);
@@ -87,7 +88,7 @@ void people_bulk_release(struct people_bulk *b);
 /*
  * The rule tags of the n households a batch wrote people into. All the members of one the
  * batch made (made[i]) are the batch's, and theirs are derived from what people_person_add
- * held of them, with nothing read back (a first load's households are all so); the others'
+ * held of them, with nothing read back (a register's households mostly are); the others'
  * are read (people_derive_tags). The facts held are dropped, either way; 0 or -1.
  */
 int people_bulk_derive(struct db *db, struct people_bulk *b, const char *const *households,

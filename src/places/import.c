@@ -169,15 +169,13 @@ static int flush(struct import *im, struct err *e)
 {
 	if (!im->nbatch)
 		return 0;
-	struct strbuf sb;
-	strbuf_init(&sb, im->a, 4096);
-	strbuf_adds(&sb, "INSERT INTO places (id, region, code, name, nbs_name, kind, parent_id, "
-	                 "path, depth, is_virtual, in_zone, created_at, updated_at) VALUES ");
-	for (int i = 0; i < im->nbatch; i++)
-		strbuf_adds(&sb, i ? ", (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-		                   : "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+	const char *sql = db_rows_sql(im->a,
+	                              "INSERT INTO places (id, region, code, name, nbs_name, kind, "
+	                              "parent_id, path, depth, is_virtual, in_zone, created_at, "
+	                              "updated_at) VALUES",
+	                              IMPORT_COLS, im->nbatch);
 	im->batch[im->nbatch * IMPORT_COLS] = DB_NOARGS;
-	int64_t ch = db_exec_(im->db, e, sb.buf, im->batch);
+	int64_t ch = db_exec_(im->db, e, sql, im->batch);
 	im->nbatch = 0;
 	return ch < 0 ? -1 : 0;
 }

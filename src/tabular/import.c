@@ -392,7 +392,7 @@ struct pass {
 	long serial; /* of the batch, from 1 */
 	long seq;    /* problems stored */
 	int64_t rows, bad, problems, warnings, hh_added, p_added, p_same;
-	struct people_bulk bulk; /* the batch's search grams, written at its end */
+	struct people_bulk bulk; /* the batch's grams, its people's facts (for their tags) */
 	struct hh **touched;     /* households written in the batch, for their tags */
 	size_t ntouched, cap_touched;
 	const char *today;

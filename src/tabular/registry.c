@@ -153,35 +153,41 @@ int tab_registry_row(struct tab_registry *g, struct tab_check *k, const struct t
 	if (!nh || (g->known && tab_seen_row(g->known, hashes[0]) < 0 &&
 	            tab_seen_row(g->known, hashes[nh - 1]) < 0))
 		return 0;
-	/* one hash a query: PostgreSQL's plan of "= ? OR = ?", made once while the table was
-	 * small, stays a scan of every person for each row (20,000 rows took 56 s) */
+	/* one hash a query, the person alone: PostgreSQL's plan of "= ? OR = ?", or of a join
+	 * with places, could scan every person of the place for each row */
 	struct db_stmt *st = NULL;
 	int rc = 0;
 	for (int i = 0; i < nh && !rc; i++) {
 		if (i && !strcmp(hashes[i], hashes[0]))
 			break;
 		st = db_query(g->db, e,
-		              "SELECT x.id, x.household_id, p.name, p.path FROM persons x "
-		              "JOIN places p ON p.id = x.place_id WHERE x.id_hash = ?",
+		              "SELECT id, household_id, place_id FROM persons WHERE id_hash = ?",
 		              DB_T(hashes[i]));
 		rc = st ? db_step(st, e) : -1;
 	}
 	if (rc < 0)
 		return -1;
 	if (rc == 1) {
-		/* where, only when inside the place imported to: the importer may not see others */
-		int inside = !strncmp(db_text(st, 3), g->root_path, strlen(g->root_path));
 		k->person_id = arena_strdup(a, db_text(st, 0));
 		k->person_household = arena_strdup(a, db_text(st, 1));
+		const char *at = arena_strdup(a, db_text(st, 2));
+		db_done(st);
+		/* where, only when inside the place imported to: the importer may not see others */
+		st = db_query(g->db, e, "SELECT name, path FROM places WHERE id = ?", DB_T(at));
+		if (!st || (rc = db_step(st, e)) < 0)
+			return -1;
+		int inside =
+		    rc == 1 && !strncmp(db_text(st, 1), g->root_path, strlen(g->root_path));
 		tab_check_add(k, c, 1, "import.registered",
 		              inside
 		                  ? arena_printf(a,
 		                                 "already registered at %s: an import leaves the "
 		                                 "person as registered",
-		                                 db_text(st, 2))
+		                                 db_text(st, 0))
 		                  : "already registered elsewhere: an import leaves the person "
 		                    "as registered");
-		db_done(st);
+		if (rc == 1)
+			db_done(st);
 	}
 	return 0;
 }
