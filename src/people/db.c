@@ -562,7 +562,7 @@ int people_bulk_flush(struct db *db, struct people_bulk *b, struct err *e)
 			args[4 * k + 1] = DB_TN(bp->id, bp->id_len);
 			args[4 * k + 2] = DB_TN(bp->pinyin, bp->pinyin_len);
 			args[4 * k + 3] = DB_TN(bp->place, bp->place_len);
-			if (++k == GRAM_ROWS || (n == 1 && r->next == r->n)) {
+			if (++k == GRAM_ROWS) {
 				rc = grams_write(db, rows, args, k, e);
 				k = 0;
 			}
@@ -570,6 +570,8 @@ int people_bulk_flush(struct db *db, struct people_bulk *b, struct err *e)
 				heap[0] = heap[--n];
 			heap_down(heap, n, 0);
 		}
+		if (!rc && k) /* the last, fewer */
+			rc = grams_write(db, rows, args, k, e);
 	}
 	free(heap);
 	grams_release(b);
