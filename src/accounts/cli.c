@@ -15,7 +15,7 @@ static int resolve_place(struct cli *c, const char *ref, const char **id, struct
 	if (rc < 0)
 		return -1;
 	if (rc == 0)
-		return cli_usage(e, "no place '%s' (give its NBS code or id)", ref);
+		return cli_usage(e, "no place '%s' (give its name, NBS code or id)", ref);
 	*id = p.id;
 	return 0;
 }

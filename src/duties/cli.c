@@ -10,16 +10,7 @@
 #include "places/places.h"
 #include "core/banned.h"
 
-/* the place ref (an id or a code prefix), or 404 */
-static int arg_place(struct cli *c, const char *ref, struct place *p, struct err *e)
-{
-	int rc = places_resolve(c->db, ref, p, e);
-	if (rc == 0)
-		return err_set(e, 404, "places.not_found", "place_id", "no place '%s'", ref);
-	return rc < 0 ? -1 : 0;
-}
-
-/* cunwu duty list --place ID [--all]: the duties at the place and under it, today's or all */
+/* cunwu duty list --place PLACE [--all]: the duties at the place and under it, today's or all */
 static int cmd_list(struct cli *c, struct err *e)
 {
 	const char *ref = cli_opt(c, "--place");
@@ -31,7 +22,7 @@ static int cmd_list(struct cli *c, struct err *e)
 	struct place p;
 	char today[11];
 	people_today(today);
-	if (arg_place(c, ref, &p, e))
+	if (places_find(c->db, ref, "place_id", &p, e))
 		return -1;
 	struct db_stmt *st = db_query(
 	    c->db, e,
@@ -57,7 +48,7 @@ static int cmd_list(struct cli *c, struct err *e)
 	return 0;
 }
 
-/* cunwu duty add --place ID --role R (--user LOGIN | --person ID) --from DATE [--to DATE]
+/* cunwu duty add --place PLACE --role R (--user LOGIN | --person ID) --from DATE [--to DATE]
  * [--note TEXT] */
 static int cmd_add(struct cli *c, struct err *e)
 {
@@ -77,7 +68,7 @@ static int cmd_add(struct cli *c, struct err *e)
 	const char *id;
 	if (db_begin(c->db, DB_WRITE, e))
 		return -1;
-	int rc = arg_place(c, ref, &p, e);
+	int rc = places_find(c->db, ref, "place_id", &p, e);
 	if (!rc && login) {
 		int found = accounts_user_by_login(c->db, login, &u, NULL, e);
 		rc = found < 0 ? -1
@@ -112,10 +103,10 @@ static int cmd_end(struct cli *c, struct err *e)
 }
 
 static const struct command cmds[] = {
-	{ "duty list", cmd_list, NEED_DB, "duty list --place ID [--all]",
+	{ "duty list", cmd_list, NEED_DB, "duty list --place PLACE [--all]",
 	  "the duties holding today at a place and under it (--all: every one, ended too)" },
 	{ "duty add", cmd_add, NEED_DB,
-	  "duty add --place ID --role ROLE (--user LOGIN | --person ID) --from DATE [--to DATE] "
+	  "duty add --place PLACE --role ROLE (--user LOGIN | --person ID) --from DATE [--to DATE] "
 	  "[--note TEXT]",
 	  "give a duty (村党支部书记, 片长, 组长, 网格员, 楼栋长 …) over a place" },
 	{ "duty end", cmd_end, NEED_DB, "duty end ID --to DATE",

@@ -30,7 +30,7 @@ void people_jobs_register(void)
 	jobs_register(&tags_kind);
 }
 
-/* cunwu people derive-tags [--place ID]: derive the rule tags now */
+/* cunwu people derive-tags [--place PLACE]: derive the rule tags now */
 static int cmd_derive(struct cli *c, struct err *e)
 {
 	const char *ref = cli_opt(c, "--place");
@@ -56,7 +56,7 @@ static int cmd_derive(struct cli *c, struct err *e)
 }
 
 static const struct command cmds[] = {
-	{ "people derive-tags", cmd_derive, NEED_DB, "people derive-tags [--place ID]",
+	{ "people derive-tags", cmd_derive, NEED_DB, "people derive-tags [--place PLACE]",
 	  "derive the rule tags (高龄, 独居老人, minors) now; a job does it daily" },
 };
 

@@ -88,16 +88,6 @@ static int cmd_import(struct cli *c, struct err *e)
 	return 0;
 }
 
-/* A place named on the command line (a code prefix, a code or an id), or 404. */
-static int arg_place(struct cli *c, const char *ref, const char *what, struct place *p,
-                     struct err *e)
-{
-	int rc = places_resolve(c->db, ref, p, e);
-	if (rc == 0)
-		return err_set(e, 404, "places.not_found", what, "no place '%s'", ref);
-	return rc < 0 ? -1 : 0;
-}
-
 /* --lat, --lng, --floor, --room, --area, --floors, --basements, --geojson FILE into a. */
 static int opt_attrs(struct cli *c, struct place_attrs *a, unsigned *present, struct err *e)
 {
@@ -159,7 +149,7 @@ static int add(struct cli *c, const char *parent, const char *kind, const char *
 	const char *id;
 	if (db_begin(c->db, DB_WRITE, e))
 		return -1;
-	int rc = arg_place(c, parent, "parent_id", &p, e);
+	int rc = places_find(c->db, parent, "parent_id", &p, e);
 	if (!rc && !kind)
 		kind = !strcmp(p.kind, "grid") ? "micro_grid" : "grid";
 	rc = rc || places_create(c->db, &c->actor, p.id, kind, name, a, &id, e);
@@ -169,7 +159,7 @@ static int add(struct cli *c, const char *parent, const char *kind, const char *
 	return 0;
 }
 
-/* cunwu places add --parent ID --kind K --name N [--lat D --lng D] [--floor N] ... */
+/* cunwu places add --parent PLACE --kind K --name N [--lat D --lng D] [--floor N] ... */
 static int cmd_add(struct cli *c, struct err *e)
 {
 	const char *parent = cli_opt(c, "--parent"), *kind = cli_opt(c, "--kind");
@@ -183,7 +173,7 @@ static int cmd_add(struct cli *c, struct err *e)
 	return add(c, parent, kind, name, &a, e);
 }
 
-/* cunwu grid add --parent ID --name N: a grid under a village or community, a micro-grid
+/* cunwu grid add --parent PLACE --name N: a grid under a village or community, a micro-grid
  * under a grid */
 static int cmd_grid_add(struct cli *c, struct err *e)
 {
@@ -195,7 +185,7 @@ static int cmd_grid_add(struct cli *c, struct err *e)
 	return add(c, parent, NULL, name, NULL, e);
 }
 
-/* cunwu places rename ID NAME */
+/* cunwu places rename PLACE NAME */
 static int cmd_rename(struct cli *c, struct err *e)
 {
 	const char *ref = cli_arg(c, "ID", 1, e);
@@ -207,7 +197,7 @@ static int cmd_rename(struct cli *c, struct err *e)
 	int changed = 0;
 	if (db_begin(c->db, DB_WRITE, e))
 		return -1;
-	int rc = arg_place(c, ref, NULL, &p, e) ||
+	int rc = places_find(c->db, ref, NULL, &p, e) ||
 	         places_edit(c->db, &c->actor, p.id, &ed, -1, &changed, e);
 	if (cli_commit(c, rc, e))
 		return -1;
@@ -215,7 +205,7 @@ static int cmd_rename(struct cli *c, struct err *e)
 	return 0;
 }
 
-/* cunwu places move ID --parent ID */
+/* cunwu places move PLACE --parent PLACE */
 static int cmd_move(struct cli *c, struct err *e)
 {
 	const char *parent = cli_opt(c, "--parent");
@@ -227,7 +217,8 @@ static int cmd_move(struct cli *c, struct err *e)
 	struct place p, np;
 	if (db_begin(c->db, DB_WRITE, e))
 		return -1;
-	int rc = arg_place(c, ref, NULL, &p, e) || arg_place(c, parent, "parent_id", &np, e) ||
+	int rc = places_find(c->db, ref, NULL, &p, e) ||
+	         places_find(c->db, parent, "parent_id", &np, e) ||
 	         places_move(c->db, &c->actor, p.id, np.id, e);
 	if (cli_commit(c, rc, e))
 		return -1;
@@ -244,9 +235,9 @@ static int status_cmd(struct cli *c, int retire, struct err *e)
 	struct place p;
 	if (db_begin(c->db, DB_WRITE, e))
 		return -1;
-	int rc =
-	    arg_place(c, ref, NULL, &p, e) || (retire ? places_retire(c->db, &c->actor, p.id, e)
-	                                              : places_restore(c->db, &c->actor, p.id, e));
+	int rc = places_find(c->db, ref, NULL, &p, e) ||
+	         (retire ? places_retire(c->db, &c->actor, p.id, e)
+	                 : places_restore(c->db, &c->actor, p.id, e));
 	if (cli_commit(c, rc, e))
 		return -1;
 	printf("%s %s\n", p.id, retire ? "retired" : "restored");
@@ -278,9 +269,9 @@ static int cover_cmd(struct cli *c, int cover, struct err *e)
 	struct place g, p;
 	if (db_begin(c->db, DB_WRITE, e))
 		return -1;
-	int rc = arg_place(c, gref, "grid_id", &g, e);
+	int rc = places_find(c->db, gref, "grid_id", &g, e);
 	for (int i = 0; !rc && i < n; i++)
-		rc = arg_place(c, refs[i], "place_ids", &p, e) ||
+		rc = places_find(c->db, refs[i], "place_ids", &p, e) ||
 		     (cover ? places_cover(c->db, &c->actor, g.id, p.id, e)
 		            : places_uncover(c->db, &c->actor, g.id, p.id, e));
 	if (cli_commit(c, rc, e))
@@ -299,22 +290,64 @@ static int cmd_uncover(struct cli *c, struct err *e)
 	return cover_cmd(c, 0, e);
 }
 
+/* cunwu places list [PLACE] [--depth N] [--all]: the tree under PLACE (by default every
+ * root, down to its villages and communities), a place a line, indented: name, kind, id */
+static int cmd_list(struct cli *c, struct err *e)
+{
+	const char *ref = cli_arg(c, "PLACE", 0, e), *depth = cli_opt(c, "--depth");
+	int all = cli_flag(c, "--all");
+	int64_t levels = 0;
+	if (cli_end(c, e) || (depth && parse_i64(depth, 0, 100, &levels) &&
+	                      err_invalid(e, "cli.usage", "--depth",
+	                                  "--depth takes a number from 0 to 100, not '%s'", depth)))
+		return -1;
+	struct place p = { .path = "/", .depth = -1 };
+	if (ref && places_find(c->db, ref, "place", &p, e))
+		return -1;
+	/* by default a place's children and grandchildren, the whole tree down to villages */
+	int64_t below = depth ? levels : ref ? 2 : 4 - p.depth;
+	struct db_stmt *st = db_query(
+	    c->db, e,
+	    "SELECT id, name, kind, depth, status FROM places WHERE path >= ? AND path < ? "
+	    "AND depth <= ? AND (? OR status = 'active') ORDER BY path",
+	    DB_T(p.path), DB_T(arena_printf(&c->arena, "%s~", p.path)), DB_I(p.depth + below),
+	    DB_I(all));
+	int rc, n = 0;
+	while (st && (rc = db_step(st, e)) == 1) {
+		const struct place_kind *k = places_kind(db_text(st, 2));
+		int indent = 2 * (int)(db_int(st, 3) - (p.depth < 0 ? 0 : p.depth));
+		printf("%*s%s  %s  %s%s\n", indent, "", db_text(st, 1),
+		       k ? k->label : db_text(st, 2), db_text(st, 0),
+		       strcmp(db_text(st, 4), "active") ? "  (retired)" : "");
+		n++;
+	}
+	if (!st || rc < 0)
+		return -1;
+	if (!n)
+		fprintf(stderr, "no places: load a town first (cunwu places import-nbs)\n");
+	return 0;
+}
+
 static const struct command cmds[] = {
 	{ "places import-nbs", cmd_import, NEED_DB, "places import-nbs [FILE] [--under CODE]",
 	  "import an NBS release of division codes: create, rename, retire (default: the "
 	  "built-in Shanxi file)" },
 	{ "places load", cmd_import, NEED_DB, "places load [FILE] [--under CODE]",
 	  "the same as 'places import-nbs'" },
+	{ "places list", cmd_list, NEED_DB, "places list [PLACE] [--depth N] [--all]",
+	  "the tree of places under PLACE (a name, code or id; by default down to the villages), "
+	  "a place a line with its kind and id; --all: retired ones too" },
 	{ "places add", cmd_add, NEED_DB,
-	  "places add --parent ID --kind KIND --name NAME [--lat DEG --lng DEG] [--geojson FILE] "
+	  "places add --parent PLACE --kind KIND --name NAME [--lat DEG --lng DEG] [--geojson "
+	  "FILE] "
 	  "[--floor N] [--room R] [--area M2] [--floors N] [--basements N]",
 	  "add a place (a compound, building, unit, dwelling, natural village, group …)" },
-	{ "places rename", cmd_rename, NEED_DB, "places rename ID NAME", "rename a place" },
-	{ "places move", cmd_move, NEED_DB, "places move ID --parent ID",
+	{ "places rename", cmd_rename, NEED_DB, "places rename PLACE NAME", "rename a place" },
+	{ "places move", cmd_move, NEED_DB, "places move PLACE --parent PLACE",
 	  "move a place and its subtree under another parent" },
-	{ "places retire", cmd_retire, NEED_DB, "places retire ID", "retire a place" },
+	{ "places retire", cmd_retire, NEED_DB, "places retire PLACE", "retire a place" },
 	{ "places restore", cmd_restore, NEED_DB, "places restore ID", "restore a retired place" },
-	{ "grid add", cmd_grid_add, NEED_DB, "grid add --parent ID --name NAME",
+	{ "grid add", cmd_grid_add, NEED_DB, "grid add --parent PLACE --name NAME",
 	  "add a grid under a village or community, or a micro-grid under a grid" },
 	{ "grid cover", cmd_cover, NEED_DB, "grid cover GRID PLACE...",
 	  "make a grid cover physical places" },

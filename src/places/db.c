@@ -15,6 +15,7 @@
 
 #include "core/auth.h"
 #include "core/json.h"
+#include "core/strbuf.h"
 #include "core/util.h"
 #include "core/banned.h"
 
@@ -86,6 +87,108 @@ int places_get(struct db *db, const char *id, struct place *p, struct err *e)
 	return rc;
 }
 
+/* the ids of places found by name, and of those found by their name's key alone */
+struct name_hits {
+	const char **exact, **keyed;
+	size_t nexact, nkeyed, cap_exact, cap_keyed;
+};
+
+static void hits_add(struct arena *a, const char ***v, size_t *n, size_t *cap, const char *id)
+{
+	for (size_t i = 0; i < *n; i++)
+		if (!strcmp((*v)[i], id))
+			return;
+	if (*n == *cap) {
+		size_t c = *cap ? 2 * *cap : 8;
+		*v = arena_realloc(a, *v, *cap * sizeof(**v), c * sizeof(**v));
+		*cap = c;
+	}
+	(*v)[(*n)++] = id;
+}
+
+/* The active places named seg (exactly, or by places_name_key) strictly under path (NULL:
+ * anywhere) into h. */
+static int name_hits(struct db *db, const char *seg, const char *key, const char *path,
+                     struct name_hits *h, struct err *e)
+{
+	struct arena *a = db_arena(db);
+	struct db_stmt *st =
+	    path
+	        ? db_query(db, e,
+	                   "SELECT id, name FROM places WHERE status = 'active' AND path > ? AND "
+	                   "path < ?",
+	                   DB_T(path), DB_T(arena_printf(a, "%s~", path)))
+	        : db_query(db, e, "SELECT id, name FROM places WHERE status = 'active'", DB_NOARGS);
+	int rc = -1;
+	while (st && (rc = db_step(st, e)) == 1) {
+		const char *name = db_text(st, 1);
+		if (!strcmp(name, seg))
+			hits_add(a, &h->exact, &h->nexact, &h->cap_exact, db_text(st, 0));
+		else if (*key && !strcmp(places_name_key(a, name), key))
+			hits_add(a, &h->keyed, &h->nkeyed, &h->cap_keyed, db_text(st, 0));
+	}
+	return rc;
+}
+
+/* 400 places.ambiguous: ref fits the n places ids, the first few listed with their parents */
+static int ambiguous(struct db *db, const char *ref, const char **ids, size_t n, struct err *e)
+{
+	struct arena *a = db_arena(db);
+	struct strbuf sb;
+	strbuf_init(&sb, a, 0);
+	for (size_t i = 0; i < n && i < 5; i++) {
+		struct db_stmt *st =
+		    db_query(db, e,
+		             "SELECT p.name, q.name FROM places p "
+		             "LEFT JOIN places q ON q.id = p.parent_id WHERE p.id = ?",
+		             DB_T(ids[i]));
+		if (!st || db_step(st, e) != 1)
+			return -1;
+		strbuf_addf(&sb, "%s%s (%s) in %s", i ? ", " : "", db_text(st, 0), ids[i],
+		            db_isnull(st, 1) ? "-" : db_text(st, 1));
+		db_done(st);
+	}
+	if (n > 5)
+		strbuf_addf(&sb, " and %zu more", n - 5);
+	return err_set(e, 400, "places.ambiguous", "place",
+	               "'%s' names %zu places: %s; give its id or code, or the place above it "
+	               "too, as in 秦家山村/一组",
+	               ref, n, sb.buf);
+}
+
+/* A place by names from an ancestor down ("秦家山村/一组"): 1, 0 or -1 (ambiguous). */
+static int resolve_names(struct db *db, const char *ref, struct place *p, struct err *e)
+{
+	struct arena *a = db_arena(db);
+	const char **under = NULL, *rest = ref;
+	size_t nunder = 0;
+	while (*rest) {
+		const char *slash = strchr(rest, '/');
+		size_t len = slash ? (size_t)(slash - rest) : strlen(rest);
+		const char *seg = arena_strndup(a, rest, len);
+		rest += len + (slash != NULL);
+		if (!*seg)
+			continue;
+		const char *key = places_name_key(a, seg);
+		struct name_hits h = { 0 };
+		if (!under && name_hits(db, seg, key, NULL, &h, e) < 0)
+			return -1;
+		for (size_t i = 0; under && i < nunder; i++) {
+			struct place q;
+			if (places_get(db, under[i], &q, e) < 0 ||
+			    name_hits(db, seg, key, q.path, &h, e) < 0)
+				return -1;
+		}
+		under = h.nexact ? h.exact : h.keyed;
+		nunder = h.nexact ? h.nexact : h.nkeyed;
+		if (!nunder)
+			return 0;
+	}
+	if (nunder > 1)
+		return ambiguous(db, ref, under, nunder, e);
+	return nunder ? places_get(db, under[0], p, e) : 0;
+}
+
 int places_resolve(struct db *db, const char *ref, struct place *p, struct err *e)
 {
 	size_t n = strlen(ref);
@@ -96,7 +199,18 @@ int places_resolve(struct db *db, const char *ref, struct place *p, struct err *
 		code[12] = '\0';
 		return places_get(db, code, p, e);
 	}
-	return places_get(db, ref, p, e);
+	int rc = places_get(db, ref, p, e);
+	if (rc || !*ref || strspn(ref, "0123456789") == n)
+		return rc;
+	return resolve_names(db, ref, p, e);
+}
+
+int places_find(struct db *db, const char *ref, const char *field, struct place *p, struct err *e)
+{
+	int rc = places_resolve(db, ref, p, e);
+	if (rc == 0)
+		return err_set(e, 404, "places.not_found", field, "no place '%s'", ref);
+	return rc < 0 ? -1 : 0;
 }
 
 /* The place id, or 404 places.not_found naming field. */

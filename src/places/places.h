@@ -105,8 +105,19 @@ struct place {
 void places_read_row(struct db_stmt *st, struct place *p);
 /* 1 found, 0 not, -1 error. Retired places are found too (p->status says). */
 int places_get(struct db *db, const char *id, struct place *p, struct err *e);
-/* Resolve "140406101" (a code prefix of 2, 4, 6 or 9 digits) or an id: 1, 0 or -1. */
+/*
+ * Resolve what a command line names: "140406101" (a code prefix of 2, 4, 6 or 9 digits), a
+ * code or an id; else an active place by its name as people write it (秦家山 = 秦家山村,
+ * 1组 = 一组; places_name_key), or by names from an ancestor down, "/" between them
+ * (秦家山村/一组, 微子镇/秦家山/1组: each a child of the one before, or deeper). An exact
+ * name is taken before a name that only matches by its key. 1, 0 or -1; a name that fits
+ * more than one place is -1 with 400 places.ambiguous listing them (their ids, names and
+ * parents), so that nothing is done to a place the user did not mean.
+ */
 int places_resolve(struct db *db, const char *ref, struct place *p, struct err *e);
+/* places_resolve for a command's argument: 0 found, else -1 (404 places.not_found naming
+ * field when nothing is). */
+int places_find(struct db *db, const char *ref, const char *field, struct place *p, struct err *e);
 
 /*
  * Create a place of kind under parent_id, named name, with the attributes in a (may be
@@ -259,6 +270,12 @@ int places_nbs_parse(struct arena *a, const char *text, size_t len, const char *
  * told which, else is left alone. Pure.
  */
 const char *places_short_name(struct arena *a, const char *nbs_name, const char **kind);
+/*
+ * A place name as compared, from a name already folded (tab_header_key in tabular): a
+ * leading 第 and the committee or group ending dropped (东靳村委会, 东靳村 -> 东靳;
+ * 第一村民小组, 1组, 01组 -> 1), Chinese numerals as digits. In a. Pure.
+ */
+const char *places_name_key(struct arena *a, const char *name);
 /*
  * The kind of a village-level NBS unit: the committee suffix (村委会 / 居委会 and their
  * long and clipped forms), else the name (…社区, …村, …嘎查), else the town's name (a

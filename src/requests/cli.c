@@ -68,9 +68,8 @@ static int cmd_import(struct cli *c, struct err *e)
 	if (crypt_load(system_key_path(&c->arena, c->db_url), e))
 		return -1;
 	struct place root;
-	int rc = places_resolve(c->db, ref, &root, e);
-	if (rc <= 0)
-		return rc < 0 ? -1 : err_notfound(e, "places.not_found", "no place '%s'", ref);
+	if (places_find(c->db, ref, "place", &root, e))
+		return -1;
 	struct tab_book *b;
 	size_t s;
 	if (tab_open(&c->arena, file, &b, e) || tab_sheet_pick(b, sheet_arg, &s, e))
@@ -78,8 +77,8 @@ static int cmd_import(struct cli *c, struct err *e)
 	struct requests_import r;
 	if (db_begin(c->db, DB_WRITE, e))
 		return -1;
-	rc = requests_import(c->db, &c->actor, &c->arena, b, s, &root, dry, print_problem, NULL, &r,
-	                     e);
+	int rc = requests_import(c->db, &c->actor, &c->arena, b, s, &root, dry, print_problem, NULL,
+	                         &r, e);
 	if (cli_commit(c, rc, e))
 		return -1;
 	printf("place:    %s (%s)\n%lld rows: %lld %s, %lld already there, %lld with problems%s\n",

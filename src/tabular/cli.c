@@ -344,9 +344,8 @@ static int new_import(struct cli *c, struct place *root, char id[ID_LEN + 1], st
 	if (!ref)
 		return cli_usage(e,
 		                 "--place is required: the village, community or town imported to");
-	int rc = places_resolve(c->db, ref, root, e);
-	if (rc <= 0)
-		return rc < 0 ? -1 : err_notfound(e, "places.not_found", "no place '%s'", ref);
+	if (places_find(c->db, ref, "place", root, e))
+		return -1;
 	if (crypt_load(system_key_path(&c->arena, c->db_url), e))
 		return -1;
 	media_set_dir(system_media_path(&c->arena, c->db_url));

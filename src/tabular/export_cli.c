@@ -83,10 +83,7 @@ static int place_arg(struct cli *c, const char *ref, struct place *p, struct err
 {
 	if (!ref)
 		return cli_usage(e, "--place is required");
-	int rc = places_resolve(c->db, ref, p, e);
-	if (rc == 0)
-		return err_set(e, 404, "places.not_found", "place", "no place '%s'", ref);
-	return rc < 0 ? -1 : 0;
+	return places_find(c->db, ref, "place", p, e);
 }
 
 /* cunwu export people|households|orgs|roster --place REF [--tag T] [--status S]

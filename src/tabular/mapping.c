@@ -10,6 +10,7 @@
 
 #include "core/strbuf.h"
 #include "core/util.h"
+#include "places/places.h"
 #include "core/banned.h"
 
 /* ---- headers ---- */
@@ -242,84 +243,9 @@ const char *tab_sex_of(struct arena *a, const char *text)
 
 /* ---- place names ---- */
 
-/* the endings a place name is written with or without, longest first */
-static const char *const endings[] = {
-	"社区居民委员会", "村民委员会", "居民委员会", "社区居委会", "村民小组", "生产队", "村委会",
-	"居委会",         "社区",       "小组",       "村",         "组",       "队",     NULL
-};
-
-static int ends_with(const char *s, size_t n, const char *end)
-{
-	size_t e = strlen(end);
-	return n > e && !memcmp(s + n - e, end, e);
-}
-
-/* the value of a Chinese numeral 一…九十九 (十, 十一, 二十, 二十三), or -1 */
-static int chinese_number(const uint32_t *cp, size_t n)
-{
-	static const uint32_t digits[] = { 0x96F6, 0x4E00, 0x4E8C, 0x4E09, 0x56DB,
-		                           0x4E94, 0x516D, 0x4E03, 0x516B, 0x4E5D }; /* 零一…九 */
-	int v[4];
-	for (size_t i = 0; i < n; i++) {
-		v[i] = -1;
-		for (int d = 0; d < 10; d++)
-			if (cp[i] == digits[d])
-				v[i] = d;
-		if (cp[i] == 0x5341) /* 十 */
-			v[i] = 10;
-		if (cp[i] == 0x4E24) /* 两 */
-			v[i] = 2;
-		if (v[i] < 0)
-			return -1;
-	}
-	if (n == 1)
-		return v[0] == 10 ? 10 : v[0];
-	if (n == 2 && v[0] == 10 && v[1] < 10)
-		return 10 + v[1]; /* 十一 */
-	if (n == 2 && v[0] < 10 && v[1] == 10)
-		return v[0] * 10; /* 二十 */
-	if (n == 3 && v[0] < 10 && v[1] == 10 && v[2] < 10)
-		return v[0] * 10 + v[2]; /* 二十三 */
-	return -1;
-}
-
 const char *tab_place_key(struct arena *a, const char *name)
 {
-	const char *key = tab_header_key(a, name);
-	size_t n = strlen(key);
-	/* a leading 第 of an ordinal (第一组, 第3村民小组) */
-	if (n > 3 && !memcmp(key, "第", 3))
-		key += 3, n -= 3;
-	for (size_t i = 0; endings[i]; i++)
-		if (ends_with(key, n, endings[i])) {
-			n -= strlen(endings[i]);
-			break;
-		}
-	/* the rest all Chinese numerals: the number in digits (一 -> 1), so 一组 = 1组 */
-	uint32_t cps[4];
-	size_t k = 0, i = 0;
-	while (i < n && k < 4) {
-		size_t l = utf8_next(key + i, n - i, &cps[k]);
-		if (!l)
-			break;
-		i += l;
-		k++;
-	}
-	if (i == n && k) {
-		int v = chinese_number(cps, k);
-		if (v >= 0)
-			return arena_printf(a, "%d", v);
-	}
-	/* digits with leading zeros (01组) */
-	size_t z = 0;
-	while (z + 1 < n && key[z] == '0')
-		z++;
-	int digits = n > 0;
-	for (size_t j = z; j < n; j++)
-		digits &= key[j] >= '0' && key[j] <= '9';
-	if (digits)
-		return arena_strndup(a, key + z, n - z);
-	return arena_strndup(a, key, n);
+	return places_name_key(a, tab_header_key(a, name));
 }
 
 int tab_place_matches(struct arena *a, const char *written, const char *registered)

@@ -1,6 +1,7 @@
 /*
  * places.c - unit tests of src/places/places.c: the kinds and where they hang, decimal
- * values, GeoJSON, town paths, NBS division files, display names and kinds, zones.
+ * values, GeoJSON, town paths, NBS division files, display names and kinds, zones, the
+ * key names are compared by.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -205,6 +206,34 @@ static void test_short_name(void **state)
 	}
 	/* kind may be NULL */
 	assert_string_equal(places_short_name(&f->a, "冯村村委会", NULL), "冯村");
+}
+
+/* places_name_key: what places_resolve and the importer compare names by */
+static void test_name_key(void **state)
+{
+	static const struct {
+		const char *in, *key;
+	} cases[] = {
+		{ "秦家山村", "秦家山" },
+		{ "秦家山", "秦家山" },
+		{ "秦家山村委会", "秦家山" },
+		{ "东城社区", "东城" },
+		{ "东城社区居委会", "东城" },
+		{ "第一村民小组", "1" },
+		{ "一组", "1" },
+		{ "01组", "1" },
+		{ "十二组", "12" },
+		{ "二十三队", "23" },
+		{ "第3组", "3" },
+		{ "微子镇", "微子镇" },
+		{ "村", "村" },
+		{ "", "" },
+	};
+	struct fx *f = *state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		if (strcmp(places_name_key(&f->a, cases[i].in), cases[i].key))
+			fail_msg("'%s': key '%s', not '%s'", cases[i].in,
+			         places_name_key(&f->a, cases[i].in), cases[i].key);
 }
 
 static void test_kinds(void **state)
@@ -753,7 +782,7 @@ int main(void)
 		T(test_kinds),        T(test_decimals),
 		T(test_geojson),      T(test_paths),
 		T(test_nbs_kind),     T(test_nbs_flags_and_names),
-		T(test_floor_inside),
+		T(test_floor_inside), T(test_name_key),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
