@@ -11,6 +11,7 @@
 #include "core/crypt.h"
 #include "core/json.h"
 #include "core/totp.h"
+#include "core/strbuf.h"
 #include "core/util.h"
 #include "core/banned.h"
 
@@ -162,6 +163,21 @@ int accounts_set_lang(struct db *db, const struct actor *who, const struct user 
 	                   strcmp(lang, "en") ? "{\"lang\":\"zh-CN\"}" : "{\"lang\":\"en\"}", e);
 }
 
+/* 400 accounts.role_not_found, naming the roles there are */
+static int role_unknown(struct db *db, const char *role_id, struct err *e)
+{
+	struct strbuf sb;
+	strbuf_init(&sb, db_arena(db), 0);
+	struct db_stmt *st = db_query(db, e, "SELECT id FROM roles ORDER BY id", DB_NOARGS);
+	int rc;
+	while (st && (rc = db_step(st, e)) == 1)
+		strbuf_addf(&sb, "%s%s", sb.len ? ", " : "", db_text(st, 0));
+	if (!st || rc < 0)
+		return -1;
+	return err_invalid(e, "accounts.role_not_found", "role_id", "no role '%s' (roles: %s)",
+	                   role_id, sb.len ? sb.buf : "none");
+}
+
 int accounts_grant(struct db *db, const struct actor *who, const char *user_id, const char *role_id,
                    const char *place_id, const char **grant_id, struct err *e)
 {
@@ -176,8 +192,7 @@ int accounts_grant(struct db *db, const struct actor *who, const char *user_id, 
 	               DB_ARGS(DB_T(role_id))) < 0)
 		return -1;
 	if (!role_ok)
-		return err_invalid(e, "accounts.role_not_found", "role_id", "no role '%s'",
-		                   role_id);
+		return role_unknown(db, role_id, e);
 	const char *region = place_region(db, place_id, e);
 	if (!region)
 		return -1;

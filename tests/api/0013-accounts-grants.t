@@ -44,7 +44,7 @@ expect 409
 POST /api/v1/grants
 {"user_id": "${c2}", "role_id": "emperor", "place_id": "140406101204"}
 expect 400
-{"error": {"code": "accounts.role_not_found", "field": "role_id"}}
+{"error": {"code": "accounts.role_not_found", "field": "role_id", "message": "~grid_worker, resident"}}
 
 POST /api/v1/grants
 {"user_id": "01BBBBBBBBBBBBBBBBBBBBBBBB", "role_id": "grid_worker", "place_id": "140406101204"}
