@@ -96,11 +96,22 @@ static int seal(struct db *db, const char *plain, const char *masked, struct sea
 /* ---- households ---- */
 
 int people_household_add(struct db *db, const struct actor *who, const struct household_in *in,
-                         int flags, const char **id_out, struct err *e)
+                         struct people_bulk *bulk, const char **id_out, struct err *e)
 {
-	struct place p;
-	if (home_place(db, in->place_id, &p, e))
+	struct place p = { 0 };
+	unsigned k = 0, n = bulk ? bulk->nplaces : 0;
+	while (k < n && k < 8 && in->place_id && strcmp(bulk->places[k].id, in->place_id))
+		k++;
+	if (k < n && k < 8) { /* checked already in this batch */
+		p.id = bulk->places[k].id;
+		p.region = bulk->places[k].region;
+	} else if (home_place(db, in->place_id, &p, e)) {
 		return -1;
+	} else if (bulk) { /* kept in bulk, for as long as the batch */
+		k = bulk->nplaces++ % 8;
+		p.id = bulk->places[k].id = arena_strdup(&bulk->fa, p.id);
+		p.region = bulk->places[k].region = arena_strdup(&bulk->fa, p.region);
+	}
 	const char *kind = in->kind ? in->kind : "registered";
 	if (check_enum(kind, household_kinds, "people.household_kind", "kind", e) ||
 	    check_enum(in->status, household_states, "people.household_status", "status", e))
@@ -121,9 +132,15 @@ int people_household_add(struct db *db, const struct actor *who, const struct ho
 	jw_kstr(wp, "place_id", p.id);
 	jw_kstr(wp, "kind", kind);
 	jw_kstr(wp, "hukou_no", in->hukou_no);
-	if (!(flags & PEOPLE_BULK) &&
+	if (!bulk &&
 	    audit_write(db, who, p.region, "households", id, "create", jdoc_close(&doc), e))
 		return -1;
+	if (bulk && (!in->status || !strcmp(in->status, "active"))) { /* its first member next */
+		bulk->hh_id = arena_strdup(&bulk->fa, id);
+		bulk->hh_region = p.region;
+		bulk->hh_place = p.id;
+		bulk->hh_head = NULL;
+	}
 	if (id_out)
 		*id_out = arena_strdup(db_arena(db), id);
 	return 0;
@@ -132,7 +149,7 @@ int people_household_add(struct db *db, const struct actor *who, const struct ho
 int people_household_create(struct db *db, const struct actor *who, const struct household_in *in,
                             const char **id_out, struct err *e)
 {
-	return people_household_add(db, who, in, 0, id_out, e);
+	return people_household_add(db, who, in, NULL, id_out, e);
 }
 
 /* ---- persons ---- */
@@ -1163,7 +1180,9 @@ int people_bulk_derive(struct db *db, struct people_bulk *b, const char *const *
 			rc = derive_one(db, b->facts[k].id, &b->facts[k].f, 1, today, &changed, e);
 	}
 	b->nfacts = 0;
-	b->hh_id = NULL; /* asked again in the next batch: another may have changed it */
+	/* asked again in the next batch: another may have changed them */
+	b->hh_id = NULL;
+	b->nplaces = 0;
 	arena_release(&b->fa);
 	arena_init(&b->fa, 1u << 16);
 	return rc;

@@ -51,8 +51,12 @@ int people_org_create(struct db *db, const struct actor *who, const struct org_i
  * is looked up again.
  */
 #define PEOPLE_BULK 1
+struct people_bulk;
+/* bulk NULL: people_household_create; else as PEOPLE_BULK, and the household kept in bulk as
+ * the one the next person joins, its place among those the next households are checked
+ * against: on PostgreSQL two round trips fewer a household */
 int people_household_add(struct db *db, const struct actor *who, const struct household_in *in,
-                         int flags, const char **id, struct err *e);
+                         struct people_bulk *bulk, const char **id, struct err *e);
 /*
  * A person's search grams held back in an import's batch, to be written in the order of
  * person_grams' key at its end: a B-tree takes keys in order faster than scattered (5.1 →
@@ -76,6 +80,12 @@ struct people_bulk {
 	/* the household the last person was added to, as the batch has it: a household's people
 	 * follow each other, and each would ask for it */
 	const char *hh_id, *hh_region, *hh_place, *hh_head;
+	/* the places the last households were made at, checked, and their regions (a register's
+	 * households come from a few groups, in turn) */
+	struct {
+		const char *id, *region;
+	} places[8];
+	unsigned nplaces;
 };
 void people_bulk_init(struct people_bulk *b);
 /* Write every gram held back, in key order; 0 or -1. No gram is held after, either way (the

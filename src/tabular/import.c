@@ -745,7 +745,7 @@ static int write_row(struct pass *p, const struct tab_row *row)
 			.kind = household_kind_of(cell_text(p, row, TF_HOUSEHOLD_KIND)),
 			.hukou_no = cell_text(p, row, TF_HUKOU_NO),
 		};
-		if (people_household_add(p->db, p->who, &hin, PEOPLE_BULK, &h->id, p->e))
+		if (people_household_add(p->db, p->who, &hin, &p->bulk, &h->id, p->e))
 			return -1;
 		h->id = arena_strdup(p->a, h->id);
 		h->made = p->serial;
