@@ -99,8 +99,8 @@ int people_household_add(struct db *db, const struct actor *who, const struct ho
                          struct people_bulk *bulk, const char **id_out, struct err *e)
 {
 	struct place p = { 0 };
-	unsigned k = 0, n = bulk ? bulk->nplaces : 0;
-	while (k < n && k < 8 && in->place_id && strcmp(bulk->places[k].id, in->place_id))
+	unsigned k = 0, n = bulk && in->place_id ? bulk->nplaces : 0;
+	while (k < n && k < 8 && strcmp(bulk->places[k].id, in->place_id))
 		k++;
 	if (k < n && k < 8) { /* checked already in this batch */
 		p.id = bulk->places[k].id;

@@ -301,21 +301,22 @@ static int cmd_list(struct cli *c, struct err *e)
 	                      err_invalid(e, "cli.usage", "--depth",
 	                                  "--depth takes a number from 0 to 100, not '%s'", depth)))
 		return -1;
-	struct place p = { .path = "/", .depth = -1 };
+	struct place p = { .path = "/" };
 	if (ref && places_find(c->db, ref, "place", &p, e))
 		return -1;
-	/* by default a place's children and grandchildren, the whole tree down to villages */
-	int64_t below = depth ? levels : ref ? 2 : 4 - p.depth;
+	/* by default a place's children and grandchildren; without one, every root down to
+	 * the villages (depth 4) */
+	int64_t top = ref ? p.depth : 0, below = depth ? levels : ref ? 2 : 4;
 	struct db_stmt *st = db_query(
 	    c->db, e,
 	    "SELECT id, name, kind, depth, status FROM places WHERE path >= ? AND path < ? "
-	    "AND depth <= ? AND (? OR status = 'active') ORDER BY path",
-	    DB_T(p.path), DB_T(arena_printf(&c->arena, "%s~", p.path)), DB_I(p.depth + below),
+	    "AND depth <= ? AND (? = 1 OR status = 'active') ORDER BY path",
+	    DB_T(p.path), DB_T(arena_printf(&c->arena, "%s~", p.path)), DB_I(top + below),
 	    DB_I(all));
 	int rc, n = 0;
 	while (st && (rc = db_step(st, e)) == 1) {
 		const struct place_kind *k = places_kind(db_text(st, 2));
-		int indent = 2 * (int)(db_int(st, 3) - (p.depth < 0 ? 0 : p.depth));
+		int indent = 2 * (int)(db_int(st, 3) - top);
 		printf("%*s%s  %s  %s%s\n", indent, "", db_text(st, 1),
 		       k ? k->label : db_text(st, 2), db_text(st, 0),
 		       strcmp(db_text(st, 4), "active") ? "  (retired)" : "");

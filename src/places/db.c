@@ -130,33 +130,42 @@ static int name_hits(struct db *db, const char *seg, const char *key, const char
 	return rc;
 }
 
-/* 400 places.ambiguous: ref fits the n places ids, the first few listed with their parents */
+/* 400 places.ambiguous: ref fits the n places ids, as many listed with their parents as a
+ * message holds, and the first as the way to name it */
 static int ambiguous(struct db *db, const char *ref, const char **ids, size_t n, struct err *e)
 {
 	struct arena *a = db_arena(db);
 	struct strbuf sb;
 	strbuf_init(&sb, a, 0);
-	for (size_t i = 0; i < n && i < 5; i++) {
+	const char *hint = NULL;
+	size_t i;
+	for (i = 0; i < n && sb.len < 90; i++) {
 		struct db_stmt *st =
 		    db_query(db, e,
 		             "SELECT p.name, q.name FROM places p "
 		             "LEFT JOIN places q ON q.id = p.parent_id WHERE p.id = ?",
 		             DB_T(ids[i]));
-		if (!st || db_step(st, e) != 1)
-			return -1;
-		strbuf_addf(&sb, "%s%s (%s) in %s", i ? ", " : "", db_text(st, 0), ids[i],
-		            db_isnull(st, 1) ? "-" : db_text(st, 1));
+		int rc = st ? db_step(st, e) : -1;
+		if (rc != 1)
+			return rc < 0 ? -1 : err_internal(e, "place '%s' went away", ids[i]);
+		const char *name = db_text(st, 0),
+		           *parent = db_isnull(st, 1) ? "-" : db_text(st, 1);
+		strbuf_addf(&sb, "%s%s in %s", i ? ", " : "", name, parent);
+		if (!hint)
+			hint = arena_printf(a, "%s/%s", parent, name);
 		db_done(st);
 	}
-	if (n > 5)
-		strbuf_addf(&sb, " and %zu more", n - 5);
+	if (i < n)
+		strbuf_addf(&sb, " and %zu more", n - i);
 	return err_set(e, 400, "places.ambiguous", "place",
-	               "'%s' names %zu places: %s; give its id or code, or the place above it "
-	               "too, as in 秦家山村/一组",
-	               ref, n, sb.buf);
+	               "'%s' names %zu places: %s; write the place above it too (%s) or give "
+	               "its id",
+	               ref, n, sb.buf, hint);
 }
 
-/* A place by names from an ancestor down ("秦家山村/一组"): 1, 0 or -1 (ambiguous). */
+/* A place by names from an ancestor down ("秦家山村/一组"): 1, 0 or -1 (ambiguous). A name
+ * written in full, its ending too (秦家山村, 1组), is taken before a name that only matches
+ * by its key; a short one (秦家山) fits both 秦家山 and 秦家山村. */
 static int resolve_names(struct db *db, const char *ref, struct place *p, struct err *e)
 {
 	struct arena *a = db_arena(db);
@@ -165,22 +174,30 @@ static int resolve_names(struct db *db, const char *ref, struct place *p, struct
 	while (*rest) {
 		const char *slash = strchr(rest, '/');
 		size_t len = slash ? (size_t)(slash - rest) : strlen(rest);
-		const char *seg = arena_strndup(a, rest, len);
+		const char *from = rest;
 		rest += len + (slash != NULL);
-		if (!*seg)
+		while (len && (*from == ' ' || *from == '\t'))
+			from++, len--;
+		while (len && (from[len - 1] == ' ' || from[len - 1] == '\t'))
+			len--;
+		if (!len)
 			continue;
+		const char *seg = arena_strndup(a, from, len);
 		const char *key = places_name_key(a, seg);
 		struct name_hits h = { 0 };
 		if (!under && name_hits(db, seg, key, NULL, &h, e) < 0)
 			return -1;
 		for (size_t i = 0; under && i < nunder; i++) {
 			struct place q;
-			if (places_get(db, under[i], &q, e) < 0 ||
-			    name_hits(db, seg, key, q.path, &h, e) < 0)
+			int rc = places_get(db, under[i], &q, e);
+			if (rc < 0 || (rc == 1 && name_hits(db, seg, key, q.path, &h, e) < 0))
 				return -1;
 		}
-		under = h.nexact ? h.exact : h.keyed;
-		nunder = h.nexact ? h.nexact : h.nkeyed;
+		if (!h.nexact || !strcmp(seg, key)) /* both, the exact ones first */
+			for (size_t i = 0; i < h.nkeyed; i++)
+				hits_add(a, &h.exact, &h.nexact, &h.cap_exact, h.keyed[i]);
+		under = h.exact;
+		nunder = h.nexact;
 		if (!nunder)
 			return 0;
 	}

@@ -109,10 +109,13 @@ int places_get(struct db *db, const char *id, struct place *p, struct err *e);
  * Resolve what a command line names: "140406101" (a code prefix of 2, 4, 6 or 9 digits), a
  * code or an id; else an active place by its name as people write it (秦家山 = 秦家山村,
  * 1组 = 一组; places_name_key), or by names from an ancestor down, "/" between them
- * (秦家山村/一组, 微子镇/秦家山/1组: each a child of the one before, or deeper). An exact
- * name is taken before a name that only matches by its key. 1, 0 or -1; a name that fits
- * more than one place is -1 with 400 places.ambiguous listing them (their ids, names and
- * parents), so that nothing is done to a place the user did not mean.
+ * (秦家山村/一组, 微子镇/秦家山/1组: each a child of the one before, or deeper). A name
+ * written in full, with its ending (秦家山村), is taken before one that only matches by its
+ * key; a short one (秦家山) fits both a 秦家山 and a 秦家山村. Spaces around a name are
+ * dropped; the name is not folded further (the importer also folds full-width forms and
+ * brackets, tab_place_key). 1, 0 or -1; a name that fits more than one place is -1 with 400
+ * places.ambiguous listing them with their parents, so that nothing is done to a place the
+ * user did not mean.
  */
 int places_resolve(struct db *db, const char *ref, struct place *p, struct err *e);
 /* places_resolve for a command's argument: 0 found, else -1 (404 places.not_found naming

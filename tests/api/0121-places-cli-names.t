@@ -3,6 +3,11 @@
 # refused, listing both, and nothing is done. `places list` shows the tree with each
 # place's kind and id. Runs on both backends.
 
+cli places list --depth 0
+expect exit 0
+stdout ~ 山西省  省  140000000000
+stdout !~ 长治市
+
 cli places list
 expect exit 0
 stdout ~ 山西省  省  140000000000
@@ -28,7 +33,7 @@ expect exit 1
 stderr ~ '1组' names 2 places
 stderr ~ in 秦家山村
 stderr ~ in 冯村
-stderr ~ 秦家山村/一组
+stderr ~ write the place above it too (
 
 sql SELECT 'renamed=' || count(*) || ';' FROM places WHERE name = '改名组'
 stdout ~ renamed=0;
@@ -86,3 +91,23 @@ stdout ~ 秦家山村 (140406101204)
 cli export people --place 1组 --format csv -o ${dir}/none.csv
 expect exit 1
 stderr ~ no place '1组'
+
+# a natural village 秦家山 under 秦家山村: the short name fits both and is refused; the
+# village's full name, or the path, names each
+cli places add --parent 秦家山村 --kind natural_village --name 秦家山
+expect exit 0
+
+cli places list 秦家山 --depth 0
+expect exit 1
+stderr ~ '秦家山' names 2 places
+stderr ~ 秦家山 in 秦家山村
+stderr ~ 秦家山村 in 微子镇
+
+cli places list 秦家山村 --depth 0
+expect exit 0
+stdout ~ 秦家山村  村  140406101204
+stdout !~ 自然村
+
+cli places list 秦家山村/秦家山 --depth 0
+expect exit 0
+stdout ~ 秦家山  自然村

@@ -115,14 +115,16 @@ write("tags.csv", rule_tags_register())
 
 
 def groups_register(mark, surnames):
-    """groups.csv and groups-b.csv (test 0122): 40 households of one or two persons, in turn
-    in the ten groups 一组 … 十组 written as cadres do (1组, 第二组, 03组, 四组 …): more groups
-    than the import keeps checked (eight), so each household's place must come from its own
-    row. Its 户号 says its group: G7-12 is the twelfth household, in 七组."""
+    """groups.csv and groups-b.csv (test 0122): 40 households of one or two persons in the
+    ten groups 一组 … 十组, written as cadres do (1组, 第二组, 03组, 四组 …), a group coming back
+    after one or two others (1 2 1 3 2 4 3 5 …): more groups than the import keeps checked
+    (eight), so some households find their group kept and others have it looked up again.
+    Its 户号 says its group: G7-12 is the twelfth household, in 七组."""
     forms = ["1组", "第二组", "03组", "四组", "5组", "六组", "第七组", "8组", "九组", "十组"]
+    turns = [1, 2, 1, 3, 2, 4, 3, 5, 4, 6, 5, 7, 6, 8, 7, 9, 8, 10, 9, 10]
     lines = ["户号,姓名,与户主关系,组"]
     for i in range(40):
-        g = i % 10
+        g = turns[i % 20] - 1
         for k in range(i % 2 + 1):
             lines.append("%s%d-%02d,%s%s%s,%s,%s" % (mark, g + 1, i, surnames[k],
                                                      "一二三四五六七八九十"[g], "春夏秋冬"[i // 10],
