@@ -297,10 +297,10 @@ static int cmd_list(struct cli *c, struct err *e)
 	const char *ref = cli_arg(c, "PLACE", 0, e), *depth = cli_opt(c, "--depth");
 	int all = cli_flag(c, "--all");
 	int64_t levels = 0;
-	if (cli_end(c, e) || (depth && parse_i64(depth, 0, 100, &levels) &&
-	                      err_invalid(e, "cli.usage", "--depth",
-	                                  "--depth takes a number from 0 to 100, not '%s'", depth)))
+	if (cli_end(c, e))
 		return -1;
+	if (depth && parse_i64(depth, 0, 100, &levels))
+		return cli_usage(e, "--depth takes a number from 0 to 100, not '%s'", depth);
 	struct place p = { .path = "/" };
 	if (ref && places_find(c->db, ref, "place", &p, e))
 		return -1;

@@ -80,7 +80,7 @@ expect exit 1
 stderr ~ no place '不存在村'
 
 cli places list --depth x
-expect exit 1
+expect exit 2
 stderr ~ --depth takes a number from 0 to 100
 
 # the importer's place by name, as a cadre types it

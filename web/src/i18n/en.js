@@ -683,6 +683,7 @@ export default {
 	'places.not_coverable': 'A grid covers physical places below town level only',
 	'places.not_covered': 'The grid does not cover this place',
 	'places.not_found': 'No such place',
+	'places.ambiguous': 'That name fits more than one place: name the place above it too',
 	'places.parent_kind': 'This kind of place cannot hang under that parent',
 	'places.parent_missing': 'The parent place does not exist',
 	'places.q_too_long': 'The search text is too long',

@@ -682,6 +682,7 @@ export default {
 	'places.not_coverable': '网格只能覆盖乡镇（街道）以下的实体地点',
 	'places.not_covered': '该网格没有覆盖这个地点',
 	'places.not_found': '地点不存在',
+	'places.ambiguous': '这个名称对应多个地点，请连同上级地点一起填写',
 	'places.parent_kind': '这种地点不能挂在该上级之下',
 	'places.parent_missing': '上级地点不存在',
 	'places.q_too_long': '搜索内容太长',
