@@ -127,14 +127,15 @@ int people_household_add(struct db *db, const struct actor *who, const struct ho
 	        DB_T(kind), DB_T(in->hukou_no), DB_T(in->status ? in->status : "active"),
 	        DB_T(in->note ? in->note : ""), DB_T(now), DB_T(now)) < 0)
 		return -1;
-	struct jdoc doc;
-	struct jw *wp = jdoc_open(&doc, db_arena(db));
-	jw_kstr(wp, "place_id", p.id);
-	jw_kstr(wp, "kind", kind);
-	jw_kstr(wp, "hukou_no", in->hukou_no);
-	if (!bulk &&
-	    audit_write(db, who, p.region, "households", id, "create", jdoc_close(&doc), e))
-		return -1;
+	if (!bulk) { /* an import audits its batch instead */
+		struct jdoc doc;
+		struct jw *wp = jdoc_open(&doc, db_arena(db));
+		jw_kstr(wp, "place_id", p.id);
+		jw_kstr(wp, "kind", kind);
+		jw_kstr(wp, "hukou_no", in->hukou_no);
+		if (audit_write(db, who, p.region, "households", id, "create", jdoc_close(&doc), e))
+			return -1;
+	}
 	if (bulk && (!in->status || !strcmp(in->status, "active"))) { /* its first member next */
 		bulk->hh_id = arena_strdup(&bulk->fa, id);
 		bulk->hh_region = p.region;
